@@ -1,0 +1,48 @@
+; bindings.scm — marks the names a statement binds, so calls and references resolve to the right binding and
+; local names shadow imports. Captures: @assign (+ .target .value .type) for `x = value` / `x: T = value` with a
+; single plain-name target; @bind (+ .name, optional .value and .type) for every other binding form; @global
+; and @nonlocal (+ .name) for declarations. `(#set! kind ...)` says what the binding is:
+;   param   — a function/lambda parameter (binds in that function, although it sits outside the body)
+;   with    — `with X() as name` (value: X())        walrus — `(name := value)`
+;   augmented — `name += value` (reads and rebinds)
+;   plain   — any other binding with no known value (for targets, unpacking, except ... as, del ...)
+
+(assignment
+  left: (identifier) @assign.target
+  right: (_)? @assign.value
+  type: (_)? @assign.type) @assign
+
+((assignment left: (pattern_list (identifier) @bind.name)) @bind (#set! kind "plain"))
+((assignment left: (tuple_pattern (identifier) @bind.name)) @bind (#set! kind "plain"))
+((assignment left: (list_pattern (identifier) @bind.name)) @bind (#set! kind "plain"))
+((augmented_assignment left: (identifier) @bind.name) @bind (#set! kind "augmented"))
+((for_statement left: (identifier) @bind.name) @bind (#set! kind "plain"))
+((for_statement left: (pattern_list (identifier) @bind.name)) @bind (#set! kind "plain"))
+((for_statement left: (tuple_pattern (identifier) @bind.name)) @bind (#set! kind "plain"))
+((for_in_clause left: (identifier) @bind.name) @bind (#set! kind "plain"))
+((for_in_clause left: (pattern_list (identifier) @bind.name)) @bind (#set! kind "plain"))
+((except_clause value: (as_pattern alias: (as_pattern_target (identifier) @bind.name))) @bind (#set! kind "plain"))
+((with_item value: (as_pattern alias: (as_pattern_target (tuple (identifier) @bind.name)))) @bind (#set! kind "plain"))
+((delete_statement (identifier) @bind.name) @bind (#set! kind "plain"))
+
+((with_item
+  value: (as_pattern
+    (_) @bind.value
+    alias: (as_pattern_target (identifier) @bind.name))) @bind (#set! kind "with"))
+
+((named_expression
+  name: (identifier) @bind.name
+  value: (_) @bind.value) @bind (#set! kind "walrus"))
+
+((parameters (identifier) @bind.name) @bind (#set! kind "param"))
+((lambda_parameters (identifier) @bind.name) @bind (#set! kind "param"))
+((default_parameter name: (identifier) @bind.name) @bind (#set! kind "param"))
+((typed_parameter (identifier) @bind.name type: (type) @bind.type) @bind (#set! kind "param"))
+((typed_default_parameter name: (identifier) @bind.name type: (type) @bind.type) @bind (#set! kind "param"))
+((list_splat_pattern (identifier) @bind.name) @bind (#set! kind "param"))
+((dictionary_splat_pattern (identifier) @bind.name) @bind (#set! kind "param"))
+((typed_parameter (list_splat_pattern (identifier) @bind.name)) @bind (#set! kind "param"))
+((typed_parameter (dictionary_splat_pattern (identifier) @bind.name)) @bind (#set! kind "param"))
+
+(global_statement (identifier) @global.name) @global
+(nonlocal_statement (identifier) @nonlocal.name) @nonlocal

@@ -1,0 +1,3 @@
+; comments.scm — marks comments, where `# noqa` suppressions live.
+
+(comment) @comment

@@ -1,0 +1,48 @@
+/* check.h — the C side of rules: a check kind decides, for a call whose qualified name matched one of a
+ * rule's `match:` lines, whether it is a finding (blocking-call: in async context; orphan-task: its value is
+ * dropped). Kinds are registered in checks.def; each lives in src/checks/<kind>.c. Rules of a kind are data. */
+#ifndef AS_CHECKS_CHECK_H
+#define AS_CHECKS_CHECK_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "facts.h"
+#include "model.h"
+#include "rules.h"
+
+struct as_finding {
+    const struct as_rule *rule;
+    struct as_span span;       /* bytes */
+    const char *message;       /* arena */
+    const char *help;          /* arena or NULL */
+};
+
+struct as_check_ctx {
+    const struct as_model *model;
+    struct as_arena *arena;
+    const char *src;
+    const char *const *callee_names;   /* qualified name of every call (facts order), NULL when unknown */
+    void (*report)(struct as_check_ctx *self, const struct as_finding *f);
+    void *report_ud;
+};
+
+struct as_check_kind {
+    const char *name;    /* the `kind:` value in rule files */
+    /* A call matched one of the rule's patterns. */
+    void (*on_call)(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_match *match,
+                    size_t call_index);
+    /* Validates a rule's match conditions at load time; returns NULL or an error message (static). */
+    const char *(*check_condition)(const char *condition);
+};
+
+/* The kind registered under `name`, or NULL. */
+const struct as_check_kind *as_check_kind_find(const char *name);
+extern const struct as_check_kind *const as_check_kinds[];
+
+/* Expands a rule's message template: {callee} -> the call's qualified name (or its source text when the
+ * name involves an instance). Arena. */
+const char *as_check_message(struct as_check_ctx *ctx, const char *tmpl, size_t call_index);
+/* Source text of an expression span. Arena. */
+const char *as_check_text(struct as_check_ctx *ctx, struct as_span span);
+
+#endif

@@ -1,0 +1,194 @@
+/* cli.c — argument parsing and the usage text; see cli.h. Options are one table so the parser and the help
+ * cannot drift apart. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+enum opt_id {
+    OPT_FORMAT, OPT_JOBS, OPT_SELECT, OPT_EXTEND_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_QUIET, OPT_COLOR,
+    OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_HELP, OPT_VERSION,
+};
+
+struct opt {
+    enum opt_id id;
+    const char *long_name;
+    char short_name;
+    const char *arg;      /* NULL: a flag */
+    const char *help;
+};
+
+static const struct opt options[] = {
+    {OPT_FORMAT, "output-format", 0, "FORMAT", "full (default), concise, json"},
+    {OPT_JOBS, "jobs", 'j', "N", "worker threads (default: online CPUs)"},
+    {OPT_SELECT, "select", 0, "CODES", "enable only these rules (codes or prefixes, comma-separated; ALL)"},
+    {OPT_EXTEND_SELECT, "extend-select", 0, "CODES", "enable these rules in addition"},
+    {OPT_IGNORE, "ignore", 0, "CODES", "disable these rules"},
+    {OPT_EXIT_ZERO, "exit-zero", 0, NULL, "exit 0 even when there are findings"},
+    {OPT_QUIET, "quiet", 'q', NULL, "print findings only (no summary line)"},
+    {OPT_COLOR, "color", 0, "WHEN", "auto (default), always, never"},
+    {OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "read the source from stdin and report it as PATH"},
+    {OPT_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", "skip larger files with an error (default 64 MiB)"},
+    {OPT_HELP, "help", 'h', NULL, "show this help"},
+    {OPT_VERSION, "version", 'V', NULL, "show the version"},
+};
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+void as_cli_usage(FILE *out)
+{
+    fputs("asyncscan — find code that blocks the event loop in async Python\n\n"
+          "usage: asyncscan [check] [OPTIONS] [PATH...]     analyse files and directories (default: .)\n"
+          "       asyncscan rule CODE | --all               show a rule's documentation / list every rule\n"
+          "       asyncscan - --stdin-filename PATH          analyse stdin as PATH\n\n"
+          "options:\n", out);
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        char left[64];
+        if (options[i].short_name)
+            snprintf(left, sizeof(left), "-%c, --%s%s%s", options[i].short_name, options[i].long_name,
+                     options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
+        else
+            snprintf(left, sizeof(left), "    --%s%s%s", options[i].long_name, options[i].arg ? " " : "",
+                     options[i].arg ? options[i].arg : "");
+        fprintf(out, "  %-30s %s\n", left, options[i].help);
+    }
+    fputs("\nexit status: 0 no findings, 1 findings, 2 usage, configuration or file errors\n", out);
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || v == 0) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int apply(struct as_options *o, const struct opt *op, const char *val, char *err, size_t errlen)
+{
+    switch (op->id) {
+    case OPT_FORMAT: o->output_format = val; break;
+    case OPT_JOBS: {
+        char *end;
+        long n = strtol(val, &end, 10);
+        if (*end || end == val || n < 1 || n > 1024) {
+            snprintf(err, errlen, "invalid value '%s' for --jobs (expected 1..1024)", val);
+            return -1;
+        }
+        o->jobs = (int)n;
+        break;
+    }
+    case OPT_SELECT: o->select = val; break;
+    case OPT_EXTEND_SELECT: o->extend_select = val; break;
+    case OPT_IGNORE: o->ignore = val; break;
+    case OPT_EXIT_ZERO: o->exit_zero = true; break;
+    case OPT_QUIET: o->quiet = true; break;
+    case OPT_COLOR:
+        if (strcmp(val, "auto") == 0) o->color = AS_COLOR_AUTO;
+        else if (strcmp(val, "always") == 0) o->color = AS_COLOR_ALWAYS;
+        else if (strcmp(val, "never") == 0) o->color = AS_COLOR_NEVER;
+        else {
+            snprintf(err, errlen, "invalid value '%s' for --color (expected auto, always or never)", val);
+            return -1;
+        }
+        break;
+    case OPT_STDIN_FILENAME: o->stdin_filename = val; break;
+    case OPT_MAX_FILE_SIZE:
+        if (parse_size(val, &o->max_file_size)) {
+            snprintf(err, errlen, "invalid value '%s' for --max-file-size", val);
+            return -1;
+        }
+        break;
+    case OPT_HELP: o->command = AS_CMD_HELP; break;
+    case OPT_VERSION: o->command = AS_CMD_VERSION; break;
+    }
+    return 0;
+}
+
+int as_cli_parse(struct as_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof(*o));
+    o->command = AS_CMD_CHECK;
+    o->paths = as_xcalloc((size_t)argc + 1, sizeof(char *));
+    int i = 1;
+    if (i < argc && strcmp(argv[i], "check") == 0) i++;
+    else if (i < argc && strcmp(argv[i], "rule") == 0) {
+        o->command = AS_CMD_RULE;
+        i++;
+    }
+    bool only_paths = false;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_paths || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (o->command == AS_CMD_RULE) {
+                if (o->rule_code) {
+                    snprintf(err, errlen, "'rule' takes one code");
+                    return -1;
+                }
+                o->rule_code = a;
+            } else {
+                o->paths[o->n_paths++] = a;
+            }
+            continue;
+        }
+        if (strcmp(a, "--") == 0) { only_paths = true; continue; }
+        if (o->command == AS_CMD_RULE && strcmp(a, "--all") == 0) { o->rule_all = true; continue; }
+        const struct opt *op = NULL;
+        const char *val = NULL;
+        if (a[1] == '-') {
+            const char *name = a + 2;
+            const char *eq = strchr(name, '=');
+            size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+            for (size_t k = 0; k < N_OPTIONS; k++)
+                if (strlen(options[k].long_name) == nl && strncmp(options[k].long_name, name, nl) == 0) op = &options[k];
+            if (!op) {
+                snprintf(err, errlen, "unknown option '%.*s'", (int)(nl + 2), a);
+                return -1;
+            }
+            if (eq) {
+                if (!op->arg) {
+                    snprintf(err, errlen, "option '--%s' takes no value", op->long_name);
+                    return -1;
+                }
+                val = eq + 1;
+            }
+        } else {
+            for (size_t k = 0; k < N_OPTIONS; k++)
+                if (options[k].short_name && options[k].short_name == a[1]) op = &options[k];
+            if (!op) {
+                snprintf(err, errlen, "unknown option '%s'", a);
+                return -1;
+            }
+            if (a[2]) {
+                if (!op->arg) {
+                    snprintf(err, errlen, "unknown option '%s'", a);
+                    return -1;
+                }
+                val = a + 2;   /* -j4 */
+            }
+        }
+        if (op->arg && !val) {
+            if (i + 1 >= argc) {
+                snprintf(err, errlen, "option '--%s' needs a value (%s)", op->long_name, op->arg);
+                return -1;
+            }
+            val = argv[++i];
+        }
+        if (apply(o, op, val, err, errlen)) return -1;
+    }
+    if (o->command == AS_CMD_RULE && !o->rule_code && !o->rule_all) {
+        snprintf(err, errlen, "'rule' needs a CODE or --all");
+        return -1;
+    }
+    return 0;
+}
+
+void as_cli_release(struct as_options *o)
+{
+    free(o->paths);
+    o->paths = NULL;
+}

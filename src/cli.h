@@ -1,0 +1,34 @@
+/* cli.h — the command line: `asyncscan [check] [OPTIONS] [PATH...]` and `asyncscan rule CODE|--all`.
+ * Flags follow ruff's spelling (--select, --ignore, --extend-select, --output-format, --exit-zero,
+ * --stdin-filename, --quiet, ...). Parsing fills struct as_options and never exits; main decides. */
+#ifndef AS_CLI_H
+#define AS_CLI_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum as_command { AS_CMD_CHECK, AS_CMD_RULE, AS_CMD_HELP, AS_CMD_VERSION };
+enum as_color { AS_COLOR_AUTO, AS_COLOR_ALWAYS, AS_COLOR_NEVER };
+
+struct as_options {
+    enum as_command command;
+    const char **paths;          /* points into argv; heap array */
+    size_t n_paths;
+    const char *output_format;   /* NULL = full */
+    int jobs;                    /* 0 = online CPUs */
+    const char *select, *extend_select, *ignore;
+    bool exit_zero;
+    bool quiet;
+    enum as_color color;
+    const char *stdin_filename;
+    const char *rule_code;       /* rule CODE */
+    bool rule_all;               /* rule --all */
+    size_t max_file_size;
+};
+
+/* Returns 0, or -1 with a one-line message in err. */
+int as_cli_parse(struct as_options *opts, int argc, char **argv, char *err, size_t errlen);
+void as_cli_release(struct as_options *opts);
+void as_cli_usage(FILE *out);
+
+#endif

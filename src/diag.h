@@ -1,0 +1,53 @@
+/* diag.h — what the engine hands to reporters: one finding (struct as_diag) and the results of one analysed
+ * file (struct as_file_result). Positions are final here: 1-based lines, 1-based columns counted in Unicode code
+ * points, end exclusive (ruff's convention). Reporters never compute positions or touch the parse tree.
+ * Everything a result points to lives in its arena and is freed by as_file_result_release. */
+#ifndef AS_DIAG_H
+#define AS_DIAG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+/* One hop of an explanation chain ("fetch_user() -> _load() -> requests.get"). */
+struct as_chain_step {
+    const char *label;     /* e.g. "requests.get" or "_load()" */
+    const char *path;      /* display path of the hop's location */
+    uint32_t line, col;    /* 1-based */
+};
+
+struct as_diag {
+    const char *code;      /* "ASYNC251"; static (rule table) */
+    const char *name;      /* kebab rule name, "blocking-sleep"; static */
+    const char *message;   /* arena */
+    const char *help;      /* arena or NULL: what to do instead */
+    const char *url;       /* static or NULL */
+    uint32_t line, col;            /* start, 1-based, col in code points */
+    uint32_t end_line, end_col;    /* exclusive end */
+    uint32_t noqa_line;            /* where a `# noqa` for it belongs (first line of the statement) */
+    struct as_chain_step *chain;   /* arena; NULL when there is no chain */
+    size_t n_chain;
+};
+
+struct as_file_result {
+    const char *path;      /* display path (as discovered / relative to cwd when under it); arena */
+    const char *error;     /* one-line per-file error ("invalid UTF-8 at line 3"), or NULL; arena */
+    struct as_diag *diags; /* sorted by (line, col, code, message); arena */
+    size_t n_diags;
+    /* Decoded UTF-8 source and its line table, for reporters that show the offending line (full). */
+    const char *text;      /* arena, NUL-terminated; NULL if the file could not be read/decoded */
+    size_t text_len;
+    const uint32_t *line_starts; /* arena; byte offset of each line's first byte */
+    size_t n_lines;
+    struct as_arena arena;
+};
+
+void as_file_result_init(struct as_file_result *self);
+void as_file_result_release(struct as_file_result *self);
+/* The text of 1-based `line` without its line terminator; "" when out of range. */
+const char *as_file_result_line(const struct as_file_result *self, uint32_t line, size_t *len);
+/* Sorts diags canonically: line, col, code, message. */
+void as_diags_sort(struct as_diag *diags, size_t n);
+
+#endif

@@ -1,0 +1,40 @@
+/* discover.h — turns the PATH arguments into the sorted, de-duplicated list of files to analyse.
+ * - A directory is walked recursively for regular files named *.py and *.pyi (a *directory* named x.py is a
+ *   directory). Directories in the default exclude set (ruff's, plus __pycache__ and build) are skipped.
+ * - A file named explicitly is always analysed, whatever its name (unless force_exclude and it matches an
+ *   exclude), and "-" is passed through as stdin.
+ * - Symlinks: followed, but each directory is entered once (by device+inode), so loops never hang; dangling
+ *   links and unreadable entries are reported through the error callback and skipped.
+ * - Output paths keep the spelling of the argument they came from ("src/" + "a.py" -> "src/a.py"; "./x" stays
+ *   "./x"); the list is sorted byte-wise and de-duplicated. */
+#ifndef AS_DISCOVER_H
+#define AS_DISCOVER_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct as_path_list {
+    char **paths;   /* heap strings, owned by the list */
+    size_t n, cap;
+};
+
+/* Called once per problem ("path", "reason"); discovery goes on afterwards. */
+typedef void (*as_discover_error_fn)(void *ud, const char *path, const char *reason);
+
+struct as_discover_opts {
+    const char *const *exclude;    /* extra directory/file names (exact basename match or fnmatch glob) */
+    size_t n_exclude;
+    bool no_default_excludes;      /* do not apply the built-in default excludes */
+    bool force_exclude;            /* apply excludes to explicitly named files too */
+    as_discover_error_fn on_error;
+    void *ud;
+};
+
+/* The built-in excluded directory names, NULL-terminated. */
+extern const char *const as_default_excludes[];
+
+/* Expands roots into out (initialised by the caller to {0}). Returns the number of errors reported. */
+size_t as_discover(const char *const *roots, size_t n_roots, const struct as_discover_opts *opts,
+                   struct as_path_list *out);
+void as_path_list_release(struct as_path_list *self);
+
+#endif

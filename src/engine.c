@@ -1,0 +1,273 @@
+/* engine.c — the per-file pipeline and the shared engine state; see engine.h. */
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <tree_sitter/api.h>
+
+#include "checks/check.h"
+#include "facts.h"
+#include "model.h"
+#include "noqa.h"
+#include "query.h"
+#include "source.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+
+int as_engine_init(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
+                   char **err)
+{
+    memset(self, 0, sizeof(*self));
+    self->parse_timeout_s = 20.0;
+    self->queries = as_query_set_load(err);
+    if (!self->queries) return -1;
+    if (as_facts_check_captures(self->queries, err)) goto fail;
+    if (as_ruleset_load_embedded(&self->rules, err)) goto fail;
+    self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
+    if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
+    self->index = as_rule_index_new(&self->rules, self->enabled);
+    return 0;
+fail:
+    as_engine_release(self);
+    return -1;
+}
+
+void as_engine_release(struct as_engine *self)
+{
+    as_query_set_free(self->queries);
+    as_ruleset_release(&self->rules);
+    free(self->enabled);
+    as_rule_index_free(self->index);
+    memset(self, 0, sizeof(*self));
+}
+
+struct as_worker {
+    TSParser *parser;
+    struct as_facts_scratch *scratch;
+    VEC(struct as_finding) findings;
+};
+
+struct as_worker *as_worker_new(void)
+{
+    struct as_worker *w = as_xcalloc(1, sizeof(*w));
+    w->parser = ts_parser_new();
+    ts_parser_set_language(w->parser, tree_sitter_python());
+    w->scratch = as_facts_scratch_new();
+    return w;
+}
+
+void as_worker_free(struct as_worker *w)
+{
+    if (!w) return;
+    ts_parser_delete(w->parser);
+    as_facts_scratch_free(w->scratch);
+    vec_free(&w->findings);
+    free(w);
+}
+
+struct parse_deadline {
+    struct timespec start;
+    double limit;
+    bool expired;
+};
+
+static bool parse_progress(TSParseState *state)
+{
+    struct parse_deadline *d = state->payload;
+    if (d->limit <= 0) return false;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double el = (double)(now.tv_sec - d->start.tv_sec) + (double)(now.tv_nsec - d->start.tv_nsec) / 1e9;
+    if (el > d->limit) { d->expired = true; return true; }
+    return false;
+}
+
+struct string_input {
+    const char *text;
+    size_t len;
+};
+
+static const char *read_string(void *payload, uint32_t byte_index, TSPoint position, uint32_t *bytes_read)
+{
+    (void)position;
+    const struct string_input *in = payload;
+    if (byte_index >= in->len) {
+        *bytes_read = 0;
+        return "";
+    }
+    *bytes_read = (uint32_t)(in->len - byte_index);
+    return in->text + byte_index;
+}
+
+struct hit_ctx {
+    struct as_check_ctx *check;
+    size_t call_index;
+};
+
+static void on_hit(void *ud, const struct as_rule_hit *hit)
+{
+    struct hit_ctx *h = ud;
+    hit->rule->kind->on_call(h->check, hit->rule, hit->match, h->call_index);
+}
+
+static void collect_finding(struct as_check_ctx *ctx, const struct as_finding *f)
+{
+    struct as_worker *w = ctx->report_ud;
+    vec_push(&w->findings, *f);
+}
+
+/* Directives from comments: per line (1-based) and file level. */
+struct suppressions {
+    struct as_noqa *by_line;      /* arena, indexed by line; kind NONE when absent */
+    size_t n_lines;
+    struct as_noqa file_level[8];
+    size_t n_file_level;
+};
+
+static void collect_suppressions(struct suppressions *sup, const struct as_facts *f, const struct as_source *src,
+                                 struct as_arena *arena)
+{
+    memset(sup, 0, sizeof(*sup));
+    sup->n_lines = src->n_lines + 1;
+    sup->by_line = NULL;
+    for (size_t i = 0; i < f->n_comments; i++) {
+        struct as_span c = f->comments[i];
+        uint32_t line, col;
+        as_source_position(src, c.start, &line, &col);
+        /* own line: only whitespace before the comment on its line */
+        size_t ls = src->line_starts[line - 1];
+        bool own = true;
+        for (size_t k = ls; k < c.start; k++)
+            if (src->text[k] != ' ' && src->text[k] != '\t' && src->text[k] != '\f') { own = false; break; }
+        struct as_noqa nq;
+        if (as_noqa_parse(src->text + c.start, c.end - c.start, own, &nq) == AS_NOQA_NONE) continue;
+        if (nq.kind == AS_NOQA_INVALID) continue;
+        if (nq.file_level) {
+            if (sup->n_file_level < 8) sup->file_level[sup->n_file_level++] = nq;
+            continue;
+        }
+        if (!sup->by_line) sup->by_line = as_arena_alloc(arena, sup->n_lines * sizeof(struct as_noqa));
+        if (line < sup->n_lines) sup->by_line[line] = nq;
+    }
+}
+
+static bool suppressed(const struct suppressions *sup, uint32_t line, const char *code)
+{
+    for (size_t i = 0; i < sup->n_file_level; i++)
+        if (as_noqa_covers(&sup->file_level[i], code)) return true;
+    if (sup->by_line && line < sup->n_lines && sup->by_line[line].kind != AS_NOQA_NONE)
+        return as_noqa_covers(&sup->by_line[line], code);
+    return false;
+}
+
+void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
+                       size_t len, struct as_file_result *out)
+{
+    struct as_arena *arena = &out->arena;
+    out->path = as_arena_strdup(arena, path);
+    struct as_source src;
+    char err[256];
+    if (as_source_decode(&src, arena, bytes, len, err, sizeof(err)) != 0) {
+        out->error = as_arena_strdup(arena, err);
+        return;
+    }
+    out->text = src.text;
+    out->text_len = src.len;
+    out->line_starts = src.line_starts;
+    out->n_lines = src.n_lines;
+    if (src.len > UINT32_MAX - 1) {
+        out->error = "file too large to parse";
+        return;
+    }
+
+    struct parse_deadline deadline = {.limit = engine->parse_timeout_s};
+    clock_gettime(CLOCK_MONOTONIC, &deadline.start);
+    struct string_input si = {src.text, src.len};
+    TSInput input = {.payload = &si, .read = read_string, .encoding = TSInputEncodingUTF8};
+    TSParseOptions opts = {.payload = &deadline, .progress_callback = parse_progress};
+    ts_parser_reset(w->parser);
+    TSTree *tree = ts_parser_parse_with_options(w->parser, NULL, input, opts);
+    if (!tree) {
+        out->error = deadline.expired
+                         ? as_arena_printf(arena, "parsing took longer than %.0f s and was cancelled",
+                                           engine->parse_timeout_s)
+                         : "the parser failed on this file";
+        return;
+    }
+    struct as_facts facts;
+    as_facts_extract(&facts, arena, w->scratch, engine->queries, tree, src.text, src.len);
+    ts_tree_delete(tree);
+
+    bool is_init = false;
+    const char *module = as_model_module_name(arena, path, &is_init);
+    struct as_model model;
+    as_model_build(&model, &facts, arena, module, is_init);
+
+    const char **callee_names = as_arena_alloc(arena, (facts.n_calls ? facts.n_calls : 1) * sizeof(char *));
+    struct as_check_ctx check = {&model, arena, src.text, callee_names, collect_finding, w};
+    w->findings.len = 0;
+    for (size_t i = 0; i < facts.n_calls; i++) callee_names[i] = as_model_callee(&model, &facts.calls[i]);
+    for (size_t i = 0; i < facts.n_calls; i++) {
+        if (!callee_names[i]) continue;
+        struct hit_ctx h = {&check, i};
+        as_rule_index_lookup(engine->index, callee_names[i], on_hit, &h);
+    }
+
+    struct suppressions sup;
+    collect_suppressions(&sup, &facts, &src, arena);
+    out->diags = as_arena_alloc(arena, (w->findings.len ? w->findings.len : 1) * sizeof(struct as_diag));
+    size_t nd = 0;
+    for (size_t i = 0; i < w->findings.len; i++) {
+        const struct as_finding *f = &w->findings.items[i];
+        struct as_diag *d = &out->diags[nd];
+        as_source_position(&src, f->span.start, &d->line, &d->col);
+        as_source_position(&src, f->span.end, &d->end_line, &d->end_col);
+        if (suppressed(&sup, d->line, f->rule->code)) continue;
+        d->code = f->rule->code;
+        d->name = f->rule->name;
+        d->message = f->message;
+        d->help = f->help;
+        d->url = f->rule->url;
+        d->noqa_line = d->line;
+        nd++;
+    }
+    out->n_diags = nd;
+    as_diags_sort(out->diags, nd);
+    /* The same call matched twice by one rule (two patterns) is one finding. */
+    size_t u = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (u && out->diags[u - 1].line == out->diags[i].line && out->diags[u - 1].col == out->diags[i].col &&
+            strcmp(out->diags[u - 1].code, out->diags[i].code) == 0 &&
+            strcmp(out->diags[u - 1].message, out->diags[i].message) == 0)
+            continue;
+        out->diags[u++] = out->diags[i];
+    }
+    out->n_diags = u;
+
+    if (facts.has_error) {
+        uint32_t line, col;
+        as_source_position(&src, facts.first_error.start, &line, &col);
+        out->error = as_arena_printf(arena, "invalid syntax at line %u, column %u (the intact parts were analysed)",
+                                     line, col);
+    } else if (facts.match_limit_exceeded) {
+        out->error = "too deeply nested to analyse completely (query match limit exceeded)";
+    }
+}
+
+void as_analyze_file(struct as_worker *w, const struct as_engine *engine, const char *path, size_t max_size,
+                     struct as_file_result *out)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    char err[256];
+    if (as_source_read_file(path, max_size, &bytes, &len, err, sizeof(err)) != 0) {
+        out->path = as_arena_strdup(&out->arena, path);
+        out->error = as_arena_strdup(&out->arena, err);
+        return;
+    }
+    as_analyze_buffer(w, engine, path, bytes, len, out);
+    free(bytes);
+}

@@ -1,0 +1,715 @@
+/* facts.c — runs the compiled queries over one parse tree and turns each match into a fact record
+ * (facts.h). The outer capture of a match names the fact (facts.def); its dotted captures are the fields.
+ * Expressions are summarised (as_expr) while the tree is alive; afterwards nothing refers to tree nodes. */
+#include "facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <tree_sitter/api.h>
+
+#include "query.h"
+#include "util/buf.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+
+enum capture_kind {
+    CAP_UNKNOWN = 0,
+#define CAPTURE(tok, name) CAP_##tok,
+#include "facts.def"
+#undef CAPTURE
+    CAP_COUNT
+};
+
+static const char *const capture_names[] = {
+    NULL,
+#define CAPTURE(tok, name) name,
+#include "facts.def"
+#undef CAPTURE
+};
+
+static enum capture_kind capture_kind_of(const char *name, uint32_t len)
+{
+    for (int k = 1; k < CAP_COUNT; k++)
+        if (strlen(capture_names[k]) == len && memcmp(capture_names[k], name, len) == 0) return (enum capture_kind)k;
+    return CAP_UNKNOWN;
+}
+
+int as_facts_check_captures(const struct as_query_set *queries, char **err)
+{
+    struct as_buf eb;
+    as_buf_init(&eb);
+    for (size_t qi = 0; qi < as_query_set_count(queries); qi++) {
+        const struct as_query *q = as_query_set_get(queries, qi);
+        const TSQuery *ts = as_query_ts(q);
+        for (uint32_t c = 0; c < ts_query_capture_count(ts); c++) {
+            uint32_t len;
+            const char *name = ts_query_capture_name_for_id(ts, c, &len);
+            if (len > 0 && name[0] == '_') continue;
+            if (capture_kind_of(name, len) == CAP_UNKNOWN)
+                as_buf_printf(&eb, "%s: error: unknown capture '@%.*s' (not declared in src/facts.def)\n",
+                              as_query_name(q), (int)len, name);
+        }
+    }
+    if (eb.len) {
+        *err = as_buf_detach(&eb, NULL);
+        return -1;
+    }
+    as_buf_release(&eb);
+    return 0;
+}
+
+struct as_facts_scratch {
+    TSQueryCursor *cursor;
+    VEC(struct as_scope) scopes;
+    VEC(struct as_binding) bindings;
+    VEC(struct as_call) calls;
+    VEC(struct as_ref) refs;
+    VEC(uint32_t) nonrefs;
+    VEC(struct as_span) comments;
+    VEC(struct as_span) discarded, awaited;
+    VEC(struct as_span) arg_inner, arg_outer;
+    struct as_buf tmp;
+};
+
+struct as_facts_scratch *as_facts_scratch_new(void)
+{
+    struct as_facts_scratch *s = as_xcalloc(1, sizeof(*s));
+    s->cursor = ts_query_cursor_new();
+    as_buf_init(&s->tmp);
+    return s;
+}
+
+void as_facts_scratch_free(struct as_facts_scratch *self)
+{
+    if (!self) return;
+    ts_query_cursor_delete(self->cursor);
+    vec_free(&self->scopes);
+    vec_free(&self->bindings);
+    vec_free(&self->calls);
+    vec_free(&self->refs);
+    vec_free(&self->nonrefs);
+    vec_free(&self->comments);
+    vec_free(&self->discarded);
+    vec_free(&self->awaited);
+    vec_free(&self->arg_inner);
+    vec_free(&self->arg_outer);
+    as_buf_release(&self->tmp);
+    free(self);
+}
+
+struct ctx {
+    struct as_arena *arena;
+    struct as_facts_scratch *s;
+    const char *src;
+    size_t len;
+};
+
+static struct as_span span_of(TSNode n)
+{
+    struct as_span sp = {ts_node_start_byte(n), ts_node_end_byte(n)};
+    return sp;
+}
+
+static const char *text_of(struct ctx *c, TSNode n)
+{
+    uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+    if (b > c->len) b = (uint32_t)c->len;
+    if (a > b) a = b;
+    return as_arena_strndup(c->arena, c->src + a, b - a);
+}
+
+static bool type_is(TSNode n, const char *t) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), t) == 0; }
+
+/* Content of a plain (non-f, non-bytes) string literal without its quotes, or NULL. */
+static const char *string_content(struct ctx *c, TSNode n)
+{
+    struct as_buf *b = &c->s->tmp;
+    as_buf_reset(b);
+    uint32_t count = ts_node_child_count(n);
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode ch = ts_node_child(n, i);
+        const char *t = ts_node_type(ch);
+        if (strcmp(t, "string_start") == 0) {
+            uint32_t a = ts_node_start_byte(ch), e = ts_node_end_byte(ch);
+            for (uint32_t k = a; k < e && k < c->len; k++) {
+                char ch2 = c->src[k];
+                if (ch2 == 'f' || ch2 == 'F' || ch2 == 'b' || ch2 == 'B' || ch2 == 't' || ch2 == 'T') return NULL;
+            }
+        } else if (strcmp(t, "string_content") == 0) {
+            if (ts_node_named_child_count(ch) > 0) return NULL; /* escapes: keep it simple and exact */
+            uint32_t a = ts_node_start_byte(ch), e = ts_node_end_byte(ch);
+            as_buf_add(b, c->src + a, e - a);
+        } else if (strcmp(t, "interpolation") == 0) {
+            return NULL;
+        }
+    }
+    return as_arena_strndup(c->arena, b->data, b->len);
+}
+
+static void expr_from_node(struct ctx *c, TSNode n, struct as_expr *e);
+
+static void expr_from_node(struct ctx *c, TSNode n, struct as_expr *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->tail = "";
+    e->call = -1;
+    if (ts_node_is_null(n)) return;
+    e->span = span_of(n);
+    /* Collect attribute segments from the outside in, then describe the base. */
+    TSNode base = n;
+    struct as_buf segs;
+    as_buf_init(&segs);
+    int depth = 0;
+    for (;;) {
+        const char *t = ts_node_type(base);
+        if (strcmp(t, "parenthesized_expression") == 0 && ts_node_named_child_count(base) == 1) {
+            base = ts_node_named_child(base, 0);
+            continue;
+        }
+        if (strcmp(t, "attribute") == 0 && depth < 64) {
+            TSNode attr = ts_node_child_by_field_name(base, "attribute", 9);
+            TSNode obj = ts_node_child_by_field_name(base, "object", 6);
+            if (ts_node_is_null(attr) || ts_node_is_null(obj)) break;
+            uint32_t a = ts_node_start_byte(attr), b = ts_node_end_byte(attr);
+            /* prepend ".attr" */
+            struct as_buf nb;
+            as_buf_init(&nb);
+            as_buf_putc(&nb, '.');
+            as_buf_add(&nb, c->src + a, b - a);
+            as_buf_add(&nb, segs.data, segs.len);
+            as_buf_release(&segs);
+            segs = nb;
+            base = obj;
+            depth++;
+            continue;
+        }
+        break;
+    }
+    e->tail = segs.len ? as_arena_strndup(c->arena, segs.data, segs.len) : "";
+    as_buf_release(&segs);
+    const char *t = ts_node_type(base);
+    if (strcmp(t, "identifier") == 0) {
+        e->kind = AS_EXPR_NAME;
+        e->head = text_of(c, base);
+        e->head_pos = ts_node_start_byte(base);
+    } else if (strcmp(t, "call") == 0) {
+        e->kind = AS_EXPR_CALL;
+        e->base = span_of(base);
+    } else if (strcmp(t, "string") == 0 && !*e->tail) {
+        const char *s = string_content(c, base);
+        e->kind = s ? AS_EXPR_STRING : AS_EXPR_OTHER;
+        e->text = s;
+    } else if ((strcmp(t, "integer") == 0 || strcmp(t, "float") == 0) && !*e->tail) {
+        e->kind = AS_EXPR_NUMBER;
+        e->text = text_of(c, base);
+    } else if ((strcmp(t, "true") == 0 || strcmp(t, "false") == 0 || strcmp(t, "none") == 0) && !*e->tail) {
+        e->kind = AS_EXPR_CONST;
+        e->text = text_of(c, base);
+    } else if (strcmp(t, "lambda") == 0 && !*e->tail) {
+        e->kind = AS_EXPR_LAMBDA;
+        e->call = -1;
+        e->span = span_of(base);
+    } else if (strcmp(t, "unary_operator") == 0 && !*e->tail && ts_node_named_child_count(base) == 1 &&
+               (type_is(ts_node_named_child(base, 0), "integer") || type_is(ts_node_named_child(base, 0), "float"))) {
+        e->kind = AS_EXPR_NUMBER;
+        e->text = text_of(c, base);
+    } else {
+        e->kind = AS_EXPR_OTHER;
+    }
+}
+
+static bool is_none(TSNode n) { return type_is(n, "none"); }
+
+/* Annotation -> the class it names: unwraps `type`, `X | None`, `Optional[X]`, `Union[X, None]`. */
+static void type_from_node(struct ctx *c, TSNode n, struct as_expr *e, int depth)
+{
+    memset(e, 0, sizeof(*e));
+    e->tail = "";
+    e->call = -1;
+    if (ts_node_is_null(n) || depth > 8) return;
+    const char *t = ts_node_type(n);
+    if (strcmp(t, "type") == 0 && ts_node_named_child_count(n) == 1) {
+        type_from_node(c, ts_node_named_child(n, 0), e, depth + 1);
+        return;
+    }
+    if (strcmp(t, "binary_operator") == 0) {
+        TSNode l = ts_node_child_by_field_name(n, "left", 4), r = ts_node_child_by_field_name(n, "right", 5);
+        if (is_none(l)) type_from_node(c, r, e, depth + 1);
+        else if (is_none(r)) type_from_node(c, l, e, depth + 1);
+        return;
+    }
+    if (strcmp(t, "generic_type") == 0 || strcmp(t, "subscript") == 0) {
+        TSNode head = strcmp(t, "subscript") == 0 ? ts_node_child_by_field_name(n, "value", 5)
+                                                  : ts_node_named_child(n, 0);
+        uint32_t a = ts_node_start_byte(head), b = ts_node_end_byte(head);
+        const char *h = c->src + a;
+        size_t hl = b - a;
+        bool optional = (hl >= 8 && memcmp(h + hl - 8, "Optional", 8) == 0) ||
+                        (hl >= 5 && memcmp(h + hl - 5, "Union", 5) == 0);
+        if (!optional) return;
+        TSNode inner = strcmp(t, "subscript") == 0 ? ts_node_child_by_field_name(n, "subscript", 9)
+                                                   : ts_node_named_child(n, 1);
+        if (type_is(inner, "type_parameter")) {
+            uint32_t k = ts_node_named_child_count(inner);
+            for (uint32_t i = 0; i < k; i++) {
+                TSNode p = ts_node_named_child(inner, i);
+                if (type_is(p, "type") && ts_node_named_child_count(p) == 1 && is_none(ts_node_named_child(p, 0)))
+                    continue;
+                type_from_node(c, p, e, depth + 1);
+                return;
+            }
+            return;
+        }
+        if (!ts_node_is_null(inner)) type_from_node(c, inner, e, depth + 1);
+        return;
+    }
+    if (strcmp(t, "identifier") == 0 || strcmp(t, "attribute") == 0) expr_from_node(c, n, e);
+}
+
+static void add_binding(struct ctx *c, enum as_binding_kind kind, TSNode name_node, TSNode stmt)
+{
+    struct as_binding b;
+    memset(&b, 0, sizeof(b));
+    b.kind = kind;
+    b.name = text_of(c, name_node);
+    b.pos = ts_node_start_byte(name_node);
+    b.stmt = span_of(ts_node_is_null(stmt) ? name_node : stmt);
+    b.scope = -1;
+    b.next = -1;
+    b.value.tail = b.type.tail = "";
+    b.value.call = b.type.call = -1;
+    vec_push(&c->s->bindings, b);
+}
+
+static struct as_binding *last_binding(struct ctx *c) { return &c->s->bindings.items[c->s->bindings.len - 1]; }
+
+/* `import a.b.c` binds `a` (the top package); `import a.b as c` binds `c` to `a.b`. */
+static void on_import(struct ctx *c, TSNode stmt, TSNode module, TSNode alias)
+{
+    const char *mod = text_of(c, module);
+    if (!ts_node_is_null(alias)) {
+        add_binding(c, AS_BIND_IMPORT, alias, stmt);
+        last_binding(c)->module = mod;
+        last_binding(c)->imported = mod;
+        return;
+    }
+    TSNode first = ts_node_named_child(module, 0);
+    if (ts_node_is_null(first)) return;
+    add_binding(c, AS_BIND_IMPORT, first, stmt);
+    struct as_binding *b = last_binding(c);
+    b->module = mod;
+    b->imported = text_of(c, first);   /* `import os.path` binds os -> "os" */
+}
+
+static void on_from(struct ctx *c, TSNode stmt, TSNode module)
+{
+    bool future = type_is(stmt, "future_import_statement");
+    const char *mod = future ? "__future__" : text_of(c, module);
+    uint32_t n = ts_node_child_count(stmt);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode ch = ts_node_child(stmt, i);
+        const char *field = ts_node_field_name_for_child(stmt, i);
+        if (type_is(ch, "wildcard_import")) {
+            struct as_binding b;
+            memset(&b, 0, sizeof(b));
+            b.kind = AS_BIND_STAR_IMPORT;
+            b.name = "*";
+            b.pos = ts_node_start_byte(ch);
+            b.stmt = span_of(stmt);
+            b.module = mod;
+            b.scope = -1;
+            b.next = -1;
+            b.value.tail = b.type.tail = "";
+            b.value.call = b.type.call = -1;
+            vec_push(&c->s->bindings, b);
+            continue;
+        }
+        if (!field || strcmp(field, "name") != 0) continue;
+        TSNode name = ch, alias = {0};
+        if (type_is(ch, "aliased_import")) {
+            name = ts_node_child_by_field_name(ch, "name", 4);
+            alias = ts_node_child_by_field_name(ch, "alias", 5);
+        }
+        if (ts_node_is_null(name)) continue;
+        TSNode bound = ts_node_is_null(alias) ? ts_node_named_child(name, 0) : alias;
+        if (ts_node_is_null(bound)) continue;
+        add_binding(c, AS_BIND_FROM_IMPORT, bound, stmt);
+        struct as_binding *b = last_binding(c);
+        b->module = mod;
+        b->imported = text_of(c, name);
+    }
+}
+
+static void on_call(struct ctx *c, TSNode call, TSNode callee, TSNode args)
+{
+    struct as_call k;
+    memset(&k, 0, sizeof(k));
+    k.span = span_of(call);
+    k.outer_call = -1;
+    k.scope = -1;
+    vec_push(&c->s->calls, k);
+    size_t idx = c->s->calls.len - 1;
+    /* Arguments go to the arena; CALL-kind argument values are linked to their call after sorting. */
+    uint32_t n = ts_node_named_child_count(args);
+    struct as_arg *av = n ? as_arena_alloc(c->arena, n * sizeof(*av)) : NULL;
+    uint32_t na = 0;
+    bool star = false;
+    if (type_is(args, "argument_list")) {
+        for (uint32_t i = 0; i < n; i++) {
+            TSNode a = ts_node_named_child(args, i);
+            const char *t = ts_node_type(a);
+            if (strcmp(t, "comment") == 0) continue;
+            if (strcmp(t, "list_splat") == 0 || strcmp(t, "dictionary_splat") == 0) { star = true; continue; }
+            if (strcmp(t, "keyword_argument") == 0) {
+                TSNode kn = ts_node_child_by_field_name(a, "name", 4);
+                TSNode kv = ts_node_child_by_field_name(a, "value", 5);
+                av[na].keyword = ts_node_is_null(kn) ? "" : text_of(c, kn);
+                expr_from_node(c, kv, &av[na].value);
+            } else {
+                av[na].keyword = NULL;
+                expr_from_node(c, a, &av[na].value);
+            }
+            na++;
+        }
+    } else if (n) { /* generator_expression as the only argument */
+        av[0].keyword = NULL;
+        expr_from_node(c, args, &av[0].value);
+        na = 1;
+    }
+    struct as_call *kp = &c->s->calls.items[idx];
+    kp->args = av;
+    kp->n_args = na;
+    kp->has_star_args = star;
+    expr_from_node(c, callee, &kp->callee);
+}
+
+static int cmp_span_start(uint32_t as, uint32_t ae, uint32_t bs, uint32_t be)
+{
+    if (as != bs) return as < bs ? -1 : 1;
+    if (ae != be) return ae > be ? -1 : 1;   /* outer (longer) first */
+    return 0;
+}
+
+static int cmp_scope(const void *a, const void *b)
+{
+    const struct as_scope *x = a, *y = b;
+    return cmp_span_start(x->body.start, x->body.end, y->body.start, y->body.end);
+}
+static int cmp_call(const void *a, const void *b)
+{
+    const struct as_call *x = a, *y = b;
+    return cmp_span_start(x->span.start, x->span.end, y->span.start, y->span.end);
+}
+static int cmp_binding(const void *a, const void *b)
+{
+    const struct as_binding *x = a, *y = b;
+    if (x->pos != y->pos) return x->pos < y->pos ? -1 : 1;
+    return (int)x->kind - (int)y->kind;
+}
+static int cmp_ref(const void *a, const void *b)
+{
+    const struct as_ref *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+static int cmp_span(const void *a, const void *b)
+{
+    const struct as_span *x = a, *y = b;
+    return cmp_span_start(x->start, x->end, y->start, y->end);
+}
+
+static int32_t find_call(const struct as_call *calls, size_t n, struct as_span sp)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = cmp_span_start(calls[mid].span.start, calls[mid].span.end, sp.start, sp.end);
+        if (c == 0) return (int32_t)mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+static void link_call(struct as_facts *f, struct as_expr *e)
+{
+    if (e->kind == AS_EXPR_CALL) e->call = find_call(f->calls, f->n_calls, e->base);
+    if (e->kind == AS_EXPR_CALL && e->call < 0) e->kind = AS_EXPR_OTHER;
+}
+
+static bool span_in(const struct as_span *sorted, size_t n, struct as_span sp)
+{
+    return n && bsearch(&sp, sorted, n, sizeof(*sorted), cmp_span) != NULL;
+}
+
+/* qsort that accepts an empty (possibly NULL) array. */
+static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1) qsort(items, n, size, cmp);
+}
+
+static TSNode capture(const TSQueryMatch *m, const enum capture_kind *map, enum capture_kind want)
+{
+    for (uint16_t i = 0; i < m->capture_count; i++)
+        if (map[m->captures[i].index] == want) return m->captures[i].node;
+    TSNode none;
+    memset(&none, 0, sizeof(none));
+    return none;
+}
+
+static void first_error(TSNode root, struct as_facts *out)
+{
+    if (!ts_node_has_error(root)) return;
+    out->has_error = true;
+    TSTreeCursor cur = ts_tree_cursor_new(root);
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(&cur);
+        if (ts_node_is_error(n) || ts_node_is_missing(n)) {
+            out->first_error = span_of(n);
+            break;
+        }
+        bool moved = false;
+        if (ts_node_has_error(n) && ts_tree_cursor_goto_first_child(&cur)) moved = true;
+        while (!moved) {
+            if (ts_tree_cursor_goto_next_sibling(&cur)) {
+                TSNode s = ts_tree_cursor_current_node(&cur);
+                if (ts_node_has_error(s) || ts_node_is_missing(s)) moved = true;
+            } else if (!ts_tree_cursor_goto_parent(&cur)) {
+                ts_tree_cursor_delete(&cur);
+                return;
+            }
+        }
+    }
+    ts_tree_cursor_delete(&cur);
+}
+
+int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s,
+                     const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len)
+{
+    memset(out, 0, sizeof(*out));
+    s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = 0;
+    s->comments.len = s->discarded.len = s->awaited.len = s->arg_inner.len = s->arg_outer.len = 0;
+    struct ctx c = {arena, s, src, len};
+    TSNode root = ts_tree_root_node(tree);
+
+    struct as_scope module;
+    memset(&module, 0, sizeof(module));
+    module.kind = AS_SCOPE_MODULE;
+    module.node = module.body = (struct as_span){0, (uint32_t)len};
+    module.parent = -1;
+    vec_push(&s->scopes, module);
+
+    enum capture_kind map[256];
+    for (size_t qi = 0; qi < as_query_set_count(queries); qi++) {
+        const struct as_query *q = as_query_set_get(queries, qi);
+        const TSQuery *ts = as_query_ts(q);
+        uint32_t ncap = ts_query_capture_count(ts);
+        for (uint32_t i = 0; i < ncap && i < 256; i++) {
+            uint32_t l;
+            const char *nm = ts_query_capture_name_for_id(ts, i, &l);
+            map[i] = capture_kind_of(nm, l);
+        }
+        struct as_query_run run;
+        as_query_run_start(&run, s->cursor, q, root, src, len);
+        TSQueryMatch m;
+        while (as_query_run_next(&run, &m)) {
+            /* The outer capture decides the fact. */
+            enum capture_kind outer = CAP_UNKNOWN;
+            TSNode node;
+            memset(&node, 0, sizeof(node));
+            for (uint16_t i = 0; i < m.capture_count; i++) {
+                enum capture_kind k = map[m.captures[i].index];
+                const char *nm = capture_names[k];
+                if (k != CAP_UNKNOWN && !strchr(nm, '.')) { outer = k; node = m.captures[i].node; break; }
+            }
+            switch (outer) {
+            case CAP_FUNCTION: case CAP_LAMBDA: case CAP_CLASS: case CAP_COMPREHENSION: {
+                struct as_scope sc;
+                memset(&sc, 0, sizeof(sc));
+                sc.node = span_of(node);
+                sc.parent = -1;
+                if (outer == CAP_FUNCTION) {
+                    sc.kind = AS_SCOPE_FUNCTION;
+                    sc.is_async = !ts_node_is_null(capture(&m, map, CAP_FUNCTION_ASYNC));
+                    TSNode nm = capture(&m, map, CAP_FUNCTION_NAME);
+                    sc.name = text_of(&c, nm);
+                    sc.name_span = span_of(nm);
+                    sc.params = span_of(capture(&m, map, CAP_FUNCTION_PARAMS));
+                    sc.body = span_of(capture(&m, map, CAP_FUNCTION_BODY));
+                    /* The def binds its name in the enclosing scope. */
+                    add_binding(&c, AS_BIND_FUNCTION, nm, node);
+                } else if (outer == CAP_LAMBDA) {
+                    sc.kind = AS_SCOPE_LAMBDA;
+                    TSNode p = capture(&m, map, CAP_LAMBDA_PARAMS);
+                    if (!ts_node_is_null(p)) sc.params = span_of(p);
+                    sc.body = span_of(capture(&m, map, CAP_LAMBDA_BODY));
+                } else if (outer == CAP_CLASS) {
+                    sc.kind = AS_SCOPE_CLASS;
+                    TSNode nm = capture(&m, map, CAP_CLASS_NAME);
+                    sc.name = text_of(&c, nm);
+                    sc.name_span = span_of(nm);
+                    sc.body = span_of(capture(&m, map, CAP_CLASS_BODY));
+                    add_binding(&c, AS_BIND_CLASS, nm, node);
+                } else {
+                    sc.kind = AS_SCOPE_COMPREHENSION;
+                    sc.body = sc.node;
+                }
+                vec_push(&s->scopes, sc);
+                break;
+            }
+            case CAP_IMPORT:
+                on_import(&c, node, capture(&m, map, CAP_IMPORT_MODULE), capture(&m, map, CAP_IMPORT_ALIAS));
+                break;
+            case CAP_FROM:
+                on_from(&c, node, capture(&m, map, CAP_FROM_MODULE));
+                break;
+            case CAP_CALL:
+                on_call(&c, node, capture(&m, map, CAP_CALL_CALLEE), capture(&m, map, CAP_CALL_ARGS));
+                break;
+            case CAP_ASSIGN: {
+                TSNode target = capture(&m, map, CAP_ASSIGN_TARGET);
+                add_binding(&c, AS_BIND_ASSIGN, target, node);
+                struct as_binding *b = last_binding(&c);
+                TSNode v = capture(&m, map, CAP_ASSIGN_VALUE), t = capture(&m, map, CAP_ASSIGN_TYPE);
+                /* Chained `a = b = value`: the value is the innermost right side. */
+                while (type_is(v, "assignment")) v = ts_node_child_by_field_name(v, "right", 5);
+                expr_from_node(&c, v, &b->value);
+                type_from_node(&c, t, &b->type, 0);
+                break;
+            }
+            case CAP_BIND: {
+                TSNode nm = capture(&m, map, CAP_BIND_NAME);
+                if (ts_node_is_null(nm)) break;
+                const char *kind = as_query_pattern_property(q, m.pattern_index, "kind");
+                enum as_binding_kind bk = AS_BIND_PLAIN;
+                if (kind && strcmp(kind, "param") == 0) bk = AS_BIND_PARAM;
+                else if (kind && strcmp(kind, "with") == 0) bk = AS_BIND_WITH;
+                else if (kind && strcmp(kind, "walrus") == 0) bk = AS_BIND_WALRUS;
+                add_binding(&c, bk, nm, node);
+                struct as_binding *b = last_binding(&c);
+                b->also_reads = kind && strcmp(kind, "augmented") == 0;
+                expr_from_node(&c, capture(&m, map, CAP_BIND_VALUE), &b->value);
+                type_from_node(&c, capture(&m, map, CAP_BIND_TYPE), &b->type, 0);
+                break;
+            }
+            case CAP_GLOBAL: case CAP_NONLOCAL: {
+                TSNode nm = capture(&m, map, outer == CAP_GLOBAL ? CAP_GLOBAL_NAME : CAP_NONLOCAL_NAME);
+                if (!ts_node_is_null(nm))
+                    add_binding(&c, outer == CAP_GLOBAL ? AS_BIND_GLOBAL : AS_BIND_NONLOCAL, nm, node);
+                break;
+            }
+            case CAP_REF: {
+                struct as_ref r = {NULL, ts_node_start_byte(node), -1};
+                r.name = text_of(&c, node);
+                vec_push(&s->refs, r);
+                break;
+            }
+            case CAP_NONREF: {
+                uint32_t p = ts_node_start_byte(node);
+                vec_push(&s->nonrefs, p);
+                break;
+            }
+            case CAP_COMMENT: {
+                struct as_span sp = span_of(node);
+                vec_push(&s->comments, sp);
+                break;
+            }
+            case CAP_DISCARDED: {
+                struct as_span sp = span_of(capture(&m, map, CAP_DISCARDED_CALL));
+                vec_push(&s->discarded, sp);
+                break;
+            }
+            case CAP_AWAITED: {
+                struct as_span sp = span_of(capture(&m, map, CAP_AWAITED_CALL));
+                vec_push(&s->awaited, sp);
+                break;
+            }
+            case CAP_ARGUMENT_OUTER: {
+                struct as_span in = span_of(capture(&m, map, CAP_ARGUMENT_CALL)), o = span_of(node);
+                vec_push(&s->arg_inner, in);
+                vec_push(&s->arg_outer, o);
+                break;
+            }
+            default:
+                break;
+            }
+        }
+        if (as_query_exceeded(&run)) out->match_limit_exceeded = true;
+    }
+
+    /* Sort, then link what refers to calls and scopes by span. */
+    sort(s->scopes.items + 1, s->scopes.len - 1, sizeof(struct as_scope), cmp_scope);
+    sort(s->calls.items, s->calls.len, sizeof(struct as_call), cmp_call);
+    sort(s->discarded.items, s->discarded.len, sizeof(struct as_span), cmp_span);
+    sort(s->awaited.items, s->awaited.len, sizeof(struct as_span), cmp_span);
+    sort(s->nonrefs.items, s->nonrefs.len, sizeof(uint32_t), cmp_u32);
+
+    out->n_calls = s->calls.len;
+    out->calls = as_arena_alloc(arena, (s->calls.len ? s->calls.len : 1) * sizeof(struct as_call));
+    if (s->calls.len) memcpy(out->calls, s->calls.items, s->calls.len * sizeof(struct as_call));
+    for (size_t i = 0; i < out->n_calls; i++) {
+        struct as_call *k = &out->calls[i];
+        k->awaited = span_in(s->awaited.items, s->awaited.len, k->span);
+        k->discarded = span_in(s->discarded.items, s->discarded.len, k->span);
+    }
+    for (size_t i = 0; i < s->arg_inner.len; i++) {
+        int32_t in = find_call(out->calls, out->n_calls, s->arg_inner.items[i]);
+        int32_t ou = find_call(out->calls, out->n_calls, s->arg_outer.items[i]);
+        if (in >= 0 && ou >= 0) out->calls[in].outer_call = ou;
+    }
+
+    out->n_scopes = s->scopes.len;
+    out->scopes = as_arena_alloc(arena, s->scopes.len * sizeof(struct as_scope));
+    memcpy(out->scopes, s->scopes.items, s->scopes.len * sizeof(struct as_scope));
+
+    sort(s->bindings.items, s->bindings.len, sizeof(struct as_binding), cmp_binding);
+    out->n_bindings = s->bindings.len;
+    out->bindings = as_arena_alloc(arena, (s->bindings.len ? s->bindings.len : 1) * sizeof(struct as_binding));
+    if (s->bindings.len) memcpy(out->bindings, s->bindings.items, s->bindings.len * sizeof(struct as_binding));
+
+    /* Link CALL-kind expressions to the call they are built on. */
+    for (size_t i = 0; i < out->n_calls; i++) {
+        struct as_call *k = &out->calls[i];
+        link_call(out, &k->callee);
+        for (uint32_t a = 0; a < k->n_args; a++) link_call(out, &k->args[a].value);
+    }
+    for (size_t i = 0; i < out->n_bindings; i++) {
+        link_call(out, &out->bindings[i].value);
+        link_call(out, &out->bindings[i].type);
+    }
+
+    /* References: identifiers that are neither nonrefs nor binding sites. */
+    size_t nr = 0;
+    out->refs = as_arena_alloc(arena, (s->refs.len ? s->refs.len : 1) * sizeof(struct as_ref));
+    sort(s->refs.items, s->refs.len, sizeof(struct as_ref), cmp_ref);
+    size_t bi = 0;
+    for (size_t i = 0; i < s->refs.len; i++) {
+        uint32_t p = s->refs.items[i].pos;
+        if (s->nonrefs.len && bsearch(&p, s->nonrefs.items, s->nonrefs.len, sizeof(uint32_t), cmp_u32)) continue;
+        while (bi < out->n_bindings && out->bindings[bi].pos < p) bi++;
+        bool is_site = false;
+        for (size_t k = bi; k < out->n_bindings && out->bindings[k].pos == p; k++)
+            if (out->bindings[k].kind != AS_BIND_GLOBAL && out->bindings[k].kind != AS_BIND_NONLOCAL) is_site = true;
+        if (is_site) {
+            bool reads = false;
+            for (size_t k = bi; k < out->n_bindings && out->bindings[k].pos == p; k++)
+                reads |= out->bindings[k].also_reads;
+            if (!reads) continue;
+        }
+        out->refs[nr++] = s->refs.items[i];
+    }
+    out->n_refs = nr;
+
+    out->n_comments = s->comments.len;
+    out->comments = as_arena_alloc(arena, (s->comments.len ? s->comments.len : 1) * sizeof(struct as_span));
+    sort(s->comments.items, s->comments.len, sizeof(struct as_span), cmp_span);
+    if (s->comments.len) memcpy(out->comments, s->comments.items, s->comments.len * sizeof(struct as_span));
+
+    first_error(root, out);
+    return 0;
+}

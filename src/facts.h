@@ -1,0 +1,131 @@
+/* facts.h — what the queries found in one file, as plain records with byte ranges (no tree-sitter nodes
+ * escape facts.c): scopes, bindings, calls with their arguments, references, comments, syntax errors.
+ * All memory is in the file's arena. Records are sorted by position. The semantic model (model.h) links them. */
+#ifndef AS_FACTS_H
+#define AS_FACTS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+struct as_query_set;
+struct TSTree;
+
+struct as_span {
+    uint32_t start, end;   /* byte offsets, end exclusive */
+};
+
+enum as_expr_kind {
+    AS_EXPR_NONE = 0,   /* absent */
+    AS_EXPR_NAME,       /* identifier head + optional attribute tail: `time.sleep` */
+    AS_EXPR_CALL,       /* the result of a call + optional tail: `httpx.Client().get` */
+    AS_EXPR_STRING,     /* a plain string literal (text holds its content) */
+    AS_EXPR_NUMBER,     /* an integer/float literal (text holds it) */
+    AS_EXPR_CONST,      /* True / False / None (text holds it) */
+    AS_EXPR_LAMBDA,     /* a lambda (scope index in `call`) */
+    AS_EXPR_OTHER,      /* anything else; tail may still hold trailing attributes */
+};
+
+/* A compact description of an expression, enough to resolve it to a qualified name. */
+struct as_expr {
+    enum as_expr_kind kind;
+    const char *head;      /* NAME: the leading identifier */
+    uint32_t head_pos;     /* NAME: its byte offset */
+    int32_t call;          /* CALL: index into facts.calls of the base call; LAMBDA: scope index */
+    const char *tail;      /* ".a.b" attribute segments after the head/call; "" when none */
+    const char *text;      /* STRING/NUMBER/CONST: literal text (string content without quotes) */
+    struct as_span span;
+    struct as_span base;   /* CALL: span of the base call (linked to `call` after sorting) */
+};
+
+enum as_scope_kind { AS_SCOPE_MODULE, AS_SCOPE_FUNCTION, AS_SCOPE_LAMBDA, AS_SCOPE_CLASS, AS_SCOPE_COMPREHENSION };
+
+struct as_scope {
+    enum as_scope_kind kind;
+    bool is_async;
+    const char *name;          /* function/class name; NULL otherwise */
+    struct as_span node;       /* the whole definition (without decorators) */
+    struct as_span body;       /* what runs inside the scope */
+    struct as_span params;     /* parameter list; {0,0} if none */
+    struct as_span name_span;
+    int32_t parent;            /* enclosing scope (by body nesting); -1 for the module */
+};
+
+enum as_binding_kind {
+    AS_BIND_IMPORT,       /* import a.b [as c] */
+    AS_BIND_FROM_IMPORT,  /* from m import x [as y] */
+    AS_BIND_STAR_IMPORT,  /* from m import * (name is "*") */
+    AS_BIND_ASSIGN,       /* x = value / x: T = value */
+    AS_BIND_WITH,         /* with value as x */
+    AS_BIND_WALRUS,       /* (x := value) */
+    AS_BIND_PARAM,        /* parameter (type = annotation) */
+    AS_BIND_FUNCTION,     /* def x */
+    AS_BIND_CLASS,        /* class x */
+    AS_BIND_GLOBAL,       /* global x (declaration) */
+    AS_BIND_NONLOCAL,     /* nonlocal x (declaration) */
+    AS_BIND_PLAIN,        /* any other binding: for targets, unpacking, except-as, del, += */
+};
+
+struct as_binding {
+    enum as_binding_kind kind;
+    const char *name;
+    uint32_t pos;             /* byte offset of the bound identifier */
+    int32_t scope;            /* filled by the model */
+    const char *module;       /* IMPORT/FROM/STAR: module text as written (".m" for relative) */
+    const char *imported;     /* FROM: the imported name ("sleep"); IMPORT: the full dotted module */
+    struct as_expr value;     /* ASSIGN/WITH/WALRUS */
+    struct as_expr type;      /* ASSIGN/PARAM: annotation, unwrapped from Optional[...] / X | None */
+    struct as_span stmt;      /* the binding statement */
+    bool also_reads;          /* `x += 1` reads x as well as binding it */
+    bool used;                /* read at least once (model) */
+    int32_t next;             /* next binding of the same (scope, name), by position (model) */
+};
+
+struct as_arg {
+    const char *keyword;      /* NULL for positional */
+    struct as_expr value;
+};
+
+struct as_call {
+    struct as_span span;
+    struct as_expr callee;
+    struct as_arg *args;
+    uint32_t n_args;
+    bool has_star_args;       /* *args or **kwargs present */
+    bool awaited;             /* directly under await */
+    bool discarded;           /* the whole expression statement */
+    int32_t outer_call;       /* call this one is an argument of, or -1 */
+    int32_t scope;            /* innermost scope (model) */
+};
+
+struct as_ref {
+    const char *name;
+    uint32_t pos;
+    int32_t scope;            /* model */
+};
+
+struct as_facts {
+    struct as_scope *scopes;     size_t n_scopes;     /* scopes[0] is the module */
+    struct as_binding *bindings; size_t n_bindings;
+    struct as_call *calls;       size_t n_calls;
+    struct as_ref *refs;         size_t n_refs;
+    struct as_span *comments;    size_t n_comments;
+    struct as_span first_error;  /* first ERROR/MISSING node; start == end == 0 and !has_error if none */
+    bool has_error;
+    bool match_limit_exceeded;
+};
+
+/* Per-worker scratch (query cursor and growable buffers). */
+struct as_facts_scratch;
+struct as_facts_scratch *as_facts_scratch_new(void);
+void as_facts_scratch_free(struct as_facts_scratch *self);
+
+/* Runs every query of `queries` over `tree` (parsed from src) and fills *out from arena. Returns 0. */
+int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *scratch,
+                     const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len);
+
+/* Validates that a query uses only capture names from facts.def; on error returns -1 with a message. */
+int as_facts_check_captures(const struct as_query_set *queries, char **err);
+
+#endif

@@ -1,0 +1,345 @@
+/* model.c — scopes, binding lookup and qualified-name resolution for one file; see model.h. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "stdlib_exports.h"
+
+#define MAX_RESOLVE_DEPTH 12
+
+static uint32_t hash_key(int32_t scope, const char *name)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)scope * 16777619u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+static bool span_contains(struct as_span s, uint32_t pos) { return pos >= s.start && pos < s.end; }
+
+int32_t as_model_scope_at(const struct as_model *self, uint32_t pos)
+{
+    const struct as_facts *f = self->facts;
+    /* Scopes 1..n-1 are sorted by body start; find the last one starting at or before pos, then walk up
+     * through parents until one contains pos. */
+    size_t lo = 1, hi = f->n_scopes;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->scopes[mid].body.start <= pos) lo = mid + 1;
+        else hi = mid;
+    }
+    int32_t s = (int32_t)lo - 1;
+    while (s > 0 && !span_contains(f->scopes[s].body, pos)) s = f->scopes[s].parent;
+    return s < 0 ? 0 : s;
+}
+
+/* The function whose parameter list contains pos, or -1. */
+static int32_t params_owner(const struct as_model *self, uint32_t pos)
+{
+    const struct as_facts *f = self->facts;
+    int32_t best = -1;
+    for (size_t i = 1; i < f->n_scopes; i++) {
+        const struct as_scope *s = &f->scopes[i];
+        if (s->params.end > s->params.start && pos >= s->params.start && pos < s->params.end) {
+            if (best < 0 || f->scopes[best].params.start <= s->params.start) best = (int32_t)i;
+        }
+    }
+    return best;
+}
+
+int32_t as_model_context_scope(const struct as_model *self, int32_t scope)
+{
+    const struct as_facts *f = self->facts;
+    while (scope > 0) {
+        enum as_scope_kind k = f->scopes[scope].kind;
+        if (k == AS_SCOPE_FUNCTION || k == AS_SCOPE_LAMBDA) return scope;
+        scope = f->scopes[scope].parent;
+    }
+    return -1;
+}
+
+bool as_model_in_async(const struct as_model *self, int32_t scope)
+{
+    int32_t s = as_model_context_scope(self, scope);
+    return s > 0 && self->facts->scopes[s].is_async;
+}
+
+/* The scope a binding lives in: comprehension targets bind in the comprehension's enclosing function (kept
+ * simple: comprehensions are transparent), so skip comprehensions. */
+static int32_t binding_scope(const struct as_model *self, int32_t scope)
+{
+    while (scope > 0 && self->facts->scopes[scope].kind == AS_SCOPE_COMPREHENSION)
+        scope = self->facts->scopes[scope].parent;
+    return scope;
+}
+
+static int32_t table_first(const struct as_model *self, int32_t scope, const char *name)
+{
+    uint32_t i = hash_key(scope, name) & self->table_mask;
+    for (;;) {
+        int32_t b = self->table[i];
+        if (b < 0) return -1;
+        const struct as_binding *bd = &self->facts->bindings[b];
+        if (bd->scope == scope && strcmp(bd->name, name) == 0) return b;
+        i = (i + 1) & self->table_mask;
+    }
+}
+
+/* Binding of name in exactly `scope` visible at pos: the last one at or before pos; with `any_pos`, the last
+ * one in the scope (a function body sees the final state of enclosing scopes). Declarations are skipped. */
+static const struct as_binding *binding_in(const struct as_model *self, int32_t scope, const char *name,
+                                           uint32_t pos, bool any_pos, bool *declared_global, bool *declared_nonlocal)
+{
+    int32_t b = table_first(self, scope, name);
+    const struct as_binding *best = NULL, *first = NULL;
+    for (; b >= 0; b = self->facts->bindings[b].next) {
+        const struct as_binding *bd = &self->facts->bindings[b];
+        if (bd->kind == AS_BIND_GLOBAL) { if (declared_global) *declared_global = true; continue; }
+        if (bd->kind == AS_BIND_NONLOCAL) { if (declared_nonlocal) *declared_nonlocal = true; continue; }
+        if (!first) first = bd;
+        if (any_pos || bd->pos <= pos || (bd->stmt.start <= pos && pos < bd->stmt.end && bd->pos < pos)) best = bd;
+    }
+    /* In a function, a name bound anywhere in it is local everywhere in it (used before assignment: take the
+     * first binding, which is what the code most plausibly means). */
+    if (!best && first && scope > 0 && self->facts->scopes[scope].kind != AS_SCOPE_CLASS) best = first;
+    return best;
+}
+
+const struct as_binding *as_model_lookup(const struct as_model *self, int32_t scope, const char *name, uint32_t pos)
+{
+    const struct as_facts *f = self->facts;
+    scope = binding_scope(self, scope);
+    bool first_scope = true;
+    while (scope >= 0) {
+        const struct as_scope *s = &f->scopes[scope];
+        /* Class scopes are visible only to code directly in the class body. */
+        if (s->kind != AS_SCOPE_CLASS || first_scope) {
+            bool is_global = false, is_nonlocal = false;
+            bool direct = first_scope;
+            const struct as_binding *b =
+                binding_in(self, scope, name, pos, !direct, &is_global, &is_nonlocal);
+            if (is_global) {
+                return binding_in(self, 0, name, pos, true, NULL, NULL);
+            }
+            if (b && !is_nonlocal) return b;
+            if (scope == 0) return b;
+        }
+        first_scope = false;
+        scope = binding_scope(self, s->parent);
+    }
+    return NULL;
+}
+
+/* Builtin names whose qualified name is "builtins.<name>". Only those rules may care about. */
+static bool is_builtin(const char *name)
+{
+    static const char *const names[] = {"open", "input", "print", "breakpoint", "exec", "eval", "compile",
+                                        "__import__", "help", NULL};
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(names[i], name) == 0) return true;
+    return false;
+}
+
+/* Absolute module for a relative import `from ..x import y` in this file ("." + module text). */
+static const char *absolute_module(const struct as_model *self, const char *mod)
+{
+    if (mod[0] != '.') return mod;
+    size_t dots = 0;
+    while (mod[dots] == '.') dots++;
+    const char *rest = mod + dots;
+    /* The package of this module: itself for __init__.py, else its parent. */
+    size_t plen = strlen(self->module);
+    size_t up = dots - (self->is_package_init ? 1 : 0);
+    for (size_t i = 0; i < up; i++) {
+        while (plen > 0 && self->module[plen - 1] != '.') plen--;
+        if (plen > 0) plen--;  /* drop the dot */
+        else break;
+    }
+    if (plen == 0) return *rest ? as_arena_strdup(self->arena, rest) : "";
+    if (!*rest) return as_arena_strndup(self->arena, self->module, plen);
+    return as_arena_printf(self->arena, "%.*s.%s", (int)plen, self->module, rest);
+}
+
+static const char *qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos,
+                           int depth);
+
+/* What a binding stands for (without any tail). */
+static const char *binding_value(const struct as_model *self, const struct as_binding *b, int depth)
+{
+    switch (b->kind) {
+    case AS_BIND_IMPORT:
+        return b->imported;
+    case AS_BIND_FROM_IMPORT: {
+        const char *mod = absolute_module(self, b->module);
+        return *mod ? as_arena_printf(self->arena, "%s.%s", mod, b->imported) : b->imported;
+    }
+    case AS_BIND_FUNCTION:
+    case AS_BIND_CLASS: {
+        /* A definition at module level is "<module>.<name>"; nested ones get the enclosing names. */
+        const char *prefix = *self->module ? self->module : "__main__";
+        const char *chain = b->name;
+        int32_t s = b->scope;
+        while (s > 0) {
+            const struct as_scope *sc = &self->facts->scopes[s];
+            if (sc->name) chain = as_arena_printf(self->arena, "%s.%s", sc->name, chain);
+            s = sc->parent;
+        }
+        return as_arena_printf(self->arena, "%s.%s", prefix, chain);
+    }
+    case AS_BIND_ASSIGN:
+    case AS_BIND_WITH:
+    case AS_BIND_WALRUS: {
+        const char *q = NULL;
+        if (b->value.kind == AS_EXPR_NAME || b->value.kind == AS_EXPR_CALL)
+            q = qualify(self, &b->value, b->scope, b->stmt.start, depth + 1);
+        if (!q && b->type.kind == AS_EXPR_NAME) {
+            const char *t = qualify(self, &b->type, b->scope, b->stmt.start, depth + 1);
+            if (t) q = as_arena_printf(self->arena, "%s()", t);
+        }
+        /* `with X() as x` binds what X().__enter__() returns; for the clients and files rules care about, that
+         * is the object itself, so keep "X()". */
+        return q;
+    }
+    case AS_BIND_PARAM:
+        if (b->type.kind == AS_EXPR_NAME) {
+            const char *t = qualify(self, &b->type, binding_scope(self, self->facts->scopes[b->scope].parent),
+                                    b->stmt.start, depth + 1);
+            if (t) return as_arena_printf(self->arena, "%s()", t);
+        }
+        return NULL;
+    default:
+        return NULL;
+    }
+}
+
+static const char *star_import_lookup(const struct as_model *self, int32_t scope, const char *name, uint32_t pos)
+{
+    /* `from M import *` in this scope chain (function or module) where M is a known stdlib module that
+     * exports `name`. */
+    for (int32_t s = binding_scope(self, scope); s >= 0; s = s > 0 ? binding_scope(self, self->facts->scopes[s].parent) : -1) {
+        for (int32_t b = table_first(self, s, "*"); b >= 0; b = self->facts->bindings[b].next) {
+            const struct as_binding *bd = &self->facts->bindings[b];
+            if (s == scope && bd->pos > pos) continue;
+            if (as_stdlib_exports(bd->module, name)) return as_arena_printf(self->arena, "%s.%s", bd->module, name);
+        }
+        if (s == 0) break;
+    }
+    return NULL;
+}
+
+static const char *qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos,
+                           int depth)
+{
+    if (depth > MAX_RESOLVE_DEPTH) return NULL;
+    const char *base = NULL;
+    if (e->kind == AS_EXPR_NAME) {
+        const struct as_binding *b = as_model_lookup(self, scope, e->head, pos);
+        if (b) {
+            if (b->pos == e->head_pos) return NULL;   /* the binding site itself */
+            base = binding_value(self, b, depth);
+        } else {
+            base = star_import_lookup(self, scope, e->head, pos);
+            if (!base && is_builtin(e->head)) base = as_arena_printf(self->arena, "builtins.%s", e->head);
+        }
+    } else if (e->kind == AS_EXPR_CALL && e->call >= 0) {
+        const struct as_call *c = &self->facts->calls[e->call];
+        const char *q = qualify(self, &c->callee, scope, pos, depth + 1);
+        if (q) base = as_arena_printf(self->arena, "%s()", q);
+    }
+    if (!base) return NULL;
+    if (!*e->tail) return base;
+    return as_arena_printf(self->arena, "%s%s", base, e->tail);
+}
+
+const char *as_model_qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos)
+{
+    return qualify(self, e, scope, pos, 0);
+}
+
+const char *as_model_callee(const struct as_model *self, const struct as_call *call)
+{
+    return qualify(self, &call->callee, call->scope, call->span.start, 0);
+}
+
+const char *as_model_module_name(struct as_arena *arena, const char *path, bool *is_package_init)
+{
+    while (path[0] == '.' && path[1] == '/') path += 2;
+    while (path[0] == '/') path++;
+    size_t n = strlen(path);
+    if (n >= 4 && strcmp(path + n - 4, ".pyi") == 0) n -= 4;
+    else if (n >= 3 && strcmp(path + n - 3, ".py") == 0) n -= 3;
+    char *m = as_arena_strndup(arena, path, n);
+    for (char *p = m; *p; p++)
+        if (*p == '/') *p = '.';
+    *is_package_init = false;
+    size_t ml = strlen(m);
+    if (ml >= 9 && strcmp(m + ml - 9, ".__init__") == 0) {
+        m[ml - 9] = '\0';
+        *is_package_init = true;
+    } else if (strcmp(m, "__init__") == 0) {
+        m[0] = '\0';
+        *is_package_init = true;
+    }
+    return m;
+}
+
+void as_model_build(struct as_model *self, struct as_facts *f, struct as_arena *arena, const char *module,
+                    bool is_package_init)
+{
+    self->facts = f;
+    self->arena = arena;
+    self->module = module ? module : "";
+    self->is_package_init = is_package_init;
+
+    /* Scope nesting by body ranges (scopes 1.. are sorted by start, outer first on ties). */
+    int32_t *stack = as_arena_alloc(arena, (f->n_scopes + 1) * sizeof(int32_t));
+    size_t sp = 0;
+    stack[sp++] = 0;
+    for (size_t i = 1; i < f->n_scopes; i++) {
+        struct as_scope *s = &f->scopes[i];
+        while (sp > 1 && !(s->body.start >= f->scopes[stack[sp - 1]].body.start &&
+                           s->body.end <= f->scopes[stack[sp - 1]].body.end))
+            sp--;
+        s->parent = stack[sp - 1];
+        stack[sp++] = (int32_t)i;
+    }
+
+    /* Scope of each binding: parameters belong to the function whose parameter list holds them; the def/class
+     * name binds where the definition stands; everything else in the innermost scope. */
+    uint32_t cap = 16;
+    while (cap < f->n_bindings * 2 + 16) cap *= 2;
+    self->table_mask = cap - 1;
+    self->table = as_arena_alloc(arena, cap * sizeof(int32_t));
+    for (uint32_t i = 0; i < cap; i++) self->table[i] = -1;
+    int32_t *tails = as_arena_alloc(arena, cap * sizeof(int32_t));
+    for (size_t i = 0; i < f->n_bindings; i++) {
+        struct as_binding *b = &f->bindings[i];
+        int32_t s = -1;
+        if (b->kind == AS_BIND_PARAM) s = params_owner(self, b->pos);
+        if (s < 0) {
+            s = binding_scope(self, as_model_scope_at(self, b->pos));
+            if (b->kind == AS_BIND_PARAM) b->kind = AS_BIND_PLAIN;   /* a splat pattern outside parameters */
+        }
+        b->scope = s;
+        b->next = -1;
+        uint32_t h = hash_key(s, b->name) & self->table_mask;
+        for (;;) {
+            int32_t cur = self->table[h];
+            if (cur < 0) { self->table[h] = (int32_t)i; tails[h] = (int32_t)i; break; }
+            if (f->bindings[cur].scope == s && strcmp(f->bindings[cur].name, b->name) == 0) {
+                f->bindings[tails[h]].next = (int32_t)i;
+                tails[h] = (int32_t)i;
+                break;
+            }
+            h = (h + 1) & self->table_mask;
+        }
+    }
+
+    for (size_t i = 0; i < f->n_calls; i++) f->calls[i].scope = as_model_scope_at(self, f->calls[i].span.start);
+    for (size_t i = 0; i < f->n_refs; i++) {
+        struct as_ref *r = &f->refs[i];
+        r->scope = as_model_scope_at(self, r->pos);
+        const struct as_binding *b = as_model_lookup(self, r->scope, r->name, r->pos);
+        if (b) ((struct as_binding *)b)->used = true;
+    }
+}

@@ -1,0 +1,52 @@
+/* model.h — the semantic model of one file, built on its facts: which scope each call, binding and reference
+ * belongs to, which binding a name means at a position (Python's scoping, ruff's deferred function bodies),
+ * and the qualified name an expression resolves to:
+ *   `import time as t; t.sleep`        -> "time.sleep"
+ *   `from httpx import Client; c = Client(); c.get` -> "httpx.Client().get"   (instance methods use "()")
+ *   `open`                             -> "builtins.open"
+ *   `def open(): ...; open`            -> "<module>.open"                         (local definitions)
+ *   a parameter, a for target, an unknown name -> NULL
+ * Also answers "is this position in async context": the innermost function scope decides; comprehensions and
+ * class bodies are transparent (a class body runs when the enclosing code runs); lambdas and nested sync defs
+ * are sync boundaries; decorators, defaults and annotations belong to the enclosing scope. */
+#ifndef AS_MODEL_H
+#define AS_MODEL_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "facts.h"
+
+struct as_model {
+    struct as_facts *facts;
+    struct as_arena *arena;
+    const char *module;        /* dotted module name of the file ("pkg.mod"), "" when unknown */
+    bool is_package_init;      /* the file is a package's __init__.py */
+    /* (scope, name) -> first binding index; chains through as_binding.next */
+    int32_t *table;
+    uint32_t table_mask;
+};
+
+/* Links scopes, assigns scopes to facts, builds the binding table and marks bindings that are read.
+ * `module` is the file's dotted module name (see as_model_module_name). */
+void as_model_build(struct as_model *self, struct as_facts *facts, struct as_arena *arena, const char *module,
+                    bool is_package_init);
+
+/* Dotted module name for a path: "src/pkg/mod.py" -> "src.pkg.mod", "pkg/__init__.py" -> "pkg". Arena. */
+const char *as_model_module_name(struct as_arena *arena, const char *path, bool *is_package_init);
+
+/* Innermost scope whose body contains `pos`. */
+int32_t as_model_scope_at(const struct as_model *self, uint32_t pos);
+/* The function/lambda scope that decides the async context at `pos` (skips comprehensions and classes), or -1
+ * at module level. */
+int32_t as_model_context_scope(const struct as_model *self, int32_t scope);
+bool as_model_in_async(const struct as_model *self, int32_t scope);
+
+/* The binding `name` refers to when read in `scope` at `pos`, or NULL (builtin or unknown). */
+const struct as_binding *as_model_lookup(const struct as_model *self, int32_t scope, const char *name, uint32_t pos);
+
+/* Qualified name of an expression evaluated in `scope` at `pos`; NULL when it cannot be known. Arena. */
+const char *as_model_qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos);
+/* Qualified name of what a call calls. */
+const char *as_model_callee(const struct as_model *self, const struct as_call *call);
+
+#endif

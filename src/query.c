@@ -1,0 +1,397 @@
+/* query.c — loading, validating and running tree-sitter queries with client-side text predicates.
+ * Predicates are compiled once per pattern into a flat list of checks (strings interned as pointers into the
+ * TSQuery's string table, regexes compiled with regcomp) and evaluated on each match's captured text. */
+#include "query.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+enum pred_op { P_EQ, P_MATCH, P_ANY_OF };
+
+struct pred {
+    enum pred_op op;
+    bool negate;
+    bool any;            /* any- variant: one node of a quantified capture passing suffices */
+    uint32_t capture;
+    /* P_EQ: either another capture or a literal */
+    bool rhs_is_capture;
+    uint32_t rhs_capture;
+    const char *literal;
+    uint32_t literal_len;
+    regex_t re;          /* P_MATCH */
+    const char **options;/* P_ANY_OF */
+    uint32_t *option_lens;
+    size_t n_options;
+};
+
+struct prop {
+    const char *key;
+    const char *value;
+};
+
+struct pattern_info {
+    struct pred *preds;
+    size_t n_preds;
+    struct prop *props;
+    size_t n_props;
+};
+
+struct as_query {
+    char *name;
+    TSQuery *ts;
+    struct pattern_info *patterns;
+    uint32_t n_patterns;
+};
+
+struct as_query_set {
+    struct as_query **queries;
+    size_t n;
+};
+
+static const char *error_kind(TSQueryError e)
+{
+    switch (e) {
+    case TSQueryErrorSyntax: return "invalid syntax";
+    case TSQueryErrorNodeType: return "invalid node type";
+    case TSQueryErrorField: return "invalid field name";
+    case TSQueryErrorCapture: return "invalid capture name";
+    case TSQueryErrorStructure: return "impossible pattern structure";
+    case TSQueryErrorLanguage: return "incompatible language version";
+    default: return "error";
+    }
+}
+
+/* "name:LINE:COL: error: what" followed by the offending line and a caret. */
+static void error_at(struct as_buf *out, const char *name, const char *src, size_t len, size_t offset,
+                     const char *what)
+{
+    if (offset > len) offset = len;
+    size_t line = 1, line_start = 0;
+    for (size_t i = 0; i < offset; i++)
+        if (src[i] == '\n') { line++; line_start = i + 1; }
+    size_t line_end = line_start;
+    while (line_end < len && src[line_end] != '\n') line_end++;
+    as_buf_printf(out, "%s:%zu:%zu: error: %s\n", name, line, offset - line_start + 1, what);
+    as_buf_printf(out, "  %.*s\n  %*s^\n", (int)(line_end - line_start), src + line_start,
+                  (int)(offset - line_start), "");
+}
+
+/* Byte offset of the first "(#name" / "#name" occurrence for pattern-level errors. */
+static size_t pattern_offset(const TSQuery *q, uint32_t pattern)
+{
+    return ts_query_start_byte_for_pattern(q, pattern);
+}
+
+static void pattern_release(struct pattern_info *p)
+{
+    for (size_t i = 0; i < p->n_preds; i++) {
+        if (p->preds[i].op == P_MATCH) regfree(&p->preds[i].re);
+        free(p->preds[i].options);
+        free(p->preds[i].option_lens);
+    }
+    free(p->preds);
+    free(p->props);
+}
+
+static int compile_predicates(struct as_query *self, const char *src, size_t len, struct as_buf *err)
+{
+    TSQuery *q = self->ts;
+    self->n_patterns = ts_query_pattern_count(q);
+    self->patterns = as_xcalloc(self->n_patterns ? self->n_patterns : 1, sizeof(*self->patterns));
+    int failed = 0;
+    for (uint32_t pi = 0; pi < self->n_patterns; pi++) {
+        struct pattern_info *pat = &self->patterns[pi];
+        uint32_t n_steps;
+        const TSQueryPredicateStep *steps = ts_query_predicates_for_pattern(q, pi, &n_steps);
+        uint32_t i = 0;
+        while (i < n_steps) {
+            uint32_t j = i;
+            while (j < n_steps && steps[j].type != TSQueryPredicateStepTypeDone) j++;
+            /* steps[i..j) is one predicate */
+            uint32_t argc = j - i;
+            char what[256];
+            if (argc == 0 || steps[i].type != TSQueryPredicateStepTypeString) {
+                error_at(err, self->name, src, len, pattern_offset(q, pi), "malformed predicate");
+                failed = 1;
+                i = j + 1;
+                continue;
+            }
+            uint32_t nlen;
+            const char *pname = ts_query_string_value_for_id(q, steps[i].value_id, &nlen);
+            if (strcmp(pname, "set!") == 0) {
+                if (argc != 3 || steps[i + 1].type != TSQueryPredicateStepTypeString ||
+                    steps[i + 2].type != TSQueryPredicateStepTypeString) {
+                    error_at(err, self->name, src, len, pattern_offset(q, pi),
+                             "#set! takes a key and a value");
+                    failed = 1;
+                } else {
+                    pat->props = as_xrealloc(pat->props, (pat->n_props + 1) * sizeof(*pat->props));
+                    uint32_t l;
+                    pat->props[pat->n_props].key = ts_query_string_value_for_id(q, steps[i + 1].value_id, &l);
+                    pat->props[pat->n_props].value = ts_query_string_value_for_id(q, steps[i + 2].value_id, &l);
+                    pat->n_props++;
+                }
+                i = j + 1;
+                continue;
+            }
+            struct pred pr;
+            memset(&pr, 0, sizeof(pr));
+            const char *base = pname;
+            if (strncmp(base, "not-", 4) == 0) { pr.negate = true; base += 4; }
+            if (strncmp(base, "any-", 4) == 0) { pr.any = true; base += 4; }
+            if (strcmp(base, "eq?") == 0) pr.op = P_EQ;
+            else if (strcmp(base, "match?") == 0) pr.op = P_MATCH;
+            else if (strcmp(base, "of?") == 0 && pr.any) { pr.op = P_ANY_OF; pr.any = false; }
+            else {
+                snprintf(what, sizeof(what), "unknown predicate '#%s'", pname);
+                error_at(err, self->name, src, len, pattern_offset(q, pi), what);
+                failed = 1;
+                i = j + 1;
+                continue;
+            }
+            if (argc < 3 || steps[i + 1].type != TSQueryPredicateStepTypeCapture ||
+                (pr.op != P_ANY_OF && argc != 3)) {
+                snprintf(what, sizeof(what), "'#%s' takes a capture and %s", pname,
+                         pr.op == P_ANY_OF ? "one or more strings" : "one argument");
+                error_at(err, self->name, src, len, pattern_offset(q, pi), what);
+                failed = 1;
+                i = j + 1;
+                continue;
+            }
+            pr.capture = steps[i + 1].value_id;
+            if (pr.op == P_EQ) {
+                if (steps[i + 2].type == TSQueryPredicateStepTypeCapture) {
+                    pr.rhs_is_capture = true;
+                    pr.rhs_capture = steps[i + 2].value_id;
+                } else {
+                    pr.literal = ts_query_string_value_for_id(q, steps[i + 2].value_id, &pr.literal_len);
+                }
+            } else if (pr.op == P_MATCH) {
+                if (steps[i + 2].type != TSQueryPredicateStepTypeString) {
+                    error_at(err, self->name, src, len, pattern_offset(q, pi), "#match? takes a regex string");
+                    failed = 1;
+                    i = j + 1;
+                    continue;
+                }
+                uint32_t l;
+                const char *re = ts_query_string_value_for_id(q, steps[i + 2].value_id, &l);
+                int rc = regcomp(&pr.re, re, REG_EXTENDED | REG_NOSUB);
+                if (rc != 0) {
+                    char rbuf[128];
+                    regerror(rc, &pr.re, rbuf, sizeof(rbuf));
+                    snprintf(what, sizeof(what), "bad regex '%s': %s", re, rbuf);
+                    error_at(err, self->name, src, len, pattern_offset(q, pi), what);
+                    failed = 1;
+                    i = j + 1;
+                    continue;
+                }
+            } else {
+                pr.n_options = argc - 2;
+                pr.options = as_xcalloc(pr.n_options, sizeof(*pr.options));
+                pr.option_lens = as_xcalloc(pr.n_options, sizeof(*pr.option_lens));
+                for (size_t k = 0; k < pr.n_options; k++) {
+                    if (steps[i + 2 + k].type != TSQueryPredicateStepTypeString) {
+                        error_at(err, self->name, src, len, pattern_offset(q, pi), "#any-of? takes strings");
+                        failed = 1;
+                        break;
+                    }
+                    pr.options[k] = ts_query_string_value_for_id(q, steps[i + 2 + k].value_id, &pr.option_lens[k]);
+                }
+            }
+            pat->preds = as_xrealloc(pat->preds, (pat->n_preds + 1) * sizeof(*pat->preds));
+            pat->preds[pat->n_preds++] = pr;
+            i = j + 1;
+        }
+    }
+    return failed ? -1 : 0;
+}
+
+struct as_query *as_query_compile(const char *name, const char *src, size_t len, char **err)
+{
+    struct as_buf eb;
+    as_buf_init(&eb);
+    uint32_t off = 0;
+    TSQueryError et = TSQueryErrorNone;
+    TSQuery *ts = ts_query_new(tree_sitter_python(), src, (uint32_t)len, &off, &et);
+    if (!ts) {
+        char what[128];
+        snprintf(what, sizeof(what), "%s", error_kind(et));
+        error_at(&eb, name, src, len, off, what);
+        *err = as_buf_detach(&eb, NULL);
+        return NULL;
+    }
+    struct as_query *self = as_xcalloc(1, sizeof(*self));
+    self->name = as_xstrdup(name);
+    self->ts = ts;
+    if (compile_predicates(self, src, len, &eb) != 0) {
+        *err = as_buf_detach(&eb, NULL);
+        as_query_free(self);
+        return NULL;
+    }
+    as_buf_release(&eb);
+    return self;
+}
+
+void as_query_free(struct as_query *self)
+{
+    if (!self) return;
+    for (uint32_t i = 0; i < self->n_patterns; i++) pattern_release(&self->patterns[i]);
+    free(self->patterns);
+    ts_query_delete(self->ts);
+    free(self->name);
+    free(self);
+}
+
+const char *as_query_name(const struct as_query *self) { return self->name; }
+const TSQuery *as_query_ts(const struct as_query *self) { return self->ts; }
+
+const char *as_query_pattern_property(const struct as_query *self, uint32_t pattern, const char *key)
+{
+    if (pattern >= self->n_patterns) return NULL;
+    const struct pattern_info *p = &self->patterns[pattern];
+    for (size_t i = 0; i < p->n_props; i++)
+        if (strcmp(p->props[i].key, key) == 0) return p->props[i].value;
+    return NULL;
+}
+
+struct as_query_set *as_query_set_load(char **err)
+{
+    struct as_query_set *set = as_xcalloc(1, sizeof(*set));
+    struct as_buf eb;
+    as_buf_init(&eb);
+    for (size_t i = 0; i < as_embedded_count; i++) {
+        const struct as_embedded *e = &as_embedded_files[i];
+        if (strncmp(e->name, "queries/", 8) != 0) continue;
+        char *qerr = NULL;
+        struct as_query *q = as_query_compile(e->name, e->data, e->len, &qerr);
+        if (!q) {
+            as_buf_puts(&eb, qerr);
+            free(qerr);
+            continue;
+        }
+        set->queries = as_xrealloc(set->queries, (set->n + 1) * sizeof(*set->queries));
+        set->queries[set->n++] = q;
+    }
+    if (eb.len) {
+        *err = as_buf_detach(&eb, NULL);
+        as_query_set_free(set);
+        return NULL;
+    }
+    as_buf_release(&eb);
+    return set;
+}
+
+void as_query_set_free(struct as_query_set *self)
+{
+    if (!self) return;
+    for (size_t i = 0; i < self->n; i++) as_query_free(self->queries[i]);
+    free(self->queries);
+    free(self);
+}
+
+size_t as_query_set_count(const struct as_query_set *self) { return self->n; }
+const struct as_query *as_query_set_get(const struct as_query_set *self, size_t i) { return self->queries[i]; }
+
+void as_query_run_start(struct as_query_run *self, TSQueryCursor *cursor, const struct as_query *query,
+                        TSNode node, const char *src, size_t src_len)
+{
+    self->cursor = cursor;
+    self->query = query;
+    self->src = src;
+    self->src_len = src_len;
+    ts_query_cursor_set_match_limit(cursor, 4096);
+    ts_query_cursor_exec(cursor, query->ts, node);
+}
+
+static void node_text(const struct as_query_run *r, TSNode n, const char **s, uint32_t *len)
+{
+    uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+    if (a > r->src_len) a = (uint32_t)r->src_len;
+    if (b > r->src_len) b = (uint32_t)r->src_len;
+    if (b < a) b = a;
+    *s = r->src + a;
+    *len = b - a;
+}
+
+static bool text_eq(const char *a, uint32_t al, const char *b, uint32_t bl)
+{
+    return al == bl && memcmp(a, b, al) == 0;
+}
+
+static bool regex_matches(const regex_t *re, const char *s, uint32_t len)
+{
+    char small[256];
+    char *buf = len < sizeof(small) ? small : as_xmalloc(len + 1);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    bool ok = regexec(re, buf, 0, NULL, 0) == 0;
+    if (buf != small) free(buf);
+    return ok;
+}
+
+/* One node against one predicate (without negation). */
+static bool node_passes(const struct as_query_run *r, const struct pred *p, TSNode n, const TSQueryMatch *m)
+{
+    const char *s;
+    uint32_t len;
+    node_text(r, n, &s, &len);
+    switch (p->op) {
+    case P_EQ:
+        if (p->rhs_is_capture) {
+            for (uint16_t k = 0; k < m->capture_count; k++) {
+                if (m->captures[k].index != p->rhs_capture) continue;
+                const char *t;
+                uint32_t tl;
+                node_text(r, m->captures[k].node, &t, &tl);
+                return text_eq(s, len, t, tl);
+            }
+            return true;
+        }
+        return text_eq(s, len, p->literal, p->literal_len);
+    case P_MATCH:
+        return regex_matches(&p->re, s, len);
+    case P_ANY_OF:
+        for (size_t k = 0; k < p->n_options; k++)
+            if (text_eq(s, len, p->options[k], p->option_lens[k])) return true;
+        return false;
+    }
+    return false;
+}
+
+static bool predicates_hold(const struct as_query_run *r, const TSQueryMatch *m)
+{
+    const struct pattern_info *pat = &r->query->patterns[m->pattern_index];
+    for (size_t i = 0; i < pat->n_preds; i++) {
+        const struct pred *p = &pat->preds[i];
+        bool seen = false, any_pass = false, all_pass = true;
+        for (uint16_t k = 0; k < m->capture_count; k++) {
+            if (m->captures[k].index != p->capture) continue;
+            seen = true;
+            bool ok = node_passes(r, p, m->captures[k].node, m) != p->negate;
+            any_pass |= ok;
+            all_pass &= ok;
+        }
+        if (!seen) continue; /* an empty quantified capture passes */
+        if (p->any ? !any_pass : !all_pass) return false;
+    }
+    return true;
+}
+
+bool as_query_run_next(struct as_query_run *self, TSQueryMatch *match)
+{
+    while (ts_query_cursor_next_match(self->cursor, match)) {
+        if (predicates_hold(self, match)) return true;
+    }
+    return false;
+}
+
+bool as_query_exceeded(const struct as_query_run *self)
+{
+    return ts_query_cursor_did_exceed_match_limit(self->cursor);
+}

@@ -1,0 +1,48 @@
+/* query.h — compiles the tree-sitter query files (queries/<name>.scm, embedded at build time) and runs them.
+ * Text predicates are evaluated here, because the C library does not: #eq?, #not-eq?, #match?, #not-match?,
+ * #any-of?, #not-any-of? (and the #any- forms of eq/match for quantified captures); regexes are POSIX ERE
+ * compiled once per pattern. #set! KEY VALUE attaches metadata to a pattern. Any other predicate, a bad node
+ * name or a syntax error is a load error reported as "queries/x.scm:LINE:COL: error: ..." plus the line.
+ * A compiled query set is immutable and shared by all workers; cursors are per worker. */
+#ifndef AS_QUERY_H
+#define AS_QUERY_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tree_sitter/api.h>
+
+struct as_query;      /* one compiled .scm file */
+struct as_query_set;  /* every query file */
+
+/* Compiles every embedded queries/<name>.scm. On error writes the message(s) to *err (heap, caller frees) and
+ * returns NULL. */
+struct as_query_set *as_query_set_load(char **err);
+void as_query_set_free(struct as_query_set *self);
+size_t as_query_set_count(const struct as_query_set *self);
+const struct as_query *as_query_set_get(const struct as_query_set *self, size_t i);
+
+/* Compiles one query source (exposed for tests and for user query files). `name` is used in messages. */
+struct as_query *as_query_compile(const char *name, const char *src, size_t len, char **err);
+void as_query_free(struct as_query *self);
+const char *as_query_name(const struct as_query *self);
+const TSQuery *as_query_ts(const struct as_query *self);
+/* Value of `(#set! key value)` on pattern i, or NULL. */
+const char *as_query_pattern_property(const struct as_query *self, uint32_t pattern, const char *key);
+
+/* Iterates the matches of `query` over `node` whose predicates hold. `src` is the text the tree was parsed
+ * from. Returns false when done. Match limit exceeded is reported through as_query_exceeded(). */
+struct as_query_run {
+    TSQueryCursor *cursor;   /* owned by the caller (one per worker) */
+    const struct as_query *query;
+    const char *src;
+    size_t src_len;
+};
+void as_query_run_start(struct as_query_run *self, TSQueryCursor *cursor, const struct as_query *query,
+                        TSNode node, const char *src, size_t src_len);
+bool as_query_run_next(struct as_query_run *self, TSQueryMatch *match);
+bool as_query_exceeded(const struct as_query_run *self);
+
+const TSLanguage *tree_sitter_python(void);
+
+#endif

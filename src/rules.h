@@ -1,0 +1,71 @@
+/* rules.h — rules are data: one file per rule in rules/ (embedded at build time), a header of `key: value`
+ * lines, then `---` and the Markdown documentation. The format is described in rules/README.md. This module
+ * parses and validates rule files, selects rules (--select/--ignore, codes or prefixes), and indexes the
+ * qualified names rules match so the engine finds the candidate rules of a call with one hash lookup. */
+#ifndef AS_RULES_H
+#define AS_RULES_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct as_check_kind;
+
+/* One `match:` line: a qualified name (or fnmatch pattern) plus optional conditions on the call. */
+struct as_match {
+    char *pattern;          /* "time.sleep", "os.spawn*", "httpx.Client().get" */
+    bool is_glob;
+    char **conditions;      /* words after the name, e.g. "arg0!=os.P_WAIT"; interpreted by the check kind */
+    size_t n_conditions;
+};
+
+struct as_rule {
+    char *code;             /* ASYNC251 */
+    char *name;             /* blocking-sleep */
+    char *kind_name;        /* blocking-call */
+    const struct as_check_kind *kind;
+    bool default_on;
+    char *origin;           /* ruff | flake8-async | asyncscan */
+    char *summary;          /* one line */
+    char *message;          /* template: {callee} = qualified name of the call */
+    char *help;             /* may be NULL */
+    char *url;              /* may be NULL */
+    char *doc;              /* Markdown after the header */
+    char *source;           /* "rules/ASYNC251.rule" */
+    struct as_match *matches;
+    size_t n_matches;
+};
+
+struct as_ruleset {
+    struct as_rule **rules;  /* sorted by code */
+    size_t n;
+};
+
+/* Parses one rule file; on error returns NULL and sets *err ("rules/x.rule:LINE: error: ..."; heap). */
+struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, char **err);
+void as_rule_free(struct as_rule *self);
+
+/* Loads and validates every embedded rules/<CODE>.rule. Returns 0 or -1 with *err set (heap). */
+int as_ruleset_load_embedded(struct as_ruleset *self, char **err);
+void as_ruleset_release(struct as_ruleset *self);
+const struct as_rule *as_ruleset_find(const struct as_ruleset *self, const char *code);
+
+/* Rule selection: `select`/`ignore` are comma-separated lists of codes or prefixes ("ASYNC", "ASYNC2", "ALL").
+ * NULL select means the rules that are on by default. `extend_select` adds. Fills enabled[i] for rules[i].
+ * Returns 0, or -1 with *err naming the unknown code and the closest valid one. */
+int as_ruleset_select(const struct as_ruleset *self, const char *select, const char *extend_select,
+                      const char *ignore, bool *enabled, char **err);
+
+/* Index of match patterns of the enabled rules. */
+struct as_rule_hit {
+    const struct as_rule *rule;
+    const struct as_match *match;
+};
+struct as_rule_index;
+struct as_rule_index *as_rule_index_new(const struct as_ruleset *set, const bool *enabled);
+void as_rule_index_free(struct as_rule_index *self);
+/* Calls fn for every (rule, match) whose pattern matches qname. */
+void as_rule_index_lookup(const struct as_rule_index *self, const char *qname,
+                          void (*fn)(void *ud, const struct as_rule_hit *hit), void *ud);
+/* Every distinct last segment of the exact patterns ("sleep", "get", ...), for the pre-parse skip. */
+bool as_rule_index_has_name_segment(const struct as_rule_index *self, const char *seg, size_t len);
+
+#endif

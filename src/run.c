@@ -1,0 +1,254 @@
+/* run.c — drives one check run: engine setup, discovery, parallel analysis with ordered output, summary and
+ * exit status; and the `rule` command. The only place that decides what goes to stdout vs stderr. */
+#include "run.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "engine.h"
+#include "pool.h"
+#include "report/report.h"
+#include "source.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+struct run_state {
+    const struct as_options *opts;
+    const struct as_engine *engine;
+    const struct as_reporter *reporter;
+    struct as_report_ctx ctx;
+    struct as_path_list files;
+    struct as_file_result *results;
+    FILE *err;
+    size_t max_size;
+    int errors;
+};
+
+static void *worker_init(void *ud)
+{
+    (void)ud;
+    return as_worker_new();
+}
+
+static void worker_fini(void *ud, void *w)
+{
+    (void)ud;
+    as_worker_free(w);
+}
+
+/* Display path: relative to the current directory when under it; a leading "./" dropped. */
+static const char *display_path(const char *path, const char *cwd, struct as_arena *arena)
+{
+    size_t cl = strlen(cwd);
+    if (path[0] == '/' && cl > 1 && strncmp(path, cwd, cl) == 0 && path[cl] == '/') path += cl + 1;
+    while (path[0] == '.' && path[1] == '/' && path[2]) path += 2;
+    return as_arena_strdup(arena, path);
+}
+
+static void work(void *ud, void *worker, size_t i)
+{
+    struct run_state *st = ud;
+    struct as_file_result *res = &st->results[i];
+    as_file_result_init(res);
+    const char *path = st->files.paths[i];
+    const char *shown = display_path(path, st->ctx.cwd, &res->arena);
+    char *bytes = NULL;
+    size_t len = 0;
+    char err[256];
+    if (as_source_read_file(path, st->max_size, &bytes, &len, err, sizeof(err)) != 0) {
+        res->path = shown;
+        res->error = as_arena_strdup(&res->arena, err);
+        return;
+    }
+    as_analyze_buffer(worker, st->engine, shown, bytes, len, res);
+    free(bytes);
+}
+
+static void print_error(struct run_state *st, const char *path, const char *msg)
+{
+    fprintf(st->err, "asyncscan: error: %s: %s\n", path, msg);
+    st->errors++;
+}
+
+static void emit(void *ud, size_t i)
+{
+    struct run_state *st = ud;
+    struct as_file_result *res = &st->results[i];
+    if (res->error) print_error(st, res->path, res->error);
+    st->ctx.n_files++;
+    st->ctx.n_findings += res->n_diags;
+    if (res->n_diags) st->ctx.n_files_with_findings++;
+    st->reporter->file(&st->ctx, res);
+    as_file_result_release(res);
+}
+
+static void on_discover_error(void *ud, const char *path, const char *reason)
+{
+    print_error(ud, path, reason);
+}
+
+static bool want_color(const struct as_options *o, const char *format)
+{
+    if (strcmp(format, "full") != 0 && strcmp(format, "concise") != 0) return false;
+    if (o->color == AS_COLOR_ALWAYS) return true;
+    if (o->color == AS_COLOR_NEVER) return false;
+    const char *force = getenv("FORCE_COLOR");
+    if (force && *force) return true;
+    const char *no = getenv("NO_COLOR");
+    if (no && *no) return false;
+    return isatty(STDOUT_FILENO) != 0;
+}
+
+static char *read_stdin(size_t max, size_t *len, char *err, size_t errlen)
+{
+    struct as_buf b;
+    as_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+        as_buf_add(&b, chunk, n);
+        if (b.len > max) {
+            snprintf(err, errlen, "input is larger than the size limit (%zu bytes)", max);
+            as_buf_release(&b);
+            return NULL;
+        }
+    }
+    if (ferror(stdin)) {
+        snprintf(err, errlen, "cannot read standard input: %s", strerror(errno));
+        as_buf_release(&b);
+        return NULL;
+    }
+    return as_buf_detach(&b, len);
+}
+
+int as_run_check(const struct as_options *o, FILE *out, FILE *err)
+{
+    const char *format = o->output_format ? o->output_format : "full";
+    const struct as_reporter *reporter = as_reporter_find(format);
+    if (!reporter) {
+        fprintf(err, "asyncscan: error: unknown output format '%s' (expected one of:", format);
+        for (size_t i = 0; as_reporters[i]; i++) fprintf(err, " %s", as_reporters[i]->name);
+        fprintf(err, ")\n");
+        return 2;
+    }
+    struct as_engine engine;
+    char *eerr = NULL;
+    if (as_engine_init(&engine, o->select, o->extend_select, o->ignore, &eerr)) {
+        fprintf(err, "asyncscan: error: %s%s", eerr, eerr[strlen(eerr) - 1] == '\n' ? "" : "\n");
+        free(eerr);
+        return 2;
+    }
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd))) strcpy(cwd, ".");
+
+    struct run_state st;
+    memset(&st, 0, sizeof(st));
+    st.opts = o;
+    st.engine = &engine;
+    st.reporter = reporter;
+    st.err = err;
+    st.max_size = o->max_file_size ? o->max_file_size : AS_SOURCE_DEFAULT_MAX_SIZE;
+    st.ctx.out = out;
+    st.ctx.cwd = cwd;
+    st.ctx.color = want_color(o, format);
+    st.ctx.rules = (const struct as_rule *const *)engine.rules.rules;
+    st.ctx.n_rules = engine.rules.n;
+
+    bool use_stdin = o->stdin_filename ? (o->n_paths == 0 || (o->n_paths == 1 && strcmp(o->paths[0], "-") == 0))
+                                       : (o->n_paths == 1 && strcmp(o->paths[0], "-") == 0);
+    reporter->begin(&st.ctx);
+    if (use_stdin) {
+        char rerr[256];
+        size_t len = 0;
+        const char *name = o->stdin_filename ? o->stdin_filename : "-";
+        char *bytes = read_stdin(st.max_size, &len, rerr, sizeof(rerr));
+        struct as_file_result res;
+        as_file_result_init(&res);
+        if (!bytes) {
+            res.path = name;
+            res.error = as_arena_strdup(&res.arena, rerr);
+        } else {
+            struct as_worker *w = as_worker_new();
+            as_analyze_buffer(w, &engine, display_path(name, cwd, &res.arena), bytes, len, &res);
+            as_worker_free(w);
+            free(bytes);
+        }
+        st.results = &res;
+        st.files.n = 1;
+        emit(&st, 0);
+        st.results = NULL;
+        st.files.n = 0;
+    } else {
+        const char *dot = ".";
+        const char *const *roots = o->n_paths ? o->paths : &dot;
+        size_t n_roots = o->n_paths ? o->n_paths : 1;
+        struct as_discover_opts dopts = {0};
+        dopts.on_error = on_discover_error;
+        dopts.ud = &st;
+        as_discover(roots, n_roots, &dopts, &st.files);
+        st.results = as_xcalloc(st.files.n ? st.files.n : 1, sizeof(*st.results));
+        struct as_pool_job job = {0};
+        job.n_items = st.files.n;
+        job.jobs = o->jobs ? o->jobs : as_pool_online_cpus();
+        job.ud = &st;
+        job.worker_init = worker_init;
+        job.worker_fini = worker_fini;
+        job.work = work;
+        job.emit = emit;
+        as_pool_run(&job);
+        free(st.results);
+        as_path_list_release(&st.files);
+    }
+    st.ctx.n_errors = (size_t)st.errors;
+    reporter->end(&st.ctx);
+
+    int status = st.errors ? 2 : (st.ctx.n_findings && !o->exit_zero ? 1 : 0);
+    if (fflush(out) != 0 || ferror(out)) {
+        if (errno != EPIPE) fprintf(err, "asyncscan: error: cannot write the output: %s\n", strerror(errno));
+        status = 2;
+    } else if (!o->quiet && (strcmp(format, "full") == 0 || strcmp(format, "concise") == 0)) {
+        if (st.ctx.n_findings)
+            fprintf(err, "Found %zu error%s in %zu file%s.\n", st.ctx.n_findings, st.ctx.n_findings == 1 ? "" : "s",
+                    st.ctx.n_files_with_findings, st.ctx.n_files_with_findings == 1 ? "" : "s");
+        else if (!st.errors)
+            fprintf(err, "All checks passed!\n");
+    }
+    as_engine_release(&engine);
+    return status;
+}
+
+int as_run_rule(const struct as_options *o, FILE *out, FILE *err)
+{
+    struct as_ruleset rules;
+    char *eerr = NULL;
+    if (as_ruleset_load_embedded(&rules, &eerr)) {
+        fprintf(err, "asyncscan: error: %s", eerr);
+        free(eerr);
+        return 2;
+    }
+    int status = 0;
+    if (o->rule_all) {
+        fprintf(out, "%-9s %-28s %-7s %s\n", "CODE", "NAME", "DEFAULT", "SUMMARY");
+        for (size_t i = 0; i < rules.n; i++) {
+            const struct as_rule *r = rules.rules[i];
+            fprintf(out, "%-9s %-28s %-7s %s\n", r->code, r->name, r->default_on ? "on" : "off", r->summary);
+        }
+    } else {
+        const struct as_rule *r = as_ruleset_find(&rules, o->rule_code);
+        if (!r) {
+            fprintf(err, "asyncscan: error: unknown rule '%s' (see 'asyncscan rule --all')\n", o->rule_code);
+            status = 2;
+        } else {
+            fprintf(out, "# %s %s\n\n%s\n\nDefault: %s. Origin: %s.", r->code, r->name, r->summary,
+                    r->default_on ? "on" : "off", r->origin);
+            if (r->url) fprintf(out, " See also %s.", r->url);
+            fprintf(out, "\n\n%s\n", r->doc);
+        }
+    }
+    as_ruleset_release(&rules);
+    return status;
+}

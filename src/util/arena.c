@@ -1,0 +1,77 @@
+/* arena.c — bump allocator backing per-file data; see arena.h. */
+#include "util/arena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+struct as_arena_block {
+    struct as_arena_block *next;
+    size_t used, cap;
+    max_align_t data[];
+};
+
+#define BLOCK_MIN ((size_t)16 * 1024)
+
+void as_arena_init(struct as_arena *self) { self->head = NULL; self->total = 0; }
+
+void as_arena_release(struct as_arena *self)
+{
+    struct as_arena_block *b = self->head;
+    while (b) {
+        struct as_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    as_arena_init(self);
+}
+
+void *as_arena_alloc(struct as_arena *self, size_t size)
+{
+    const size_t align = sizeof(max_align_t);
+    size = (size + align - 1) / align * align;
+    if (size == 0) size = align;
+    struct as_arena_block *b = self->head;
+    if (!b || b->cap - b->used < size) {
+        size_t cap = size > BLOCK_MIN ? size : BLOCK_MIN;
+        if (self->head && cap < self->head->cap * 2 && self->head->cap < 1024 * 1024) cap = self->head->cap * 2;
+        if (cap < size) cap = size;
+        b = as_xmalloc(sizeof(*b) + cap);
+        b->cap = cap;
+        b->used = 0;
+        b->next = self->head;
+        self->head = b;
+        self->total += cap;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *as_arena_strndup(struct as_arena *self, const char *s, size_t n)
+{
+    char *p = as_arena_alloc(self, n + 1);
+    if (n) memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *as_arena_strdup(struct as_arena *self, const char *s) { return as_arena_strndup(self, s, strlen(s)); }
+
+char *as_arena_printf(struct as_arena *self, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    char *p = as_arena_alloc(self, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}

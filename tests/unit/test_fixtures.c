@@ -1,0 +1,159 @@
+/* test_fixtures.c — runs every annotated fixture (fixtures/rules, fixtures/semantics, fixtures/encoding)
+ * through the engine with all rules selected and compares the findings with the `# expect: CODE[@COL]`
+ * annotations: a missing finding and an unexpected one both fail, with the file and line in the message. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "engine.h"
+#include "source.h"
+#include "test_util.h"
+#include "util/buf.h"
+
+struct expectation {
+    unsigned line;
+    char code[16];
+    unsigned col;      /* 0 = any */
+    bool matched;
+};
+
+/* Parses `expect:` annotations from raw bytes, line by line (\n, \r\n, \r end lines, like source.c). */
+static size_t parse_expectations(const char *bytes, size_t len, struct expectation *out, size_t cap)
+{
+    size_t n = 0;
+    unsigned line = 1;
+    size_t i = 0;
+    while (i <= len) {
+        size_t s = i;
+        while (i < len && bytes[i] != '\n' && bytes[i] != '\r') i++;
+        size_t e = i;
+        const char *hash = memchr(bytes + s, '#', e - s);
+        if (hash) {
+            const char *p = hash;
+            const char *end = bytes + e;
+            const char *found = NULL;
+            for (; p + 7 <= end; p++)
+                if (memcmp(p, "expect:", 7) == 0) { found = p + 7; break; }
+            while (found && found < end && n < cap) {
+                while (found < end && (*found == ' ' || *found == ',')) found++;
+                const char *cs = found;
+                while (found < end && ((*found >= 'A' && *found <= 'Z') || (*found >= '0' && *found <= '9'))) found++;
+                if (found == cs) break;
+                struct expectation *x = &out[n++];
+                memset(x, 0, sizeof(*x));
+                x->line = line;
+                snprintf(x->code, sizeof(x->code), "%.*s", (int)(found - cs), cs);
+                if (found < end && *found == '@') {
+                    found++;
+                    x->col = (unsigned)strtoul(found, (char **)&found, 10);
+                }
+            }
+        }
+        if (i >= len) break;
+        if (bytes[i] == '\r' && i + 1 < len && bytes[i + 1] == '\n') i++;
+        i++;
+        line++;
+    }
+    return n;
+}
+
+static void check_fixture(struct as_engine *engine, struct as_worker *w, const char *path, struct as_buf *failures)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    char err[256];
+    if (as_source_read_file(path, AS_SOURCE_DEFAULT_MAX_SIZE, &bytes, &len, err, sizeof(err)) != 0) {
+        as_buf_printf(failures, "%s: cannot read: %s\n", path, err);
+        return;
+    }
+    static struct expectation exp[4096];
+    size_t n_exp = parse_expectations(bytes, len, exp, 4096);
+    struct as_file_result res;
+    as_file_result_init(&res);
+    as_analyze_buffer(w, engine, path, bytes, len, &res);
+    bool expect_syntax_error = strstr(path, "syntax_error") != NULL;
+    if (res.error && !(expect_syntax_error && strstr(res.error, "invalid syntax")))
+        as_buf_printf(failures, "%s: unexpected error: %s\n", path, res.error);
+    if (expect_syntax_error && !res.error) as_buf_printf(failures, "%s: syntax error not reported\n", path);
+    for (size_t i = 0; i < res.n_diags; i++) {
+        const struct as_diag *d = &res.diags[i];
+        bool ok = false;
+        for (size_t k = 0; k < n_exp && !ok; k++) {
+            struct expectation *x = &exp[k];
+            if (!x->matched && x->line == d->line && strcmp(x->code, d->code) == 0 && (!x->col || x->col == d->col)) {
+                x->matched = true;
+                ok = true;
+            }
+        }
+        if (!ok) as_buf_printf(failures, "%s:%u:%u: unexpected %s %s\n", path, d->line, d->col, d->code, d->message);
+    }
+    for (size_t k = 0; k < n_exp; k++)
+        if (!exp[k].matched)
+            as_buf_printf(failures, "%s:%u: missing %s%s\n", path, exp[k].line, exp[k].code, exp[k].col ? " (at column)" : "");
+    as_file_result_release(&res);
+    free(bytes);
+}
+
+START_TEST(annotated_fixtures)
+{
+    struct as_engine engine;
+    char *err = NULL;
+    ck_assert_msg(as_engine_init(&engine, "ALL", NULL, NULL, &err) == 0, "engine: %s", err ? err : "");
+    const char *roots[] = {AS_SOURCE_DIR "/fixtures/rules", AS_SOURCE_DIR "/fixtures/semantics",
+                           AS_SOURCE_DIR "/fixtures/encoding"};
+    struct as_path_list files = {0};
+    struct as_discover_opts dopts = {0};
+    as_discover(roots, 3, &dopts, &files);
+    ck_assert_msg(files.n >= 10, "expected the fixture tree, found %zu files", files.n);
+    struct as_worker *w = as_worker_new();
+    struct as_buf failures;
+    as_buf_init(&failures);
+    for (size_t i = 0; i < files.n; i++) check_fixture(&engine, w, files.paths[i], &failures);
+    as_worker_free(w);
+    as_path_list_release(&files);
+    as_engine_release(&engine);
+    ck_assert_msg(failures.len == 0, "fixture mismatches:\n%s", failures.data);
+    as_buf_release(&failures);
+}
+END_TEST
+
+/* The harness itself must catch a missing and an extra finding. */
+START_TEST(harness_detects_mismatches)
+{
+    struct as_engine engine;
+    char *err = NULL;
+    ck_assert(as_engine_init(&engine, "ALL", NULL, NULL, &err) == 0);
+    struct as_worker *w = as_worker_new();
+    char dir[] = "/tmp/asyncscan-fixture-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof(path), "%s/bad.py", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("import time\nasync def f():\n    time.sleep(1)\n    pass  # expect: ASYNC251\n", f);
+    fclose(f);
+    struct as_buf failures;
+    as_buf_init(&failures);
+    check_fixture(&engine, w, path, &failures);
+    ck_assert_msg(strstr(failures.data, ":3:5: unexpected ASYNC251") != NULL, "got: %s", failures.data);
+    ck_assert_msg(strstr(failures.data, ":4: missing ASYNC251") != NULL, "got: %s", failures.data);
+    as_buf_release(&failures);
+    remove(path);
+    rmdir(dir);
+    as_worker_free(w);
+    as_engine_release(&engine);
+}
+END_TEST
+
+Suite *as_test_suite(void)
+{
+    Suite *s = suite_create("fixtures");
+    TCase *tc = tcase_create("annotated");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, annotated_fixtures);
+    tcase_add_test(tc, harness_detects_mismatches);
+    suite_add_tcase(s, tc);
+    return s;
+}
