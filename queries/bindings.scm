@@ -46,3 +46,13 @@
 
 (global_statement (identifier) @global.name) @global
 (nonlocal_statement (identifier) @nonlocal.name) @nonlocal
+
+; Attribute assignments `self.client = httpx.Client()` (any object name; the model keeps those whose object is
+; a method's first parameter), so `self.client.get(...)` resolves through the class. Captures: @attr (+ .object
+; .name .value .type).
+(assignment
+  left: (attribute
+    object: (identifier) @attr.object
+    attribute: (identifier) @attr.name)
+  right: (_)? @attr.value
+  type: (_)? @attr.type) @attr

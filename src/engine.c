@@ -9,6 +9,7 @@
 #include <tree_sitter/api.h>
 
 #include "checks/check.h"
+#include "conditions.h"
 #include "facts.h"
 #include "model.h"
 #include "noqa.h"
@@ -110,6 +111,8 @@ struct hit_ctx {
 static void on_hit(void *ud, const struct as_rule_hit *hit)
 {
     struct hit_ctx *h = ud;
+    for (size_t i = 0; i < hit->match->n_conditions; i++)
+        if (!as_condition_holds(hit->match->conditions[i], h->check->model, h->call_index)) return;
     hit->rule->kind->on_call(h->check, hit->rule, hit->match, h->call_index);
 }
 
@@ -211,9 +214,14 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     w->findings.len = 0;
     for (size_t i = 0; i < facts.n_calls; i++) callee_names[i] = as_model_callee(&model, &facts.calls[i]);
     for (size_t i = 0; i < facts.n_calls; i++) {
-        if (!callee_names[i]) continue;
         struct hit_ctx h = {&check, i};
-        as_rule_index_lookup(engine->index, callee_names[i], on_hit, &h);
+        if (callee_names[i]) {
+            as_rule_index_lookup(engine->index, callee_names[i], false, on_hit, &h);
+        } else if (*facts.calls[i].callee.tail) {
+            /* Unknown receiver: only `*.attr` patterns can match ("?.pool.request"). */
+            const char *pseudo = as_arena_printf(arena, "?%s", facts.calls[i].callee.tail);
+            as_rule_index_lookup(engine->index, pseudo, true, on_hit, &h);
+        }
     }
 
     struct suppressions sup;

@@ -35,22 +35,37 @@ static enum capture_kind capture_kind_of(const char *name, uint32_t len)
     return CAP_UNKNOWN;
 }
 
+static void check_query_captures(const struct as_query *q, struct as_buf *eb)
+{
+    const TSQuery *ts = as_query_ts(q);
+    for (uint32_t c = 0; c < ts_query_capture_count(ts); c++) {
+        uint32_t len;
+        const char *name = ts_query_capture_name_for_id(ts, c, &len);
+        if (len > 0 && name[0] == '_') continue;
+        if (capture_kind_of(name, len) == CAP_UNKNOWN)
+            as_buf_printf(eb, "%s: error: unknown capture '@%.*s' (not declared in src/facts.def)\n",
+                          as_query_name(q), (int)len, name);
+    }
+}
+
+int as_facts_check_query(const struct as_query *query, char **err)
+{
+    struct as_buf eb;
+    as_buf_init(&eb);
+    check_query_captures(query, &eb);
+    if (eb.len) {
+        *err = as_buf_detach(&eb, NULL);
+        return -1;
+    }
+    as_buf_release(&eb);
+    return 0;
+}
+
 int as_facts_check_captures(const struct as_query_set *queries, char **err)
 {
     struct as_buf eb;
     as_buf_init(&eb);
-    for (size_t qi = 0; qi < as_query_set_count(queries); qi++) {
-        const struct as_query *q = as_query_set_get(queries, qi);
-        const TSQuery *ts = as_query_ts(q);
-        for (uint32_t c = 0; c < ts_query_capture_count(ts); c++) {
-            uint32_t len;
-            const char *name = ts_query_capture_name_for_id(ts, c, &len);
-            if (len > 0 && name[0] == '_') continue;
-            if (capture_kind_of(name, len) == CAP_UNKNOWN)
-                as_buf_printf(&eb, "%s: error: unknown capture '@%.*s' (not declared in src/facts.def)\n",
-                              as_query_name(q), (int)len, name);
-        }
-    }
+    for (size_t qi = 0; qi < as_query_set_count(queries); qi++) check_query_captures(as_query_set_get(queries, qi), &eb);
     if (eb.len) {
         *err = as_buf_detach(&eb, NULL);
         return -1;
@@ -65,6 +80,7 @@ struct as_facts_scratch {
     VEC(struct as_binding) bindings;
     VEC(struct as_call) calls;
     VEC(struct as_ref) refs;
+    VEC(struct as_attr_assign) attrs;
     VEC(uint32_t) nonrefs;
     VEC(struct as_span) comments;
     VEC(struct as_span) discarded, awaited;
@@ -88,6 +104,7 @@ void as_facts_scratch_free(struct as_facts_scratch *self)
     vec_free(&self->bindings);
     vec_free(&self->calls);
     vec_free(&self->refs);
+    vec_free(&self->attrs);
     vec_free(&self->nonrefs);
     vec_free(&self->comments);
     vec_free(&self->discarded);
@@ -412,6 +429,11 @@ static int cmp_ref(const void *a, const void *b)
     const struct as_ref *x = a, *y = b;
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
+static int cmp_attr(const void *a, const void *b)
+{
+    const struct as_attr_assign *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -492,7 +514,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                      const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len)
 {
     memset(out, 0, sizeof(*out));
-    s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = 0;
+    s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = s->attrs.len = 0;
     s->comments.len = s->discarded.len = s->awaited.len = s->arg_inner.len = s->arg_outer.len = 0;
     struct ctx c = {arena, s, src, len};
     TSNode root = ts_tree_root_node(tree);
@@ -597,6 +619,20 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 type_from_node(&c, capture(&m, map, CAP_BIND_TYPE), &b->type, 0);
                 break;
             }
+            case CAP_ATTR: {
+                struct as_attr_assign a;
+                memset(&a, 0, sizeof(a));
+                a.object = text_of(&c, capture(&m, map, CAP_ATTR_OBJECT));
+                a.name = text_of(&c, capture(&m, map, CAP_ATTR_NAME));
+                a.pos = ts_node_start_byte(node);
+                a.scope = -1;
+                TSNode v = capture(&m, map, CAP_ATTR_VALUE);
+                while (type_is(v, "assignment")) v = ts_node_child_by_field_name(v, "right", 5);
+                expr_from_node(&c, v, &a.value);
+                type_from_node(&c, capture(&m, map, CAP_ATTR_TYPE), &a.type, 0);
+                vec_push(&s->attrs, a);
+                break;
+            }
             case CAP_GLOBAL: case CAP_NONLOCAL: {
                 TSNode nm = capture(&m, map, outer == CAP_GLOBAL ? CAP_GLOBAL_NAME : CAP_NONLOCAL_NAME);
                 if (!ts_node_is_null(nm))
@@ -629,7 +665,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 vec_push(&s->awaited, sp);
                 break;
             }
-            case CAP_ARGUMENT_OUTER: {
+            case CAP_ARGUMENT: {
                 struct as_span in = span_of(capture(&m, map, CAP_ARGUMENT_CALL)), o = span_of(node);
                 vec_push(&s->arg_inner, in);
                 vec_push(&s->arg_outer, o);
@@ -681,6 +717,15 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     for (size_t i = 0; i < out->n_bindings; i++) {
         link_call(out, &out->bindings[i].value);
         link_call(out, &out->bindings[i].type);
+    }
+
+    out->n_attrs = s->attrs.len;
+    out->attrs = as_arena_alloc(arena, (s->attrs.len ? s->attrs.len : 1) * sizeof(struct as_attr_assign));
+    if (s->attrs.len) memcpy(out->attrs, s->attrs.items, s->attrs.len * sizeof(struct as_attr_assign));
+    sort(out->attrs, out->n_attrs, sizeof(struct as_attr_assign), cmp_attr);
+    for (size_t i = 0; i < out->n_attrs; i++) {
+        link_call(out, &out->attrs[i].value);
+        link_call(out, &out->attrs[i].type);
     }
 
     /* References: identifiers that are neither nonrefs nor binding sites. */

@@ -99,6 +99,16 @@ struct as_call {
     int32_t scope;            /* innermost scope (model) */
 };
 
+/* `obj.name = value` / `obj.name: T = value` (obj a plain name). */
+struct as_attr_assign {
+    const char *object;
+    const char *name;
+    uint32_t pos;             /* byte offset of the statement */
+    int32_t scope;            /* model */
+    struct as_expr value;
+    struct as_expr type;
+};
+
 struct as_ref {
     const char *name;
     uint32_t pos;
@@ -110,6 +120,7 @@ struct as_facts {
     struct as_binding *bindings; size_t n_bindings;
     struct as_call *calls;       size_t n_calls;
     struct as_ref *refs;         size_t n_refs;
+    struct as_attr_assign *attrs; size_t n_attrs;
     struct as_span *comments;    size_t n_comments;
     struct as_span first_error;  /* first ERROR/MISSING node; start == end == 0 and !has_error if none */
     bool has_error;
@@ -125,7 +136,10 @@ void as_facts_scratch_free(struct as_facts_scratch *self);
 int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *scratch,
                      const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len);
 
-/* Validates that a query uses only capture names from facts.def; on error returns -1 with a message. */
+/* Validates that queries use only capture names from facts.def (names starting with "_" are free); on error
+ * returns -1 with *err (heap) naming the query and the capture. */
 int as_facts_check_captures(const struct as_query_set *queries, char **err);
+struct as_query;
+int as_facts_check_query(const struct as_query *query, char **err);
 
 #endif

@@ -64,8 +64,8 @@ bool as_model_in_async(const struct as_model *self, int32_t scope)
     return s > 0 && self->facts->scopes[s].is_async;
 }
 
-/* The scope a binding lives in: comprehension targets bind in the comprehension's enclosing function (kept
- * simple: comprehensions are transparent), so skip comprehensions. */
+/* The enclosing non-comprehension scope: where a walrus inside a comprehension binds (PEP 572), and where a
+ * star import's names are looked for. */
 static int32_t binding_scope(const struct as_model *self, int32_t scope)
 {
     while (scope > 0 && self->facts->scopes[scope].kind == AS_SCOPE_COMPREHENSION)
@@ -108,24 +108,23 @@ static const struct as_binding *binding_in(const struct as_model *self, int32_t 
 const struct as_binding *as_model_lookup(const struct as_model *self, int32_t scope, const char *name, uint32_t pos)
 {
     const struct as_facts *f = self->facts;
-    scope = binding_scope(self, scope);
     bool first_scope = true;
     while (scope >= 0) {
         const struct as_scope *s = &f->scopes[scope];
         /* Class scopes are visible only to code directly in the class body. */
         if (s->kind != AS_SCOPE_CLASS || first_scope) {
             bool is_global = false, is_nonlocal = false;
-            bool direct = first_scope;
-            const struct as_binding *b =
-                binding_in(self, scope, name, pos, !direct, &is_global, &is_nonlocal);
-            if (is_global) {
-                return binding_in(self, 0, name, pos, true, NULL, NULL);
-            }
+            /* Flow-sensitive only where the code runs top to bottom: the scope of the read itself, unless that is
+             * a comprehension (its `for` targets stand after the expression that reads them). Enclosing scopes
+             * are seen in their final state (function bodies run later; ruff defers them the same way). */
+            bool flow = first_scope && s->kind != AS_SCOPE_COMPREHENSION;
+            const struct as_binding *b = binding_in(self, scope, name, pos, !flow, &is_global, &is_nonlocal);
+            if (is_global) return binding_in(self, 0, name, pos, true, NULL, NULL);
             if (b && !is_nonlocal) return b;
             if (scope == 0) return b;
         }
         first_scope = false;
-        scope = binding_scope(self, s->parent);
+        scope = s->parent;
     }
     return NULL;
 }
@@ -212,6 +211,52 @@ static const char *binding_value(const struct as_model *self, const struct as_bi
     }
 }
 
+/* The class whose method has `b` as its first parameter (self/cls), or -1. */
+static int32_t self_class(const struct as_model *self, const struct as_binding *b)
+{
+    if (b->kind != AS_BIND_PARAM || b->scope <= 0) return -1;
+    const struct as_scope *fn = &self->facts->scopes[b->scope];
+    if (fn->kind != AS_SCOPE_FUNCTION || fn->parent <= 0) return -1;
+    if (self->facts->scopes[fn->parent].kind != AS_SCOPE_CLASS) return -1;
+    int32_t fp = self->first_param[b->scope];
+    if (fp < 0 || &self->facts->bindings[fp] != b) return -1;
+    return fn->parent;
+}
+
+/* What `self.<attr>` is in class `cls`: a class-body binding, or an assignment `self.<attr> = value` in one of
+ * its methods (the first one that resolves). NULL when unknown. */
+static const char *class_attribute(const struct as_model *self, int32_t cls, const char *attr, size_t attr_len,
+                                   int depth)
+{
+    char name[128];
+    if (attr_len >= sizeof(name)) return NULL;
+    memcpy(name, attr, attr_len);
+    name[attr_len] = '\0';
+    const struct as_binding *b = binding_in(self, cls, name, 0, true, NULL, NULL);
+    if (b) {
+        const char *v = binding_value(self, b, depth + 1);
+        if (v) return v;
+    }
+    const struct as_facts *f = self->facts;
+    for (size_t i = 0; i < f->n_attrs; i++) {
+        const struct as_attr_assign *a = &f->attrs[i];
+        if (strcmp(a->name, name) != 0) continue;
+        int32_t fn = a->scope;
+        if (fn <= 0 || f->scopes[fn].kind != AS_SCOPE_FUNCTION || f->scopes[fn].parent != cls) continue;
+        int32_t fp = self->first_param[fn];
+        if (fp < 0 || strcmp(f->bindings[fp].name, a->object) != 0) continue;
+        const char *q = NULL;
+        if (a->value.kind == AS_EXPR_NAME || a->value.kind == AS_EXPR_CALL)
+            q = qualify(self, &a->value, fn, a->pos, depth + 1);
+        if (!q && a->type.kind == AS_EXPR_NAME) {
+            const char *t = qualify(self, &a->type, fn, a->pos, depth + 1);
+            if (t) q = as_arena_printf(self->arena, "%s()", t);
+        }
+        if (q) return q;
+    }
+    return NULL;
+}
+
 static const char *star_import_lookup(const struct as_model *self, int32_t scope, const char *name, uint32_t pos)
 {
     /* `from M import *` in this scope chain (function or module) where M is a known stdlib module that
@@ -234,6 +279,25 @@ static const char *qualify(const struct as_model *self, const struct as_expr *e,
     const char *base = NULL;
     if (e->kind == AS_EXPR_NAME) {
         const struct as_binding *b = as_model_lookup(self, scope, e->head, pos);
+        int32_t cls = b && b->type.kind == AS_EXPR_NONE ? self_class(self, b) : -1;
+        if (cls > 0) {
+            /* self.<attr>...: resolve the attribute through the class; otherwise "<Class>()<tail>". */
+            const char *tail = e->tail;
+            if (*tail) {
+                const char *end = strchr(tail + 1, '.');
+                size_t alen = end ? (size_t)(end - tail - 1) : strlen(tail + 1);
+                const char *v = class_attribute(self, cls, tail + 1, alen, depth);
+                if (v) return *(tail + 1 + alen) ? as_arena_printf(self->arena, "%s%s", v, tail + 1 + alen) : v;
+            }
+            const struct as_binding *cb = NULL;
+            const struct as_scope *cs = &self->facts->scopes[cls];
+            for (int32_t k = table_first(self, binding_scope(self, cs->parent), cs->name); k >= 0;
+                 k = self->facts->bindings[k].next)
+                if (self->facts->bindings[k].kind == AS_BIND_CLASS) cb = &self->facts->bindings[k];
+            const char *cq = cb ? binding_value(self, cb, depth + 1) : NULL;
+            if (!cq) return NULL;
+            return as_arena_printf(self->arena, "%s()%s", cq, tail);
+        }
         if (b) {
             if (b->pos == e->head_pos) return NULL;   /* the binding site itself */
             base = binding_value(self, b, depth);
@@ -317,7 +381,8 @@ void as_model_build(struct as_model *self, struct as_facts *f, struct as_arena *
         int32_t s = -1;
         if (b->kind == AS_BIND_PARAM) s = params_owner(self, b->pos);
         if (s < 0) {
-            s = binding_scope(self, as_model_scope_at(self, b->pos));
+            s = as_model_scope_at(self, b->pos);
+            if (b->kind == AS_BIND_WALRUS) s = binding_scope(self, s);
             if (b->kind == AS_BIND_PARAM) b->kind = AS_BIND_PLAIN;   /* a splat pattern outside parameters */
         }
         b->scope = s;
@@ -335,6 +400,15 @@ void as_model_build(struct as_model *self, struct as_facts *f, struct as_arena *
         }
     }
 
+    self->first_param = as_arena_alloc(arena, f->n_scopes * sizeof(int32_t));
+    for (size_t i = 0; i < f->n_scopes; i++) self->first_param[i] = -1;
+    for (size_t i = 0; i < f->n_bindings; i++) {
+        const struct as_binding *b = &f->bindings[i];
+        if (b->kind != AS_BIND_PARAM || b->scope <= 0) continue;
+        int32_t *fp = &self->first_param[b->scope];
+        if (*fp < 0 || f->bindings[*fp].pos > b->pos) *fp = (int32_t)i;
+    }
+    for (size_t i = 0; i < f->n_attrs; i++) f->attrs[i].scope = as_model_scope_at(self, f->attrs[i].pos);
     for (size_t i = 0; i < f->n_calls; i++) f->calls[i].scope = as_model_scope_at(self, f->calls[i].span.start);
     for (size_t i = 0; i < f->n_refs; i++) {
         struct as_ref *r = &f->refs[i];

@@ -5,6 +5,8 @@
  *   `from httpx import Client; c = Client(); c.get` -> "httpx.Client().get"   (instance methods use "()")
  *   `open`                             -> "builtins.open"
  *   `def open(): ...; open`            -> "<module>.open"                         (local definitions)
+ *   `self.client.get` where a method of the class did `self.client = httpx.Client()`
+ *                                      -> "httpx.Client().get"; `self.load` (a method) -> "<module>.Class.load"
  *   a parameter, a for target, an unknown name -> NULL
  * Also answers "is this position in async context": the innermost function scope decides; comprehensions and
  * class bodies are transparent (a class body runs when the enclosing code runs); lambdas and nested sync defs
@@ -24,6 +26,7 @@ struct as_model {
     /* (scope, name) -> first binding index; chains through as_binding.next */
     int32_t *table;
     uint32_t table_mask;
+    int32_t *first_param;      /* per scope: binding index of the first parameter, or -1 */
 };
 
 /* Links scopes, assigns scopes to facts, builds the binding table and marks bindings that are read.

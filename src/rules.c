@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "conditions.h"
 #include "embedded.h"
 #include "util/buf.h"
 #include "util/vec.h"
@@ -49,7 +50,11 @@ void as_rule_free(struct as_rule *r)
     free(r->message); free(r->help); free(r->url); free(r->doc); free(r->source);
     for (size_t i = 0; i < r->n_matches; i++) {
         free(r->matches[i].pattern);
-        for (size_t k = 0; k < r->matches[i].n_conditions; k++) free(r->matches[i].conditions[k]);
+        for (size_t k = 0; k < r->matches[i].n_conditions; k++) {
+            free(r->matches[i].condition_words[k]);
+            as_condition_free(r->matches[i].conditions[k]);
+        }
+        free(r->matches[i].condition_words);
         free(r->matches[i].conditions);
     }
     free(r->matches);
@@ -91,8 +96,18 @@ static int parse_match(struct as_rule *r, const char *value, const char *source,
         if (!*p) break;
         const char *s = p;
         while (*p && !isspace((unsigned char)*p)) p++;
-        m->conditions = as_xrealloc(m->conditions, (m->n_conditions + 1) * sizeof(char *));
-        m->conditions[m->n_conditions++] = as_xstrndup(s, (size_t)(p - s));
+        char *word = as_xstrndup(s, (size_t)(p - s));
+        const char *why = NULL;
+        struct as_condition *c = as_condition_parse(word, &why);
+        if (!c) {
+            fail(err, source, line, "condition '%s': %s", word, why);
+            free(word);
+            return -1;
+        }
+        m->condition_words = as_xrealloc(m->condition_words, (m->n_conditions + 1) * sizeof(char *));
+        m->conditions = as_xrealloc(m->conditions, (m->n_conditions + 1) * sizeof(*m->conditions));
+        m->condition_words[m->n_conditions] = word;
+        m->conditions[m->n_conditions++] = c;
     }
     return 0;
 }
@@ -170,17 +185,6 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
     r->kind = as_check_kind_find(r->kind_name);
     if (!r->kind) { fail(err, source, 0, "unknown kind '%s'", r->kind_name); goto bad; }
     if (r->n_matches == 0) { fail(err, source, 0, "no 'match:' line"); goto bad; }
-    for (size_t i = 0; i < r->n_matches; i++)
-        for (size_t k = 0; k < r->matches[i].n_conditions; k++) {
-            const char *why = r->kind->check_condition(r->matches[i].conditions[k]);
-            if (why) {
-                struct as_buf b;
-                as_buf_init(&b);
-                as_buf_printf(&b, "%s: error: condition '%s': %s\n", source, r->matches[i].conditions[k], why);
-                *err = as_buf_detach(&b, NULL);
-                goto bad;
-            }
-        }
     for (size_t i = 0; doc_sections[i]; i++)
         if (!strstr(r->doc, doc_sections[i])) {
             fail(err, source, 0, "documentation lacks the section '%s'", doc_sections[i]);
@@ -397,10 +401,10 @@ void as_rule_index_free(struct as_rule_index *self)
     free(self);
 }
 
-void as_rule_index_lookup(const struct as_rule_index *self, const char *qname,
+void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, bool globs_only,
                           void (*fn)(void *ud, const struct as_rule_hit *hit), void *ud)
 {
-    const struct index_entry *e = slot_for(self, qname, false);
+    const struct index_entry *e = globs_only ? NULL : slot_for(self, qname, false);
     if (e)
         for (size_t i = 0; i < e->hits.len; i++) fn(ud, &e->hits.items[i]);
     for (size_t i = 0; i < self->globs.len; i++)

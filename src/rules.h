@@ -8,12 +8,16 @@
 #include <stddef.h>
 
 struct as_check_kind;
+struct as_condition;
 
-/* One `match:` line: a qualified name (or fnmatch pattern) plus optional conditions on the call. */
+/* One `match:` line: a qualified name (or fnmatch pattern) plus optional conditions on the call
+ * (conditions.h: `if:0/mode!=os.P_WAIT`, `unless:blocking=False`, `unless-inside:trio.wrap_file`, ...).
+ * A pattern starting with `*.` also matches calls whose receiver cannot be resolved (`x.request`). */
 struct as_match {
-    char *pattern;          /* "time.sleep", "os.spawn*", "httpx.Client().get" */
+    char *pattern;          /* "time.sleep", "os.spawn*", "httpx.Client().get", "*.request" */
     bool is_glob;
-    char **conditions;      /* words after the name, e.g. "arg0!=os.P_WAIT"; interpreted by the check kind */
+    char **condition_words; /* as written, for documentation */
+    struct as_condition **conditions;
     size_t n_conditions;
 };
 
@@ -62,8 +66,9 @@ struct as_rule_hit {
 struct as_rule_index;
 struct as_rule_index *as_rule_index_new(const struct as_ruleset *set, const bool *enabled);
 void as_rule_index_free(struct as_rule_index *self);
-/* Calls fn for every (rule, match) whose pattern matches qname. */
-void as_rule_index_lookup(const struct as_rule_index *self, const char *qname,
+/* Calls fn for every (rule, match) whose pattern matches qname. With globs_only, exact names are not looked
+ * up (used for the "?.attr" names of calls whose receiver is unknown). */
+void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, bool globs_only,
                           void (*fn)(void *ud, const struct as_rule_hit *hit), void *ud);
 /* Every distinct last segment of the exact patterns ("sleep", "get", ...), for the pre-parse skip. */
 bool as_rule_index_has_name_segment(const struct as_rule_index *self, const char *seg, size_t len);

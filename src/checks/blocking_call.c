@@ -13,10 +13,4 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     ctx->report(ctx, &f);
 }
 
-static const char *check_condition(const char *condition)
-{
-    (void)condition;
-    return "blocking-call rules take no conditions";
-}
-
-const struct as_check_kind as_check_blocking_call = {"blocking-call", on_call, check_condition};
+const struct as_check_kind as_check_blocking_call = {"blocking-call", on_call};

@@ -31,8 +31,6 @@ struct as_check_kind {
     /* A call matched one of the rule's patterns. */
     void (*on_call)(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_match *match,
                     size_t call_index);
-    /* Validates a rule's match conditions at load time; returns NULL or an error message (static). */
-    const char *(*check_condition)(const char *condition);
 };
 
 /* The kind registered under `name`, or NULL. */

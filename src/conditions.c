@@ -1,0 +1,203 @@
+/* conditions.c — parsing and evaluating the conditions of `match:` lines; see conditions.h. */
+#include "conditions.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/xalloc.h"
+
+enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE };
+enum cond_op { OP_EQ, OP_NE, OP_GT, OP_CI };
+
+struct as_condition {
+    enum cond_type type;
+    int pos;              /* positional index, -1 when none */
+    char *keyword;        /* keyword name, NULL when none */
+    enum cond_op op;
+    char **values;
+    size_t n_values;
+};
+
+void as_condition_free(struct as_condition *c)
+{
+    if (!c) return;
+    free(c->keyword);
+    for (size_t i = 0; i < c->n_values; i++) free(c->values[i]);
+    free(c->values);
+    free(c);
+}
+
+static void split_values(struct as_condition *c, const char *s)
+{
+    while (*s) {
+        const char *e = strchr(s, '|');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        c->values = as_xrealloc(c->values, (c->n_values + 1) * sizeof(char *));
+        c->values[c->n_values++] = as_xstrndup(s, n);
+        if (!e) break;
+        s = e + 1;
+    }
+}
+
+/* "0/mode" -> pos 0, keyword mode. */
+static bool parse_selector(struct as_condition *c, const char *s, size_t n)
+{
+    c->pos = -1;
+    if (n == 0) return false;
+    const char *slash = memchr(s, '/', n);
+    size_t first = slash ? (size_t)(slash - s) : n;
+    const char *parts[2] = {s, slash ? slash + 1 : NULL};
+    size_t lens[2] = {first, slash ? n - first - 1 : 0};
+    for (int i = 0; i < 2 && parts[i]; i++) {
+        if (lens[i] == 0) return false;
+        if (parts[i][0] >= '0' && parts[i][0] <= '9') {
+            if (lens[i] > 1) return false;
+            c->pos = parts[i][0] - '0';
+        } else {
+            free(c->keyword);
+            c->keyword = as_xstrndup(parts[i], lens[i]);
+        }
+    }
+    return true;
+}
+
+struct as_condition *as_condition_parse(const char *word, const char **why)
+{
+    struct as_condition *c = as_xcalloc(1, sizeof(*c));
+    c->pos = -1;
+    const char *rest;
+    if (strncmp(word, "if:", 3) == 0) { c->type = C_IF; rest = word + 3; }
+    else if (strncmp(word, "unless:", 7) == 0) { c->type = C_UNLESS; rest = word + 7; }
+    else if (strncmp(word, "if-missing:", 11) == 0) {
+        c->type = C_IF_MISSING;
+        rest = word + 11;
+        if (!parse_selector(c, rest, strlen(rest))) { *why = "bad argument selector"; goto bad; }
+        return c;
+    } else if (strncmp(word, "if-imported:", 12) == 0) {
+        c->type = C_IF_IMPORTED;
+        split_values(c, word + 12);
+        if (!c->n_values || !*c->values[0]) { *why = "if-imported needs a module"; goto bad; }
+        return c;
+    } else if (strncmp(word, "unless-inside:", 14) == 0) {
+        c->type = C_UNLESS_INSIDE;
+        split_values(c, word + 14);
+        if (!c->n_values || !*c->values[0]) { *why = "unless-inside needs a qualified name"; goto bad; }
+        return c;
+    } else {
+        *why = "unknown condition (expected if:, unless:, if-missing:, if-imported:, unless-inside:)";
+        goto bad;
+    }
+    const char *op = strpbrk(rest, "=!>~");
+    if (!op) { *why = "expected an operator (=, !=, >, ~)"; goto bad; }
+    if (!parse_selector(c, rest, (size_t)(op - rest))) { *why = "bad argument selector"; goto bad; }
+    const char *val;
+    if (op[0] == '!' && op[1] == '=') { c->op = OP_NE; val = op + 2; }
+    else if (op[0] == '=') { c->op = OP_EQ; val = op + 1; }
+    else if (op[0] == '>') { c->op = OP_GT; val = op + 1; }
+    else if (op[0] == '~') { c->op = OP_CI; val = op + 1; }
+    else { *why = "expected an operator (=, !=, >, ~)"; goto bad; }
+    split_values(c, val);
+    if (!c->n_values || !*c->values[0]) { *why = "missing value"; goto bad; }
+    return c;
+bad:
+    as_condition_free(c);
+    return NULL;
+}
+
+static const struct as_arg *find_arg(const struct as_call *call, const struct as_condition *c)
+{
+    if (c->keyword)
+        for (uint32_t i = 0; i < call->n_args; i++)
+            if (call->args[i].keyword && strcmp(call->args[i].keyword, c->keyword) == 0) return &call->args[i];
+    if (c->pos >= 0) {
+        int k = 0;
+        for (uint32_t i = 0; i < call->n_args; i++) {
+            if (call->args[i].keyword) continue;
+            if (k++ == c->pos) return &call->args[i];
+        }
+    }
+    return NULL;
+}
+
+static bool value_equals(const struct as_model *m, const struct as_call *call, const struct as_expr *e,
+                         const char *v, bool ci)
+{
+    if (strcmp(v, "*") == 0) return true;
+    size_t vl = strlen(v);
+    if (v[0] == '\'' && vl >= 2 && v[vl - 1] == '\'') {
+        if (e->kind != AS_EXPR_STRING) return false;
+        return strlen(e->text) == vl - 2 && (ci ? strncasecmp(e->text, v + 1, vl - 2) : strncmp(e->text, v + 1, vl - 2)) == 0;
+    }
+    if ((v[0] >= '0' && v[0] <= '9') || v[0] == '-') {
+        if (e->kind != AS_EXPR_NUMBER) return false;
+        return strtod(e->text, NULL) == strtod(v, NULL);
+    }
+    if (strcmp(v, "True") == 0 || strcmp(v, "False") == 0 || strcmp(v, "None") == 0)
+        return e->kind == AS_EXPR_CONST && strcmp(e->text, v) == 0;
+    if (ci && e->kind == AS_EXPR_STRING) return strcasecmp(e->text, v) == 0;
+    const char *q = as_model_qualify(m, e, call->scope, call->span.start);
+    return q && strcmp(q, v) == 0;
+}
+
+/* Whether the argument satisfies op/values; -1 when it cannot be known. */
+static int compare(const struct as_condition *c, const struct as_model *m, const struct as_call *call,
+                   const struct as_arg *a)
+{
+    const struct as_expr *e = &a->value;
+    if (c->op == OP_GT) {
+        if (e->kind != AS_EXPR_NUMBER) return -1;
+        return strtod(e->text, NULL) > strtod(c->values[0], NULL);
+    }
+    bool any = false;
+    for (size_t i = 0; i < c->n_values && !any; i++) any = value_equals(m, call, e, c->values[i], c->op == OP_CI);
+    if (c->op == OP_NE) return !any;
+    return any;
+}
+
+static bool imports_module(const struct as_facts *f, const char *mod)
+{
+    size_t ml = strlen(mod);
+    for (size_t i = 0; i < f->n_bindings; i++) {
+        const struct as_binding *b = &f->bindings[i];
+        if (b->kind != AS_BIND_IMPORT && b->kind != AS_BIND_FROM_IMPORT && b->kind != AS_BIND_STAR_IMPORT) continue;
+        if (strncmp(b->module, mod, ml) == 0 && (b->module[ml] == '\0' || b->module[ml] == '.')) return true;
+    }
+    return false;
+}
+
+bool as_condition_holds(const struct as_condition *c, const struct as_model *m, size_t call_index)
+{
+    const struct as_facts *f = m->facts;
+    const struct as_call *call = &f->calls[call_index];
+    switch (c->type) {
+    case C_IF_IMPORTED:
+        for (size_t i = 0; i < c->n_values; i++)
+            if (imports_module(f, c->values[i])) return true;
+        return false;
+    case C_UNLESS_INSIDE: {
+        if (call->outer_call < 0) return true;
+        const struct as_call *outer = &f->calls[call->outer_call];
+        const char *q = as_model_callee(m, outer);
+        if (!q) return true;
+        for (size_t i = 0; i < c->n_values; i++)
+            if (strcmp(q, c->values[i]) == 0) return false;
+        return true;
+    }
+    case C_IF_MISSING: {
+        if (find_arg(call, c)) return false;
+        return !call->has_star_args;
+    }
+    case C_IF: {
+        const struct as_arg *a = find_arg(call, c);
+        if (!a) return false;
+        return compare(c, m, call, a) == 1;
+    }
+    case C_UNLESS: {
+        const struct as_arg *a = find_arg(call, c);
+        if (!a) return true;
+        return compare(c, m, call, a) != 1;
+    }
+    }
+    return true;
+}

@@ -1,0 +1,31 @@
+/* conditions.h — the conditions a rule's `match:` line may add after the name, so that rules about argument
+ * values stay data. Each condition is one word:
+ *   if:SEL=V1|V2        the argument SEL is present and equals one of the values
+ *   if:SEL!=V1|V2       the argument SEL is present and equals none of them
+ *   if:SEL>N            the argument SEL is a number greater than N
+ *   if:SEL~V1|V2        the argument SEL is a string literal equal to one value, ignoring case
+ *   unless:SEL=V1|V2    skip when SEL is present and equals one of the values (also != > ~ as above)
+ *   if-missing:SEL      the argument SEL is absent
+ *   if-imported:MOD     the file imports MOD (or a submodule of it)
+ *   unless-inside:Q1|Q2 skip when the call is an argument of a call to Q1 or Q2 (e.g. trio.wrap_file)
+ * SEL is a positional index (0), a keyword (mode), or both (0/mode). A value is a number, True/False/None,
+ * a quoted string ('GET'), `*` (anything), or a qualified name (os.P_WAIT) compared with what the argument
+ * resolves to. When star-arguments hide an argument, an `if` fails and an `unless` does not skip. */
+#ifndef AS_CONDITIONS_H
+#define AS_CONDITIONS_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "facts.h"
+#include "model.h"
+
+struct as_condition;
+
+/* Parses one condition word; NULL with a static reason in *why when malformed. */
+struct as_condition *as_condition_parse(const char *word, const char **why);
+void as_condition_free(struct as_condition *self);
+
+/* True when the call satisfies the condition. */
+bool as_condition_holds(const struct as_condition *self, const struct as_model *model, size_t call_index);
+
+#endif

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# test_cli.sh — end-to-end tests of the asyncscan binary: exit codes, golden output of every format on the
+# bundled demo, -j1 vs -j4 byte-identical output, stdin mode, errors that name the file while other files are
+# still analysed, the rule command. Usage: test_cli.sh ASYNCSCAN_BINARY REPO_ROOT
+# ASYNCSCAN_UPDATE_GOLDEN=1 rewrites fixtures/golden/* (review the diff).
+set -u
+bin=$1
+root=$2
+cd "$root"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_status WANT CMD... : runs CMD with stdout/stderr captured in $tmp/out, $tmp/err
+expect_status() {
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else ko "exit $got, want $want: $* ; stderr: $(head -c 400 "$tmp/err")"; fi
+}
+
+contains() { # contains FILE TEXT
+  if grep -qF -- "$2" "$1"; then ok; else ko "$1 lacks '$2': $(head -c 400 "$1")"; fi
+}
+
+golden() { # golden NAME FILE
+  local want="fixtures/golden/$1"
+  if [ "${ASYNCSCAN_UPDATE_GOLDEN:-0}" = 1 ]; then cp "$2" "$want"; ok; return; fi
+  if diff -u "$want" "$2" >"$tmp/diff"; then ok; else ko "golden $1 differs:"; cat "$tmp/diff"; fi
+}
+
+# --- the demo: findings, exit 1, golden output in every format ----------------------------------------------
+for fmt in full concise json; do
+  expect_status 1 "$bin" --output-format "$fmt" -j1 fixtures/demo
+  sed "s#$root/##g" "$tmp/out" >"$tmp/normalised"
+  golden "demo.$fmt" "$tmp/normalised"
+done
+expect_status 1 "$bin" fixtures/demo
+contains "$tmp/out" "fixtures/demo/app/server.py"
+contains "$tmp/out" "ASYNC251"
+contains "$tmp/out" "ASYNC210"
+contains "$tmp/out" "RUF006"
+contains "$tmp/err" "Found"
+# JSON parses with a real parser and has ruff's keys
+"$bin" --output-format json fixtures/demo >"$tmp/demo.json" 2>/dev/null
+if python3 -c '
+import json, sys
+data = json.load(open(sys.argv[1]))
+keys = {"cell", "code", "end_location", "filename", "fix", "location", "message", "name", "noqa_row", "severity", "url"}
+assert data and all(keys <= set(d) for d in data), "missing keys"
+assert all(d["filename"].startswith("/") for d in data), "filename must be absolute"
+' "$tmp/demo.json"; then ok; else ko "demo JSON invalid"; fi
+
+# --- clean code, bad options ---------------------------------------------------------------------------------
+expect_status 0 "$bin" fixtures/clean
+contains "$tmp/err" "All checks passed!"
+expect_status 2 "$bin" --no-such-flag fixtures/clean
+contains "$tmp/err" "unknown option '--no-such-flag'"
+expect_status 2 "$bin" --output-format nope fixtures/clean
+contains "$tmp/err" "unknown output format 'nope'"
+expect_status 2 "$bin" --select ASYNC999 fixtures/clean
+contains "$tmp/err" "unknown rule selector 'ASYNC999'"
+expect_status 2 "$bin" --jobs 0 fixtures/clean
+expect_status 0 "$bin" --exit-zero fixtures/demo
+expect_status 0 "$bin" --version
+contains "$tmp/out" "asyncscan "
+expect_status 0 "$bin" --help
+contains "$tmp/out" "--output-format"
+expect_status 0 "$bin" check --select RUF006 fixtures/clean
+
+# --- selection ------------------------------------------------------------------------------------------------
+expect_status 1 "$bin" --output-format concise --select RUF006 fixtures/demo
+if grep -qv "RUF006" "$tmp/out"; then ko "--select RUF006 printed other codes"; else ok; fi
+expect_status 1 "$bin" --output-format concise --ignore ASYNC210,RUF006 fixtures/demo
+if grep -qE "ASYNC210|RUF006" "$tmp/out"; then ko "--ignore did not ignore"; else ok; fi
+
+# --- determinism: -j1 and -j4 give the same bytes -------------------------------------------------------------
+"$bin" --output-format concise -j1 fixtures >"$tmp/j1" 2>"$tmp/j1.err"
+"$bin" --output-format concise -j4 fixtures >"$tmp/j4" 2>"$tmp/j4.err"
+if cmp -s "$tmp/j1" "$tmp/j4" && cmp -s "$tmp/j1.err" "$tmp/j4.err" && [ -s "$tmp/j1" ]; then ok; else ko "-j1 and -j4 differ"; fi
+"$bin" --output-format json -j3 fixtures >"$tmp/j3json" 2>/dev/null
+"$bin" --output-format json -j1 fixtures >"$tmp/j1json" 2>/dev/null
+if cmp -s "$tmp/j1json" "$tmp/j3json"; then ok; else ko "-j1 and -j3 JSON differ"; fi
+
+# --- stdin ------------------------------------------------------------------------------------------------------
+printf 'import time\nasync def f():\n    time.sleep(1)\n' >"$tmp/in.py"
+"$bin" --output-format concise - --stdin-filename pkg/handler.py <"$tmp/in.py" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && ok || ko "stdin exit status"
+contains "$tmp/out" "pkg/handler.py:3:5: ASYNC251"
+"$bin" --output-format concise --stdin-filename other.py <"$tmp/in.py" >"$tmp/out" 2>&1
+contains "$tmp/out" "other.py:3:5: ASYNC251"
+
+# --- per-file errors name the file; the other files are still analysed ------------------------------------------
+mkdir -p "$tmp/tree"
+printf 'import time\nasync def f():\n    time.sleep(1)\n' >"$tmp/tree/a.py"
+printf 'x = 1\n\x00\x01binary\n' >"$tmp/tree/b.py"
+printf 'import time\nasync def g():\n    time.sleep(2)\n' >"$tmp/tree/c.py"
+expect_status 2 "$bin" --output-format concise "$tmp/tree" "$tmp/missing.py"
+contains "$tmp/err" "b.py"
+contains "$tmp/err" "missing.py"
+contains "$tmp/out" "a.py:3:5: ASYNC251"
+contains "$tmp/out" "c.py:3:5: ASYNC251"
+
+# --- the rule command ----------------------------------------------------------------------------------------------
+expect_status 0 "$bin" rule ASYNC251
+contains "$tmp/out" "## Use instead"
+expect_status 0 "$bin" rule --all
+contains "$tmp/out" "RUF006"
+expect_status 2 "$bin" rule NOPE1
+
+# --- closed stdout: quiet, no crash -----------------------------------------------------------------------------------
+"$bin" --output-format concise fixtures >/dev/null 2>&1
+( "$bin" --output-format concise fixtures 2>"$tmp/pipe.err" | head -1 >/dev/null )
+if [ ! -s "$tmp/pipe.err" ] || ! grep -q "Sanitizer\|Segmentation" "$tmp/pipe.err"; then ok; else ko "closed pipe: $(cat "$tmp/pipe.err")"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,147 @@
+/* test_model.c — the semantic model on small snippets: the qualified name of the last call in each snippet
+ * (imports, aliases, relative imports, shadowing, instances, star imports, scopes) and whether it is in async
+ * context. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <tree_sitter/api.h>
+
+#include "facts.h"
+#include "model.h"
+#include "query.h"
+#include "source.h"
+#include "test_util.h"
+
+struct model_case {
+    const char *path;
+    const char *src;
+    const char *qname;   /* NULL: unresolved */
+    int in_async;
+};
+
+static const struct model_case cases[] = {
+    {"m.py", "import time\ntime.sleep(1)", "time.sleep", 0},
+    {"m.py", "import time as t\nasync def f():\n    t.sleep(1)", "time.sleep", 1},
+    {"m.py", "from time import sleep as nap\nasync def f():\n    nap(1)", "time.sleep", 1},
+    {"m.py", "import os.path\nos.path.exists(p)", "os.path.exists", 0},
+    {"m.py", "import os.path as osp\nosp.exists(p)", "os.path.exists", 0},
+    {"m.py", "import urllib.request\nurllib.request.urlopen(u)", "urllib.request.urlopen", 0},
+    {"m.py", "open(p)", "builtins.open", 0},
+    {"m.py", "def open(p): pass\nopen(p)", "m.open", 0},
+    {"pkg/mod.py", "def open(p): pass\nopen(p)", "pkg.mod.open", 0},
+    {"pkg/mod.py", "from .db import load\nload()", "pkg.db.load", 0},
+    {"pkg/mod.py", "from ..db import load\nload()", "db.load", 0},
+    {"pkg/__init__.py", "from .db import load\nload()", "pkg.db.load", 0},
+    {"pkg/sub/mod.py", "from .. import util\nutil.run()", "pkg.util.run", 0},
+    {"m.py", "import time\nasync def f(time):\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    for time in xs: pass\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\ns = time.sleep\ns(1)", "time.sleep", 0},
+    {"m.py", "import time\ns = time.sleep\ns = print\ns(1)", "builtins.print", 0},
+    {"m.py", "import httpx\nc = httpx.Client()\nc.get(u)", "httpx.Client().get", 0},
+    {"m.py", "from httpx import Client\nwith Client() as c:\n    c.get(u)", "httpx.Client().get", 0},
+    {"m.py", "import httpx\nasync def f(c: httpx.Client | None):\n    c.get(u)", "httpx.Client().get", 1},
+    {"m.py", "import httpx, typing\ndef f(c: typing.Optional[httpx.Client]):\n    c.get(u)", "httpx.Client().get", 0},
+    {"m.py", "import httpx\nhttpx.Client().get(u)", "httpx.Client().get", 0},
+    {"m.py", "import asyncio\nloop = asyncio.get_running_loop()\nloop.create_task(c())",
+     "asyncio.get_running_loop().create_task", 0},
+    {"m.py", "from time import *\nsleep(1)", "time.sleep", 0},
+    {"m.py", "from mylib import *\nsleep(1)", NULL, 0},
+    {"m.py", "async def f():\n    import time as tt\n    tt.sleep(1)", "time.sleep", 1},
+    {"m.py", "async def f():\n    late.sleep(1)\nimport time as late", "time.sleep", 1},
+    {"m.py", "late.sleep(1)\nimport time as late", NULL, 0},
+    {"m.py", "import time\nasync def f():\n    def g():\n        time.sleep(1)", "time.sleep", 0},
+    {"m.py", "import time\nasync def f():\n    return lambda: time.sleep(1)", "time.sleep", 0},
+    {"m.py", "import time\nasync def f():\n    class C:\n        time.sleep(1)", "time.sleep", 1},
+    {"m.py", "import time\nasync def f():\n    return [time.sleep(x) for x in xs]", "time.sleep", 1},
+    {"m.py", "import time\nclass C:\n    import os as time\n    time.sleep(1)", "os.sleep", 0},
+    {"m.py", "import time\nclass C:\n    time = None\n    def m(self):\n        time.sleep(1)", "time.sleep", 0},
+    {"m.py", "import time\ndef f():\n    global time\n    time.sleep(1)", "time.sleep", 0},
+    {"m.py", "import time\nasync def f():\n    x = [time for time in ()]\n    (lambda time: time)(1)\n    time.sleep(1)",
+     "time.sleep", 1},
+    {"m.py", "import asyncio as aio\nasync def f():\n    if (t := aio.create_task(c())):\n        t.cancel()",
+     "asyncio.create_task().cancel", 1},
+    {"m.py", "import httpx\nclass S:\n    def __init__(self):\n        self.c = httpx.Client()\n"
+             "    async def f(self):\n        self.c.get(u)", "httpx.Client().get", 1},
+    {"m.py", "import httpx\nclass S:\n    c: httpx.Client\n    async def f(this):\n        this.c.post(u)",
+     "httpx.Client().post", 1},
+    {"m.py", "import httpx\nclass S:\n    def __init__(self, c: httpx.Client):\n        self.c = c\n"
+             "    def f(self):\n        self.c.get(u)", "httpx.Client().get", 0},
+    {"m.py", "class S:\n    def load(self): pass\n    async def f(self):\n        self.load()", "m.S.load", 1},
+    {"m.py", "import httpx\nclass S:\n    def __init__(self):\n        other.c = httpx.Client()\n"
+             "    def f(self):\n        self.c.get(u)", "m.S().c.get", 0},
+};
+
+START_TEST(qualified_names)
+{
+    const struct model_case *c = &cases[_i];
+    char *err = NULL;
+    struct as_query_set *qs = as_query_set_load(&err);
+    ck_assert_ptr_nonnull(qs);
+    struct as_arena arena;
+    as_arena_init(&arena);
+    struct as_source src;
+    char derr[128];
+    ck_assert_int_eq(as_source_decode(&src, &arena, c->src, strlen(c->src), derr, sizeof(derr)), 0);
+    TSParser *p = ts_parser_new();
+    ts_parser_set_language(p, tree_sitter_python());
+    TSTree *t = ts_parser_parse_string(p, NULL, src.text, (uint32_t)src.len);
+    struct as_facts_scratch *scratch = as_facts_scratch_new();
+    struct as_facts facts;
+    as_facts_extract(&facts, &arena, scratch, qs, t, src.text, src.len);
+    bool init = false;
+    const char *module = as_model_module_name(&arena, c->path, &init);
+    struct as_model model;
+    as_model_build(&model, &facts, &arena, module, init);
+    ck_assert_uint_ge(facts.n_calls, 1);
+    /* The last call that is not an argument of another call. */
+    const struct as_call *last = NULL;
+    for (size_t i = 0; i < facts.n_calls; i++)
+        if (facts.calls[i].outer_call < 0 && (!last || facts.calls[i].span.start > last->span.start))
+            last = &facts.calls[i];
+    ck_assert_ptr_nonnull(last);
+    const char *q = as_model_callee(&model, last);
+    if (c->qname)
+        ck_assert_msg(q && strcmp(q, c->qname) == 0, "case %d: got %s, want %s", _i, q ? q : "(null)", c->qname);
+    else
+        ck_assert_msg(q == NULL, "case %d: got %s, want unresolved", _i, q);
+    ck_assert_msg(as_model_in_async(&model, last->scope) == (c->in_async != 0), "case %d: async context", _i);
+    as_facts_scratch_free(scratch);
+    ts_tree_delete(t);
+    ts_parser_delete(p);
+    as_arena_release(&arena);
+    as_query_set_free(qs);
+}
+END_TEST
+
+struct module_case {
+    const char *path, *module;
+    bool init;
+};
+static const struct module_case module_cases[] = {
+    {"a.py", "a", false},
+    {"./src/pkg/mod.py", "src.pkg.mod", false},
+    {"pkg/__init__.py", "pkg", true},
+    {"__init__.py", "", true},
+    {"stubs/x.pyi", "stubs.x", false},
+};
+
+START_TEST(module_names)
+{
+    struct as_arena a;
+    as_arena_init(&a);
+    bool init = !module_cases[_i].init;
+    ck_assert_str_eq(as_model_module_name(&a, module_cases[_i].path, &init), module_cases[_i].module);
+    ck_assert(init == module_cases[_i].init);
+    as_arena_release(&a);
+}
+END_TEST
+
+Suite *as_test_suite(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("model");
+    tcase_add_loop_test(tc, qualified_names, 0, sizeof(cases) / sizeof(cases[0]));
+    tcase_add_loop_test(tc, module_names, 0, sizeof(module_cases) / sizeof(module_cases[0]));
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,182 @@
+/* test_rules.c — rule files: the shipped ones load and are well-formed; malformed ones are errors naming the
+ * file and line; selection by code, prefix and ALL; unknown selectors suggest the closest code; the index
+ * finds rules by qualified name, including fnmatch patterns. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/check.h"
+#include "rules.h"
+#include "test_util.h"
+
+static const char *const doc =
+    "---\n## What it does\nx\n## Why is this bad?\ny\n## Example\n```\n```\n## Use instead\n```\n```\n";
+
+static char *rule_text(const char *header)
+{
+    size_t n = strlen(header) + strlen(doc) + 1;
+    char *s = malloc(n);
+    snprintf(s, n, "%s%s", header, doc);
+    return s;
+}
+
+START_TEST(shipped_rules_load)
+{
+    struct as_ruleset set;
+    char *err = NULL;
+    ck_assert_msg(as_ruleset_load_embedded(&set, &err) == 0, "load: %s", err ? err : "");
+    ck_assert_uint_ge(set.n, 3);
+    for (size_t i = 1; i < set.n; i++) ck_assert_int_lt(strcmp(set.rules[i - 1]->code, set.rules[i]->code), 0);
+    const struct as_rule *r = as_ruleset_find(&set, "ASYNC251");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->name, "blocking-sleep");
+    ck_assert_str_eq(r->kind->name, "blocking-call");
+    ck_assert(r->default_on);
+    ck_assert_str_eq(r->matches[0].pattern, "time.sleep");
+    ck_assert_ptr_nonnull(strstr(r->doc, "## Use instead"));
+    as_ruleset_release(&set);
+}
+END_TEST
+
+struct bad_rule {
+    const char *header;
+    const char *error;
+};
+
+static const struct bad_rule bad_rules[] = {
+    {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\nfrobs: 1\n",
+     "r.rule:8: error: unknown key 'frobs'"},
+    {"code: X1\ncode: X2\n", "r.rule:2: error: duplicate key 'code'"},
+    {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\ndefault: maybe\n",
+     "r.rule:8: error: default must be 'on' or 'off', not 'maybe'"},
+    {"code: x1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n",
+     "r.rule: error: invalid code 'x1'"},
+    {"code: X1\nname: Bad_Name\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n",
+     "r.rule: error: invalid name 'Bad_Name'"},
+    {"code: X1\nname: n\nkind: nope\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n",
+     "r.rule: error: unknown kind 'nope'"},
+    {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\n", "r.rule: error: no 'match:' line"},
+    {"code: X1\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n",
+     "r.rule: error: missing required key 'name'"},
+    {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a;b\n",
+     "r.rule:7: error: bad character in match pattern 'a;b'"},
+    {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b if-arg\n",
+     "r.rule:7: error: condition 'if-arg': unknown condition"},
+    {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b if:0\n",
+     "r.rule:7: error: condition 'if:0': expected an operator"},
+    {"just text\n", "r.rule:1: error: expected 'key: value'"},
+};
+
+START_TEST(malformed_rules)
+{
+    char *text = rule_text(bad_rules[_i].header);
+    char *err = NULL;
+    struct as_rule *r = as_rule_parse("r.rule", text, strlen(text), &err);
+    ck_assert_ptr_null(r);
+    ck_assert_msg(err && strncmp(err, bad_rules[_i].error, strlen(bad_rules[_i].error)) == 0, "got '%s', want '%s'",
+                  err ? err : "(null)", bad_rules[_i].error);
+    free(err);
+    free(text);
+}
+END_TEST
+
+START_TEST(missing_doc_section)
+{
+    const char *text = "code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n---\n"
+                       "## What it does\nx\n## Example\n";
+    char *err = NULL;
+    ck_assert_ptr_null(as_rule_parse("r.rule", text, strlen(text), &err));
+    ck_assert_str_eq(err, "r.rule: error: documentation lacks the section '## Why is this bad?'\n");
+    free(err);
+}
+END_TEST
+
+static size_t count_enabled(const struct as_ruleset *set, const bool *en)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < set->n; i++) n += en[i];
+    return n;
+}
+
+START_TEST(selection)
+{
+    struct as_ruleset set;
+    char *err = NULL;
+    ck_assert_int_eq(as_ruleset_load_embedded(&set, &err), 0);
+    bool *en = calloc(set.n, sizeof(bool));
+    ck_assert_int_eq(as_ruleset_select(&set, "ASYNC251", NULL, NULL, en, &err), 0);
+    ck_assert_uint_eq(count_enabled(&set, en), 1);
+    ck_assert_int_eq(as_ruleset_select(&set, "ALL", NULL, "ASYNC", en, &err), 0);
+    for (size_t i = 0; i < set.n; i++) ck_assert(en[i] == (strncmp(set.rules[i]->code, "ASYNC", 5) != 0));
+    ck_assert_int_eq(as_ruleset_select(&set, "RUF", "ASYNC251", NULL, en, &err), 0);
+    ck_assert(en[0] || en[1]);
+    ck_assert_int_eq(as_ruleset_select(&set, NULL, NULL, NULL, en, &err), 0);
+    for (size_t i = 0; i < set.n; i++) ck_assert(en[i] == set.rules[i]->default_on);
+    ck_assert_int_eq(as_ruleset_select(&set, "ASYNC215", NULL, NULL, en, &err), -1);
+    ck_assert_msg(strstr(err, "unknown rule selector 'ASYNC215'") && strstr(err, "did you mean 'ASYNC2"), "%s", err);
+    free(err);
+    ck_assert_int_eq(as_ruleset_select(&set, NULL, NULL, "XYZ", en, &err), -1);
+    ck_assert_str_eq(err, "unknown rule selector 'XYZ'");
+    free(err);
+    free(en);
+    as_ruleset_release(&set);
+}
+END_TEST
+
+static void count_hit(void *ud, const struct as_rule_hit *hit)
+{
+    (void)hit;
+    (*(int *)ud)++;
+}
+
+START_TEST(index_lookup)
+{
+    struct as_rule *rules[2];
+    char *err = NULL;
+    char *a = rule_text("code: X1\nname: a\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: time.sleep\n"
+                        "match: os.spawn*\n");
+    char *b = rule_text("code: X2\nname: b\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: time.sleep\n");
+    rules[0] = as_rule_parse("a.rule", a, strlen(a), &err);
+    rules[1] = as_rule_parse("b.rule", b, strlen(b), &err);
+    ck_assert_ptr_nonnull(rules[0]);
+    ck_assert_ptr_nonnull(rules[1]);
+    struct as_ruleset set = {rules, 2};
+    bool en[2] = {true, true};
+    struct as_rule_index *idx = as_rule_index_new(&set, en);
+    int n = 0;
+    as_rule_index_lookup(idx, "time.sleep", false, count_hit, &n);
+    ck_assert_int_eq(n, 2);
+    n = 0;
+    as_rule_index_lookup(idx, "os.spawnlp", false, count_hit, &n);
+    ck_assert_int_eq(n, 1);
+    n = 0;
+    as_rule_index_lookup(idx, "time.sleeper", false, count_hit, &n);
+    ck_assert_int_eq(n, 0);
+    ck_assert(as_rule_index_has_name_segment(idx, "sleep", 5));
+    ck_assert(!as_rule_index_has_name_segment(idx, "slee", 4));
+    as_rule_index_free(idx);
+    en[0] = false;
+    idx = as_rule_index_new(&set, en);
+    n = 0;
+    as_rule_index_lookup(idx, "time.sleep", false, count_hit, &n);
+    ck_assert_int_eq(n, 1);
+    as_rule_index_free(idx);
+    as_rule_free(rules[0]);
+    as_rule_free(rules[1]);
+    free(a);
+    free(b);
+}
+END_TEST
+
+Suite *as_test_suite(void)
+{
+    Suite *s = suite_create("rules");
+    TCase *tc = tcase_create("rules");
+    tcase_add_test(tc, shipped_rules_load);
+    tcase_add_loop_test(tc, malformed_rules, 0, sizeof(bad_rules) / sizeof(bad_rules[0]));
+    tcase_add_test(tc, missing_doc_section);
+    tcase_add_test(tc, selection);
+    tcase_add_test(tc, index_lookup);
+    suite_add_tcase(s, tc);
+    return s;
+}
