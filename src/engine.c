@@ -157,12 +157,30 @@ static void collect_suppressions(struct suppressions *sup, const struct as_facts
     }
 }
 
-static bool suppressed(const struct suppressions *sup, uint32_t line, const char *code)
+static bool covers(const struct as_noqa *nq, const struct as_rule *rule)
+{
+    if (as_noqa_covers(nq, rule->code)) return true;
+    if (!rule->aliases) return false;
+    char code[AS_NOQA_CODE_MAX];
+    for (const char *p = rule->aliases; *p;) {
+        while (*p == ',' || *p == ' ') p++;
+        size_t n = strcspn(p, ", ");
+        if (n && n < sizeof(code)) {
+            memcpy(code, p, n);
+            code[n] = '\0';
+            if (as_noqa_covers(nq, code)) return true;
+        }
+        p += n;
+    }
+    return false;
+}
+
+static bool suppressed(const struct suppressions *sup, uint32_t line, const struct as_rule *rule)
 {
     for (size_t i = 0; i < sup->n_file_level; i++)
-        if (as_noqa_covers(&sup->file_level[i], code)) return true;
+        if (covers(&sup->file_level[i], rule)) return true;
     if (sup->by_line && line < sup->n_lines && sup->by_line[line].kind != AS_NOQA_NONE)
-        return as_noqa_covers(&sup->by_line[line], code);
+        return covers(&sup->by_line[line], rule);
     return false;
 }
 
@@ -224,6 +242,10 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
         }
     }
 
+    for (size_t i = 0; i < engine->rules.n; i++)
+        if (engine->enabled[i] && engine->rules.rules[i]->kind->on_file)
+            engine->rules.rules[i]->kind->on_file(&check, engine->rules.rules[i]);
+
     struct suppressions sup;
     collect_suppressions(&sup, &facts, &src, arena);
     out->diags = as_arena_alloc(arena, (w->findings.len ? w->findings.len : 1) * sizeof(struct as_diag));
@@ -233,7 +255,7 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
         struct as_diag *d = &out->diags[nd];
         as_source_position(&src, f->span.start, &d->line, &d->col);
         as_source_position(&src, f->span.end, &d->end_line, &d->end_col);
-        if (suppressed(&sup, d->line, f->rule->code)) continue;
+        if (suppressed(&sup, d->line, f->rule)) continue;
         d->code = f->rule->code;
         d->name = f->rule->name;
         d->message = f->message;

@@ -81,6 +81,12 @@ struct as_facts_scratch {
     VEC(struct as_call) calls;
     VEC(struct as_ref) refs;
     VEC(struct as_attr_assign) attrs;
+    VEC(struct as_with) withs;
+    VEC(struct as_sleep_loop) sleep_loops;
+    VEC(struct as_span) sleep_loop_calls;
+    VEC(struct as_span) yields;
+    VEC(uint32_t) checkpoints;
+    VEC(struct as_decorator) decorators;
     VEC(uint32_t) nonrefs;
     VEC(struct as_span) comments;
     VEC(struct as_span) discarded, awaited;
@@ -105,6 +111,12 @@ void as_facts_scratch_free(struct as_facts_scratch *self)
     vec_free(&self->calls);
     vec_free(&self->refs);
     vec_free(&self->attrs);
+    vec_free(&self->withs);
+    vec_free(&self->sleep_loops);
+    vec_free(&self->sleep_loop_calls);
+    vec_free(&self->yields);
+    vec_free(&self->checkpoints);
+    vec_free(&self->decorators);
     vec_free(&self->nonrefs);
     vec_free(&self->comments);
     vec_free(&self->discarded);
@@ -358,6 +370,28 @@ static void on_from(struct ctx *c, TSNode stmt, TSNode module)
     }
 }
 
+/* Records, for each item of a with statement, the call it evaluates (`with X(...) as y`, `with X(...)`). */
+static void on_with_items(struct ctx *c, TSNode with, struct as_with *w)
+{
+    TSNode clause = {0};
+    uint32_t n = ts_node_named_child_count(with);
+    for (uint32_t i = 0; i < n; i++)
+        if (type_is(ts_node_named_child(with, i), "with_clause")) clause = ts_node_named_child(with, i);
+    if (ts_node_is_null(clause)) return;
+    uint32_t k = ts_node_named_child_count(clause);
+    w->item_calls = as_arena_alloc(c->arena, (k ? k : 1) * sizeof(struct as_span));
+    w->item_call_index = as_arena_alloc(c->arena, (k ? k : 1) * sizeof(int32_t));
+    for (uint32_t i = 0; i < k; i++) {
+        TSNode item = ts_node_named_child(clause, i);
+        if (!type_is(item, "with_item")) continue;
+        TSNode v = ts_node_child_by_field_name(item, "value", 5);
+        if (type_is(v, "as_pattern")) v = ts_node_named_child(v, 0);
+        w->item_calls[w->n_items] = type_is(v, "call") ? span_of(v) : (struct as_span){0, 0};
+        w->item_call_index[w->n_items] = -1;
+        w->n_items++;
+    }
+}
+
 static void on_call(struct ctx *c, TSNode call, TSNode callee, TSNode args)
 {
     struct as_call k;
@@ -515,6 +549,8 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
 {
     memset(out, 0, sizeof(*out));
     s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = s->attrs.len = 0;
+    s->withs.len = s->sleep_loops.len = s->sleep_loop_calls.len = s->yields.len = s->checkpoints.len = 0;
+    s->decorators.len = 0;
     s->comments.len = s->discarded.len = s->awaited.len = s->arg_inner.len = s->arg_outer.len = 0;
     struct ctx c = {arena, s, src, len};
     TSNode root = ts_tree_root_node(tree);
@@ -633,6 +669,43 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 vec_push(&s->attrs, a);
                 break;
             }
+            case CAP_WITH: {
+                struct as_with w;
+                memset(&w, 0, sizeof(w));
+                w.span = span_of(node);
+                w.body = span_of(capture(&m, map, CAP_WITH_BODY));
+                w.is_async = !ts_node_is_null(capture(&m, map, CAP_WITH_ASYNC));
+                on_with_items(&c, node, &w);
+                vec_push(&s->withs, w);
+                break;
+            }
+            case CAP_SLEEPLOOP: {
+                struct as_sleep_loop l = {span_of(node), -1};
+                struct as_span cs = span_of(capture(&m, map, CAP_SLEEPLOOP_CALL));
+                vec_push(&s->sleep_loops, l);
+                vec_push(&s->sleep_loop_calls, cs);
+                break;
+            }
+            case CAP_YIELD: {
+                struct as_span sp = span_of(node);
+                vec_push(&s->yields, sp);
+                break;
+            }
+            case CAP_CHECKPOINT: {
+                uint32_t p = ts_node_start_byte(node);
+                vec_push(&s->checkpoints, p);
+                break;
+            }
+            case CAP_DECORATOR: {
+                struct as_decorator d;
+                memset(&d, 0, sizeof(d));
+                TSNode e = capture(&m, map, CAP_DECORATOR_EXPR);
+                if (type_is(e, "call")) e = ts_node_child_by_field_name(e, "function", 8);
+                expr_from_node(&c, e, &d.expr);
+                d.function = span_of(capture(&m, map, CAP_DECORATOR_FUNCTION));
+                vec_push(&s->decorators, d);
+                break;
+            }
             case CAP_GLOBAL: case CAP_NONLOCAL: {
                 TSNode nm = capture(&m, map, outer == CAP_GLOBAL ? CAP_GLOBAL_NAME : CAP_NONLOCAL_NAME);
                 if (!ts_node_is_null(nm))
@@ -727,6 +800,36 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
         link_call(out, &out->attrs[i].value);
         link_call(out, &out->attrs[i].type);
     }
+
+    out->n_withs = s->withs.len;
+    out->withs = as_arena_alloc(arena, (s->withs.len ? s->withs.len : 1) * sizeof(struct as_with));
+    if (s->withs.len) memcpy(out->withs, s->withs.items, s->withs.len * sizeof(struct as_with));
+    for (size_t i = 0; i < out->n_withs; i++)
+        for (uint32_t k = 0; k < out->withs[i].n_items; k++)
+            if (out->withs[i].item_calls[k].end)
+                out->withs[i].item_call_index[k] = find_call(out->calls, out->n_calls, out->withs[i].item_calls[k]);
+    out->n_sleep_loops = s->sleep_loops.len;
+    out->sleep_loops = as_arena_alloc(arena, (s->sleep_loops.len ? s->sleep_loops.len : 1) * sizeof(struct as_sleep_loop));
+    for (size_t i = 0; i < out->n_sleep_loops; i++) {
+        out->sleep_loops[i] = s->sleep_loops.items[i];
+        out->sleep_loops[i].call = find_call(out->calls, out->n_calls, s->sleep_loop_calls.items[i]);
+    }
+    sort(s->yields.items, s->yields.len, sizeof(struct as_span), cmp_span);
+    out->n_yields = s->yields.len;
+    out->yields = as_arena_alloc(arena, (s->yields.len ? s->yields.len : 1) * sizeof(uint32_t));
+    out->yield_spans = as_arena_alloc(arena, (s->yields.len ? s->yields.len : 1) * sizeof(struct as_span));
+    for (size_t i = 0; i < s->yields.len; i++) {
+        out->yields[i] = s->yields.items[i].start;
+        out->yield_spans[i] = s->yields.items[i];
+    }
+    sort(s->checkpoints.items, s->checkpoints.len, sizeof(uint32_t), cmp_u32);
+    out->n_checkpoints = s->checkpoints.len;
+    out->checkpoints = as_arena_alloc(arena, (s->checkpoints.len ? s->checkpoints.len : 1) * sizeof(uint32_t));
+    if (s->checkpoints.len) memcpy(out->checkpoints, s->checkpoints.items, s->checkpoints.len * sizeof(uint32_t));
+    out->n_decorators = s->decorators.len;
+    out->decorators = as_arena_alloc(arena, (s->decorators.len ? s->decorators.len : 1) * sizeof(struct as_decorator));
+    if (s->decorators.len) memcpy(out->decorators, s->decorators.items, s->decorators.len * sizeof(struct as_decorator));
+    for (size_t i = 0; i < out->n_decorators; i++) link_call(out, &out->decorators[i].expr);
 
     /* References: identifiers that are neither nonrefs nor binding sites. */
     size_t nr = 0;

@@ -109,6 +109,27 @@ struct as_attr_assign {
     struct as_expr type;
 };
 
+/* A `with` / `async with` statement. */
+struct as_with {
+    struct as_span span, body;
+    bool is_async;
+    struct as_span *item_calls;  /* the call of each item whose value is a call (linked: item_call_index) */
+    int32_t *item_call_index;    /* index into calls, -1 when the item is not a call */
+    uint32_t n_items;
+};
+
+/* A `while` loop whose body is exactly one `await <call>`. */
+struct as_sleep_loop {
+    struct as_span span;
+    int32_t call;
+};
+
+/* A decorator expression and the function (node span) it decorates. */
+struct as_decorator {
+    struct as_expr expr;         /* the decorator without its call arguments: `@pytest.fixture(...)` -> pytest.fixture */
+    struct as_span function;
+};
+
 struct as_ref {
     const char *name;
     uint32_t pos;
@@ -122,6 +143,12 @@ struct as_facts {
     struct as_ref *refs;         size_t n_refs;
     struct as_attr_assign *attrs; size_t n_attrs;
     struct as_span *comments;    size_t n_comments;
+    struct as_with *withs;       size_t n_withs;
+    struct as_sleep_loop *sleep_loops; size_t n_sleep_loops;
+    uint32_t *yields;            size_t n_yields;        /* start offsets */
+    struct as_span *yield_spans;
+    uint32_t *checkpoints;       size_t n_checkpoints;   /* start offsets of await / async for / async with */
+    struct as_decorator *decorators; size_t n_decorators;
     struct as_span first_error;  /* first ERROR/MISSING node; start == end == 0 and !has_error if none */
     bool has_error;
     bool match_limit_exceeded;

@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <stdarg.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +46,7 @@ void as_rule_free(struct as_rule *r)
 {
     if (!r) return;
     free(r->code); free(r->name); free(r->kind_name); free(r->origin); free(r->summary);
-    free(r->message); free(r->help); free(r->url); free(r->doc); free(r->source);
+    free(r->message); free(r->help); free(r->url); free(r->doc); free(r->source); free(r->aliases);
     for (size_t i = 0; i < r->n_matches; i++) {
         free(r->matches[i].pattern);
         for (size_t k = 0; k < r->matches[i].n_conditions; k++) {
@@ -146,6 +145,7 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
         else if (strcmp(key, "message") == 0) slot = &r->message;
         else if (strcmp(key, "help") == 0) slot = &r->help;
         else if (strcmp(key, "url") == 0) slot = &r->url;
+        else if (strcmp(key, "aliases") == 0) slot = &r->aliases;
         if (slot) {
             if (*slot) {
                 fail(err, source, line, "duplicate key '%s'", key);
@@ -161,13 +161,22 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
                 goto bad;
             }
             free(value);
+        } else if (strcmp(key, "span") == 0) {
+            if (strcmp(value, "call") == 0) r->span = AS_SPAN_CALL;
+            else if (strcmp(value, "callee") == 0) r->span = AS_SPAN_CALLEE;
+            else {
+                fail(err, source, line, "span must be 'callee' or 'call', not '%s'", value);
+                free(key); free(value);
+                goto bad;
+            }
+            free(value);
         } else if (strcmp(key, "match") == 0) {
             int rc = parse_match(r, value, source, line, err);
             free(value);
             if (rc) { free(key); goto bad; }
         } else {
             fail(err, source, line, "unknown key '%s' (expected code, name, kind, default, origin, summary, "
-                                    "message, help, url, match)", key);
+                                    "message, help, url, span, aliases, match)", key);
             free(key); free(value);
             goto bad;
         }
@@ -184,7 +193,7 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
     if (!valid_name(r->name)) { fail(err, source, 0, "invalid name '%s' (kebab-case)", r->name); goto bad; }
     r->kind = as_check_kind_find(r->kind_name);
     if (!r->kind) { fail(err, source, 0, "unknown kind '%s'", r->kind_name); goto bad; }
-    if (r->n_matches == 0) { fail(err, source, 0, "no 'match:' line"); goto bad; }
+    if (r->n_matches == 0 && !r->kind->on_file) { fail(err, source, 0, "no 'match:' line"); goto bad; }
     for (size_t i = 0; doc_sections[i]; i++)
         if (!strstr(r->doc, doc_sections[i])) {
             fail(err, source, 0, "documentation lacks the section '%s'", doc_sections[i]);
@@ -374,7 +383,7 @@ struct as_rule_index *as_rule_index_new(const struct as_ruleset *set, const bool
     self->mask = cap - 1;
     self->slots = as_xcalloc(cap, sizeof(*self->slots));
     for (size_t i = 0; i < set->n; i++) {
-        if (!enabled[i]) continue;
+        if (!enabled[i] || !set->rules[i]->kind->on_call) continue;
         const struct as_rule *r = set->rules[i];
         for (size_t k = 0; k < r->n_matches; k++) {
             struct as_rule_hit hit = {r, &r->matches[k]};
@@ -401,6 +410,36 @@ void as_rule_index_free(struct as_rule_index *self)
     free(self);
 }
 
+/* Glob on qualified names: `*` matches one name segment (identifier characters, and a "()" instance marker),
+ * never a dot, so `builtins.open().*` matches `builtins.open().read` but not `builtins.open().read().strip`.
+ * A leading `*.` matches any prefix ending in a dot: `*.request` matches `?.pool.request`. `?` matches one
+ * identifier character. */
+bool as_qname_glob(const char *pat, const char *s)
+{
+    if (pat[0] == '*' && pat[1] == '.') {
+        size_t pl = strlen(pat + 1), sl = strlen(s);
+        return sl >= pl && strcmp(s + sl - pl, pat + 1) == 0;
+    }
+    while (*pat) {
+        if (*pat == '*') {
+            pat++;
+            /* try every split point within one segment */
+            for (const char *t = s;; t++) {
+                if (as_qname_glob(pat, t)) return true;
+                if (!*t || *t == '.') return false;
+            }
+        }
+        if (*pat == '?') {
+            if (!*s || *s == '.') return false;
+        } else if (*pat != *s) {
+            return false;
+        }
+        pat++;
+        s++;
+    }
+    return *s == '\0';
+}
+
 void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, bool globs_only,
                           void (*fn)(void *ud, const struct as_rule_hit *hit), void *ud)
 {
@@ -408,7 +447,7 @@ void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, b
     if (e)
         for (size_t i = 0; i < e->hits.len; i++) fn(ud, &e->hits.items[i]);
     for (size_t i = 0; i < self->globs.len; i++)
-        if (fnmatch(self->globs.items[i].match->pattern, qname, 0) == 0) fn(ud, &self->globs.items[i]);
+        if (as_qname_glob(self->globs.items[i].match->pattern, qname)) fn(ud, &self->globs.items[i]);
 }
 
 bool as_rule_index_has_name_segment(const struct as_rule_index *self, const char *seg, size_t len)

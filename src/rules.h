@@ -21,6 +21,8 @@ struct as_match {
     size_t n_conditions;
 };
 
+enum as_rule_span { AS_SPAN_CALLEE, AS_SPAN_CALL };
+
 struct as_rule {
     char *code;             /* ASYNC251 */
     char *name;             /* blocking-sleep */
@@ -29,9 +31,11 @@ struct as_rule {
     bool default_on;
     char *origin;           /* ruff | flake8-async | asyncscan */
     char *summary;          /* one line */
-    char *message;          /* template: {callee} = qualified name of the call */
+    char *message;          /* template; see as_check_message */
+    enum as_rule_span span; /* `span: callee` (default) or `span: call`: what a call finding underlines */
     char *help;             /* may be NULL */
     char *url;              /* may be NULL */
+    char *aliases;          /* other codes whose `# noqa` also suppresses this rule ("ASYNC300"), or NULL */
     char *doc;              /* Markdown after the header */
     char *source;           /* "rules/ASYNC251.rule" */
     struct as_match *matches;
@@ -70,6 +74,8 @@ void as_rule_index_free(struct as_rule_index *self);
  * up (used for the "?.attr" names of calls whose receiver is unknown). */
 void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, bool globs_only,
                           void (*fn)(void *ud, const struct as_rule_hit *hit), void *ud);
+/* The glob used by `match:` patterns (see rules/README.md). */
+bool as_qname_glob(const char *pattern, const char *qname);
 /* Every distinct last segment of the exact patterns ("sleep", "get", ...), for the pre-parse skip. */
 bool as_rule_index_has_name_segment(const struct as_rule_index *self, const char *seg, size_t len);
 

@@ -9,8 +9,7 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     (void)match;
     const struct as_call *call = &ctx->model->facts->calls[call_index];
     if (!as_model_in_async(ctx->model, call->scope)) return;
-    struct as_finding f = {rule, call->callee.span, as_check_message(ctx, rule->message, call_index), rule->help};
-    ctx->report(ctx, &f);
+    as_check_report_call(ctx, rule, call_index);
 }
 
-const struct as_check_kind as_check_blocking_call = {"blocking-call", on_call};
+const struct as_check_kind as_check_blocking_call = {"blocking-call", on_call, NULL};

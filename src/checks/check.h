@@ -28,18 +28,27 @@ struct as_check_ctx {
 
 struct as_check_kind {
     const char *name;    /* the `kind:` value in rule files */
-    /* A call matched one of the rule's patterns. */
+    /* A call matched one of the rule's patterns (NULL for kinds that look at the file as a whole). */
     void (*on_call)(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_match *match,
                     size_t call_index);
+    /* Once per file for every enabled rule of this kind (NULL for call-driven kinds). Such kinds may have no
+     * `match:` lines; when they have some, they interpret them (e.g. exempting decorators). */
+    void (*on_file)(struct as_check_ctx *ctx, const struct as_rule *rule);
 };
 
 /* The kind registered under `name`, or NULL. */
 const struct as_check_kind *as_check_kind_find(const char *name);
 extern const struct as_check_kind *const as_check_kinds[];
 
-/* Expands a rule's message template: {callee} -> the call's qualified name (or its source text when the
- * name involves an instance). Arena. */
+/* Expands a rule's message template for a call: {callee} -> its qualified name (the source text when the
+ * name involves an instance or an unknown receiver), {text} -> the called expression as written, {root} ->
+ * the first segment of the qualified name (trio, anyio, asyncio), {module} -> the qualified name without its
+ * last segment and without "()" (os.path, pathlib.Path). Arena. */
 const char *as_check_message(struct as_check_ctx *ctx, const char *tmpl, size_t call_index);
+/* Reports a finding for a call, underlining the callee or the whole call as the rule says. */
+void as_check_report_call(struct as_check_ctx *ctx, const struct as_rule *rule, size_t call_index);
+/* True when `pos` is in a function whose decorator resolves to one of the rule's match patterns. */
+bool as_check_in_scope_decorated(struct as_check_ctx *ctx, int32_t function_scope, const struct as_rule *rule);
 /* Source text of an expression span. Arena. */
 const char *as_check_text(struct as_check_ctx *ctx, struct as_span span);
 

@@ -40,8 +40,7 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
         }
     }
     if (!dropped) return;
-    struct as_finding fd = {rule, call->span, as_check_message(ctx, rule->message, call_index), rule->help};
-    ctx->report(ctx, &fd);
+    as_check_report_call(ctx, rule, call_index);
 }
 
-const struct as_check_kind as_check_orphan_task = {"orphan-task", on_call};
+const struct as_check_kind as_check_orphan_task = {"orphan-task", on_call, NULL};

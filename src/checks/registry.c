@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util/buf.h"
+
 #define X(tok, name) extern const struct as_check_kind as_check_##tok;
 #include "checks/checks.def"
 #undef X
@@ -28,9 +30,61 @@ const char *as_check_text(struct as_check_ctx *ctx, struct as_span span)
 
 const char *as_check_message(struct as_check_ctx *ctx, const char *tmpl, size_t call_index)
 {
-    const char *p = strstr(tmpl, "{callee}");
-    if (!p) return tmpl;
+    if (!strchr(tmpl, '{')) return tmpl;
+    const struct as_call *call = &ctx->model->facts->calls[call_index];
     const char *q = ctx->callee_names[call_index];
-    if (!q || strstr(q, "()")) q = as_check_text(ctx, ctx->model->facts->calls[call_index].callee.span);
-    return as_arena_printf(ctx->arena, "%.*s%s%s", (int)(p - tmpl), tmpl, q, p + 8);
+    const char *text = as_check_text(ctx, call->callee.span);
+    struct as_buf b;
+    as_buf_init(&b);
+    for (const char *p = tmpl; *p;) {
+        if (strncmp(p, "{callee}", 8) == 0) {
+            as_buf_puts(&b, q && !strstr(q, "()") ? q : text);
+            p += 8;
+        } else if (strncmp(p, "{text}", 6) == 0) {
+            as_buf_puts(&b, text);
+            p += 6;
+        } else if (strncmp(p, "{root}", 6) == 0) {
+            const char *src = q ? q : text;
+            const char *dot = strchr(src, '.');
+            as_buf_add(&b, src, dot ? (size_t)(dot - src) : strlen(src));
+            p += 6;
+        } else if (strncmp(p, "{module}", 8) == 0) {
+            const char *src = q ? q : text;
+            const char *dot = strrchr(src, '.');
+            size_t n = dot ? (size_t)(dot - src) : strlen(src);
+            if (n >= 2 && src[n - 2] == '(' && src[n - 1] == ')') n -= 2;
+            as_buf_add(&b, src, n);
+            p += 8;
+        } else {
+            as_buf_putc(&b, *p++);
+        }
+    }
+    const char *out = as_arena_strndup(ctx->arena, b.data, b.len);
+    as_buf_release(&b);
+    return out;
+}
+
+void as_check_report_call(struct as_check_ctx *ctx, const struct as_rule *rule, size_t call_index)
+{
+    const struct as_call *call = &ctx->model->facts->calls[call_index];
+    struct as_finding f = {rule, rule->span == AS_SPAN_CALL ? call->span : call->callee.span,
+                           as_check_message(ctx, rule->message, call_index),
+                           rule->help ? as_check_message(ctx, rule->help, call_index) : NULL};
+    ctx->report(ctx, &f);
+}
+
+bool as_check_in_scope_decorated(struct as_check_ctx *ctx, int32_t function_scope, const struct as_rule *rule)
+{
+    const struct as_facts *f = ctx->model->facts;
+    if (function_scope <= 0) return false;
+    const struct as_scope *s = &f->scopes[function_scope];
+    for (size_t i = 0; i < f->n_decorators; i++) {
+        const struct as_decorator *d = &f->decorators[i];
+        if (d->function.start != s->node.start || d->function.end != s->node.end) continue;
+        const char *q = as_model_qualify(ctx->model, &d->expr, s->parent, s->node.start);
+        if (!q) continue;
+        for (size_t k = 0; k < rule->n_matches; k++)
+            if (strcmp(rule->matches[k].pattern, q) == 0) return true;
+    }
+    return false;
 }

@@ -168,6 +168,31 @@ START_TEST(index_lookup)
 }
 END_TEST
 
+struct glob_case {
+    const char *pattern, *name;
+    bool match;
+};
+static const struct glob_case glob_cases[] = {
+    {"os.spawn*", "os.spawnlp", true},
+    {"os.spawn*", "os.spawn", true},
+    {"os.spawn*", "os.spawnl.x", false},
+    {"builtins.open().*", "builtins.open().read", true},
+    {"builtins.open().*", "builtins.open().read().strip", false},
+    {"*.request", "?.pool.request", true},
+    {"*.request", "urllib3.PoolManager().request", true},
+    {"*.request", "x.requests", false},
+    {"time.sleep", "time.sleep", true},
+    {"time.slee?", "time.sleep", true},
+    {"time.slee?", "time.slee", false},
+};
+
+START_TEST(qname_glob)
+{
+    const struct glob_case *c = &glob_cases[_i];
+    ck_assert_msg(as_qname_glob(c->pattern, c->name) == c->match, "%s ~ %s", c->pattern, c->name);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("rules");
@@ -177,6 +202,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, missing_doc_section);
     tcase_add_test(tc, selection);
     tcase_add_test(tc, index_lookup);
+    tcase_add_loop_test(tc, qname_glob, 0, sizeof(glob_cases) / sizeof(glob_cases[0]));
     suite_add_tcase(s, tc);
     return s;
 }

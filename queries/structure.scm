@@ -1,0 +1,21 @@
+; structure.scm — statements the structural rules look at (ASYNC100, ASYNC110, ASYNC119, ASYNC109):
+; @with (+ .async .body)   — `with` / `async with` statements; their items are read from the node;
+; @sleeploop (+ .call)     — a `while` loop whose body is one `await <call>` statement;
+; @yield                   — every yield;
+; @checkpoint              — what lets the event loop run: await, `async for`, `async with`;
+; @decorator (+ .expr .function) — a decorator and the function it decorates.
+
+(with_statement "async"? @with.async body: (block) @with.body) @with
+
+(while_statement
+  body: (block . (expression_statement (await (call) @sleeploop.call)) .)) @sleeploop
+
+(yield) @yield
+
+(await) @checkpoint
+(for_statement "async" @checkpoint.async) @checkpoint
+(with_statement "async" @checkpoint.async) @checkpoint
+
+(decorated_definition
+  (decorator (_) @decorator.expr)
+  definition: (function_definition) @decorator.function) @decorator
