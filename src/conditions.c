@@ -5,9 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rules.h"
 #include "util/xalloc.h"
 
-enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE };
+enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE, C_UNLESS_CALLEE };
 enum cond_op { OP_EQ, OP_NE, OP_GT, OP_CI };
 
 struct as_condition {
@@ -84,8 +85,13 @@ struct as_condition *as_condition_parse(const char *word, const char **why)
         split_values(c, word + 14);
         if (!c->n_values || !*c->values[0]) { *why = "unless-inside needs a qualified name"; goto bad; }
         return c;
+    } else if (strncmp(word, "unless-callee:", 14) == 0) {
+        c->type = C_UNLESS_CALLEE;
+        split_values(c, word + 14);
+        if (!c->n_values || !*c->values[0]) { *why = "unless-callee needs a qualified name"; goto bad; }
+        return c;
     } else {
-        *why = "unknown condition (expected if:, unless:, if-missing:, if-imported:, unless-inside:)";
+        *why = "unknown condition (expected if:, unless:, if-missing:, if-imported:, unless-inside:, unless-callee:)";
         goto bad;
     }
     const char *op = strpbrk(rest, "=!>~");
@@ -182,6 +188,13 @@ bool as_condition_holds(const struct as_condition *c, const struct as_model *m, 
         if (!q) return true;
         for (size_t i = 0; i < c->n_values; i++)
             if (strcmp(q, c->values[i]) == 0) return false;
+        return true;
+    }
+    case C_UNLESS_CALLEE: {
+        const char *q = as_model_callee(m, call);
+        if (!q) return true;
+        for (size_t i = 0; i < c->n_values; i++)
+            if (as_qname_glob(c->values[i], q)) return false;
         return true;
     }
     case C_IF_MISSING: {
