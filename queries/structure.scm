@@ -3,7 +3,8 @@
 ; @sleeploop (+ .call)     — a `while` loop whose body is one `await <call>` statement;
 ; @yield                   — every yield;
 ; @checkpoint              — what lets the event loop run: await, `async for`, `async with`;
-; @decorator (+ .expr .function) — a decorator and the function it decorates.
+; @decorator (+ .expr .function) — a decorator and the function it decorates;
+; @try (+ .body)           — a try statement; the exception names of its handlers are read from the node.
 
 (with_statement "async"? @with.async body: (block) @with.body) @with
 
@@ -19,3 +20,5 @@
 (decorated_definition
   (decorator (_) @decorator.expr)
   definition: (function_definition) @decorator.function) @decorator
+
+(try_statement body: (block) @try.body) @try

@@ -8,7 +8,7 @@
 #include "rules.h"
 #include "util/xalloc.h"
 
-enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE, C_UNLESS_CALLEE };
+enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE, C_UNLESS_CALLEE, C_UNLESS_HANDLED };
 enum cond_op { OP_EQ, OP_NE, OP_GT, OP_CI };
 
 struct as_condition {
@@ -85,13 +85,18 @@ struct as_condition *as_condition_parse(const char *word, const char **why)
         split_values(c, word + 14);
         if (!c->n_values || !*c->values[0]) { *why = "unless-inside needs a qualified name"; goto bad; }
         return c;
+    } else if (strncmp(word, "unless-handled:", 15) == 0) {
+        c->type = C_UNLESS_HANDLED;
+        split_values(c, word + 15);
+        if (!c->n_values || !*c->values[0]) { *why = "unless-handled needs an exception name"; goto bad; }
+        return c;
     } else if (strncmp(word, "unless-callee:", 14) == 0) {
         c->type = C_UNLESS_CALLEE;
         split_values(c, word + 14);
         if (!c->n_values || !*c->values[0]) { *why = "unless-callee needs a qualified name"; goto bad; }
         return c;
     } else {
-        *why = "unknown condition (expected if:, unless:, if-missing:, if-imported:, unless-inside:, unless-callee:)";
+        *why = "unknown condition (expected if:, unless:, if-missing:, if-imported:, unless-inside:, unless-callee:, unless-handled:)";
         goto bad;
     }
     const char *op = strpbrk(rest, "=!>~");
@@ -190,6 +195,15 @@ bool as_condition_holds(const struct as_condition *c, const struct as_model *m, 
             if (strcmp(q, c->values[i]) == 0) return false;
         return true;
     }
+    case C_UNLESS_HANDLED:
+        for (size_t i = 0; i < f->n_trys; i++) {
+            const struct as_try *t = &f->trys[i];
+            if (call->span.start < t->body.start || call->span.start >= t->body.end) continue;
+            for (uint32_t k = 0; k < t->n_handlers; k++)
+                for (size_t v = 0; v < c->n_values; v++)
+                    if (strcmp(t->handlers[k], c->values[v]) == 0) return false;
+        }
+        return true;
     case C_UNLESS_CALLEE: {
         const char *q = as_model_callee(m, call);
         if (!q) return true;

@@ -9,6 +9,8 @@
  *   if-imported:MOD     the file imports MOD (or a submodule of it)
  *   unless-inside:Q1|Q2 skip when the call is an argument of a call to Q1 or Q2 (e.g. trio.wrap_file)
  *   unless-callee:G1|G2 skip when the call's own qualified name matches a glob (another rule covers it)
+ *   unless-handled:E1|E2 skip when the call is in the body of a `try` with a handler for E1 or E2, written
+ *                       as in the source (BlockingIOError, ssl.SSLWantReadError): the non-blocking I/O idiom
  * SEL is a positional index (0), a keyword (mode), or both (0/mode). A value is a number, True/False/None,
  * a quoted string ('GET'), `*` (anything), or a qualified name (os.P_WAIT) compared with what the argument
  * resolves to. When star-arguments hide an argument, an `if` fails and an `unless` does not skip. */

@@ -87,6 +87,7 @@ struct as_facts_scratch {
     VEC(struct as_span) yields;
     VEC(uint32_t) checkpoints;
     VEC(struct as_decorator) decorators;
+    VEC(struct as_try) trys;
     VEC(uint32_t) nonrefs;
     VEC(struct as_span) comments;
     VEC(struct as_span) discarded, awaited;
@@ -117,6 +118,7 @@ void as_facts_scratch_free(struct as_facts_scratch *self)
     vec_free(&self->yields);
     vec_free(&self->checkpoints);
     vec_free(&self->decorators);
+    vec_free(&self->trys);
     vec_free(&self->nonrefs);
     vec_free(&self->comments);
     vec_free(&self->discarded);
@@ -392,6 +394,32 @@ static void on_with_items(struct ctx *c, TSNode with, struct as_with *w)
     }
 }
 
+/* The exception names of a try statement's handlers: `except E`, `except (E1, m.E2)`, `except E as e`. */
+static void on_try_handlers(struct ctx *c, TSNode try_node, struct as_try *t)
+{
+    uint32_t n = ts_node_named_child_count(try_node);
+    const char *names[32];
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode h = ts_node_named_child(try_node, i);
+        if (!type_is(h, "except_clause") && !type_is(h, "except_group_clause")) continue;
+        TSNode v = ts_node_named_child(h, 0);
+        if (type_is(v, "as_pattern")) v = ts_node_named_child(v, 0);
+        if (type_is(v, "tuple") || type_is(v, "parenthesized_expression")) {
+            uint32_t m = ts_node_named_child_count(v);
+            for (uint32_t j = 0; j < m && k < 32; j++) {
+                TSNode e = ts_node_named_child(v, j);
+                if (type_is(e, "identifier") || type_is(e, "attribute")) names[k++] = text_of(c, e);
+            }
+        } else if ((type_is(v, "identifier") || type_is(v, "attribute")) && k < 32) {
+            names[k++] = text_of(c, v);
+        }
+    }
+    t->handlers = as_arena_alloc(c->arena, (k ? k : 1) * sizeof(char *));
+    memcpy(t->handlers, names, k * sizeof(char *));
+    t->n_handlers = k;
+}
+
 static void on_call(struct ctx *c, TSNode call, TSNode callee, TSNode args)
 {
     struct as_call k;
@@ -550,7 +578,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     memset(out, 0, sizeof(*out));
     s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = s->attrs.len = 0;
     s->withs.len = s->sleep_loops.len = s->sleep_loop_calls.len = s->yields.len = s->checkpoints.len = 0;
-    s->decorators.len = 0;
+    s->decorators.len = s->trys.len = 0;
     s->comments.len = s->discarded.len = s->awaited.len = s->arg_inner.len = s->arg_outer.len = 0;
     struct ctx c = {arena, s, src, len};
     TSNode root = ts_tree_root_node(tree);
@@ -706,6 +734,14 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 vec_push(&s->decorators, d);
                 break;
             }
+            case CAP_TRY: {
+                struct as_try t;
+                memset(&t, 0, sizeof(t));
+                t.body = span_of(capture(&m, map, CAP_TRY_BODY));
+                on_try_handlers(&c, node, &t);
+                vec_push(&s->trys, t);
+                break;
+            }
             case CAP_GLOBAL: case CAP_NONLOCAL: {
                 TSNode nm = capture(&m, map, outer == CAP_GLOBAL ? CAP_GLOBAL_NAME : CAP_NONLOCAL_NAME);
                 if (!ts_node_is_null(nm))
@@ -830,6 +866,9 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     out->decorators = as_arena_alloc(arena, (s->decorators.len ? s->decorators.len : 1) * sizeof(struct as_decorator));
     if (s->decorators.len) memcpy(out->decorators, s->decorators.items, s->decorators.len * sizeof(struct as_decorator));
     for (size_t i = 0; i < out->n_decorators; i++) link_call(out, &out->decorators[i].expr);
+    out->n_trys = s->trys.len;
+    out->trys = as_arena_alloc(arena, (s->trys.len ? s->trys.len : 1) * sizeof(struct as_try));
+    if (s->trys.len) memcpy(out->trys, s->trys.items, s->trys.len * sizeof(struct as_try));
 
     /* References: identifiers that are neither nonrefs nor binding sites. */
     size_t nr = 0;

@@ -130,6 +130,13 @@ struct as_decorator {
     struct as_span function;
 };
 
+/* A try statement: its body and the exception names its `except` clauses name (as written). */
+struct as_try {
+    struct as_span body;
+    const char **handlers;
+    uint32_t n_handlers;
+};
+
 struct as_ref {
     const char *name;
     uint32_t pos;
@@ -149,6 +156,7 @@ struct as_facts {
     struct as_span *yield_spans;
     uint32_t *checkpoints;       size_t n_checkpoints;   /* start offsets of await / async for / async with */
     struct as_decorator *decorators; size_t n_decorators;
+    struct as_try *trys;         size_t n_trys;
     struct as_span first_error;  /* first ERROR/MISSING node; start == end == 0 and !has_error if none */
     bool has_error;
     bool match_limit_exceeded;
