@@ -11,7 +11,7 @@
 
 enum opt_id {
     OPT_FORMAT, OPT_JOBS, OPT_SELECT, OPT_EXTEND_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_QUIET, OPT_COLOR,
-    OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_HELP, OPT_VERSION,
+    OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_NO_SKIP, OPT_HELP, OPT_VERSION,
 };
 
 struct opt {
@@ -33,6 +33,7 @@ static const struct opt options[] = {
     {OPT_COLOR, "color", 0, "WHEN", "auto (default), always, never"},
     {OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "read the source from stdin and report it as PATH"},
     {OPT_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", "skip larger files with an error (default 64 MiB)"},
+    {OPT_NO_SKIP, "no-skip", 0, NULL, "parse every file, even those that cannot contain a finding"},
     {OPT_HELP, "help", 'h', NULL, "show this help"},
     {OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -103,6 +104,7 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
             return -1;
         }
         break;
+    case OPT_NO_SKIP: o->no_skip = true; break;
     case OPT_HELP: o->command = AS_CMD_HELP; break;
     case OPT_VERSION: o->command = AS_CMD_VERSION; break;
     }

@@ -24,6 +24,7 @@ struct as_options {
     const char *rule_code;       /* rule CODE */
     bool rule_all;               /* rule --all */
     size_t max_file_size;
+    bool no_skip;                /* parse every file (disables the pre-parse skip) */
 };
 
 /* Returns 0, or -1 with a one-line message in err. */

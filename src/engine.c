@@ -1,4 +1,5 @@
 /* engine.c — the per-file pipeline and the shared engine state; see engine.h. */
+#define _GNU_SOURCE 1 /* memmem */
 #include "engine.h"
 
 #include <stdio.h>
@@ -18,6 +19,52 @@
 #include "util/vec.h"
 #include "util/xalloc.h"
 
+static void add_needle(struct as_engine *self, const char *pattern)
+{
+    size_t rl = strcspn(pattern, ".(");
+    const char *last = pattern + strlen(pattern);
+    const char *dot = strrchr(pattern, '.');
+    const char *name = dot ? dot + 1 : pattern;
+    if (strpbrk(name, "*?[") || (rl == 1 && pattern[0] == '*') || !*name) {
+        self->always_parse = true;
+        return;
+    }
+    char *root = strncmp(pattern, "builtins.", 9) == 0 ? as_xstrdup("") : as_xstrndup(pattern, rl);
+    char *nm = as_xstrndup(name, (size_t)(last - name));
+    for (size_t i = 0; i < self->n_needles; i++)
+        if (strcmp(self->needles[i].root, root) == 0 && strcmp(self->needles[i].name, nm) == 0) {
+            free(root);
+            free(nm);
+            return;
+        }
+    self->needles = as_xrealloc(self->needles, (self->n_needles + 1) * sizeof(*self->needles));
+    self->needles[self->n_needles].root = root;
+    self->needles[self->n_needles].name = nm;
+    self->n_needles++;
+}
+
+static void collect_needles(struct as_engine *self)
+{
+    for (size_t i = 0; i < self->rules.n; i++) {
+        const struct as_rule *r = self->rules.rules[i];
+        if (!self->enabled[i] || r->async_only) continue;
+        if (r->kind->on_file) self->always_parse = true;
+        for (size_t k = 0; k < r->n_matches; k++) add_needle(self, r->matches[k].pattern);
+    }
+}
+
+bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len)
+{
+    if (!self->skip_enabled || self->always_parse) return false;
+    if (memmem(text, len, "async", 5)) return false;
+    for (size_t i = 0; i < self->n_needles; i++) {
+        const struct as_needle *n = &self->needles[i];
+        if (*n->root && !memmem(text, len, n->root, strlen(n->root))) continue;
+        if (memmem(text, len, n->name, strlen(n->name))) return false;
+    }
+    return true;
+}
+
 int as_engine_init(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                    char **err)
 {
@@ -30,6 +77,8 @@ int as_engine_init(struct as_engine *self, const char *select, const char *exten
     self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
     if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
     self->index = as_rule_index_new(&self->rules, self->enabled);
+    self->skip_enabled = true;
+    collect_needles(self);
     return 0;
 fail:
     as_engine_release(self);
@@ -38,6 +87,11 @@ fail:
 
 void as_engine_release(struct as_engine *self)
 {
+    for (size_t i = 0; i < self->n_needles; i++) {
+        free(self->needles[i].root);
+        free(self->needles[i].name);
+    }
+    free(self->needles);
     as_query_set_free(self->queries);
     as_ruleset_release(&self->rules);
     free(self->enabled);
@@ -111,6 +165,8 @@ struct hit_ctx {
 static void on_hit(void *ud, const struct as_rule_hit *hit)
 {
     struct hit_ctx *h = ud;
+    if (hit->rule->async_only && !as_model_in_async(h->check->model, h->check->model->facts->calls[h->call_index].scope))
+        return;
     for (size_t i = 0; i < hit->match->n_conditions; i++)
         if (!as_condition_holds(hit->match->conditions[i], h->check->model, h->call_index)) return;
     hit->rule->kind->on_call(h->check, hit->rule, hit->match, h->call_index);
@@ -199,6 +255,7 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     out->text_len = src.len;
     out->line_starts = src.line_starts;
     out->n_lines = src.n_lines;
+    if (as_engine_can_skip(engine, src.text, src.len)) return;
     if (src.len > UINT32_MAX - 1) {
         out->error = "file too large to parse";
         return;

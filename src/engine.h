@@ -18,12 +18,24 @@ struct as_engine {
     bool *enabled;                 /* parallel to rules.rules */
     struct as_rule_index *index;
     double parse_timeout_s;        /* a parse running longer is cancelled and reported; 0 = no limit */
+    bool skip_enabled;             /* the pre-parse skip (see as_engine_can_skip); on by default */
+    /* For the skip: (root, name) pairs of the enabled rules that fire outside async code; a file without
+     * "async" needs parsing only if it contains both words of some pair. */
+    struct as_needle { char *root; char *name; } *needles;
+    size_t n_needles;
+    bool always_parse;             /* a rule whose pattern cannot be reduced to a pair is enabled */
 };
 
 /* Loads queries and rules and applies the selection. Returns 0, or -1 with *err (heap) set. */
 int as_engine_init(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                    char **err);
 void as_engine_release(struct as_engine *self);
+
+/* True when the decoded text cannot produce any finding for the enabled rules, so parsing can be skipped.
+ * Exact: every rule either fires only inside `async def` (the text must contain "async"), or matches qualified
+ * names whose last name and module root appear verbatim in any file that calls them (imports, aliases and
+ * attribute chains all spell them out; builtins have no root to look for). */
+bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len);
 
 /* Per-thread state: a parser and scratch buffers. */
 struct as_worker;

@@ -66,6 +66,8 @@ int as_facts_check_captures(const struct as_query_set *queries, char **err)
     struct as_buf eb;
     as_buf_init(&eb);
     for (size_t qi = 0; qi < as_query_set_count(queries); qi++) check_query_captures(as_query_set_get(queries, qi), &eb);
+    if (ts_query_capture_count(as_query_ts(as_query_set_combined(queries))) > 512)
+        as_buf_puts(&eb, "queries: error: more than 512 distinct capture names\n");
     if (eb.len) {
         *err = as_buf_detach(&eb, NULL);
         return -1;
@@ -537,10 +539,18 @@ static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, co
     if (n > 1) qsort(items, n, size, cmp);
 }
 
+/* Capture ids of the combined query index this table; as_facts_check_captures rejects more. */
+#define MAX_CAPTURES 512
+
+static enum capture_kind kind_at(const enum capture_kind *map, uint32_t index)
+{
+    return index < MAX_CAPTURES ? map[index] : CAP_UNKNOWN;
+}
+
 static TSNode capture(const TSQueryMatch *m, const enum capture_kind *map, enum capture_kind want)
 {
     for (uint16_t i = 0; i < m->capture_count; i++)
-        if (map[m->captures[i].index] == want) return m->captures[i].node;
+        if (kind_at(map, m->captures[i].index) == want) return m->captures[i].node;
     TSNode none;
     memset(&none, 0, sizeof(none));
     return none;
@@ -590,12 +600,13 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     module.parent = -1;
     vec_push(&s->scopes, module);
 
-    enum capture_kind map[256];
-    for (size_t qi = 0; qi < as_query_set_count(queries); qi++) {
-        const struct as_query *q = as_query_set_get(queries, qi);
+    enum capture_kind map[MAX_CAPTURES];
+    {
+        const struct as_query *q = as_query_set_combined(queries);
         const TSQuery *ts = as_query_ts(q);
         uint32_t ncap = ts_query_capture_count(ts);
-        for (uint32_t i = 0; i < ncap && i < 256; i++) {
+        for (uint32_t i = 0; i < MAX_CAPTURES; i++) map[i] = CAP_UNKNOWN;
+        for (uint32_t i = 0; i < ncap && i < MAX_CAPTURES; i++) {
             uint32_t l;
             const char *nm = ts_query_capture_name_for_id(ts, i, &l);
             map[i] = capture_kind_of(nm, l);
@@ -609,7 +620,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
             TSNode node;
             memset(&node, 0, sizeof(node));
             for (uint16_t i = 0; i < m.capture_count; i++) {
-                enum capture_kind k = map[m.captures[i].index];
+                enum capture_kind k = kind_at(map, m.captures[i].index);
                 const char *nm = capture_names[k];
                 if (k != CAP_UNKNOWN && !strchr(nm, '.')) { outer = k; node = m.captures[i].node; break; }
             }

@@ -49,9 +49,13 @@ struct as_query {
     uint32_t n_patterns;
 };
 
+/* Each queries/<name>.scm is compiled on its own (so errors name the file and line), then all of them are
+ * compiled again as one query: a single cursor pass over the tree finds every fact, instead of one pass per
+ * file (the traversal, not the matching, dominates query time). */
 struct as_query_set {
-    struct as_query **queries;
-    size_t n;
+    struct as_query **files;
+    size_t n_files;
+    struct as_query *combined;
 };
 
 static const char *error_kind(TSQueryError e)
@@ -263,8 +267,9 @@ const char *as_query_pattern_property(const struct as_query *self, uint32_t patt
 struct as_query_set *as_query_set_load(char **err)
 {
     struct as_query_set *set = as_xcalloc(1, sizeof(*set));
-    struct as_buf eb;
+    struct as_buf eb, all;
     as_buf_init(&eb);
+    as_buf_init(&all);
     for (size_t i = 0; i < as_embedded_count; i++) {
         const struct as_embedded *e = &as_embedded_files[i];
         if (strncmp(e->name, "queries/", 8) != 0) continue;
@@ -275,9 +280,20 @@ struct as_query_set *as_query_set_load(char **err)
             free(qerr);
             continue;
         }
-        set->queries = as_xrealloc(set->queries, (set->n + 1) * sizeof(*set->queries));
-        set->queries[set->n++] = q;
+        set->files = as_xrealloc(set->files, (set->n_files + 1) * sizeof(*set->files));
+        set->files[set->n_files++] = q;
+        as_buf_add(&all, e->data, e->len);
+        as_buf_putc(&all, '\n');
     }
+    if (!eb.len) {
+        char *qerr = NULL;
+        set->combined = as_query_compile("queries (combined)", all.data, all.len, &qerr);
+        if (!set->combined) {
+            as_buf_puts(&eb, qerr);
+            free(qerr);
+        }
+    }
+    as_buf_release(&all);
     if (eb.len) {
         *err = as_buf_detach(&eb, NULL);
         as_query_set_free(set);
@@ -290,13 +306,15 @@ struct as_query_set *as_query_set_load(char **err)
 void as_query_set_free(struct as_query_set *self)
 {
     if (!self) return;
-    for (size_t i = 0; i < self->n; i++) as_query_free(self->queries[i]);
-    free(self->queries);
+    for (size_t i = 0; i < self->n_files; i++) as_query_free(self->files[i]);
+    free(self->files);
+    as_query_free(self->combined);
     free(self);
 }
 
-size_t as_query_set_count(const struct as_query_set *self) { return self->n; }
-const struct as_query *as_query_set_get(const struct as_query_set *self, size_t i) { return self->queries[i]; }
+size_t as_query_set_count(const struct as_query_set *self) { return self->n_files; }
+const struct as_query *as_query_set_get(const struct as_query_set *self, size_t i) { return self->files[i]; }
+const struct as_query *as_query_set_combined(const struct as_query_set *self) { return self->combined; }
 
 void as_query_run_start(struct as_query_run *self, TSQueryCursor *cursor, const struct as_query *query,
                         TSNode node, const char *src, size_t src_len)

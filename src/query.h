@@ -19,8 +19,11 @@ struct as_query_set;  /* every query file */
  * returns NULL. */
 struct as_query_set *as_query_set_load(char **err);
 void as_query_set_free(struct as_query_set *self);
+/* The individual query files (validation, tests). */
 size_t as_query_set_count(const struct as_query_set *self);
 const struct as_query *as_query_set_get(const struct as_query_set *self, size_t i);
+/* All files compiled as one query: what analysis runs (one tree traversal instead of one per file). */
+const struct as_query *as_query_set_combined(const struct as_query_set *self);
 
 /* Compiles one query source (exposed for tests and for user query files). `name` is used in messages. */
 struct as_query *as_query_compile(const char *name, const char *src, size_t len, char **err);

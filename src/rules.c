@@ -170,13 +170,21 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
                 goto bad;
             }
             free(value);
+        } else if (strcmp(key, "context") == 0) {
+            if (strcmp(value, "async") == 0) r->async_only = true;
+            else if (strcmp(value, "any") != 0) {
+                fail(err, source, line, "context must be 'async' or 'any', not '%s'", value);
+                free(key); free(value);
+                goto bad;
+            }
+            free(value);
         } else if (strcmp(key, "match") == 0) {
             int rc = parse_match(r, value, source, line, err);
             free(value);
             if (rc) { free(key); goto bad; }
         } else {
             fail(err, source, line, "unknown key '%s' (expected code, name, kind, default, origin, summary, "
-                                    "message, help, url, span, aliases, match)", key);
+                                    "message, help, url, span, context, aliases, match)", key);
             free(key); free(value);
             goto bad;
         }
@@ -193,6 +201,7 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
     if (!valid_name(r->name)) { fail(err, source, 0, "invalid name '%s' (kebab-case)", r->name); goto bad; }
     r->kind = as_check_kind_find(r->kind_name);
     if (!r->kind) { fail(err, source, 0, "unknown kind '%s'", r->kind_name); goto bad; }
+    if (r->kind->async_only) r->async_only = true;
     if (r->n_matches == 0 && !r->kind->on_file) { fail(err, source, 0, "no 'match:' line"); goto bad; }
     for (size_t i = 0; doc_sections[i]; i++)
         if (!strstr(r->doc, doc_sections[i])) {

@@ -33,6 +33,7 @@ struct as_rule {
     char *summary;          /* one line */
     char *message;          /* template; see as_check_message */
     enum as_rule_span span; /* `span: callee` (default) or `span: call`: what a call finding underlines */
+    bool async_only;        /* `context: async`, or the kind is async-only: findings only in async code */
     char *help;             /* may be NULL */
     char *url;              /* may be NULL */
     char *aliases;          /* other codes whose `# noqa` also suppresses this rule ("ASYNC300"), or NULL */

@@ -142,6 +142,7 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         free(eerr);
         return 2;
     }
+    engine.skip_enabled = !o->no_skip;
     char cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof(cwd))) strcpy(cwd, ".");
 

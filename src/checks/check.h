@@ -28,6 +28,9 @@ struct as_check_ctx {
 
 struct as_check_kind {
     const char *name;    /* the `kind:` value in rule files */
+    /* Findings only exist inside `async def` (so a file without the word "async" has none): the pre-parse
+     * skip relies on this being true. */
+    bool async_only;
     /* A call matched one of the rule's patterns (NULL for kinds that look at the file as a whole). */
     void (*on_call)(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_match *match,
                     size_t call_index);

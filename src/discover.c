@@ -1,0 +1,213 @@
+/* discover.c — expands PATH arguments into the sorted, de-duplicated list of Python files; see discover.h.
+ * Directories are walked with an explicit set of visited (device, inode) pairs, so symlink loops end. */
+#include "discover.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#define MAX_DEPTH 512
+
+const char *const as_default_excludes[] = {
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".ipynb_checkpoints", ".mypy_cache", ".nox",
+    ".pants.d", ".pyenv", ".pytest_cache", ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", ".vscode",
+    "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules", "site-packages", "venv",
+    "__pycache__", NULL,
+};
+
+struct dev_ino {
+    dev_t dev;
+    ino_t ino;
+};
+
+struct walk {
+    const struct as_discover_opts *opts;
+    struct as_path_list *out;
+    struct dev_ino *seen;
+    size_t n_seen, cap_seen;
+    size_t errors;
+};
+
+static void report(struct walk *w, const char *path, const char *reason)
+{
+    w->errors++;
+    if (w->opts && w->opts->on_error) w->opts->on_error(w->opts->ud, path, reason);
+}
+
+static void push(struct as_path_list *l, char *path)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->paths = as_xrealloc(l->paths, l->cap * sizeof(char *));
+    }
+    l->paths[l->n++] = path;
+}
+
+static bool seen_before(struct walk *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->n_seen; i++)
+        if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino) return true;
+    if (w->n_seen == w->cap_seen) {
+        w->cap_seen = w->cap_seen ? w->cap_seen * 2 : 64;
+        w->seen = as_xrealloc(w->seen, w->cap_seen * sizeof(*w->seen));
+    }
+    w->seen[w->n_seen].dev = st->st_dev;
+    w->seen[w->n_seen].ino = st->st_ino;
+    w->n_seen++;
+    return false;
+}
+
+static bool has_glob(const char *s) { return strpbrk(s, "*?[") != NULL; }
+
+/* True when `name` (a basename) or `rel` (the path relative to the walk root) is excluded. */
+static bool excluded(const struct as_discover_opts *o, const char *name, const char *rel, bool walking)
+{
+    if (walking && (!o || !o->no_default_excludes))
+        for (size_t i = 0; as_default_excludes[i]; i++)
+            if (strcmp(name, as_default_excludes[i]) == 0) return true;
+    if (!o) return false;
+    for (size_t i = 0; i < o->n_exclude; i++) {
+        const char *e = o->exclude[i];
+        if (has_glob(e)) {
+            if (fnmatch(e, name, 0) == 0 || (rel && fnmatch(e, rel, 0) == 0)) return true;
+        } else if (strcmp(e, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool python_name(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 3 && strcmp(name + n - 3, ".py") == 0) || (n > 4 && strcmp(name + n - 4, ".pyi") == 0);
+}
+
+static char *join(const char *dir, const char *name)
+{
+    struct as_buf b;
+    as_buf_init(&b);
+    as_buf_puts(&b, dir);
+    if (b.len && b.data[b.len - 1] != '/') as_buf_putc(&b, '/');
+    as_buf_puts(&b, name);
+    return as_buf_detach(&b, NULL);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth)
+{
+    if (depth > MAX_DEPTH) {
+        report(w, dir, "directory nesting too deep");
+        return;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        report(w, dir, strerror(errno));
+        return;
+    }
+    /* Read all names first, then sort: output order never depends on the filesystem. */
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = as_xrealloc(names, cap * sizeof(char *));
+        }
+        names[n++] = as_xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (n > 1) qsort(names, n, sizeof(char *), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char *path = join(dir, names[i]);
+        const char *rel = strlen(path) > root_len ? path + root_len + (path[root_len] == '/') : names[i];
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            struct stat lst;
+            if (errno != ENOENT || lstat(path, &lst) != 0) {
+                if (errno != ENOENT) report(w, path, strerror(errno));
+            } else if (S_ISLNK(lst.st_mode) && python_name(names[i])) {
+                report(w, path, "broken symbolic link");
+            }
+            free(path);
+            free(names[i]);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (!excluded(w->opts, names[i], rel, true) && !seen_before(w, &st)) walk_dir(w, path, root_len, depth + 1);
+            free(path);
+        } else if (S_ISREG(st.st_mode) && python_name(names[i]) && !excluded(w->opts, names[i], rel, true)) {
+            push(w->out, path);
+        } else {
+            free(path);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* Whether an explicitly named file is excluded under --force-exclude: its basename or any component. */
+static bool force_excluded(const struct as_discover_opts *o, const char *path)
+{
+    if (!o || !o->force_exclude) return false;
+    char *copy = as_xstrdup(path);
+    bool ex = false;
+    for (char *tok = strtok(copy, "/"); tok && !ex; tok = strtok(NULL, "/"))
+        if (strcmp(tok, ".") != 0 && strcmp(tok, "..") != 0) ex = excluded(o, tok, path, true);
+    free(copy);
+    return ex;
+}
+
+size_t as_discover(const char *const *roots, size_t n_roots, const struct as_discover_opts *opts,
+                   struct as_path_list *out)
+{
+    struct walk w = {opts, out, NULL, 0, 0, 0};
+    for (size_t i = 0; i < n_roots; i++) {
+        const char *r = roots[i];
+        if (strcmp(r, "-") == 0) {
+            push(out, as_xstrdup(r));
+            continue;
+        }
+        struct stat st;
+        if (stat(r, &st) != 0) {
+            report(&w, r, strerror(errno));
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (force_excluded(opts, r)) continue;
+            if (!seen_before(&w, &st)) walk_dir(&w, r, strlen(r), 0);
+        } else if (!force_excluded(opts, r)) {
+            push(out, as_xstrdup(r));
+        }
+    }
+    free(w.seen);
+    if (out->n > 1) {
+        qsort(out->paths, out->n, sizeof(char *), cmp_str);
+        size_t u = 0;
+        for (size_t i = 0; i < out->n; i++) {
+            if (u && strcmp(out->paths[u - 1], out->paths[i]) == 0) {
+                free(out->paths[i]);
+                continue;
+            }
+            out->paths[u++] = out->paths[i];
+        }
+        out->n = u;
+    }
+    return w.errors;
+}
+
+void as_path_list_release(struct as_path_list *self)
+{
+    for (size_t i = 0; i < self->n; i++) free(self->paths[i]);
+    free(self->paths);
+    self->paths = NULL;
+    self->n = self->cap = 0;
+}

@@ -1,0 +1,72 @@
+/* json_object.c — a finding as ruff's JSON object; see json_object.h. */
+#include "report/json_object.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/json.h"
+
+void as_report_absolute_path(struct as_buf *b, const struct as_report_ctx *ctx, const char *path)
+{
+    if (path[0] == '/') {
+        as_buf_puts(b, path);
+        return;
+    }
+    while (path[0] == '.' && path[1] == '/') path += 2;
+    as_buf_puts(b, ctx->cwd);
+    if (b->len && b->data[b->len - 1] != '/') as_buf_putc(b, '/');
+    as_buf_puts(b, path);
+}
+
+void as_report_json_object(struct as_buf *b, const struct as_report_ctx *ctx, const struct as_file_result *res,
+                           const struct as_diag *d, const char *indent)
+{
+    bool pretty = *indent != '\0';
+    const char *nl = pretty ? "\n" : "";
+    const char *sp = pretty ? " " : "";
+    char in1[32], in2[32];
+    snprintf(in1, sizeof(in1), "%s%s", indent, pretty ? "  " : "");
+    snprintf(in2, sizeof(in2), "%s%s", in1, pretty ? "  " : "");
+    struct as_buf abs;
+    as_buf_init(&abs);
+    as_report_absolute_path(&abs, ctx, res->path);
+    as_buf_printf(b, "{%s%s\"cell\":%snull,%s", nl, in1, sp, nl);
+    if (d->n_chain) {
+        as_buf_printf(b, "%s\"chain\":%s[", in1, sp);
+        for (size_t i = 0; i < d->n_chain; i++) {
+            const struct as_chain_step *s = &d->chain[i];
+            as_buf_printf(b, "%s{\"label\":%s", i ? "," : "", sp);
+            as_json_string_z(b, s->label);
+            as_buf_printf(b, ",%s\"filename\":%s", sp, sp);
+            if (s->path) {
+                struct as_buf p;
+                as_buf_init(&p);
+                as_report_absolute_path(&p, ctx, s->path);
+                as_json_string(b, p.data, p.len);
+                as_buf_release(&p);
+            } else {
+                as_buf_puts(b, "null");
+            }
+            as_buf_printf(b, ",%s\"row\":%s%u,%s\"column\":%s%u}", sp, sp, s->line, sp, sp, s->col);
+        }
+        as_buf_printf(b, "],%s", nl);
+    }
+    as_buf_printf(b, "%s\"code\":%s", in1, sp);
+    as_json_string_z(b, d->code);
+    as_buf_printf(b, ",%s%s\"end_location\":%s{%s%s\"column\":%s%u,%s%s\"row\":%s%u%s%s},%s", nl, in1, sp, nl, in2, sp,
+                  d->end_col, nl, in2, sp, d->end_line, nl, pretty ? in1 : "", nl);
+    as_buf_printf(b, "%s\"filename\":%s", in1, sp);
+    as_json_string(b, abs.data, abs.len);
+    as_buf_printf(b, ",%s%s\"fix\":%snull,%s", nl, in1, sp, nl);
+    as_buf_printf(b, "%s\"location\":%s{%s%s\"column\":%s%u,%s%s\"row\":%s%u%s%s},%s", in1, sp, nl, in2, sp, d->col, nl,
+                  in2, sp, d->line, nl, pretty ? in1 : "", nl);
+    as_buf_printf(b, "%s\"message\":%s", in1, sp);
+    as_json_string_z(b, d->message);
+    as_buf_printf(b, ",%s%s\"name\":%s", nl, in1, sp);
+    as_json_string_z(b, d->name);
+    as_buf_printf(b, ",%s%s\"noqa_row\":%s%u,%s", nl, in1, sp, d->noqa_line, nl);
+    as_buf_printf(b, "%s\"severity\":%s\"error\",%s%s\"url\":%s", in1, sp, nl, in1, sp);
+    as_json_string_z(b, d->url);
+    as_buf_printf(b, "%s%s}", nl, pretty ? indent : "");
+    as_buf_release(&abs);
+}
