@@ -43,7 +43,7 @@ void as_cli_usage(FILE *out)
 {
     fputs("asyncscan — find code that blocks the event loop in async Python\n\n"
           "usage: asyncscan [check] [OPTIONS] [PATH...]     analyse files and directories (default: .)\n"
-          "       asyncscan rule CODE | --all               show a rule's documentation / list every rule\n"
+          "       asyncscan rule CODE | --all [--markdown]  show a rule's documentation / list every rule\n"
           "       asyncscan - --stdin-filename PATH          analyse stdin as PATH\n\n"
           "options:\n", out);
     for (size_t i = 0; i < N_OPTIONS; i++) {
@@ -139,6 +139,7 @@ int as_cli_parse(struct as_options *o, int argc, char **argv, char *err, size_t 
         }
         if (strcmp(a, "--") == 0) { only_paths = true; continue; }
         if (o->command == AS_CMD_RULE && strcmp(a, "--all") == 0) { o->rule_all = true; continue; }
+        if (o->command == AS_CMD_RULE && strcmp(a, "--markdown") == 0) { o->rule_markdown = o->rule_all = true; continue; }
         const struct opt *op = NULL;
         const char *val = NULL;
         if (a[1] == '-') {

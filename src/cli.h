@@ -23,6 +23,7 @@ struct as_options {
     const char *stdin_filename;
     const char *rule_code;       /* rule CODE */
     bool rule_all;               /* rule --all */
+    bool rule_markdown;          /* rule --all --markdown: the README's rule table */
     size_t max_file_size;
     bool no_skip;                /* parse every file (disables the pre-parse skip) */
 };

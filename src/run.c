@@ -232,7 +232,14 @@ int as_run_rule(const struct as_options *o, FILE *out, FILE *err)
         return 2;
     }
     int status = 0;
-    if (o->rule_all) {
+    if (o->rule_markdown) {
+        fprintf(out, "| code | name | default | origin | what it flags |\n| --- | --- | --- | --- | --- |\n");
+        for (size_t i = 0; i < rules.n; i++) {
+            const struct as_rule *r = rules.rules[i];
+            fprintf(out, "| %s | %s | %s | %s | %s |\n", r->code, r->name, r->default_on ? "on" : "off", r->origin,
+                    r->summary);
+        }
+    } else if (o->rule_all) {
         fprintf(out, "%-9s %-28s %-7s %s\n", "CODE", "NAME", "DEFAULT", "SUMMARY");
         for (size_t i = 0; i < rules.n; i++) {
             const struct as_rule *r = rules.rules[i];

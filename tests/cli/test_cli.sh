@@ -111,6 +111,10 @@ contains "$tmp/out" "## Use instead"
 expect_status 0 "$bin" rule --all
 contains "$tmp/out" "RUF006"
 expect_status 2 "$bin" rule NOPE1
+# the README's rule table is exactly what `rule --all --markdown` prints from the rule files
+"$bin" rule --all --markdown >"$tmp/table.md"
+sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' README.md | sed '1d;$d' >"$tmp/readme-table.md"
+if diff -u "$tmp/table.md" "$tmp/readme-table.md" >"$tmp/diff"; then ok; else ko "README rule table is stale (asyncscan rule --all --markdown):"; cat "$tmp/diff"; fi
 
 # --- closed stdout: quiet, no crash -----------------------------------------------------------------------------------
 "$bin" --output-format concise fixtures >/dev/null 2>&1
