@@ -30,6 +30,23 @@ struct as_diag {
     size_t n_chain;
 };
 
+/* A call made by a function, by qualified name. */
+struct as_call_site {
+    const char *callee;    /* "time.sleep", "pkg.db.load", "pkg.svc.Service.load" */
+    const char *code;      /* for blocking calls: the rule that matched ("ASYNC251"); NULL otherwise */
+    uint32_t line, col;
+};
+
+/* What one function does, for the project-wide pass (a sync helper that blocks, called from async code in
+ * another module): the calls it makes and which of them block, whatever the function's own context. */
+struct as_function_summary {
+    const char *qname;     /* "<module>.<Class>.<name>" */
+    bool is_async;
+    uint32_t line, col;    /* of the name in the def */
+    struct as_call_site *calls;     size_t n_calls;      /* calls with a known qualified name */
+    struct as_call_site *blocking;  size_t n_blocking;   /* calls matching a blocking rule, even in sync code */
+};
+
 struct as_file_result {
     const char *path;      /* display path (as discovered / relative to cwd when under it); arena */
     const char *error;     /* one-line per-file error ("invalid UTF-8 at line 3"), or NULL; arena */
@@ -40,6 +57,9 @@ struct as_file_result {
     size_t text_len;
     const uint32_t *line_starts; /* arena; byte offset of each line's first byte */
     size_t n_lines;
+    const char *module;    /* dotted module name the file was analysed as */
+    struct as_function_summary *functions;   /* every def in the file, in source order; arena */
+    size_t n_functions;
     struct as_arena arena;
 };
 

@@ -99,10 +99,17 @@ void as_engine_release(struct as_engine *self)
     memset(self, 0, sizeof(*self));
 }
 
+/* A call matched by a blocking rule, whatever its context (for function summaries). */
+struct blocking_hit {
+    size_t call;
+    const struct as_rule *rule;
+};
+
 struct as_worker {
     TSParser *parser;
     struct as_facts_scratch *scratch;
     VEC(struct as_finding) findings;
+    VEC(struct blocking_hit) blocking;
 };
 
 struct as_worker *as_worker_new(void)
@@ -120,6 +127,7 @@ void as_worker_free(struct as_worker *w)
     ts_parser_delete(w->parser);
     as_facts_scratch_free(w->scratch);
     vec_free(&w->findings);
+    vec_free(&w->blocking);
     free(w);
 }
 
@@ -165,11 +173,72 @@ struct hit_ctx {
 static void on_hit(void *ud, const struct as_rule_hit *hit)
 {
     struct hit_ctx *h = ud;
-    if (hit->rule->async_only && !as_model_in_async(h->check->model, h->check->model->facts->calls[h->call_index].scope))
-        return;
     for (size_t i = 0; i < hit->match->n_conditions; i++)
         if (!as_condition_holds(hit->match->conditions[i], h->check->model, h->call_index)) return;
+    if (hit->rule->kind == &as_check_blocking_call) {
+        struct as_worker *w = h->check->report_ud;
+        struct blocking_hit b = {h->call_index, hit->rule};
+        vec_push(&w->blocking, b);
+    }
+    if (hit->rule->async_only && !as_model_in_async(h->check->model, h->check->model->facts->calls[h->call_index].scope))
+        return;
     hit->rule->kind->on_call(h->check, hit->rule, hit->match, h->call_index);
+}
+
+/* One summary per def: its resolved calls and its blocking calls (see struct as_function_summary). */
+static void summarise_functions(struct as_worker *w, const struct as_model *model, const char *const *callee_names,
+                                const struct as_source *src, struct as_file_result *out)
+{
+    const struct as_facts *f = model->facts;
+    size_t n = 0;
+    for (size_t i = 1; i < f->n_scopes; i++) n += f->scopes[i].kind == AS_SCOPE_FUNCTION;
+    out->functions = as_arena_alloc(&out->arena, (n ? n : 1) * sizeof(struct as_function_summary));
+    int32_t *slot = as_arena_alloc(&out->arena, f->n_scopes * sizeof(int32_t));
+    size_t k = 0;
+    for (size_t i = 0; i < f->n_scopes; i++) {
+        slot[i] = -1;
+        const struct as_scope *s = &f->scopes[i];
+        if (i == 0 || s->kind != AS_SCOPE_FUNCTION) continue;
+        struct as_function_summary *fs = &out->functions[k];
+        fs->qname = as_model_scope_qualname(model, (int32_t)i);
+        fs->is_async = s->is_async;
+        as_source_position(src, s->name_span.start, &fs->line, &fs->col);
+        slot[i] = (int32_t)k++;
+    }
+    out->n_functions = k;
+    /* count, then fill, calls per function */
+    size_t *nc = as_arena_alloc(&out->arena, (k ? k : 1) * sizeof(size_t));
+    size_t *nb = as_arena_alloc(&out->arena, (k ? k : 1) * sizeof(size_t));
+    for (size_t i = 0; i < f->n_calls; i++) {
+        int32_t fn = as_model_context_scope(model, f->calls[i].scope);
+        if (fn > 0 && slot[fn] >= 0 && callee_names[i]) nc[slot[fn]]++;
+    }
+    for (size_t i = 0; i < w->blocking.len; i++) {
+        int32_t fn = as_model_context_scope(model, f->calls[w->blocking.items[i].call].scope);
+        if (fn > 0 && slot[fn] >= 0) nb[slot[fn]]++;
+    }
+    for (size_t j = 0; j < k; j++) {
+        out->functions[j].calls = as_arena_alloc(&out->arena, (nc[j] ? nc[j] : 1) * sizeof(struct as_call_site));
+        out->functions[j].blocking = as_arena_alloc(&out->arena, (nb[j] ? nb[j] : 1) * sizeof(struct as_call_site));
+    }
+    for (size_t i = 0; i < f->n_calls; i++) {
+        int32_t fn = as_model_context_scope(model, f->calls[i].scope);
+        if (fn <= 0 || slot[fn] < 0 || !callee_names[i]) continue;
+        struct as_function_summary *fs = &out->functions[slot[fn]];
+        struct as_call_site *c = &fs->calls[fs->n_calls++];
+        c->callee = callee_names[i];
+        as_source_position(src, f->calls[i].span.start, &c->line, &c->col);
+    }
+    for (size_t i = 0; i < w->blocking.len; i++) {
+        const struct blocking_hit *b = &w->blocking.items[i];
+        int32_t fn = as_model_context_scope(model, f->calls[b->call].scope);
+        if (fn <= 0 || slot[fn] < 0) continue;
+        struct as_function_summary *fs = &out->functions[slot[fn]];
+        struct as_call_site *c = &fs->blocking[fs->n_blocking++];
+        c->callee = callee_names[b->call];
+        c->code = b->rule->code;
+        as_source_position(src, f->calls[b->call].span.start, &c->line, &c->col);
+    }
 }
 
 static void collect_finding(struct as_check_ctx *ctx, const struct as_finding *f)
@@ -287,6 +356,7 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     const char **callee_names = as_arena_alloc(arena, (facts.n_calls ? facts.n_calls : 1) * sizeof(char *));
     struct as_check_ctx check = {&model, arena, src.text, callee_names, collect_finding, w};
     w->findings.len = 0;
+    w->blocking.len = 0;
     for (size_t i = 0; i < facts.n_calls; i++) callee_names[i] = as_model_callee(&model, &facts.calls[i]);
     for (size_t i = 0; i < facts.n_calls; i++) {
         struct hit_ctx h = {&check, i};
@@ -302,6 +372,9 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     for (size_t i = 0; i < engine->rules.n; i++)
         if (engine->enabled[i] && engine->rules.rules[i]->kind->on_file)
             engine->rules.rules[i]->kind->on_file(&check, engine->rules.rules[i]);
+
+    out->module = module;
+    summarise_functions(w, &model, callee_names, &src, out);
 
     struct suppressions sup;
     collect_suppressions(&sup, &facts, &src, arena);

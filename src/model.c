@@ -320,6 +320,18 @@ const char *as_model_qualify(const struct as_model *self, const struct as_expr *
     return qualify(self, e, scope, pos, 0);
 }
 
+const char *as_model_scope_qualname(const struct as_model *self, int32_t scope)
+{
+    const char *chain = NULL;
+    for (int32_t s = scope; s > 0; s = self->facts->scopes[s].parent) {
+        const struct as_scope *sc = &self->facts->scopes[s];
+        if (!sc->name) continue;
+        chain = chain ? as_arena_printf(self->arena, "%s.%s", sc->name, chain) : sc->name;
+    }
+    const char *prefix = *self->module ? self->module : "__main__";
+    return chain ? as_arena_printf(self->arena, "%s.%s", prefix, chain) : prefix;
+}
+
 const char *as_model_callee(const struct as_model *self, const struct as_call *call)
 {
     return qualify(self, &call->callee, call->scope, call->span.start, 0);

@@ -49,6 +49,8 @@ const struct as_binding *as_model_lookup(const struct as_model *self, int32_t sc
 
 /* Qualified name of an expression evaluated in `scope` at `pos`; NULL when it cannot be known. Arena. */
 const char *as_model_qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos);
+/* Qualified name of a function or class scope: "<module>.<Outer>.<name>". Arena. */
+const char *as_model_scope_qualname(const struct as_model *self, int32_t scope);
 /* Qualified name of what a call calls. */
 const char *as_model_callee(const struct as_model *self, const struct as_call *call);
 

@@ -39,6 +39,9 @@ struct as_check_kind {
     void (*on_file)(struct as_check_ctx *ctx, const struct as_rule *rule);
 };
 
+/* The blocking-call kind: its matches also feed function summaries (a sync helper that blocks). */
+extern const struct as_check_kind as_check_blocking_call;
+
 /* The kind registered under `name`, or NULL. */
 const struct as_check_kind *as_check_kind_find(const char *name);
 extern const struct as_check_kind *const as_check_kinds[];

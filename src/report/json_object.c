@@ -24,9 +24,18 @@ void as_report_json_object(struct as_buf *b, const struct as_report_ctx *ctx, co
     bool pretty = *indent != '\0';
     const char *nl = pretty ? "\n" : "";
     const char *sp = pretty ? " " : "";
-    char in1[32], in2[32];
-    snprintf(in1, sizeof(in1), "%s%s", indent, pretty ? "  " : "");
-    snprintf(in2, sizeof(in2), "%s%s", in1, pretty ? "  " : "");
+    /* indentation of the object's keys and of nested keys: two and four spaces deeper than the brace */
+    char in1[40], in2[40];
+    size_t il = strlen(indent) < 32 ? strlen(indent) : 32;
+    memcpy(in1, indent, il);
+    memcpy(in2, indent, il);
+    size_t k1 = il, k2 = il;
+    if (pretty) {
+        memcpy(in1 + k1, "  ", 2), k1 += 2;
+        memcpy(in2 + k2, "    ", 4), k2 += 4;
+    }
+    in1[k1] = '\0';
+    in2[k2] = '\0';
     struct as_buf abs;
     as_buf_init(&abs);
     as_report_absolute_path(&abs, ctx, res->path);
