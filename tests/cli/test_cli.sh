@@ -86,6 +86,11 @@ if cmp -s "$tmp/j1" "$tmp/j4" && cmp -s "$tmp/j1.err" "$tmp/j4.err" && [ -s "$tm
 "$bin" --output-format json -j1 fixtures >"$tmp/j1json" 2>/dev/null
 if cmp -s "$tmp/j1json" "$tmp/j3json"; then ok; else ko "-j1 and -j3 JSON differ"; fi
 
+# --- the pre-parse skip changes no finding -----------------------------------------------------------------------
+"$bin" --output-format concise --select ALL fixtures >"$tmp/skip" 2>/dev/null
+"$bin" --output-format concise --select ALL --no-skip fixtures >"$tmp/noskip" 2>/dev/null
+if cmp -s "$tmp/skip" "$tmp/noskip" && [ -s "$tmp/skip" ]; then ok; else ko "--no-skip changes the findings"; fi
+
 # --- stdin ------------------------------------------------------------------------------------------------------
 printf 'import time\nasync def f():\n    time.sleep(1)\n' >"$tmp/in.py"
 "$bin" --output-format concise - --stdin-filename pkg/handler.py <"$tmp/in.py" >"$tmp/out" 2>"$tmp/err"
