@@ -11,7 +11,8 @@
 
 enum opt_id {
     OPT_FORMAT, OPT_JOBS, OPT_SELECT, OPT_EXTEND_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_QUIET, OPT_COLOR,
-    OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_NO_SKIP, OPT_HELP, OPT_VERSION,
+    OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_NO_SKIP, OPT_FORCE_EXCLUDE, OPT_EXCLUDE, OPT_EXTEND_EXCLUDE,
+    OPT_STATISTICS, OPT_SHOW_FILES, OPT_HELP, OPT_VERSION,
 };
 
 struct opt {
@@ -33,6 +34,11 @@ static const struct opt options[] = {
     {OPT_COLOR, "color", 0, "WHEN", "auto (default), always, never"},
     {OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "read the source from stdin and report it as PATH"},
     {OPT_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", "skip larger files with an error (default 64 MiB)"},
+    {OPT_EXCLUDE, "exclude", 0, "PATTERNS", "names/globs to skip, replacing the default excludes (comma-separated)"},
+    {OPT_EXTEND_EXCLUDE, "extend-exclude", 0, "PATTERNS", "names/globs to skip in addition to the defaults"},
+    {OPT_FORCE_EXCLUDE, "force-exclude", 0, NULL, "apply excludes to files named explicitly and --stdin-filename"},
+    {OPT_STATISTICS, "statistics", 0, NULL, "print the number of findings per rule instead of the findings"},
+    {OPT_SHOW_FILES, "show-files", 0, NULL, "print the files that would be analysed and exit"},
     {OPT_NO_SKIP, "no-skip", 0, NULL, "parse every file, even those that cannot contain a finding"},
     {OPT_HELP, "help", 'h', NULL, "show this help"},
     {OPT_VERSION, "version", 'V', NULL, "show the version"},
@@ -67,6 +73,21 @@ static int parse_size(const char *s, size_t *out)
     if (errno || end == s || *end || v == 0) return -1;
     *out = (size_t)v;
     return 0;
+}
+
+/* Splits a comma-separated list into o->exclude (the strings are heap copies owned by the options). */
+static void add_patterns(struct as_options *o, const char *val)
+{
+    while (*val) {
+        const char *end = strchr(val, ',');
+        size_t n = end ? (size_t)(end - val) : strlen(val);
+        if (n) {
+            o->exclude = as_xrealloc(o->exclude, (o->n_exclude + 1) * sizeof(char *));
+            o->exclude[o->n_exclude++] = as_xstrndup(val, n);
+        }
+        if (!end) break;
+        val = end + 1;
+    }
 }
 
 static int apply(struct as_options *o, const struct opt *op, const char *val, char *err, size_t errlen)
@@ -105,6 +126,14 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
         }
         break;
     case OPT_NO_SKIP: o->no_skip = true; break;
+    case OPT_FORCE_EXCLUDE: o->force_exclude = true; break;
+    case OPT_STATISTICS: o->statistics = true; break;
+    case OPT_SHOW_FILES: o->show_files = true; break;
+    case OPT_EXCLUDE:
+    case OPT_EXTEND_EXCLUDE:
+        if (op->id == OPT_EXCLUDE) o->replace_default_excludes = true;
+        add_patterns(o, val);
+        break;
     case OPT_HELP: o->command = AS_CMD_HELP; break;
     case OPT_VERSION: o->command = AS_CMD_VERSION; break;
     }
@@ -194,4 +223,8 @@ void as_cli_release(struct as_options *o)
 {
     free(o->paths);
     o->paths = NULL;
+    for (size_t i = 0; i < o->n_exclude; i++) free((char *)o->exclude[i]);
+    free(o->exclude);
+    o->exclude = NULL;
+    o->n_exclude = 0;
 }

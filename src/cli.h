@@ -26,6 +26,12 @@ struct as_options {
     bool rule_markdown;          /* rule --all --markdown: the README's rule table */
     size_t max_file_size;
     bool no_skip;                /* parse every file (disables the pre-parse skip) */
+    bool force_exclude;          /* excludes apply to files named explicitly (and --stdin-filename) too */
+    bool statistics;             /* print a count per rule instead of the findings */
+    bool show_files;             /* print the files that would be analysed, then exit */
+    const char **exclude;        /* --exclude (replaces the default excludes) and --extend-exclude, merged */
+    size_t n_exclude;
+    bool replace_default_excludes;
 };
 
 /* Returns 0, or -1 with a one-line message in err. */

@@ -154,16 +154,20 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
     free(names);
 }
 
-/* Whether an explicitly named file is excluded under --force-exclude: its basename or any component. */
-static bool force_excluded(const struct as_discover_opts *o, const char *path)
+bool as_discover_is_excluded(const struct as_discover_opts *o, const char *path)
 {
-    if (!o || !o->force_exclude) return false;
     char *copy = as_xstrdup(path);
     bool ex = false;
     for (char *tok = strtok(copy, "/"); tok && !ex; tok = strtok(NULL, "/"))
         if (strcmp(tok, ".") != 0 && strcmp(tok, "..") != 0) ex = excluded(o, tok, path, true);
     free(copy);
     return ex;
+}
+
+/* Whether an explicitly named file is excluded under --force-exclude. */
+static bool force_excluded(const struct as_discover_opts *o, const char *path)
+{
+    return o && o->force_exclude && as_discover_is_excluded(o, path);
 }
 
 size_t as_discover(const char *const *roots, size_t n_roots, const struct as_discover_opts *opts,

@@ -36,5 +36,8 @@ extern const char *const as_default_excludes[];
 size_t as_discover(const char *const *roots, size_t n_roots, const struct as_discover_opts *opts,
                    struct as_path_list *out);
 void as_path_list_release(struct as_path_list *self);
+/* True when `path` (a file named explicitly, or an editor buffer's --stdin-filename) is excluded by opts: its
+ * basename or any of its directories matches an exclude (default or user). */
+bool as_discover_is_excluded(const struct as_discover_opts *opts, const char *path);
 
 #endif

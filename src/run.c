@@ -26,6 +26,7 @@ struct run_state {
     FILE *err;
     size_t max_size;
     int errors;
+    size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
 };
 
 static void *worker_init(void *ud)
@@ -82,7 +83,13 @@ static void emit(void *ud, size_t i)
     st->ctx.n_files++;
     st->ctx.n_findings += res->n_diags;
     if (res->n_diags) st->ctx.n_files_with_findings++;
-    st->reporter->file(&st->ctx, res);
+    if (st->opts->statistics) {
+        for (size_t d = 0; d < res->n_diags; d++)
+            for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
+                if (st->engine->rules.rules[r]->code == res->diags[d].code) st->counts_by_rule[r]++;
+    } else {
+        st->reporter->file(&st->ctx, res);
+    }
     as_file_result_release(res);
 }
 
@@ -161,7 +168,19 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
 
     bool use_stdin = o->stdin_filename ? (o->n_paths == 0 || (o->n_paths == 1 && strcmp(o->paths[0], "-") == 0))
                                        : (o->n_paths == 1 && strcmp(o->paths[0], "-") == 0);
-    reporter->begin(&st.ctx);
+    struct as_discover_opts dopts = {0};
+    dopts.on_error = on_discover_error;
+    dopts.ud = &st;
+    dopts.exclude = o->exclude;
+    dopts.n_exclude = o->n_exclude;
+    dopts.no_default_excludes = o->replace_default_excludes;
+    dopts.force_exclude = o->force_exclude;
+    if (use_stdin && o->stdin_filename && o->force_exclude && as_discover_is_excluded(&dopts, o->stdin_filename)) {
+        /* an excluded buffer is not linted (ruff prints nothing), so editors and pre-commit can pass anything */
+        as_engine_release(&engine);
+        return 0;
+    }
+    if (!o->statistics) reporter->begin(&st.ctx);
     if (use_stdin) {
         char rerr[256];
         size_t len = 0;
@@ -187,10 +206,13 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         const char *dot = ".";
         const char *const *roots = o->n_paths ? o->paths : &dot;
         size_t n_roots = o->n_paths ? o->n_paths : 1;
-        struct as_discover_opts dopts = {0};
-        dopts.on_error = on_discover_error;
-        dopts.ud = &st;
         as_discover(roots, n_roots, &dopts, &st.files);
+        if (o->show_files) {
+            for (size_t i = 0; i < st.files.n; i++) fprintf(out, "%s\n", st.files.paths[i]);
+            as_path_list_release(&st.files);
+            as_engine_release(&engine);
+            return st.errors ? 2 : 0;
+        }
         st.results = as_xcalloc(st.files.n ? st.files.n : 1, sizeof(*st.results));
         struct as_pool_job job = {0};
         job.n_items = st.files.n;
@@ -205,13 +227,20 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         as_path_list_release(&st.files);
     }
     st.ctx.n_errors = (size_t)st.errors;
-    reporter->end(&st.ctx);
+    if (o->statistics) {
+        for (size_t r = 0; r < engine.rules.n && r < 512; r++)
+            if (st.counts_by_rule[r])
+                fprintf(out, "%5zu\t%s\t%s\n", st.counts_by_rule[r], engine.rules.rules[r]->code,
+                        engine.rules.rules[r]->name);
+    } else {
+        reporter->end(&st.ctx);
+    }
 
     int status = st.errors ? 2 : (st.ctx.n_findings && !o->exit_zero ? 1 : 0);
     if (fflush(out) != 0 || ferror(out)) {
         if (errno != EPIPE) fprintf(err, "asyncscan: error: cannot write the output: %s\n", strerror(errno));
         status = 2;
-    } else if (!o->quiet && (strcmp(format, "full") == 0 || strcmp(format, "concise") == 0)) {
+    } else if (!o->quiet && !o->statistics && (strcmp(format, "full") == 0 || strcmp(format, "concise") == 0)) {
         if (st.ctx.n_findings)
             fprintf(err, "Found %zu error%s in %zu file%s.\n", st.ctx.n_findings, st.ctx.n_findings == 1 ? "" : "s",
                     st.ctx.n_files_with_findings, st.ctx.n_files_with_findings == 1 ? "" : "s");

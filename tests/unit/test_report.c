@@ -8,6 +8,7 @@
 #include "report/report.h"
 #include "test_util.h"
 #include "util/json.h"
+#include "util/xml.h"
 
 static void set_text(struct as_file_result *r, const char *text)
 {
@@ -202,6 +203,33 @@ START_TEST(json_validates_with_a_real_parser)
 }
 END_TEST
 
+START_TEST(github_escaping)
+{
+    struct as_file_result r;
+    as_file_result_init(&r);
+    r.path = "a,b:c%d\ne.py";
+    add_diag(&r, 3, 5, 3, 9, "ASYNC251", "100% sure: x, y\r\nz", NULL);
+    char *got = render("github", &r, 1, false);
+    ck_assert_str_eq(got, "::error title=asyncscan (ASYNC251),file=a%2Cb%3Ac%25d%0Ae.py,line=3,col=5,endLine=3,"
+                          "endColumn=9::a,b:c%25d%0Ae.py:3:5: ASYNC251 100%25 sure: x, y%0D%0Az\n");
+    free(got);
+    got = render("pylint", &r, 1, false);
+    ck_assert_str_eq(got, "a,b:c%d\ne.py:3: [ASYNC251] 100% sure: x, y\r\nz\n");
+    free(got);
+    as_file_result_release(&r);
+}
+END_TEST
+
+START_TEST(xml_escaping)
+{
+    struct as_buf b;
+    as_buf_init(&b);
+    as_xml_escape(&b, "<a href=\"x\">&'\x01\xff\n\u00fc");
+    ck_assert_str_eq(b.data, "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\xef\xbf\xbd\xef\xbf\xbd&#10;\u00fc");
+    as_buf_release(&b);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("report");
@@ -210,6 +238,8 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, json_format);
     tcase_add_loop_test(tc, json_escaping, 0, sizeof(esc_cases) / sizeof(esc_cases[0]));
     tcase_add_test(tc, json_validates_with_a_real_parser);
+    tcase_add_test(tc, github_escaping);
+    tcase_add_test(tc, xml_escaping);
     suite_add_tcase(s, tc);
     return s;
 }

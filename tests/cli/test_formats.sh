@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# test_formats.sh — every output format checked by the consumer-side validators and against golden files:
+# SARIF with ajv against the official 2.1.0 schema (+ GitHub's required fields), JUnit with xmllint against
+# tests/validators/junit.xsd, JSON / JSON lines / GitLab with python3's json parser (+ GitLab's fields and
+# unique fingerprints), GitHub workflow commands decoded with the toolkit's escaping, pylint lines by regex.
+# Hostile paths and messages (quotes, commas, colons, newlines, %, <, &, non-ASCII) must survive every format;
+# fingerprints must not change when unrelated lines move. Usage: test_formats.sh ASYNCSCAN REPO_ROOT
+set -u
+bin=$1
+root=$2
+cd "$root"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { if "$@"; then ok; else ko "$*"; fi; }
+
+build_dir=$(dirname "$bin")
+modules=$(tests/validators/install "${ASYNCSCAN_VALIDATORS:-$build_dir/validators}") || { echo "FAIL: validators could not be installed"; exit 1; }
+schema="$modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"
+ajv() { "$modules/.bin/ajv" validate --spec=draft2020 -c ajv-formats --strict=false --all-errors -s "$schema" -d "$1" >"$tmp/ajv.log" 2>&1; }
+
+# A tree with hostile names and a message with every special character: the message comes from the rule
+# ASC101 with the callee name, so the path carries the characters.
+hostile="$tmp/proj"
+mkdir -p "$hostile/we\"ird, pa:th %<&> ü"
+printf 'import time\nasync def f():\n    time.sleep(1)\n' >"$hostile/we\"ird, pa:th %<&> ü/a b.py"
+printf 'import time\nasync def g():\n    time.sleep(1)\n' >"$hostile/new
+line.py"
+
+for target in demo hostile; do
+  if [ $target = demo ]; then cd "$root"; paths=(fixtures/demo); else cd "$hostile"; paths=(.); fi
+  for fmt in json json-lines sarif github gitlab junit pylint; do
+    "$bin" --output-format $fmt "${paths[@]}" >"$tmp/$target.$fmt" 2>"$tmp/err"
+    [ $? -eq 1 ] && ok || ko "$target $fmt exit status"
+  done
+  cd "$root"
+  cp "$tmp/$target.sarif" "$tmp/$target.sarif.json"
+  if ajv "$tmp/$target.sarif.json"; then ok; else ko "$target SARIF fails the 2.1.0 schema: $(cat "$tmp/ajv.log")"; fi
+  check python3 - "$tmp/$target.sarif.json" <<'PY'
+import json, sys, re
+d = json.load(open(sys.argv[1]))
+run = d["runs"][0]
+rules = run["tool"]["driver"]["rules"]
+assert d["version"] == "2.1.0" and run["tool"]["driver"]["name"] == "asyncscan"
+for r in rules:  # GitHub's required rule fields
+    assert r["id"] and r["shortDescription"]["text"] and r["fullDescription"]["text"] and r["help"]["text"], r
+for res in run["results"]:
+    assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
+    loc = res["locations"][0]["physicalLocation"]
+    uri = loc["artifactLocation"]["uri"]
+    assert uri and not re.search(r"[ \"<>%\n]", re.sub(r"%[0-9A-F]{2}", "", uri)), uri
+    assert loc["region"]["startLine"] >= 1 and loc["region"]["startColumn"] >= 1
+    assert re.fullmatch(r"[0-9a-f]{16}:\d+", res["partialFingerprints"]["primaryLocationLineHash"])
+assert run["results"], "no results"
+PY
+  if xmllint --noout --schema tests/validators/junit.xsd "$tmp/$target.junit" 2>"$tmp/xml.log"; then ok; else ko "$target JUnit invalid: $(cat "$tmp/xml.log")"; fi
+  check python3 - "$tmp/$target.json" "$tmp/$target.json-lines" "$tmp/$target.gitlab" <<'PY'
+import json, sys
+arr = json.load(open(sys.argv[1]))
+lines = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert arr == lines, "json and json-lines differ"
+gl = json.load(open(sys.argv[3]))
+assert len(gl) == len(arr)
+fps = [g["fingerprint"] for g in gl]
+assert len(set(fps)) == len(fps), "duplicate GitLab fingerprints"
+for g in gl:
+    assert g["check_name"] and g["description"].startswith(g["check_name"] + ": ")
+    assert g["severity"] in ("info", "minor", "major", "critical", "blocker")
+    assert g["location"]["path"] and g["location"]["lines"]["begin"] >= 1
+PY
+  check python3 - "$tmp/$target.github" "$tmp/$target.pylint" "$tmp/$target.json" <<'PY'
+import json, re, sys
+def unescape(s):
+    return s.replace("%0A", "\n").replace("%0D", "\r").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+objs = json.load(open(sys.argv[3]))
+gh = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l]
+assert len(gh) == len(objs)
+for line, o in zip(gh, objs):
+    m = re.fullmatch(r"::error (.*?)::(.*)", line)
+    props = dict(p.split("=", 1) for p in m.group(1).split(","))
+    assert set(props) == {"title", "file", "line", "col", "endLine", "endColumn"}
+    assert o["filename"].endswith(unescape(props["file"]).lstrip("./")), (props["file"], o["filename"])
+    assert int(props["line"]) == o["location"]["row"] and int(props["col"]) == o["location"]["column"]
+    assert unescape(m.group(2)).endswith(o["code"] + " " + o["message"])
+pl = open(sys.argv[2], encoding="utf-8").read()
+assert len(re.findall(r":(\d+): \[([A-Z]+\d+)\] ", pl)) == len(objs)
+PY
+done
+
+# golden files of every format on the demo (paths normalised)
+for fmt in json-lines sarif github gitlab junit pylint; do
+  sed "s#$root/##g; s#file://$root/#file:///ROOT/#g" "$tmp/demo.$fmt" >"$tmp/norm"
+  if [ "${ASYNCSCAN_UPDATE_GOLDEN:-0}" = 1 ]; then cp "$tmp/norm" "fixtures/golden/demo.$fmt"; ok
+  elif diff -u "fixtures/golden/demo.$fmt" "$tmp/norm" >"$tmp/diff"; then ok; else ko "golden demo.$fmt differs"; cat "$tmp/diff"; fi
+done
+
+# a clean run is valid too: empty SARIF results, JUnit with zero failures
+"$bin" --output-format sarif fixtures/clean >"$tmp/clean.sarif.json"
+if ajv "$tmp/clean.sarif.json"; then ok; else ko "clean SARIF invalid"; fi
+"$bin" --output-format junit fixtures/clean >"$tmp/clean.junit"
+if xmllint --noout --schema tests/validators/junit.xsd "$tmp/clean.junit" 2>/dev/null && grep -q 'failures="0"' "$tmp/clean.junit"; then ok; else ko "clean JUnit"; fi
+"$bin" --output-format gitlab fixtures/clean >"$tmp/clean.gitlab"
+check python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == []' "$tmp/clean.gitlab"
+
+# fingerprints do not move when unrelated lines are added above a finding
+mkdir -p "$tmp/fp"
+cp fixtures/demo/app/server.py "$tmp/fp/server.py"
+(cd "$tmp/fp" && "$bin" --output-format sarif server.py >"$tmp/fp1.json"; "$bin" --output-format gitlab server.py >"$tmp/gl1.json")
+{ printf '# a new header comment\n\n"""A docstring."""\n'; cat fixtures/demo/app/server.py; } >"$tmp/fp/server.py"
+(cd "$tmp/fp" && "$bin" --output-format sarif server.py >"$tmp/fp2.json"; "$bin" --output-format gitlab server.py >"$tmp/gl2.json")
+check python3 - "$tmp/fp1.json" "$tmp/fp2.json" "$tmp/gl1.json" "$tmp/gl2.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+fa = [r["partialFingerprints"]["primaryLocationLineHash"] for r in a["runs"][0]["results"]]
+fb = [r["partialFingerprints"]["primaryLocationLineHash"] for r in b["runs"][0]["results"]]
+la = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in a["runs"][0]["results"]]
+lb = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in b["runs"][0]["results"]]
+assert fa == fb and fa and [x + 3 for x in la] == lb, (fa, fb, la, lb)
+ga, gb = (json.load(open(p)) for p in sys.argv[3:5])
+assert [g["fingerprint"] for g in ga] == [g["fingerprint"] for g in gb]
+PY
+
+# paths: relative under the current directory, absolute outside it
+"$bin" --output-format concise "$hostile/new
+line.py" >"$tmp/abs" 2>/dev/null
+if grep -q "^$hostile/new" "$tmp/abs"; then ok; else ko "absolute path outside the current directory"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
