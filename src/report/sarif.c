@@ -12,9 +12,7 @@
 #include "rules.h"
 #include "util/json.h"
 
-#ifndef ASYNCSCAN_HOMEPAGE
-#define ASYNCSCAN_HOMEPAGE "https://github.com/asyncscan/asyncscan"
-#endif
+/* ASYNCSCAN_HOMEPAGE comes from the project's HOMEPAGE_URL in CMakeLists.txt. */
 
 struct sarif_state {
     size_t written;
