@@ -12,7 +12,7 @@
 enum opt_id {
     OPT_FORMAT, OPT_JOBS, OPT_SELECT, OPT_EXTEND_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_QUIET, OPT_COLOR,
     OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_NO_SKIP, OPT_FORCE_EXCLUDE, OPT_EXCLUDE, OPT_EXTEND_EXCLUDE,
-    OPT_STATISTICS, OPT_SHOW_FILES, OPT_HELP, OPT_VERSION,
+    OPT_STATISTICS, OPT_SHOW_FILES, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_HELP, OPT_VERSION,
 };
 
 struct opt {
@@ -40,6 +40,8 @@ static const struct opt options[] = {
     {OPT_STATISTICS, "statistics", 0, NULL, "print the number of findings per rule instead of the findings"},
     {OPT_SHOW_FILES, "show-files", 0, NULL, "print the files that would be analysed and exit"},
     {OPT_NO_SKIP, "no-skip", 0, NULL, "parse every file, even those that cannot contain a finding"},
+    {OPT_NO_CACHE, "no-cache", 0, NULL, "do not read or write the result cache"},
+    {OPT_CACHE_DIR, "cache-dir", 0, "DIR", "where the result cache lives (default .asyncscan_cache)"},
     {OPT_HELP, "help", 'h', NULL, "show this help"},
     {OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -127,6 +129,8 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
         break;
     case OPT_NO_SKIP: o->no_skip = true; break;
     case OPT_FORCE_EXCLUDE: o->force_exclude = true; break;
+    case OPT_NO_CACHE: o->no_cache = true; break;
+    case OPT_CACHE_DIR: o->cache_dir = val; break;
     case OPT_STATISTICS: o->statistics = true; break;
     case OPT_SHOW_FILES: o->show_files = true; break;
     case OPT_EXCLUDE:

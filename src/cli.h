@@ -32,6 +32,8 @@ struct as_options {
     const char **exclude;        /* --exclude (replaces the default excludes) and --extend-exclude, merged */
     size_t n_exclude;
     bool replace_default_excludes;
+    bool no_cache;               /* do not read or write the result cache */
+    const char *cache_dir;       /* NULL = .asyncscan_cache in the current directory */
 };
 
 /* Returns 0, or -1 with a one-line message in err. */

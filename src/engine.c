@@ -10,7 +10,9 @@
 #include <tree_sitter/api.h>
 
 #include "checks/check.h"
+#include "cache.h"
 #include "conditions.h"
+#include "embedded.h"
 #include "facts.h"
 #include "model.h"
 #include "noqa.h"
@@ -415,6 +417,32 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     } else if (facts.match_limit_exceeded) {
         out->error = "too deeply nested to analyse completely (query match limit exceeded)";
     }
+}
+
+void as_result_attach_source(struct as_file_result *res, const char *bytes, size_t len)
+{
+    struct as_source src;
+    char err[256];
+    if (as_source_decode(&src, &res->arena, bytes, len, err, sizeof(err)) != 0) return;
+    res->text = src.text;
+    res->text_len = src.len;
+    res->line_starts = src.line_starts;
+    res->n_lines = src.n_lines;
+}
+
+uint64_t as_engine_settings_hash(const struct as_engine *self)
+{
+    const char *parts[4096];
+    size_t n = 0;
+    parts[n++] = "asyncscan " ASYNCSCAN_VERSION;
+    parts[n++] = self->skip_enabled ? "skip" : "no-skip";
+    for (size_t i = 0; i < as_embedded_count && n < 2048; i++) {
+        parts[n++] = as_embedded_files[i].name;
+        parts[n++] = as_embedded_files[i].data;
+    }
+    for (size_t i = 0; i < self->rules.n && n < 4096; i++)
+        if (self->enabled[i]) parts[n++] = self->rules.rules[i]->code;
+    return as_cache_settings_hash(parts, n);
 }
 
 void as_analyze_file(struct as_worker *w, const struct as_engine *engine, const char *path, size_t max_size,

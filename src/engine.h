@@ -46,6 +46,13 @@ void as_worker_free(struct as_worker *self);
  * (initialised by the caller with as_file_result_init). Per-file problems go to out->error. */
 void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                        size_t len, struct as_file_result *out);
+/* Decodes bytes into res->text and its line table only (for a result that came from the cache: reporters
+ * still show the source line). A decoding failure leaves them NULL. */
+void as_result_attach_source(struct as_file_result *res, const char *bytes, size_t len);
+/* Hash of the settings that decide results, for the cache key: version, embedded rules and queries, the
+ * enabled rules, the skip switch. */
+uint64_t as_engine_settings_hash(const struct as_engine *self);
+
 /* Reads `path` (regular files only, at most max_size bytes) and analyses it. */
 void as_analyze_file(struct as_worker *w, const struct as_engine *engine, const char *path, size_t max_size,
                      struct as_file_result *out);

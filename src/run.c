@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "discover.h"
 #include "engine.h"
 #include "pool.h"
@@ -22,11 +23,13 @@ struct run_state {
     const struct as_reporter *reporter;
     struct as_report_ctx ctx;
     struct as_path_list files;
-    struct as_file_result *results;
+    struct as_file_result *results;   /* a ring of `window` slots: item i lives in slot i % window */
+    size_t window;
     FILE *err;
     size_t max_size;
     int errors;
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
+    struct as_cache *cache;       /* NULL with --no-cache or when unusable */
 };
 
 static void *worker_init(void *ud)
@@ -53,7 +56,7 @@ static const char *display_path(const char *path, const char *cwd, struct as_are
 static void work(void *ud, void *worker, size_t i)
 {
     struct run_state *st = ud;
-    struct as_file_result *res = &st->results[i];
+    struct as_file_result *res = &st->results[i % st->window];
     as_file_result_init(res);
     const char *path = st->files.paths[i];
     const char *shown = display_path(path, st->ctx.cwd, &res->arena);
@@ -65,7 +68,18 @@ static void work(void *ud, void *worker, size_t i)
         res->error = as_arena_strdup(&res->arena, err);
         return;
     }
-    as_analyze_buffer(worker, st->engine, shown, bytes, len, res);
+    if (st->cache) {
+        struct as_cache_key key = as_cache_key_for(st->cache, shown, bytes, len);
+        if (as_cache_load(st->cache, key, res)) {
+            res->path = shown;
+            as_result_attach_source(res, bytes, len);
+        } else {
+            as_analyze_buffer(worker, st->engine, shown, bytes, len, res);
+            as_cache_store(st->cache, key, res);
+        }
+    } else {
+        as_analyze_buffer(worker, st->engine, shown, bytes, len, res);
+    }
     free(bytes);
 }
 
@@ -78,7 +92,7 @@ static void print_error(struct run_state *st, const char *path, const char *msg)
 static void emit(void *ud, size_t i)
 {
     struct run_state *st = ud;
-    struct as_file_result *res = &st->results[i];
+    struct as_file_result *res = &st->results[i % st->window];
     if (res->error) print_error(st, res->path, res->error);
     st->ctx.n_files++;
     st->ctx.n_findings += res->n_diags;
@@ -86,7 +100,7 @@ static void emit(void *ud, size_t i)
     if (st->opts->statistics) {
         for (size_t d = 0; d < res->n_diags; d++)
             for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
-                if (st->engine->rules.rules[r]->code == res->diags[d].code) st->counts_by_rule[r]++;
+                if (strcmp(st->engine->rules.rules[r]->code, res->diags[d].code) == 0) st->counts_by_rule[r]++;
     } else {
         st->reporter->file(&st->ctx, res);
     }
@@ -198,6 +212,7 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
             free(bytes);
         }
         st.results = &res;
+        st.window = 1;
         st.files.n = 1;
         emit(&st, 0);
         st.results = NULL;
@@ -207,16 +222,25 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         const char *const *roots = o->n_paths ? o->paths : &dot;
         size_t n_roots = o->n_paths ? o->n_paths : 1;
         as_discover(roots, n_roots, &dopts, &st.files);
+        if (!o->no_cache && !o->show_files) {
+            char cerr[512];
+            st.cache = as_cache_open(o->cache_dir ? o->cache_dir : ".asyncscan_cache", as_engine_settings_hash(&engine),
+                                     cerr, sizeof(cerr));
+            if (!st.cache) fprintf(err, "asyncscan: warning: cache disabled: %s\n", cerr);
+        }
         if (o->show_files) {
             for (size_t i = 0; i < st.files.n; i++) fprintf(out, "%s\n", st.files.paths[i]);
             as_path_list_release(&st.files);
             as_engine_release(&engine);
             return st.errors ? 2 : 0;
         }
-        st.results = as_xcalloc(st.files.n ? st.files.n : 1, sizeof(*st.results));
         struct as_pool_job job = {0};
         job.n_items = st.files.n;
         job.jobs = o->jobs ? o->jobs : as_pool_online_cpus();
+        /* Memory stays bounded whatever the number of files: at most `window` results exist at once. */
+        st.window = 4 * (size_t)job.jobs;
+        job.max_in_flight = st.window;
+        st.results = as_xcalloc(st.window, sizeof(*st.results));
         job.ud = &st;
         job.worker_init = worker_init;
         job.worker_fini = worker_fini;
@@ -225,6 +249,16 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         as_pool_run(&job);
         free(st.results);
         as_path_list_release(&st.files);
+        if (st.cache) {
+            const char *warn = as_cache_warning(st.cache);
+            if (warn) fprintf(err, "asyncscan: warning: %s\n", warn);
+            if (getenv("ASYNCSCAN_CACHE_STATS")) {   /* for tests and scripts/bench */
+                size_t hits, misses, writes;
+                as_cache_stats(st.cache, &hits, &misses, &writes);
+                fprintf(err, "asyncscan: cache: %zu hits, %zu misses, %zu writes\n", hits, misses, writes);
+            }
+            as_cache_close(st.cache);
+        }
     }
     st.ctx.n_errors = (size_t)st.errors;
     if (o->statistics) {

@@ -91,6 +91,27 @@ if cmp -s "$tmp/j1json" "$tmp/j3json"; then ok; else ko "-j1 and -j3 JSON differ
 "$bin" --output-format concise --select ALL --no-skip fixtures >"$tmp/noskip" 2>/dev/null
 if cmp -s "$tmp/skip" "$tmp/noskip" && [ -s "$tmp/skip" ]; then ok; else ko "--no-skip changes the findings"; fi
 
+# --- the result cache: same output warm, only the edited file re-analysed, corrupt entries ignored ----------------
+mkdir -p "$tmp/cached"
+cp -r fixtures/demo "$tmp/cached/demo"
+(cd "$tmp/cached" && ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise demo >"$tmp/cold" 2>"$tmp/cold.err")
+(cd "$tmp/cached" && ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise demo >"$tmp/warm" 2>"$tmp/warm.err")
+if cmp -s "$tmp/cold" "$tmp/warm" && [ -s "$tmp/cold" ]; then ok; else ko "warm cache output differs"; fi
+contains "$tmp/cold.err" "cache: 0 hits, 4 misses, 4 writes"
+contains "$tmp/warm.err" "cache: 4 hits, 0 misses, 0 writes"
+printf '\n# edited\n' >>"$tmp/cached/demo/app/notify.py"
+(cd "$tmp/cached" && ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise demo >"$tmp/edit" 2>"$tmp/edit.err")
+contains "$tmp/edit.err" "cache: 3 hits, 1 misses, 1 writes"
+find "$tmp/cached/.asyncscan_cache" -type f -not -name .gitignore -exec sh -c 'printf garbage > "$1"' _ {} \;
+(cd "$tmp/cached" && "$bin" --output-format concise demo >"$tmp/corrupt" 2>/dev/null)
+if cmp -s "$tmp/cold" "$tmp/corrupt"; then ok; else ko "a corrupt cache changed the results"; fi
+(cd "$tmp/cached" && rm -rf .asyncscan_cache && "$bin" --no-cache demo >/dev/null 2>&1)
+[ ! -e "$tmp/cached/.asyncscan_cache" ] && ok || ko "--no-cache wrote a cache"
+printf 'x' >"$tmp/cached/notadir"
+(cd "$tmp/cached" && "$bin" --output-format concise --cache-dir notadir demo >"$tmp/nd" 2>"$tmp/nd.err")
+contains "$tmp/nd.err" "warning: cache disabled"
+if cmp -s "$tmp/cold" "$tmp/nd"; then ok; else ko "an unusable cache changed the results"; fi
+
 # --- stdin ------------------------------------------------------------------------------------------------------
 printf 'import time\nasync def f():\n    time.sleep(1)\n' >"$tmp/in.py"
 "$bin" --output-format concise - --stdin-filename pkg/handler.py <"$tmp/in.py" >"$tmp/out" 2>"$tmp/err"

@@ -1,0 +1,384 @@
+/* cache.c — the on-disk result cache; see cache.h for the contract. Entries:
+ *   "ASCACHE\1" | u32 format | u32 body length | u64 XXH3 of body | 16-byte key | body
+ * where the body is a list of sections (u32 tag, u32 length, payload). Integers are little-endian on the
+ * machines this runs on; an entry written elsewhere fails the magic/checksum test and is a miss. */
+#define _GNU_SOURCE 1 /* mkostemp */
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#define MAGIC "ASCACHE\1"
+#define FORMAT 1u
+#define HEADER (8 + 4 + 4 + 8 + 16)
+
+enum section { SEC_ERROR = 1, SEC_DIAGS = 2, SEC_FUNCTIONS = 3, SEC_MODULE = 4 };
+
+struct as_cache {
+    char *dir;
+    uint64_t settings;
+    size_t hits, misses, writes;
+    int disabled;              /* set once, atomically, when a write fails */
+    char warning[256];
+};
+
+uint64_t as_cache_settings_hash(const char *const *parts, size_t n)
+{
+    XXH3_state_t *st = XXH3_createState();
+    XXH3_64bits_reset(st);
+    for (size_t i = 0; i < n; i++) XXH3_64bits_update(st, parts[i], strlen(parts[i]) + 1);
+    uint64_t h = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
+    return h;
+}
+
+struct as_cache *as_cache_open(const char *dir, uint64_t settings_hash, char *err, size_t errlen)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create the cache directory %s: %s", dir, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "the cache path %s is not a directory", dir);
+        return NULL;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "the cache directory %s is not writable", dir);
+        return NULL;
+    }
+    /* Mark the directory so tools and people know what it is (like ruff's .ruff_cache). */
+    char tag[4096];
+    snprintf(tag, sizeof(tag), "%s/.gitignore", dir);
+    if (access(tag, F_OK) != 0) {
+        FILE *f = fopen(tag, "w");
+        if (f) {
+            fputs("# Automatically created by asyncscan.\n*\n", f);
+            fclose(f);
+        }
+    }
+    struct as_cache *c = as_xcalloc(1, sizeof(*c));
+    c->dir = as_xstrdup(dir);
+    c->settings = settings_hash;
+    return c;
+}
+
+void as_cache_close(struct as_cache *self)
+{
+    if (!self) return;
+    free(self->dir);
+    free(self);
+}
+
+struct as_cache_key as_cache_key_for(const struct as_cache *self, const char *path, const char *bytes, size_t len)
+{
+    XXH3_state_t *st = XXH3_createState();
+    XXH3_128bits_reset_withSeed(st, self->settings);
+    XXH3_128bits_update(st, path, strlen(path) + 1);
+    XXH3_128bits_update(st, bytes, len);
+    XXH128_hash_t h = XXH3_128bits_digest(st);
+    XXH3_freeState(st);
+    struct as_cache_key k = {h.high64, h.low64};
+    return k;
+}
+
+static void entry_path(const struct as_cache *self, struct as_cache_key k, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%02x/%016llx%016llx", self->dir, (unsigned)(k.hi >> 56), (unsigned long long)k.hi,
+             (unsigned long long)k.lo);
+}
+
+/* ---- writing ----------------------------------------------------------------------------------------- */
+
+static void put_u32(struct as_buf *b, uint32_t v) { as_buf_add(b, (const char *)&v, 4); }
+
+static void put_str(struct as_buf *b, const char *s)
+{
+    if (!s) {
+        put_u32(b, UINT32_MAX);
+        return;
+    }
+    uint32_t n = (uint32_t)strlen(s);
+    put_u32(b, n);
+    as_buf_add(b, s, n);
+}
+
+static void put_site(struct as_buf *b, const struct as_call_site *c)
+{
+    put_str(b, c->callee);
+    put_str(b, c->code);
+    put_u32(b, c->line);
+    put_u32(b, c->col);
+}
+
+static void section(struct as_buf *body, enum section tag, const struct as_buf *payload)
+{
+    put_u32(body, tag);
+    put_u32(body, (uint32_t)payload->len);
+    as_buf_add(body, payload->data, payload->len);
+}
+
+void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct as_file_result *res)
+{
+    if (__atomic_load_n(&self->disabled, __ATOMIC_RELAXED)) return;
+    struct as_buf body, p;
+    as_buf_init(&body);
+    as_buf_init(&p);
+    if (res->error) {
+        put_str(&p, res->error);
+        section(&body, SEC_ERROR, &p);
+        as_buf_reset(&p);
+    }
+    if (res->module) {
+        put_str(&p, res->module);
+        section(&body, SEC_MODULE, &p);
+        as_buf_reset(&p);
+    }
+    put_u32(&p, (uint32_t)res->n_diags);
+    for (size_t i = 0; i < res->n_diags; i++) {
+        const struct as_diag *d = &res->diags[i];
+        put_str(&p, d->code);
+        put_str(&p, d->name);
+        put_str(&p, d->message);
+        put_str(&p, d->help);
+        put_str(&p, d->url);
+        uint32_t nums[6] = {d->line, d->col, d->end_line, d->end_col, d->noqa_line, (uint32_t)d->n_chain};
+        as_buf_add(&p, (const char *)nums, sizeof(nums));
+        for (size_t c = 0; c < d->n_chain; c++) {
+            put_str(&p, d->chain[c].label);
+            put_str(&p, d->chain[c].path);
+            put_u32(&p, d->chain[c].line);
+            put_u32(&p, d->chain[c].col);
+        }
+    }
+    section(&body, SEC_DIAGS, &p);
+    as_buf_reset(&p);
+    put_u32(&p, (uint32_t)res->n_functions);
+    for (size_t i = 0; i < res->n_functions; i++) {
+        const struct as_function_summary *f = &res->functions[i];
+        put_str(&p, f->qname);
+        uint32_t nums[5] = {f->is_async, f->line, f->col, (uint32_t)f->n_calls, (uint32_t)f->n_blocking};
+        as_buf_add(&p, (const char *)nums, sizeof(nums));
+        for (size_t c = 0; c < f->n_calls; c++) put_site(&p, &f->calls[c]);
+        for (size_t c = 0; c < f->n_blocking; c++) put_site(&p, &f->blocking[c]);
+    }
+    section(&body, SEC_FUNCTIONS, &p);
+    as_buf_release(&p);
+
+    struct as_buf all;
+    as_buf_init(&all);
+    as_buf_add(&all, MAGIC, 8);
+    put_u32(&all, FORMAT);
+    put_u32(&all, (uint32_t)body.len);
+    uint64_t sum = XXH3_64bits(body.data, body.len);
+    as_buf_add(&all, (const char *)&sum, 8);
+    as_buf_add(&all, (const char *)&key.hi, 8);
+    as_buf_add(&all, (const char *)&key.lo, 8);
+    as_buf_add(&all, body.data, body.len);
+    as_buf_release(&body);
+
+    char path[4096], tmp[4200];
+    entry_path(self, key, path, sizeof(path));
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    mkdir(path, 0777);
+    *slash = '/';
+    snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    bool ok = fd >= 0;
+    if (ok) {
+        size_t off = 0;
+        while (off < all.len) {
+            ssize_t w = write(fd, all.data + off, all.len - off);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) { ok = false; break; }
+            off += (size_t)w;
+        }
+        if (close(fd) != 0) ok = false;
+        if (ok && rename(tmp, path) != 0) ok = false;
+        if (!ok) unlink(tmp);
+    }
+    if (ok) {
+        __atomic_add_fetch(&self->writes, 1, __ATOMIC_RELAXED);
+    } else if (!__atomic_exchange_n(&self->disabled, 1, __ATOMIC_SEQ_CST)) {
+        snprintf(self->warning, sizeof(self->warning), "cache disabled: cannot write to %s: %s", self->dir,
+                 strerror(errno));
+    }
+    as_buf_release(&all);
+}
+
+/* ---- reading ----------------------------------------------------------------------------------------- */
+
+struct reader {
+    const char *p, *end;
+    bool bad;
+    struct as_arena *arena;
+};
+
+static uint32_t get_u32(struct reader *r)
+{
+    uint32_t v = 0;
+    if (r->end - r->p < 4) { r->bad = true; return 0; }
+    memcpy(&v, r->p, 4);
+    r->p += 4;
+    return v;
+}
+
+static const char *get_str(struct reader *r)
+{
+    uint32_t n = get_u32(r);
+    if (r->bad || n == UINT32_MAX) return NULL;
+    if ((size_t)(r->end - r->p) < n) { r->bad = true; return NULL; }
+    const char *s = as_arena_strndup(r->arena, r->p, n);
+    r->p += n;
+    return s;
+}
+
+/* Reads a count and checks it is plausible for the bytes left (each item needs at least `min_item` bytes). */
+static uint32_t get_count(struct reader *r, size_t min_item)
+{
+    uint32_t n = get_u32(r);
+    if ((size_t)(r->end - r->p) / min_item < n) { r->bad = true; return 0; }
+    return n;
+}
+
+static void get_site(struct reader *r, struct as_call_site *c)
+{
+    c->callee = get_str(r);
+    c->code = get_str(r);
+    c->line = get_u32(r);
+    c->col = get_u32(r);
+}
+
+static bool parse_body(struct reader *r, struct as_file_result *res)
+{
+    while (r->p < r->end && !r->bad) {
+        uint32_t tag = get_u32(r), len = get_u32(r);
+        if (r->bad || (size_t)(r->end - r->p) < len) return false;
+        struct reader s = {r->p, r->p + len, false, r->arena};
+        r->p += len;
+        switch (tag) {
+        case SEC_ERROR: res->error = get_str(&s); break;
+        case SEC_MODULE: res->module = get_str(&s); break;
+        case SEC_DIAGS: {
+            uint32_t n = get_count(&s, 44);
+            res->diags = as_arena_alloc(r->arena, (n ? n : 1) * sizeof(struct as_diag));
+            for (uint32_t i = 0; i < n && !s.bad; i++) {
+                struct as_diag *d = &res->diags[i];
+                d->code = get_str(&s);
+                d->name = get_str(&s);
+                d->message = get_str(&s);
+                d->help = get_str(&s);
+                d->url = get_str(&s);
+                d->line = get_u32(&s);
+                d->col = get_u32(&s);
+                d->end_line = get_u32(&s);
+                d->end_col = get_u32(&s);
+                d->noqa_line = get_u32(&s);
+                d->n_chain = get_count(&s, 16);
+                d->chain = d->n_chain ? as_arena_alloc(r->arena, d->n_chain * sizeof(struct as_chain_step)) : NULL;
+                for (size_t c = 0; c < d->n_chain && !s.bad; c++) {
+                    d->chain[c].label = get_str(&s);
+                    d->chain[c].path = get_str(&s);
+                    d->chain[c].line = get_u32(&s);
+                    d->chain[c].col = get_u32(&s);
+                }
+                if (!d->code || !d->name || !d->message) s.bad = true;
+            }
+            res->n_diags = s.bad ? 0 : n;
+            break;
+        }
+        case SEC_FUNCTIONS: {
+            uint32_t n = get_count(&s, 24);
+            res->functions = as_arena_alloc(r->arena, (n ? n : 1) * sizeof(struct as_function_summary));
+            for (uint32_t i = 0; i < n && !s.bad; i++) {
+                struct as_function_summary *f = &res->functions[i];
+                f->qname = get_str(&s);
+                f->is_async = get_u32(&s) != 0;
+                f->line = get_u32(&s);
+                f->col = get_u32(&s);
+                f->n_calls = get_u32(&s);
+                f->n_blocking = get_u32(&s);
+                if ((size_t)(s.end - s.p) / 16 < f->n_calls + f->n_blocking) { s.bad = true; break; }
+                f->calls = as_arena_alloc(r->arena, (f->n_calls ? f->n_calls : 1) * sizeof(struct as_call_site));
+                f->blocking = as_arena_alloc(r->arena, (f->n_blocking ? f->n_blocking : 1) * sizeof(struct as_call_site));
+                for (size_t c = 0; c < f->n_calls && !s.bad; c++) get_site(&s, &f->calls[c]);
+                for (size_t c = 0; c < f->n_blocking && !s.bad; c++) get_site(&s, &f->blocking[c]);
+            }
+            res->n_functions = s.bad ? 0 : n;
+            break;
+        }
+        default:
+            break;   /* a section from a newer writer: skip it */
+        }
+        if (s.bad) return false;
+    }
+    return !r->bad;
+}
+
+bool as_cache_load(struct as_cache *self, struct as_cache_key key, struct as_file_result *res)
+{
+    char path[4096];
+    entry_path(self, key, path, sizeof(path));
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        __atomic_add_fetch(&self->misses, 1, __ATOMIC_RELAXED);
+        return false;
+    }
+    struct as_buf data;
+    as_buf_init(&data);
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && data.len < (64u << 20)) as_buf_add(&data, chunk, n);
+    fclose(f);
+    bool ok = false;
+    if (data.len >= HEADER && memcmp(data.data, MAGIC, 8) == 0) {
+        uint32_t fmt, len;
+        uint64_t sum, hi, lo;
+        memcpy(&fmt, data.data + 8, 4);
+        memcpy(&len, data.data + 12, 4);
+        memcpy(&sum, data.data + 16, 8);
+        memcpy(&hi, data.data + 24, 8);
+        memcpy(&lo, data.data + 32, 8);
+        if (fmt == FORMAT && len == data.len - HEADER && hi == key.hi && lo == key.lo &&
+            XXH3_64bits(data.data + HEADER, len) == sum) {
+            /* parse into a scratch result first, so a bad entry leaves res untouched */
+            struct reader r = {data.data + HEADER, data.data + data.len, false, &res->arena};
+            struct as_file_result tmp;
+            memset(&tmp, 0, sizeof(tmp));
+            if (parse_body(&r, &tmp)) {
+                res->error = tmp.error;
+                res->module = tmp.module;
+                res->diags = tmp.diags;
+                res->n_diags = tmp.n_diags;
+                res->functions = tmp.functions;
+                res->n_functions = tmp.n_functions;
+                ok = true;
+            }
+        }
+    }
+    as_buf_release(&data);
+    __atomic_add_fetch(ok ? &self->hits : &self->misses, 1, __ATOMIC_RELAXED);
+    return ok;
+}
+
+void as_cache_stats(const struct as_cache *self, size_t *hits, size_t *misses, size_t *writes)
+{
+    *hits = __atomic_load_n(&self->hits, __ATOMIC_RELAXED);
+    *misses = __atomic_load_n(&self->misses, __ATOMIC_RELAXED);
+    *writes = __atomic_load_n(&self->writes, __ATOMIC_RELAXED);
+}
+
+const char *as_cache_warning(const struct as_cache *self)
+{
+    return __atomic_load_n(&self->disabled, __ATOMIC_SEQ_CST) ? self->warning : NULL;
+}

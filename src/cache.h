@@ -1,0 +1,41 @@
+/* cache.h — the result cache: what analysing one file produced (findings, the per-file error, function
+ * summaries), stored under a key made of the file's content hash (xxHash XXH3-128), its display path (relative
+ * imports and messages depend on it) and a settings hash (tool version, the embedded rules and queries, the
+ * enabled rules, the skip switch). One file per entry, `<dir>/<2 hex>/<32 hex>`, written to a temporary file and
+ * renamed into place, so concurrent runs never see half an entry. Each entry carries a magic, a format version
+ * and a checksum: a corrupt, truncated or foreign file is a miss (and is overwritten). A directory that cannot be
+ * created or written disables the cache after one warning. Entries are sections (tag, length), so the
+ * project-wide pass can add its own section kinds without changing the format of the others. */
+#ifndef AS_CACHE_H
+#define AS_CACHE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+struct as_cache;
+
+/* Opens (creating it if needed) the cache directory; NULL and a one-line reason in err when it is unusable. */
+struct as_cache *as_cache_open(const char *dir, uint64_t settings_hash, char *err, size_t errlen);
+void as_cache_close(struct as_cache *self);
+
+struct as_cache_key {
+    uint64_t hi, lo;
+};
+struct as_cache_key as_cache_key_for(const struct as_cache *self, const char *path, const char *bytes, size_t len);
+
+/* Fills res (diags, error, function summaries; in res->arena) from the entry for key. True on a valid hit. */
+bool as_cache_load(struct as_cache *self, struct as_cache_key key, struct as_file_result *res);
+/* Stores res under key. Failures are silent after the first warning (the cache is an optimisation). */
+void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct as_file_result *res);
+
+/* Hash of everything besides the file that decides results: the caller adds the selected codes and switches. */
+uint64_t as_cache_settings_hash(const char *const *parts, size_t n);
+
+/* Hits, misses and writes so far (for tests and the benchmark). */
+void as_cache_stats(const struct as_cache *self, size_t *hits, size_t *misses, size_t *writes);
+/* The warning to print once (NULL when none): the cache became unusable mid-run. */
+const char *as_cache_warning(const struct as_cache *self);
+
+#endif

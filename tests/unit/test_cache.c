@@ -1,0 +1,209 @@
+/* test_cache.c — the result cache: a stored result comes back identical (findings, error, summaries); keys
+ * differ by content, path and settings; corrupt, truncated and foreign entries are misses that get rewritten;
+ * concurrent writers never leave a torn entry; an unwritable directory is refused with a reason. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "engine.h"
+#include "test_util.h"
+
+static char dir[64];
+static struct as_engine engine;
+static const char *src = "import time\nasync def f():\n    time.sleep(1)\ndef g():\n    time.sleep(2)\n";
+
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/asyncscan-cache-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *err = NULL;
+    ck_assert_int_eq(as_engine_init(&engine, NULL, NULL, NULL, &err), 0);
+}
+
+static void teardown(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    as_engine_release(&engine);
+}
+
+static void analyse(struct as_file_result *r)
+{
+    struct as_worker *w = as_worker_new();
+    as_file_result_init(r);
+    as_analyze_buffer(w, &engine, "pkg/m.py", src, strlen(src), r);
+    as_worker_free(w);
+}
+
+/* Path of the single entry file in the cache. */
+static void entry_file(char *out, size_t n)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof(cmd), "find '%s' -type f -not -name .gitignore | head -1", dir);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(fgets(out, (int)n, p));
+    pclose(p);
+    out[strcspn(out, "\n")] = '\0';
+}
+
+START_TEST(round_trip)
+{
+    char err[256];
+    struct as_cache *c = as_cache_open(dir, 42, err, sizeof(err));
+    ck_assert_ptr_nonnull(c);
+    struct as_file_result a, b;
+    analyse(&a);
+    struct as_cache_key k = as_cache_key_for(c, "pkg/m.py", src, strlen(src));
+    as_file_result_init(&b);
+    ck_assert(!as_cache_load(c, k, &b));
+    as_cache_store(c, k, &a);
+    ck_assert(as_cache_load(c, k, &b));
+    ck_assert_uint_eq(b.n_diags, a.n_diags);
+    ck_assert_uint_eq(b.n_diags, 1);
+    ck_assert_str_eq(b.diags[0].code, "ASYNC251");
+    ck_assert_str_eq(b.diags[0].message, a.diags[0].message);
+    ck_assert_uint_eq(b.diags[0].line, 3);
+    ck_assert_uint_eq(b.diags[0].end_col, a.diags[0].end_col);
+    ck_assert_str_eq(b.module, "pkg.m");
+    ck_assert_uint_eq(b.n_functions, 2);
+    ck_assert_str_eq(b.functions[1].qname, "pkg.m.g");
+    ck_assert_uint_eq(b.functions[1].n_blocking, 1);
+    ck_assert_str_eq(b.functions[1].blocking[0].callee, "time.sleep");
+    size_t hits, misses, writes;
+    as_cache_stats(c, &hits, &misses, &writes);
+    ck_assert_uint_eq(hits, 1);
+    ck_assert_uint_eq(misses, 1);
+    ck_assert_uint_eq(writes, 1);
+    /* keys depend on content, path and settings */
+    struct as_cache_key k2 = as_cache_key_for(c, "pkg/other.py", src, strlen(src));
+    ck_assert(k2.hi != k.hi || k2.lo != k.lo);
+    struct as_cache_key k3 = as_cache_key_for(c, "pkg/m.py", src, strlen(src) - 1);
+    ck_assert(k3.hi != k.hi || k3.lo != k.lo);
+    struct as_cache *c2 = as_cache_open(dir, 43, err, sizeof(err));
+    struct as_cache_key k4 = as_cache_key_for(c2, "pkg/m.py", src, strlen(src));
+    ck_assert(k4.hi != k.hi || k4.lo != k.lo);
+    as_cache_close(c2);
+    as_file_result_release(&a);
+    as_file_result_release(&b);
+    as_cache_close(c);
+}
+END_TEST
+
+START_TEST(corrupt_entries_are_misses)
+{
+    char err[256], path[512];
+    struct as_cache *c = as_cache_open(dir, 1, err, sizeof(err));
+    struct as_file_result a, b;
+    analyse(&a);
+    struct as_cache_key k = as_cache_key_for(c, "pkg/m.py", src, strlen(src));
+    as_cache_store(c, k, &a);
+    entry_file(path, sizeof(path));
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    /* flip one byte in the body */
+    FILE *f = fopen(path, "r+b");
+    fseek(f, st.st_size - 3, SEEK_SET);
+    int ch = fgetc(f);
+    fseek(f, st.st_size - 3, SEEK_SET);
+    fputc(ch ^ 0x55, f);
+    fclose(f);
+    as_file_result_init(&b);
+    ck_assert(!as_cache_load(c, k, &b));
+    ck_assert_uint_eq(b.n_diags, 0);
+    as_file_result_release(&b);
+    /* truncated */
+    ck_assert_int_eq(truncate(path, st.st_size / 2), 0);
+    as_file_result_init(&b);
+    ck_assert(!as_cache_load(c, k, &b));
+    as_file_result_release(&b);
+    /* foreign content */
+    f = fopen(path, "wb");
+    fputs("not a cache entry at all, just some text that is long enough to pass a size check", f);
+    fclose(f);
+    as_file_result_init(&b);
+    ck_assert(!as_cache_load(c, k, &b));
+    as_file_result_release(&b);
+    /* rewritten, it works again */
+    as_cache_store(c, k, &a);
+    as_file_result_init(&b);
+    ck_assert(as_cache_load(c, k, &b));
+    ck_assert_uint_eq(b.n_diags, 1);
+    as_file_result_release(&b);
+    as_file_result_release(&a);
+    as_cache_close(c);
+}
+END_TEST
+
+struct writer_arg {
+    struct as_cache *cache;
+    struct as_cache_key key;
+    struct as_file_result *res;
+};
+
+static void *writer(void *p)
+{
+    struct writer_arg *a = p;
+    for (int i = 0; i < 200; i++) as_cache_store(a->cache, a->key, a->res);
+    return NULL;
+}
+
+START_TEST(concurrent_writers)
+{
+    char err[256];
+    struct as_cache *c = as_cache_open(dir, 7, err, sizeof(err));
+    struct as_file_result a;
+    analyse(&a);
+    struct writer_arg arg = {c, as_cache_key_for(c, "pkg/m.py", src, strlen(src)), &a};
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, writer, &arg);
+    /* readers meanwhile only ever see a miss or the complete entry */
+    for (int i = 0; i < 300; i++) {
+        struct as_file_result b;
+        as_file_result_init(&b);
+        if (as_cache_load(c, arg.key, &b)) ck_assert_uint_eq(b.n_diags, 1);
+        as_file_result_release(&b);
+    }
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    struct as_file_result b;
+    as_file_result_init(&b);
+    ck_assert(as_cache_load(c, arg.key, &b));
+    as_file_result_release(&b);
+    as_file_result_release(&a);
+    as_cache_close(c);
+}
+END_TEST
+
+START_TEST(unusable_directory)
+{
+    char err[256], path[128];
+    snprintf(path, sizeof(path), "%s/file", dir);
+    FILE *f = fopen(path, "w");
+    fclose(f);
+    ck_assert_ptr_null(as_cache_open(path, 1, err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "not a directory"));
+    snprintf(path, sizeof(path), "%s/ro", dir);
+    mkdir(path, 0500);
+    if (access(path, W_OK) == 0) return;   /* running as root: permissions are not enforced */
+    ck_assert_ptr_null(as_cache_open(path, 1, err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "not writable"));
+}
+END_TEST
+
+Suite *as_test_suite(void)
+{
+    Suite *s = suite_create("cache");
+    TCase *tc = tcase_create("cache");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, round_trip);
+    tcase_add_test(tc, corrupt_entries_are_misses);
+    tcase_add_test(tc, concurrent_writers);
+    tcase_add_test(tc, unusable_directory);
+    suite_add_tcase(s, tc);
+    return s;
+}
