@@ -12,7 +12,7 @@
 enum opt_id {
     OPT_FORMAT, OPT_JOBS, OPT_SELECT, OPT_EXTEND_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_QUIET, OPT_COLOR,
     OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_NO_SKIP, OPT_FORCE_EXCLUDE, OPT_EXCLUDE, OPT_EXTEND_EXCLUDE,
-    OPT_STATISTICS, OPT_SHOW_FILES, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_HELP, OPT_VERSION,
+    OPT_STATISTICS, OPT_SHOW_FILES, OPT_SHOW_PARSED, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_HELP, OPT_VERSION,
 };
 
 struct opt {
@@ -39,6 +39,7 @@ static const struct opt options[] = {
     {OPT_FORCE_EXCLUDE, "force-exclude", 0, NULL, "apply excludes to files named explicitly and --stdin-filename"},
     {OPT_STATISTICS, "statistics", 0, NULL, "print the number of findings per rule instead of the findings"},
     {OPT_SHOW_FILES, "show-files", 0, NULL, "print the files that would be analysed and exit"},
+    {OPT_SHOW_PARSED, "show-parsed-files", 0, NULL, "print the files the pre-parse skip keeps, and exit (benchmarks)"},
     {OPT_NO_SKIP, "no-skip", 0, NULL, "parse every file, even those that cannot contain a finding"},
     {OPT_NO_CACHE, "no-cache", 0, NULL, "do not read or write the result cache"},
     {OPT_CACHE_DIR, "cache-dir", 0, "DIR", "where the result cache lives (default .asyncscan_cache)"},
@@ -133,6 +134,7 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
     case OPT_CACHE_DIR: o->cache_dir = val; break;
     case OPT_STATISTICS: o->statistics = true; break;
     case OPT_SHOW_FILES: o->show_files = true; break;
+    case OPT_SHOW_PARSED: o->show_files = o->show_parsed = true; break;
     case OPT_EXCLUDE:
     case OPT_EXTEND_EXCLUDE:
         if (op->id == OPT_EXCLUDE) o->replace_default_excludes = true;

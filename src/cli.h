@@ -29,6 +29,7 @@ struct as_options {
     bool force_exclude;          /* excludes apply to files named explicitly (and --stdin-filename) too */
     bool statistics;             /* print a count per rule instead of the findings */
     bool show_files;             /* print the files that would be analysed, then exit */
+    bool show_parsed;            /* (benchmark) print the files the pre-parse skip would parse, then exit */
     const char **exclude;        /* --exclude (replaces the default excludes) and --extend-exclude, merged */
     size_t n_exclude;
     bool replace_default_excludes;

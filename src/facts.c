@@ -300,6 +300,23 @@ static void type_from_node(struct ctx *c, TSNode n, struct as_expr *e, int depth
     if (strcmp(t, "identifier") == 0 || strcmp(t, "attribute") == 0) expr_from_node(c, n, e);
 }
 
+/* The function or lambda whose parameter list holds `name` (a few levels up: identifier, typed/default
+ * parameter, parameters, def). {0,0} when the identifier is not in a parameter list. */
+static struct as_span param_owner(TSNode name)
+{
+    TSNode n = name;
+    for (int depth = 0; depth < 6 && !ts_node_is_null(n); depth++) {
+        n = ts_node_parent(n);
+        if (type_is(n, "parameters") || type_is(n, "lambda_parameters")) {
+            TSNode owner = ts_node_parent(n);
+            if (type_is(owner, "function_definition") || type_is(owner, "lambda")) return span_of(owner);
+            break;
+        }
+    }
+    struct as_span none = {0, 0};
+    return none;
+}
+
 static void add_binding(struct ctx *c, enum as_binding_kind kind, TSNode name_node, TSNode stmt)
 {
     struct as_binding b;
@@ -428,6 +445,7 @@ static void on_call(struct ctx *c, TSNode call, TSNode callee, TSNode args)
     memset(&k, 0, sizeof(k));
     k.span = span_of(call);
     k.outer_call = -1;
+    k.assigned_to = k.with_item = k.sleep_loop = -1;
     k.scope = -1;
     vec_push(&c->s->calls, k);
     size_t idx = c->s->calls.len - 1;
@@ -689,6 +707,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 else if (kind && strcmp(kind, "walrus") == 0) bk = AS_BIND_WALRUS;
                 add_binding(&c, bk, nm, node);
                 struct as_binding *b = last_binding(&c);
+                if (bk == AS_BIND_PARAM) b->owner = param_owner(nm);
                 b->also_reads = kind && strcmp(kind, "augmented") == 0;
                 expr_from_node(&c, capture(&m, map, CAP_BIND_VALUE), &b->value);
                 type_from_node(&c, capture(&m, map, CAP_BIND_TYPE), &b->type, 0);
@@ -860,6 +879,15 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     for (size_t i = 0; i < out->n_sleep_loops; i++) {
         out->sleep_loops[i] = s->sleep_loops.items[i];
         out->sleep_loops[i].call = find_call(out->calls, out->n_calls, s->sleep_loop_calls.items[i]);
+        if (out->sleep_loops[i].call >= 0) out->calls[out->sleep_loops[i].call].sleep_loop = (int32_t)i;
+    }
+    for (size_t i = 0; i < out->n_withs; i++)
+        for (uint32_t k = 0; k < out->withs[i].n_items; k++)
+            if (out->withs[i].item_call_index[k] >= 0) out->calls[out->withs[i].item_call_index[k]].with_item = (int32_t)i;
+    for (size_t i = 0; i < out->n_bindings; i++) {
+        const struct as_binding *b = &out->bindings[i];
+        if (b->kind == AS_BIND_ASSIGN && b->value.kind == AS_EXPR_CALL && b->value.call >= 0 && !*b->value.tail)
+            out->calls[b->value.call].assigned_to = (int32_t)i;
     }
     sort(s->yields.items, s->yields.len, sizeof(struct as_span), cmp_span);
     out->n_yields = s->yields.len;

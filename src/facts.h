@@ -77,6 +77,7 @@ struct as_binding {
     struct as_expr value;     /* ASSIGN/WITH/WALRUS */
     struct as_expr type;      /* ASSIGN/PARAM: annotation, unwrapped from Optional[...] / X | None */
     struct as_span stmt;      /* the binding statement */
+    struct as_span owner;     /* PARAM: the function/lambda node whose parameter list holds it ({0,0} if none) */
     bool also_reads;          /* `x += 1` reads x as well as binding it */
     bool used;                /* read at least once (model) */
     int32_t next;             /* next binding of the same (scope, name), by position (model) */
@@ -96,6 +97,9 @@ struct as_call {
     bool awaited;             /* directly under await */
     bool discarded;           /* the whole expression statement */
     int32_t outer_call;       /* call this one is an argument of, or -1 */
+    int32_t assigned_to;      /* binding of `name = <this call>` (single target, no attribute tail), or -1 */
+    int32_t with_item;        /* with statement this call is an item of, or -1 */
+    int32_t sleep_loop;       /* sleep loop whose body awaits this call, or -1 */
     int32_t scope;            /* innermost scope (model) */
 };
 

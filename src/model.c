@@ -33,18 +33,16 @@ int32_t as_model_scope_at(const struct as_model *self, uint32_t pos)
     return s < 0 ? 0 : s;
 }
 
-/* The function whose parameter list contains pos, or -1. */
-static int32_t params_owner(const struct as_model *self, uint32_t pos)
+/* The function/lambda scope whose node is exactly `owner` (the owner of a parameter), or -1. Scopes are sorted
+ * by body start; a def's body starts after its node start, so search the node start among nearby scopes. */
+static int32_t scope_with_node(const struct as_model *self, struct as_span owner)
 {
     const struct as_facts *f = self->facts;
-    int32_t best = -1;
-    for (size_t i = 1; i < f->n_scopes; i++) {
-        const struct as_scope *s = &f->scopes[i];
-        if (s->params.end > s->params.start && pos >= s->params.start && pos < s->params.end) {
-            if (best < 0 || f->scopes[best].params.start <= s->params.start) best = (int32_t)i;
-        }
-    }
-    return best;
+    if (owner.end == 0) return -1;
+    int32_t s = as_model_scope_at(self, owner.end > 0 ? owner.end - 1 : 0);
+    for (; s > 0; s = f->scopes[s].parent)
+        if (f->scopes[s].node.start == owner.start && f->scopes[s].node.end == owner.end) return s;
+    return -1;
 }
 
 int32_t as_model_context_scope(const struct as_model *self, int32_t scope)
@@ -73,16 +71,38 @@ static int32_t binding_scope(const struct as_model *self, int32_t scope)
     return scope;
 }
 
-static int32_t table_first(const struct as_model *self, int32_t scope, const char *name)
+/* All bindings of one name in one scope, in source order, with what lookups ask of them precomputed, so a
+ * lookup is one hash probe and a binary search however often the name is rebound. */
+struct as_binding_slot {
+    int32_t head;          /* first binding (chains through as_binding.next), -1 for an empty slot */
+    int32_t count;
+    int32_t *chain;        /* the binding indices in source order */
+    int32_t first_real;    /* first binding that is not a global/nonlocal declaration, or -1 */
+    int32_t last_real;     /* last such binding, or -1 */
+    bool has_global, has_nonlocal;
+};
+
+static const struct as_binding_slot *slot_find(const struct as_model *self, int32_t scope, const char *name)
 {
     uint32_t i = hash_key(scope, name) & self->table_mask;
     for (;;) {
-        int32_t b = self->table[i];
-        if (b < 0) return -1;
-        const struct as_binding *bd = &self->facts->bindings[b];
-        if (bd->scope == scope && strcmp(bd->name, name) == 0) return b;
+        const struct as_binding_slot *sl = &self->table[i];
+        if (sl->head < 0) return NULL;
+        const struct as_binding *bd = &self->facts->bindings[sl->head];
+        if (bd->scope == scope && strcmp(bd->name, name) == 0) return sl;
         i = (i + 1) & self->table_mask;
     }
+}
+
+static int32_t table_first(const struct as_model *self, int32_t scope, const char *name)
+{
+    const struct as_binding_slot *sl = slot_find(self, scope, name);
+    return sl ? sl->head : -1;
+}
+
+static bool is_declaration(const struct as_binding *b)
+{
+    return b->kind == AS_BIND_GLOBAL || b->kind == AS_BIND_NONLOCAL;
 }
 
 /* Binding of name in exactly `scope` visible at pos: the last one at or before pos; with `any_pos`, the last
@@ -90,18 +110,29 @@ static int32_t table_first(const struct as_model *self, int32_t scope, const cha
 static const struct as_binding *binding_in(const struct as_model *self, int32_t scope, const char *name,
                                            uint32_t pos, bool any_pos, bool *declared_global, bool *declared_nonlocal)
 {
-    int32_t b = table_first(self, scope, name);
-    const struct as_binding *best = NULL, *first = NULL;
-    for (; b >= 0; b = self->facts->bindings[b].next) {
-        const struct as_binding *bd = &self->facts->bindings[b];
-        if (bd->kind == AS_BIND_GLOBAL) { if (declared_global) *declared_global = true; continue; }
-        if (bd->kind == AS_BIND_NONLOCAL) { if (declared_nonlocal) *declared_nonlocal = true; continue; }
-        if (!first) first = bd;
-        if (any_pos || bd->pos <= pos || (bd->stmt.start <= pos && pos < bd->stmt.end && bd->pos < pos)) best = bd;
+    const struct as_binding_slot *sl = slot_find(self, scope, name);
+    if (!sl) return NULL;
+    if (sl->has_global && declared_global) *declared_global = true;
+    if (sl->has_nonlocal && declared_nonlocal) *declared_nonlocal = true;
+    const struct as_binding *all = self->facts->bindings;
+    const struct as_binding *best = NULL;
+    if (any_pos) {
+        best = sl->last_real >= 0 ? &all[sl->last_real] : NULL;
+    } else {
+        /* the last binding at or before pos */
+        int32_t lo = 0, hi = sl->count;
+        while (lo < hi) {
+            int32_t mid = (lo + hi) / 2;
+            if (all[sl->chain[mid]].pos <= pos) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int32_t k = lo - 1; k >= 0 && !best; k--)
+            if (!is_declaration(&all[sl->chain[k]])) best = &all[sl->chain[k]];
     }
     /* In a function, a name bound anywhere in it is local everywhere in it (used before assignment: take the
      * first binding, which is what the code most plausibly means). */
-    if (!best && first && scope > 0 && self->facts->scopes[scope].kind != AS_SCOPE_CLASS) best = first;
+    if (!best && sl->first_real >= 0 && scope > 0 && self->facts->scopes[scope].kind != AS_SCOPE_CLASS)
+        best = &all[sl->first_real];
     return best;
 }
 
@@ -320,6 +351,12 @@ const char *as_model_qualify(const struct as_model *self, const struct as_expr *
     return qualify(self, e, scope, pos, 0);
 }
 
+bool as_model_declared_outside(const struct as_model *self, const struct as_binding *b)
+{
+    const struct as_binding_slot *sl = slot_find(self, b->scope, b->name);
+    return sl && (sl->has_global || sl->has_nonlocal);
+}
+
 const char *as_model_scope_qualname(const struct as_model *self, int32_t scope)
 {
     const char *chain = NULL;
@@ -385,13 +422,13 @@ void as_model_build(struct as_model *self, struct as_facts *f, struct as_arena *
     uint32_t cap = 16;
     while (cap < f->n_bindings * 2 + 16) cap *= 2;
     self->table_mask = cap - 1;
-    self->table = as_arena_alloc(arena, cap * sizeof(int32_t));
-    for (uint32_t i = 0; i < cap; i++) self->table[i] = -1;
+    self->table = as_arena_alloc(arena, cap * sizeof(struct as_binding_slot));
+    for (uint32_t i = 0; i < cap; i++) self->table[i].head = -1;
     int32_t *tails = as_arena_alloc(arena, cap * sizeof(int32_t));
     for (size_t i = 0; i < f->n_bindings; i++) {
         struct as_binding *b = &f->bindings[i];
         int32_t s = -1;
-        if (b->kind == AS_BIND_PARAM) s = params_owner(self, b->pos);
+        if (b->kind == AS_BIND_PARAM) s = scope_with_node(self, b->owner);
         if (s < 0) {
             s = as_model_scope_at(self, b->pos);
             if (b->kind == AS_BIND_WALRUS) s = binding_scope(self, s);
@@ -401,14 +438,36 @@ void as_model_build(struct as_model *self, struct as_facts *f, struct as_arena *
         b->next = -1;
         uint32_t h = hash_key(s, b->name) & self->table_mask;
         for (;;) {
-            int32_t cur = self->table[h];
-            if (cur < 0) { self->table[h] = (int32_t)i; tails[h] = (int32_t)i; break; }
-            if (f->bindings[cur].scope == s && strcmp(f->bindings[cur].name, b->name) == 0) {
+            struct as_binding_slot *sl = &self->table[h];
+            if (sl->head < 0) {
+                sl->head = tails[h] = (int32_t)i;
+                sl->count = 1;
+                break;
+            }
+            if (f->bindings[sl->head].scope == s && strcmp(f->bindings[sl->head].name, b->name) == 0) {
                 f->bindings[tails[h]].next = (int32_t)i;
                 tails[h] = (int32_t)i;
+                sl->count++;
                 break;
             }
             h = (h + 1) & self->table_mask;
+        }
+    }
+    /* Bindings were visited in source order, so each chain is sorted by position. */
+    for (uint32_t h = 0; h < cap; h++) {
+        struct as_binding_slot *sl = &self->table[h];
+        if (sl->head < 0) continue;
+        sl->chain = as_arena_alloc(arena, (size_t)sl->count * sizeof(int32_t));
+        sl->first_real = sl->last_real = -1;
+        int32_t k = 0;
+        for (int32_t b = sl->head; b >= 0; b = f->bindings[b].next) {
+            sl->chain[k++] = b;
+            if (f->bindings[b].kind == AS_BIND_GLOBAL) sl->has_global = true;
+            else if (f->bindings[b].kind == AS_BIND_NONLOCAL) sl->has_nonlocal = true;
+            else {
+                if (sl->first_real < 0) sl->first_real = b;
+                sl->last_real = b;
+            }
         }
     }
 

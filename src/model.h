@@ -18,13 +18,15 @@
 
 #include "facts.h"
 
+struct as_binding_slot;
+
 struct as_model {
     struct as_facts *facts;
     struct as_arena *arena;
     const char *module;        /* dotted module name of the file ("pkg.mod"), "" when unknown */
     bool is_package_init;      /* the file is a package's __init__.py */
-    /* (scope, name) -> first binding index; chains through as_binding.next */
-    int32_t *table;
+    /* (scope, name) -> its bindings in source order (open addressing; see model.c) */
+    struct as_binding_slot *table;
     uint32_t table_mask;
     int32_t *first_param;      /* per scope: binding index of the first parameter, or -1 */
 };
@@ -49,6 +51,8 @@ const struct as_binding *as_model_lookup(const struct as_model *self, int32_t sc
 
 /* Qualified name of an expression evaluated in `scope` at `pos`; NULL when it cannot be known. Arena. */
 const char *as_model_qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos);
+/* True when the binding's name is declared `global` or `nonlocal` in its scope (it lives elsewhere). */
+bool as_model_declared_outside(const struct as_model *self, const struct as_binding *b);
 /* Qualified name of a function or class scope: "<module>.<Outer>.<name>". Arena. */
 const char *as_model_scope_qualname(const struct as_model *self, int32_t scope);
 /* Qualified name of what a call calls. */

@@ -146,6 +146,23 @@ static char *read_stdin(size_t max, size_t *len, char *err, size_t errlen)
     return as_buf_detach(&b, len);
 }
 
+/* Whether the pre-parse skip keeps this file (it reads and decodes it as the analysis would). */
+static bool needs_parse(const struct as_engine *engine, const char *path, size_t max_size)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    char err[256];
+    if (as_source_read_file(path, max_size, &bytes, &len, err, sizeof(err)) != 0) return false;
+    struct as_arena arena;
+    as_arena_init(&arena);
+    struct as_source src;
+    bool keep = as_source_decode(&src, &arena, bytes, len, err, sizeof(err)) == 0 &&
+                !as_engine_can_skip(engine, src.text, src.len);
+    as_arena_release(&arena);
+    free(bytes);
+    return keep;
+}
+
 int as_run_check(const struct as_options *o, FILE *out, FILE *err)
 {
     const char *format = o->output_format ? o->output_format : "full";
@@ -229,7 +246,9 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
             if (!st.cache) fprintf(err, "asyncscan: warning: cache disabled: %s\n", cerr);
         }
         if (o->show_files) {
-            for (size_t i = 0; i < st.files.n; i++) fprintf(out, "%s\n", st.files.paths[i]);
+            for (size_t i = 0; i < st.files.n; i++)
+                if (!o->show_parsed || needs_parse(&engine, st.files.paths[i], st.max_size))
+                    fprintf(out, "%s\n", st.files.paths[i]);
             as_path_list_release(&st.files);
             as_engine_release(&engine);
             return st.errors ? 2 : 0;

@@ -4,20 +4,29 @@
  * further items (they may checkpoint). Reported on the whole statement. */
 #include "checks/check.h"
 
+/* First index in the sorted offsets that is >= pos. */
+static size_t lower_bound(const uint32_t *v, size_t n, uint32_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid] < pos) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static bool any_in(const struct as_model *m, const uint32_t *v, size_t n, struct as_span body, int32_t fn)
+{
+    for (size_t i = lower_bound(v, n, body.start); i < n && v[i] < body.end; i++)
+        if (as_model_context_scope(m, as_model_scope_at(m, v[i])) == fn) return true;
+    return false;
+}
+
 static bool has_checkpoint(const struct as_model *m, struct as_span body, int32_t fn)
 {
     const struct as_facts *f = m->facts;
-    for (size_t i = 0; i < f->n_checkpoints; i++) {
-        uint32_t p = f->checkpoints[i];
-        if (p < body.start || p >= body.end) continue;
-        if (as_model_context_scope(m, as_model_scope_at(m, p)) == fn) return true;
-    }
-    for (size_t i = 0; i < f->n_yields; i++) {
-        uint32_t p = f->yields[i];
-        if (p < body.start || p >= body.end) continue;
-        if (as_model_context_scope(m, as_model_scope_at(m, p)) == fn) return true;
-    }
-    return false;
+    return any_in(m, f->checkpoints, f->n_checkpoints, body, fn) || any_in(m, f->yields, f->n_yields, body, fn);
 }
 
 static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_match *match,
@@ -25,8 +34,10 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
 {
     (void)match;
     const struct as_facts *f = ctx->model->facts;
-    for (size_t i = 0; i < f->n_withs; i++) {
-        const struct as_with *w = &f->withs[i];
+    int32_t wi = f->calls[call_index].with_item;
+    if (wi < 0) return;
+    {
+        const struct as_with *w = &f->withs[wi];
         for (uint32_t k = 0; k < w->n_items; k++) {
             if (w->item_call_index[k] != (int32_t)call_index) continue;
             if (w->is_async && k + 1 < w->n_items) return;

@@ -8,13 +8,7 @@
 
 static const struct as_binding *assigned_binding(const struct as_facts *f, const struct as_call *call)
 {
-    for (size_t i = 0; i < f->n_bindings; i++) {
-        const struct as_binding *b = &f->bindings[i];
-        if (b->kind != AS_BIND_ASSIGN || b->value.kind != AS_EXPR_CALL) continue;
-        if (b->value.base.start == call->span.start && b->value.base.end == call->span.end && !*b->value.tail)
-            return b;
-    }
-    return NULL;
+    return call->assigned_to >= 0 ? &f->bindings[call->assigned_to] : NULL;
 }
 
 static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_match *match,
@@ -29,14 +23,7 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
         const struct as_binding *b = assigned_binding(f, call);
         /* Only the statement `name = call` itself: the assignment's value must be exactly this call. */
         if (b && !b->used) {
-            bool declared = false;
-            for (int32_t k = 0; k < (int32_t)f->n_bindings; k++) {
-                const struct as_binding *d = &f->bindings[k];
-                if ((d->kind == AS_BIND_GLOBAL || d->kind == AS_BIND_NONLOCAL) && d->scope == b->scope &&
-                    strcmp(d->name, b->name) == 0)
-                    declared = true;
-            }
-            dropped = !declared;
+            dropped = !as_model_declared_outside(ctx->model, b);
         }
     }
     if (!dropped) return;

@@ -7,12 +7,10 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
 {
     (void)match;
     const struct as_facts *f = ctx->model->facts;
-    for (size_t i = 0; i < f->n_sleep_loops; i++) {
-        if (f->sleep_loops[i].call != (int32_t)call_index) continue;
-        struct as_finding fd = {rule, f->sleep_loops[i].span, as_check_message(ctx, rule->message, call_index),
-                                rule->help};
-        ctx->report(ctx, &fd);
-    }
+    int32_t li = f->calls[call_index].sleep_loop;
+    if (li < 0) return;
+    struct as_finding fd = {rule, f->sleep_loops[li].span, as_check_message(ctx, rule->message, call_index), rule->help};
+    ctx->report(ctx, &fd);
 }
 
 const struct as_check_kind as_check_sleep_loop = {"sleep-loop", true, on_call, NULL};

@@ -1,5 +1,6 @@
 /* bench_parse.c — the speed floor for scripts/bench: reads each file named on stdin (one path per line) and
  * parses it with tree-sitter-python, nothing else. Prints files, bytes and seconds spent parsing. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
