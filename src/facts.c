@@ -516,6 +516,11 @@ static int cmp_attr(const void *a, const void *b)
     const struct as_attr_assign *x = a, *y = b;
     return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
+static int cmp_with(const void *a, const void *b)
+{
+    const struct as_with *x = a, *y = b;
+    return cmp_span_start(x->body.start, x->body.end, y->body.start, y->body.end);
+}
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -870,6 +875,20 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     out->n_withs = s->withs.len;
     out->withs = as_arena_alloc(arena, (s->withs.len ? s->withs.len : 1) * sizeof(struct as_with));
     if (s->withs.len) memcpy(out->withs, s->withs.items, s->withs.len * sizeof(struct as_with));
+    sort(out->withs, out->n_withs, sizeof(struct as_with), cmp_with);
+    {
+        /* nesting by body ranges, like scopes */
+        int32_t *stack = as_arena_alloc(arena, (out->n_withs + 1) * sizeof(int32_t));
+        size_t sp = 0;
+        for (size_t i = 0; i < out->n_withs; i++) {
+            struct as_with *w = &out->withs[i];
+            while (sp && !(w->body.start >= out->withs[stack[sp - 1]].body.start &&
+                           w->body.end <= out->withs[stack[sp - 1]].body.end))
+                sp--;
+            w->parent = sp ? stack[sp - 1] : -1;
+            stack[sp++] = (int32_t)i;
+        }
+    }
     for (size_t i = 0; i < out->n_withs; i++)
         for (uint32_t k = 0; k < out->withs[i].n_items; k++)
             if (out->withs[i].item_calls[k].end)

@@ -120,6 +120,7 @@ struct as_with {
     struct as_span *item_calls;  /* the call of each item whose value is a call (linked: item_call_index) */
     int32_t *item_call_index;    /* index into calls, -1 when the item is not a call */
     uint32_t n_items;
+    int32_t parent;              /* the innermost with statement whose body contains this one, or -1 */
 };
 
 /* A `while` loop whose body is exactly one `await <call>`. */
@@ -154,7 +155,7 @@ struct as_facts {
     struct as_ref *refs;         size_t n_refs;
     struct as_attr_assign *attrs; size_t n_attrs;
     struct as_span *comments;    size_t n_comments;
-    struct as_with *withs;       size_t n_withs;
+    struct as_with *withs;       size_t n_withs;         /* sorted by body start */
     struct as_sleep_loop *sleep_loops; size_t n_sleep_loops;
     uint32_t *yields;            size_t n_yields;        /* start offsets */
     struct as_span *yield_spans;

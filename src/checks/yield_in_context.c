@@ -12,8 +12,15 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
         uint32_t p = f->yields[i];
         int32_t fn = as_model_context_scope(m, as_model_scope_at(m, p));
         if (fn <= 0 || f->scopes[fn].kind != AS_SCOPE_FUNCTION || !f->scopes[fn].is_async) continue;
+        /* the last with whose body starts at or before p, then out through the enclosing ones */
+        size_t lo = 0, hi = f->n_withs;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (f->withs[mid].body.start <= p) lo = mid + 1;
+            else hi = mid;
+        }
         bool inside = false;
-        for (size_t k = 0; k < f->n_withs && !inside; k++) {
+        for (int32_t k = (int32_t)lo - 1; k >= 0 && !inside; k = f->withs[k].parent) {
             const struct as_with *w = &f->withs[k];
             if (p >= w->body.start && p < w->body.end &&
                 as_model_context_scope(m, as_model_scope_at(m, w->span.start)) == fn)
