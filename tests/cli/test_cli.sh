@@ -72,6 +72,22 @@ expect_status 0 "$bin" --help
 contains "$tmp/out" "--output-format"
 expect_status 0 "$bin" check --select RUF006 fixtures/clean
 
+# --- colour: never into a pipe by default; FORCE_COLOR forces it, NO_COLOR and --color never win over auto ----
+"$bin" --output-format concise fixtures/demo >"$tmp/plain" 2>/dev/null
+if grep -q $'\x1b\[' "$tmp/plain"; then ko "colour written to a pipe"; else ok; fi
+FORCE_COLOR=1 "$bin" --output-format concise fixtures/demo >"$tmp/forced" 2>/dev/null
+if grep -q $'\x1b\[1;31mASYNC251' "$tmp/forced"; then ok; else ko "FORCE_COLOR ignored"; fi
+FORCE_COLOR=1 "$bin" --color never --output-format concise fixtures/demo >"$tmp/never" 2>/dev/null
+if grep -q $'\x1b\[' "$tmp/never"; then ko "--color never ignored"; else ok; fi
+FORCE_COLOR=1 "$bin" --output-format json fixtures/demo >"$tmp/jsoncolour" 2>/dev/null
+if grep -q $'\x1b\[' "$tmp/jsoncolour"; then ko "colour in JSON"; else ok; fi
+
+# --- --statistics, --show-files ----------------------------------------------------------------------------------
+expect_status 1 "$bin" --statistics fixtures/demo
+if [ "$(cat "$tmp/out")" = "$(printf '    1\tASYNC210\tblocking-http-call\n    1\tASYNC230\tblocking-open-call\n    1\tASYNC232\tblocking-file-call\n    1\tASYNC251\tblocking-sleep\n    1\tRUF006\tasyncio-dangling-task')" ]; then ok; else ko "statistics: $(cat "$tmp/out")"; fi
+expect_status 0 "$bin" --show-files fixtures/demo
+if [ "$(cat "$tmp/out")" = "$(printf 'fixtures/demo/app/__init__.py\nfixtures/demo/app/notify.py\nfixtures/demo/app/server.py\nfixtures/demo/app/storage.py')" ]; then ok; else ko "show-files: $(cat "$tmp/out")"; fi
+
 # --- selection ------------------------------------------------------------------------------------------------
 expect_status 1 "$bin" --output-format concise --select RUF006 fixtures/demo
 if grep -qv "RUF006" "$tmp/out"; then ko "--select RUF006 printed other codes"; else ok; fi
