@@ -1,4 +1,5 @@
 /* conditions.c — parsing and evaluating the conditions of `match:` lines; see conditions.h. */
+#define _GNU_SOURCE 1 /* memmem */
 #include "conditions.h"
 
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 #include "rules.h"
 #include "util/xalloc.h"
 
-enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE, C_UNLESS_CALLEE, C_UNLESS_HANDLED };
+enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE, C_UNLESS_CALLEE, C_UNLESS_HANDLED, C_UNLESS_TEXT };
 enum cond_op { OP_EQ, OP_NE, OP_GT, OP_CI };
 
 struct as_condition {
@@ -90,13 +91,18 @@ struct as_condition *as_condition_parse(const char *word, const char **why)
         split_values(c, word + 15);
         if (!c->n_values || !*c->values[0]) { *why = "unless-handled needs an exception name"; goto bad; }
         return c;
+    } else if (strncmp(word, "unless-text:", 12) == 0) {
+        c->type = C_UNLESS_TEXT;
+        split_values(c, word + 12);
+        if (!c->n_values || !*c->values[0]) { *why = "unless-text needs a word"; goto bad; }
+        return c;
     } else if (strncmp(word, "unless-callee:", 14) == 0) {
         c->type = C_UNLESS_CALLEE;
         split_values(c, word + 14);
         if (!c->n_values || !*c->values[0]) { *why = "unless-callee needs a qualified name"; goto bad; }
         return c;
     } else {
-        *why = "unknown condition (expected if:, unless:, if-missing:, if-imported:, unless-inside:, unless-callee:, unless-handled:)";
+        *why = "unknown condition (expected if:, unless:, if-missing:, if-imported:, unless-inside:, unless-callee:, unless-handled:, unless-text:)";
         goto bad;
     }
     const char *op = strpbrk(rest, "=!>~");
@@ -203,6 +209,12 @@ bool as_condition_holds(const struct as_condition *c, const struct as_model *m, 
                 for (size_t v = 0; v < c->n_values; v++)
                     if (strcmp(t->handlers[k], c->values[v]) == 0) return false;
         }
+        return true;
+    case C_UNLESS_TEXT:
+        for (size_t i = 0; i < c->n_values; i++)
+            if (memmem(m->source + call->span.start, call->span.end - call->span.start, c->values[i],
+                       strlen(c->values[i])))
+                return false;
         return true;
     case C_UNLESS_CALLEE: {
         const char *q = as_model_callee(m, call);

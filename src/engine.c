@@ -354,6 +354,7 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     const char *module = as_model_module_name(arena, path, &is_init);
     struct as_model model;
     as_model_build(&model, &facts, arena, module, is_init);
+    model.source = src.text;
 
     const char **callee_names = as_arena_alloc(arena, (facts.n_calls ? facts.n_calls : 1) * sizeof(char *));
     struct as_check_ctx check = {&model, arena, src.text, callee_names, collect_finding, w};

@@ -23,6 +23,7 @@ struct as_binding_slot;
 struct as_model {
     struct as_facts *facts;
     struct as_arena *arena;
+    const char *source;        /* the decoded text the facts come from (for conditions that read it) */
     const char *module;        /* dotted module name of the file ("pkg.mod"), "" when unknown */
     bool is_package_init;      /* the file is a package's __init__.py */
     /* (scope, name) -> its bindings in source order (open addressing; see model.c) */
@@ -35,6 +36,7 @@ struct as_model {
  * `module` is the file's dotted module name (see as_model_module_name). */
 void as_model_build(struct as_model *self, struct as_facts *facts, struct as_arena *arena, const char *module,
                     bool is_package_init);
+/* (The caller sets self->source after building when conditions need the text.) */
 
 /* Dotted module name for a path: "src/pkg/mod.py" -> "src.pkg.mod", "pkg/__init__.py" -> "pkg". Arena. */
 const char *as_model_module_name(struct as_arena *arena, const char *path, bool *is_package_init);
