@@ -4,31 +4,22 @@
 #include <inttypes.h>
 
 #include "report/fingerprint.h"
-#include "report/report.h"
+#include "report/json_array.h"
 #include "util/json.h"
 
-struct gitlab_state {
-    size_t written;
-};
-
-static void begin(struct as_report_ctx *ctx)
-{
-    static struct gitlab_state st;
-    st.written = 0;
-    ctx->state = &st;
-    fputc('[', ctx->out);
-}
+static void begin(struct as_report_ctx *ctx) { as_json_array_begin(ctx); }
+static void end(struct as_report_ctx *ctx) { as_json_array_end(ctx); }
 
 static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
 {
-    struct gitlab_state *st = ctx->state;
     struct as_buf b;
     as_buf_init(&b);
     for (size_t i = 0; i < res->n_diags; i++) {
         const struct as_diag *d = &res->diags[i];
         unsigned occ;
         uint64_t h = as_fingerprint(res, i, &occ);
-        as_buf_puts(&b, st->written++ ? ",\n  {" : "\n  {");
+        as_json_array_next(ctx, &b);
+        as_buf_putc(&b, '{');
         as_buf_puts(&b, "\"description\": ");
         struct as_buf desc;
         as_buf_init(&desc);
@@ -44,12 +35,6 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
     }
     fwrite(b.data, 1, b.len, ctx->out);
     as_buf_release(&b);
-}
-
-static void end(struct as_report_ctx *ctx)
-{
-    struct gitlab_state *st = ctx->state;
-    fputs(st->written ? "\n]\n" : "]\n", ctx->out);
 }
 
 const struct as_reporter as_reporter_gitlab = {"gitlab", begin, file, end};

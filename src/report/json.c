@@ -3,38 +3,22 @@
  * JSON read ours; a `chain` key (asyncscan's) is added only for findings reached through helpers. */
 #include <string.h>
 
+#include "report/json_array.h"
 #include "report/json_object.h"
-#include "util/json.h"
 
-struct json_state {
-    size_t written;
-};
-
-static void begin(struct as_report_ctx *ctx)
-{
-    static struct json_state st;
-    st.written = 0;
-    ctx->state = &st;
-    fputc('[', ctx->out);
-}
+static void begin(struct as_report_ctx *ctx) { as_json_array_begin(ctx); }
+static void end(struct as_report_ctx *ctx) { as_json_array_end(ctx); }
 
 static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
 {
-    struct json_state *st = ctx->state;
     struct as_buf b;
     as_buf_init(&b);
     for (size_t i = 0; i < res->n_diags; i++) {
-        as_buf_puts(&b, st->written++ ? ",\n  " : "\n  ");
+        as_json_array_next(ctx, &b);
         as_report_json_object(&b, ctx, res, &res->diags[i], "  ");
     }
     fwrite(b.data, 1, b.len, ctx->out);
     as_buf_release(&b);
-}
-
-static void end(struct as_report_ctx *ctx)
-{
-    struct json_state *st = ctx->state;
-    fputs(st->written ? "\n]\n" : "]\n", ctx->out);
 }
 
 const struct as_reporter as_reporter_json = {"json", begin, file, end};

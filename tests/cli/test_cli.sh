@@ -7,13 +7,7 @@ set -u
 bin=$1
 root=$2
 cd "$root"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+source tests/cli/lib.sh
 
 # expect_status WANT CMD... : runs CMD with stdout/stderr captured in $tmp/out, $tmp/err
 expect_status() {
@@ -163,5 +157,4 @@ if diff -u "$tmp/table.md" "$tmp/readme-table.md" >"$tmp/diff"; then ok; else ko
 ( "$bin" --output-format concise fixtures 2>"$tmp/pipe.err" | head -1 >/dev/null )
 if [ ! -s "$tmp/pipe.err" ] || ! grep -q "Sanitizer\|Segmentation" "$tmp/pipe.err"; then ok; else ko "closed pipe: $(cat "$tmp/pipe.err")"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

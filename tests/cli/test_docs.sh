@@ -7,8 +7,7 @@
 set -u
 bin=$1
 root=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/lib.sh"
 modules=$(cd "$root" && tests/validators/install "${ASYNCSCAN_VALIDATORS:-$(dirname "$bin")/validators}") || { echo "FAIL: validators"; exit 1; }
 export PATH="$(cd "$(dirname "$bin")" && pwd):$PATH"
 mkdir -p "$tmp/proj/src"

@@ -9,13 +9,7 @@ set -u
 bin=$1
 root=$2
 cd "$root"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { if "$@"; then ok; else ko "$*"; fi; }
+source "$(dirname "$0")/lib.sh"
 
 build_dir=$(dirname "$bin")
 modules=$(tests/validators/install "${ASYNCSCAN_VALIDATORS:-$build_dir/validators}") || { echo "FAIL: validators could not be installed"; exit 1; }
@@ -128,5 +122,4 @@ PY
 line.py" >"$tmp/abs" 2>/dev/null
 if grep -q "^$hostile/new" "$tmp/abs"; then ok; else ko "absolute path outside the current directory"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,12 +6,7 @@
 set -u
 bin=$1
 root=$2
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+source "$(dirname "$0")/lib.sh"
 if ! command -v pre-commit >/dev/null; then echo "FAIL: pre-commit is not installed (scripts/setup installs it)"; exit 1; fi
 export PRE_COMMIT_HOME="$tmp/cache" PATH="$(dirname "$bin"):$PATH" GIT_CONFIG_GLOBAL="$tmp/gitconfig"
 git config --file "$tmp/gitconfig" user.email t@example.org
@@ -43,5 +38,4 @@ grep -q "notes.txt" "$tmp/bad.log" && ko "types: [python] let notes.txt through"
 (cd "$work" && pre-commit try-repo "$hooks" asyncscan --files .venv/vendored.py good.py) >"$tmp/venv.log" 2>&1
 [ $? -eq 0 ] && ok || ko "--force-exclude did not skip .venv: $(cat "$tmp/venv.log")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
