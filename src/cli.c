@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "util/xalloc.h"
 
 enum opt_id {
@@ -24,7 +25,7 @@ struct opt {
 };
 
 static const struct opt options[] = {
-    {OPT_FORMAT, "output-format", 0, "FORMAT", "full (default), concise, json"},
+    {OPT_FORMAT, "output-format", 0, "FORMAT", NULL /* the list of formats, from the registry */},
     {OPT_JOBS, "jobs", 'j', "N", "worker threads (default: online CPUs)"},
     {OPT_SELECT, "select", 0, "CODES", "enable only these rules (codes or prefixes, comma-separated; ALL)"},
     {OPT_EXTEND_SELECT, "extend-select", 0, "CODES", "enable these rules in addition"},
@@ -63,6 +64,13 @@ void as_cli_usage(FILE *out)
         else
             snprintf(left, sizeof(left), "    --%s%s%s", options[i].long_name, options[i].arg ? " " : "",
                      options[i].arg ? options[i].arg : "");
+        if (options[i].id == OPT_FORMAT) {
+            fprintf(out, "  %-30s", left);
+            for (size_t k = 0; as_reporters[k]; k++)
+                fprintf(out, "%s%s%s", k ? ", " : " ", as_reporters[k]->name, k ? "" : " (default)");
+            fputc('\n', out);
+            continue;
+        }
         fprintf(out, "  %-30s %s\n", left, options[i].help);
     }
     fputs("\nexit status: 0 no findings, 1 findings, 2 usage, configuration or file errors\n", out);
