@@ -144,7 +144,8 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
         if (S_ISDIR(st.st_mode)) {
             if (!excluded(w->opts, names[i], rel, true) && !seen_before(w, &st)) walk_dir(w, path, root_len, depth + 1);
             free(path);
-        } else if (S_ISREG(st.st_mode) && python_name(names[i]) && !excluded(w->opts, names[i], rel, true)) {
+        } else if (python_name(names[i]) && !excluded(w->opts, names[i], rel, true)) {
+            /* a FIFO or device named *.py is listed too: reading refuses it with a clear error, never blocks */
             push(w->out, path);
         } else {
             free(path);

@@ -1,6 +1,7 @@
 /* discover.h — turns the PATH arguments into the sorted, de-duplicated list of files to analyse.
- * - A directory is walked recursively for regular files named *.py and *.pyi (a *directory* named x.py is a
- *   directory). Directories in the default exclude set (ruff's, plus __pycache__ and build) are skipped.
+ * - A directory is walked recursively for files named *.py and *.pyi (a *directory* named x.py is a
+ *   directory; a FIFO or device with such a name is listed, and reading it reports "not a regular file").
+ *   Directories in the default exclude set (ruff's, plus __pycache__ and build) are skipped.
  * - A file named explicitly is always analysed, whatever its name (unless force_exclude and it matches an
  *   exclude), and "-" is passed through as stdin.
  * - Symlinks: followed, but each directory is entered once (by device+inode), so loops never hang; dangling
