@@ -445,18 +445,3 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
         if (self->enabled[i]) parts[n++] = self->rules.rules[i]->code;
     return as_cache_settings_hash(parts, n);
 }
-
-void as_analyze_file(struct as_worker *w, const struct as_engine *engine, const char *path, size_t max_size,
-                     struct as_file_result *out)
-{
-    char *bytes = NULL;
-    size_t len = 0;
-    char err[256];
-    if (as_source_read_file(path, max_size, &bytes, &len, err, sizeof(err)) != 0) {
-        out->path = as_arena_strdup(&out->arena, path);
-        out->error = as_arena_strdup(&out->arena, err);
-        return;
-    }
-    as_analyze_buffer(w, engine, path, bytes, len, out);
-    free(bytes);
-}

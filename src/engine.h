@@ -53,8 +53,5 @@ void as_result_attach_source(struct as_file_result *res, const char *bytes, size
  * enabled rules, the skip switch. */
 uint64_t as_engine_settings_hash(const struct as_engine *self);
 
-/* Reads `path` (regular files only, at most max_size bytes) and analyses it. */
-void as_analyze_file(struct as_worker *w, const struct as_engine *engine, const char *path, size_t max_size,
-                     struct as_file_result *out);
 
 #endif

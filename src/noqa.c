@@ -101,13 +101,9 @@ enum as_noqa_kind as_noqa_parse(const char *comment, size_t len, bool own_line, 
     for (const char *h = comment; h && h < end; h = memchr(h + 1, '#', (size_t)(end - h - 1))) {
         const char *p = h + 1;
         while (p < end && is_ws(*p)) p++;
-        if (!ieq4(p, end)) {
-            if (h + 1 >= end) break;
-            continue;
-        }
+        if (!ieq4(p, end)) continue;
         enum as_noqa_kind k = after_noqa(p + 4, end, out);
         if (k != AS_NOQA_NONE) return k;
-        if (h + 1 >= end) break;
     }
     memset(out, 0, sizeof(*out));
     return AS_NOQA_NONE;
