@@ -18,10 +18,11 @@
 #include "util/xalloc.h"
 
 #define MAGIC "ASCACHE\1"
-#define FORMAT 1u
+#define FORMAT 2u
 #define HEADER (8 + 4 + 4 + 8 + 16)
 
-enum section { SEC_ERROR = 1, SEC_DIAGS = 2, SEC_FUNCTIONS = 3, SEC_MODULE = 4 };
+enum section { SEC_ERROR = 1, SEC_DIAGS = 2, SEC_FUNCTIONS = 3, SEC_MODULE = 4, SEC_CLASSES = 5, SEC_ALIASES = 6,
+               SEC_PARSED = 7 };
 
 struct as_cache {
     char *dir;
@@ -116,8 +117,8 @@ static void put_site(struct as_buf *b, const struct as_call_site *c)
 {
     put_str(b, c->callee);
     put_str(b, c->code);
-    put_u32(b, c->line);
-    put_u32(b, c->col);
+    uint32_t nums[5] = {c->line, c->col, c->end_line, c->end_col, c->flags};
+    as_buf_add(b, (const char *)nums, sizeof(nums));
 }
 
 static void section(struct as_buf *body, enum section tag, const struct as_buf *payload)
@@ -172,6 +173,23 @@ void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct
         for (size_t c = 0; c < f->n_blocking; c++) put_site(&p, &f->blocking[c]);
     }
     section(&body, SEC_FUNCTIONS, &p);
+    as_buf_reset(&p);
+    put_u32(&p, (uint32_t)res->n_classes);
+    for (size_t i = 0; i < res->n_classes; i++) {
+        put_str(&p, res->classes[i].qname);
+        put_u32(&p, (uint32_t)res->classes[i].n_bases);
+        for (size_t k = 0; k < res->classes[i].n_bases; k++) put_str(&p, res->classes[i].bases[k]);
+    }
+    section(&body, SEC_CLASSES, &p);
+    as_buf_reset(&p);
+    put_u32(&p, (uint32_t)res->n_aliases);
+    for (size_t i = 0; i < res->n_aliases; i++) {
+        put_str(&p, res->aliases[i].name);
+        put_str(&p, res->aliases[i].target);
+    }
+    section(&body, SEC_ALIASES, &p);
+    as_buf_reset(&p);
+    if (res->parsed) section(&body, SEC_PARSED, &p);
     as_buf_release(&p);
 
     struct as_buf all;
@@ -257,6 +275,9 @@ static void get_site(struct reader *r, struct as_call_site *c)
     c->code = get_str(r);
     c->line = get_u32(r);
     c->col = get_u32(r);
+    c->end_line = get_u32(r);
+    c->end_col = get_u32(r);
+    c->flags = get_u32(r);
 }
 
 static bool parse_body(struct reader *r, struct as_file_result *res)
@@ -308,7 +329,7 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
                 f->col = get_u32(&s);
                 f->n_calls = get_u32(&s);
                 f->n_blocking = get_u32(&s);
-                if ((size_t)(s.end - s.p) / 16 < f->n_calls + f->n_blocking) { s.bad = true; break; }
+                if ((size_t)(s.end - s.p) / 28 < f->n_calls + f->n_blocking) { s.bad = true; break; }
                 f->calls = as_arena_alloc(r->arena, (f->n_calls ? f->n_calls : 1) * sizeof(struct as_call_site));
                 f->blocking = as_arena_alloc(r->arena, (f->n_blocking ? f->n_blocking : 1) * sizeof(struct as_call_site));
                 for (size_t c = 0; c < f->n_calls && !s.bad; c++) get_site(&s, &f->calls[c]);
@@ -317,6 +338,33 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
             res->n_functions = s.bad ? 0 : n;
             break;
         }
+        case SEC_CLASSES: {
+            uint32_t n = get_count(&s, 8);
+            res->classes = as_arena_alloc(r->arena, (n ? n : 1) * sizeof(struct as_class_summary));
+            for (uint32_t i = 0; i < n && !s.bad; i++) {
+                struct as_class_summary *c = &res->classes[i];
+                c->qname = get_str(&s);
+                c->n_bases = get_count(&s, 4);
+                c->bases = as_arena_alloc(r->arena, (c->n_bases ? c->n_bases : 1) * sizeof(char *));
+                for (size_t k = 0; k < c->n_bases && !s.bad; k++)
+                    if (!(c->bases[k] = get_str(&s))) s.bad = true;
+                if (!c->qname) s.bad = true;
+            }
+            res->n_classes = s.bad ? 0 : n;
+            break;
+        }
+        case SEC_ALIASES: {
+            uint32_t n = get_count(&s, 8);
+            res->aliases = as_arena_alloc(r->arena, (n ? n : 1) * sizeof(struct as_alias));
+            for (uint32_t i = 0; i < n && !s.bad; i++) {
+                res->aliases[i].name = get_str(&s);
+                res->aliases[i].target = get_str(&s);
+                if (!res->aliases[i].name || !res->aliases[i].target) s.bad = true;
+            }
+            res->n_aliases = s.bad ? 0 : n;
+            break;
+        }
+        case SEC_PARSED: res->parsed = true; break;
         default:
             break;   /* a section from a newer writer: skip it */
         }
@@ -362,6 +410,11 @@ bool as_cache_load(struct as_cache *self, struct as_cache_key key, struct as_fil
                 res->n_diags = tmp.n_diags;
                 res->functions = tmp.functions;
                 res->n_functions = tmp.n_functions;
+                res->classes = tmp.classes;
+                res->n_classes = tmp.n_classes;
+                res->aliases = tmp.aliases;
+                res->n_aliases = tmp.n_aliases;
+                res->parsed = tmp.parsed;
                 ok = true;
             }
         }

@@ -12,8 +12,8 @@
 
 enum opt_id {
     OPT_FORMAT, OPT_JOBS, OPT_SELECT, OPT_EXTEND_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_QUIET, OPT_COLOR,
-    OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_NO_SKIP, OPT_FORCE_EXCLUDE, OPT_EXCLUDE, OPT_EXTEND_EXCLUDE,
-    OPT_STATISTICS, OPT_SHOW_FILES, OPT_SHOW_PARSED, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_HELP, OPT_VERSION,
+    OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_MAX_CHAIN, OPT_NO_SKIP, OPT_FORCE_EXCLUDE, OPT_EXCLUDE, OPT_EXTEND_EXCLUDE,
+    OPT_RESPECT_GITIGNORE, OPT_NO_RESPECT_GITIGNORE, OPT_STATISTICS, OPT_SHOW_FILES, OPT_SHOW_PARSED, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_HELP, OPT_VERSION,
 };
 
 struct opt {
@@ -35,9 +35,12 @@ static const struct opt options[] = {
     {OPT_COLOR, "color", 0, "WHEN", "auto (default), always, never"},
     {OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "read the source from stdin and report it as PATH"},
     {OPT_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", "skip larger files with an error (default 64 MiB)"},
+    {OPT_MAX_CHAIN, "max-chain", 0, "N", "longest helper chain ASC108 follows (default 16)"},
     {OPT_EXCLUDE, "exclude", 0, "PATTERNS", "names/globs to skip, replacing the default excludes (comma-separated)"},
     {OPT_EXTEND_EXCLUDE, "extend-exclude", 0, "PATTERNS", "names/globs to skip in addition to the defaults"},
     {OPT_FORCE_EXCLUDE, "force-exclude", 0, NULL, "apply excludes to files named explicitly and --stdin-filename"},
+    {OPT_RESPECT_GITIGNORE, "respect-gitignore", 0, NULL, "skip files git ignores (.gitignore, info/exclude; default)"},
+    {OPT_NO_RESPECT_GITIGNORE, "no-respect-gitignore", 0, NULL, "do not read .gitignore files and git's excludes"},
     {OPT_STATISTICS, "statistics", 0, NULL, "print the number of findings per rule instead of the findings"},
     {OPT_SHOW_FILES, "show-files", 0, NULL, "print the files that would be analysed and exit"},
     {OPT_SHOW_PARSED, "show-parsed-files", 0, NULL, "print the files the pre-parse skip keeps, and exit (benchmarks)"},
@@ -130,6 +133,16 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
         }
         break;
     case OPT_STDIN_FILENAME: o->stdin_filename = val; break;
+    case OPT_MAX_CHAIN: {
+        char *end = NULL;
+        long n = strtol(val, &end, 10);
+        if (!*val || *end || n < 1 || n > 1000) {
+            snprintf(err, errlen, "invalid value '%s' for --max-chain (expected 1..1000)", val);
+            return -1;
+        }
+        o->max_chain = (unsigned)n;
+        break;
+    }
     case OPT_MAX_FILE_SIZE:
         if (parse_size(val, &o->max_file_size)) {
             snprintf(err, errlen, "invalid value '%s' for --max-file-size", val);
@@ -138,6 +151,8 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
         break;
     case OPT_NO_SKIP: o->no_skip = true; break;
     case OPT_FORCE_EXCLUDE: o->force_exclude = true; break;
+    case OPT_RESPECT_GITIGNORE: o->respect_gitignore = true; break;
+    case OPT_NO_RESPECT_GITIGNORE: o->respect_gitignore = false; break;
     case OPT_NO_CACHE: o->no_cache = true; break;
     case OPT_CACHE_DIR: o->cache_dir = val; break;
     case OPT_STATISTICS: o->statistics = true; break;
@@ -158,6 +173,7 @@ int as_cli_parse(struct as_options *o, int argc, char **argv, char *err, size_t 
 {
     memset(o, 0, sizeof(*o));
     o->command = AS_CMD_CHECK;
+    o->respect_gitignore = true;
     o->paths = as_xcalloc((size_t)argc + 1, sizeof(char *));
     int i = 1;
     if (i < argc && strcmp(argv[i], "check") == 0) i++;

@@ -25,8 +25,10 @@ struct as_options {
     bool rule_all;               /* rule --all */
     bool rule_markdown;          /* rule --all --markdown: the README's rule table */
     size_t max_file_size;
+    unsigned max_chain;          /* --max-chain: longest helper chain of ASC108 (0 = default) */
     bool no_skip;                /* parse every file (disables the pre-parse skip) */
     bool force_exclude;          /* excludes apply to files named explicitly (and --stdin-filename) too */
+    bool respect_gitignore;      /* skip what git ignores (default true; --no-respect-gitignore) */
     bool statistics;             /* print a count per rule instead of the findings */
     bool show_files;             /* print the files that would be analysed, then exit */
     bool show_parsed;            /* (benchmark) print the files the pre-parse skip would parse, then exit */

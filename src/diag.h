@@ -35,6 +35,29 @@ struct as_call_site {
     const char *callee;    /* "time.sleep", "pkg.db.load", "pkg.svc.Service.load" */
     const char *code;      /* for blocking calls: the rule that matched ("ASYNC251"); NULL otherwise */
     uint32_t line, col;
+    uint32_t end_line, end_col;   /* end of the callee expression (exclusive) */
+    uint32_t flags;        /* AS_SITE_* */
+};
+
+enum {
+    AS_SITE_AWAITED = 1u << 0,       /* directly under `await` */
+    AS_SITE_DROPPED = 1u << 1,       /* its value is thrown away (a whole statement, or an unread name) */
+    AS_SITE_NOQA_HELPER = 1u << 2,   /* a `# noqa` on its line suppresses the blocking-through-helper rule */
+    AS_SITE_NOQA_COROUTINE = 1u << 3,/* ... suppresses the project coroutine-never-awaited rule */
+};
+
+/* A class of the file, for method lookup through bases in the project-wide pass. */
+struct as_class_summary {
+    const char *qname;     /* "<module>.<Class>" */
+    const char **bases;    /* qualified names of the bases that resolve (others are left out) */
+    size_t n_bases;
+};
+
+/* A module-level name bound by an import (`from .db import load` -> "load" = "pkg.db.load"): how a package's
+ * __init__.py re-exports. */
+struct as_alias {
+    const char *name;
+    const char *target;
 };
 
 /* What one function does, for the project-wide pass (a sync helper that blocks, called from async code in
@@ -60,6 +83,11 @@ struct as_file_result {
     const char *module;    /* dotted module name the file was analysed as */
     struct as_function_summary *functions;   /* every def in the file, in source order; arena */
     size_t n_functions;
+    struct as_class_summary *classes;        /* every class, in source order; arena */
+    size_t n_classes;
+    struct as_alias *aliases;                /* module-level imports; arena */
+    size_t n_aliases;
+    bool parsed;           /* analysed (or loaded from the cache) rather than left out by the pre-parse skip */
     struct as_arena arena;
 };
 

@@ -78,7 +78,25 @@ int as_engine_init(struct as_engine *self, const char *select, const char *exten
     if (as_ruleset_load_embedded(&self->rules, err)) goto fail;
     self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
     if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
-    self->index = as_rule_index_new(&self->rules, self->enabled);
+    /* The blocking-call rules feed the summaries ASC108 joins even when only ASC108 is selected: every one on
+     * by default (or selected) and not ignored is tracked; only enabled rules report. */
+    self->tracked = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
+    memcpy(self->tracked, self->enabled, self->rules.n * sizeof(bool));
+    bool project_on = false;
+    for (size_t i = 0; i < self->rules.n; i++)
+        if (self->enabled[i] && self->rules.rules[i]->kind == &as_check_blocking_helper) project_on = true;
+    if (project_on) {
+        bool *defaults = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
+        if (as_ruleset_select(&self->rules, NULL, extend_select, ignore, defaults, err) == 0) {
+            for (size_t i = 0; i < self->rules.n; i++)
+                if (defaults[i] && self->rules.rules[i]->kind == &as_check_blocking_call) self->tracked[i] = true;
+        } else {
+            free(*err);
+            *err = NULL;
+        }
+        free(defaults);
+    }
+    self->index = as_rule_index_new(&self->rules, self->tracked);
     self->skip_enabled = true;
     collect_needles(self);
     return 0;
@@ -97,6 +115,7 @@ void as_engine_release(struct as_engine *self)
     as_query_set_free(self->queries);
     as_ruleset_release(&self->rules);
     free(self->enabled);
+    free(self->tracked);
     as_rule_index_free(self->index);
     memset(self, 0, sizeof(*self));
 }
@@ -170,7 +189,15 @@ static const char *read_string(void *payload, uint32_t byte_index, TSPoint posit
 struct hit_ctx {
     struct as_check_ctx *check;
     size_t call_index;
+    const struct as_engine *engine;
 };
+
+static bool rule_enabled(const struct as_engine *e, const struct as_rule *rule)
+{
+    for (size_t i = 0; i < e->rules.n; i++)
+        if (e->rules.rules[i] == rule) return e->enabled[i];
+    return false;
+}
 
 static void on_hit(void *ud, const struct as_rule_hit *hit)
 {
@@ -182,24 +209,123 @@ static void on_hit(void *ud, const struct as_rule_hit *hit)
         struct blocking_hit b = {h->call_index, hit->rule};
         vec_push(&w->blocking, b);
     }
+    if (!rule_enabled(h->engine, hit->rule)) return;   /* tracked for summaries only */
     if (hit->rule->async_only && !as_model_in_async(h->check->model, h->check->model->facts->calls[h->call_index].scope))
         return;
     hit->rule->kind->on_call(h->check, hit->rule, hit->match, h->call_index);
 }
 
-/* One summary per def: its resolved calls and its blocking calls (see struct as_function_summary). */
-static void summarise_functions(struct as_worker *w, const struct as_model *model, const char *const *callee_names,
-                                const struct as_source *src, struct as_file_result *out)
+/* Directives from comments: per line (1-based) and file level. */
+struct suppressions {
+    struct as_noqa *by_line;      /* arena, indexed by line; kind NONE when absent */
+    size_t n_lines;
+    struct as_noqa file_level[8];
+    size_t n_file_level;
+};
+static bool suppressed(const struct suppressions *sup, uint32_t line, const struct as_rule *rule);
+
+/* The rules of the project-wide kinds that are enabled (NULL when not). */
+static const struct as_rule *enabled_rule_of_kind(const struct as_engine *engine, const struct as_check_kind *kind)
+{
+    for (size_t i = 0; i < engine->rules.n; i++)
+        if (engine->enabled[i] && engine->rules.rules[i]->kind == kind) return engine->rules.rules[i];
+    return NULL;
+}
+
+static void fill_site(struct as_call_site *c, const struct as_model *model, size_t call_index,
+                      const struct as_source *src, const struct suppressions *sup, const struct as_rule *helper,
+                      const struct as_rule *coroutine)
+{
+    const struct as_call *call = &model->facts->calls[call_index];
+    as_source_position(src, call->callee.span.start, &c->line, &c->col);
+    as_source_position(src, call->callee.span.end, &c->end_line, &c->end_col);
+    c->flags = 0;
+    if (call->awaited) c->flags |= AS_SITE_AWAITED;
+    bool dropped = !call->awaited && call->discarded;
+    if (!call->awaited && !dropped && call->assigned_to >= 0) {
+        const struct as_binding *b = &model->facts->bindings[call->assigned_to];
+        dropped = !b->used && !as_model_declared_outside(model, b);
+    }
+    if (dropped) c->flags |= AS_SITE_DROPPED;
+    if (helper && suppressed(sup, c->line, helper)) c->flags |= AS_SITE_NOQA_HELPER;
+    if (coroutine && suppressed(sup, c->line, coroutine)) c->flags |= AS_SITE_NOQA_COROUTINE;
+}
+
+/* The dotted names in a class's base list (`(Base, mod.Mixin, Generic[T], metaclass=M)` -> Base, mod.Mixin,
+ * Generic), each resolved in the scope enclosing the class. */
+static void summarise_bases(const struct as_model *model, int32_t cls, struct as_class_summary *out,
+                            struct as_arena *arena)
+{
+    const struct as_scope *s = &model->facts->scopes[cls];
+    out->bases = NULL;
+    out->n_bases = 0;
+    if (s->bases.end <= s->bases.start + 2) return;
+    const char *text = model->source;
+    size_t cap = 0, depth = 0;
+    uint32_t piece = s->bases.start + 1, end = s->bases.end - 1;
+    const char **bases = NULL;
+    for (uint32_t i = piece; i <= end; i++) {
+        char ch = i < end ? text[i] : ',';
+        if (ch == '(' || ch == '[' || ch == '{') depth++;
+        else if ((ch == ')' || ch == ']' || ch == '}') && depth) depth--;
+        if (ch != ',' || depth) continue;
+        uint32_t a = piece, b = i;
+        piece = i + 1;
+        while (a < b && (text[a] == ' ' || text[a] == '\t' || text[a] == '\n' || text[a] == '\r')) a++;
+        uint32_t e = a;
+        while (e < b && (text[e] == '_' || text[e] == '.' || (text[e] >= 'a' && text[e] <= 'z') ||
+                         (text[e] >= 'A' && text[e] <= 'Z') || (text[e] >= '0' && text[e] <= '9')))
+            e++;
+        if (e == a || text[a] == '.' || (text[a] >= '0' && text[a] <= '9')) continue;
+        uint32_t k = e;
+        while (k < b && (text[k] == ' ' || text[k] == '\t')) k++;
+        if (k < b && text[k] == '=') continue;   /* metaclass=..., keyword arguments */
+        const char *dot = memchr(text + a, '.', e - a);
+        struct as_expr ex = {0};
+        ex.kind = AS_EXPR_NAME;
+        ex.head = as_arena_strndup(arena, text + a, dot ? (size_t)(dot - (text + a)) : e - a);
+        ex.head_pos = a;
+        ex.tail = dot ? as_arena_strndup(arena, dot, (size_t)(text + e - dot)) : "";
+        ex.span = (struct as_span){a, e};
+        const char *q = as_model_qualify(model, &ex, s->parent, s->node.start);
+        if (!q) continue;
+        if (out->n_bases == cap) {
+            cap = cap ? cap * 2 : 4;
+            const char **nb = as_arena_alloc(arena, cap * sizeof(char *));
+            if (out->n_bases) memcpy(nb, bases, out->n_bases * sizeof(char *));
+            bases = nb;
+        }
+        bases[out->n_bases++] = q;
+    }
+    out->bases = bases;
+}
+
+/* One summary per def (its resolved calls and its blocking calls, see struct as_function_summary), per class
+ * (its bases) and the module's import aliases: what the project-wide pass joins across files. */
+static void summarise_functions(struct as_worker *w, const struct as_engine *engine, const struct as_model *model,
+                                const char *const *callee_names, const struct as_source *src,
+                                const struct suppressions *sup, struct as_file_result *out)
 {
     const struct as_facts *f = model->facts;
-    size_t n = 0;
-    for (size_t i = 1; i < f->n_scopes; i++) n += f->scopes[i].kind == AS_SCOPE_FUNCTION;
+    const struct as_rule *helper = enabled_rule_of_kind(engine, &as_check_blocking_helper);
+    const struct as_rule *coroutine = enabled_rule_of_kind(engine, &as_check_project_coroutine);
+    size_t n = 0, n_classes = 0;
+    for (size_t i = 1; i < f->n_scopes; i++) {
+        n += f->scopes[i].kind == AS_SCOPE_FUNCTION;
+        n_classes += f->scopes[i].kind == AS_SCOPE_CLASS;
+    }
     out->functions = as_arena_alloc(&out->arena, (n ? n : 1) * sizeof(struct as_function_summary));
+    out->classes = as_arena_alloc(&out->arena, (n_classes ? n_classes : 1) * sizeof(struct as_class_summary));
     int32_t *slot = as_arena_alloc(&out->arena, f->n_scopes * sizeof(int32_t));
     size_t k = 0;
     for (size_t i = 0; i < f->n_scopes; i++) {
         slot[i] = -1;
         const struct as_scope *s = &f->scopes[i];
+        if (i > 0 && s->kind == AS_SCOPE_CLASS) {
+            struct as_class_summary *cs = &out->classes[out->n_classes++];
+            cs->qname = as_model_scope_qualname(model, (int32_t)i);
+            summarise_bases(model, (int32_t)i, cs, &out->arena);
+        }
         if (i == 0 || s->kind != AS_SCOPE_FUNCTION) continue;
         struct as_function_summary *fs = &out->functions[k];
         fs->qname = as_model_scope_qualname(model, (int32_t)i);
@@ -229,18 +355,56 @@ static void summarise_functions(struct as_worker *w, const struct as_model *mode
         struct as_function_summary *fs = &out->functions[slot[fn]];
         struct as_call_site *c = &fs->calls[fs->n_calls++];
         c->callee = callee_names[i];
-        as_source_position(src, f->calls[i].span.start, &c->line, &c->col);
+        c->code = NULL;
+        fill_site(c, model, i, src, sup, helper, coroutine);
     }
     for (size_t i = 0; i < w->blocking.len; i++) {
         const struct blocking_hit *b = &w->blocking.items[i];
         int32_t fn = as_model_context_scope(model, f->calls[b->call].scope);
         if (fn <= 0 || slot[fn] < 0) continue;
         struct as_function_summary *fs = &out->functions[slot[fn]];
+        /* the same call matched by two rules (or two patterns) is one blocking site */
+        if (fs->n_blocking && fs->blocking[fs->n_blocking - 1].callee == callee_names[b->call]) {
+            uint32_t l, c0;
+            as_source_position(src, f->calls[b->call].callee.span.start, &l, &c0);
+            if (fs->blocking[fs->n_blocking - 1].line == l && fs->blocking[fs->n_blocking - 1].col == c0) continue;
+        }
         struct as_call_site *c = &fs->blocking[fs->n_blocking++];
-        c->callee = callee_names[b->call];
+        c->callee = callee_names[b->call] ? callee_names[b->call]
+                                           : as_arena_strndup(&out->arena, src->text + f->calls[b->call].callee.span.start,
+                                                              f->calls[b->call].callee.span.end -
+                                                                  f->calls[b->call].callee.span.start);
         c->code = b->rule->code;
-        as_source_position(src, f->calls[b->call].span.start, &c->line, &c->col);
+        fill_site(c, model, b->call, src, sup, helper, coroutine);
     }
+    /* module-level import aliases (re-exports) */
+    size_t na = 0;
+    for (size_t i = 0; i < f->n_bindings; i++)
+        na += f->bindings[i].scope == 0 &&
+              (f->bindings[i].kind == AS_BIND_FROM_IMPORT || f->bindings[i].kind == AS_BIND_STAR_IMPORT);
+    out->aliases = as_arena_alloc(&out->arena, (na ? na : 1) * sizeof(struct as_alias));
+    for (size_t i = 0; i < f->n_bindings; i++) {
+        const struct as_binding *b = &f->bindings[i];
+        if (b->scope != 0) continue;
+        const char *target = NULL;
+        if (b->kind == AS_BIND_FROM_IMPORT) {
+            target = as_model_binding_target(model, b);
+        } else if (b->kind == AS_BIND_STAR_IMPORT) {
+            /* `from .db import *`: the target is the module itself */
+            struct as_binding tmp = *b;
+            tmp.kind = AS_BIND_FROM_IMPORT;
+            tmp.imported = "*";
+            const char *t = as_model_binding_target(model, &tmp);
+            if (t && strlen(t) > 2) target = as_arena_strndup(&out->arena, t, strlen(t) - 2);
+        } else {
+            continue;
+        }
+        if (!target) continue;
+        out->aliases[out->n_aliases].name = b->kind == AS_BIND_STAR_IMPORT ? "*" : b->name;
+        out->aliases[out->n_aliases].target = target;
+        out->n_aliases++;
+    }
+    out->parsed = true;
 }
 
 static void collect_finding(struct as_check_ctx *ctx, const struct as_finding *f)
@@ -248,14 +412,6 @@ static void collect_finding(struct as_check_ctx *ctx, const struct as_finding *f
     struct as_worker *w = ctx->report_ud;
     vec_push(&w->findings, *f);
 }
-
-/* Directives from comments: per line (1-based) and file level. */
-struct suppressions {
-    struct as_noqa *by_line;      /* arena, indexed by line; kind NONE when absent */
-    size_t n_lines;
-    struct as_noqa file_level[8];
-    size_t n_file_level;
-};
 
 static void collect_suppressions(struct suppressions *sup, const struct as_facts *f, const struct as_source *src,
                                  struct as_arena *arena)
@@ -314,6 +470,12 @@ static bool suppressed(const struct suppressions *sup, uint32_t line, const stru
 void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                        size_t len, struct as_file_result *out)
 {
+    as_analyze_buffer_ex(w, engine, path, bytes, len, false, out);
+}
+
+void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
+                          size_t len, bool force_parse, struct as_file_result *out)
+{
     struct as_arena *arena = &out->arena;
     out->path = as_arena_strdup(arena, path);
     struct as_source src;
@@ -326,7 +488,7 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     out->text_len = src.len;
     out->line_starts = src.line_starts;
     out->n_lines = src.n_lines;
-    if (as_engine_can_skip(engine, src.text, src.len)) return;
+    if (!force_parse && as_engine_can_skip(engine, src.text, src.len)) return;
     if (src.len > UINT32_MAX - 1) {
         out->error = "file too large to parse";
         return;
@@ -362,7 +524,7 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     w->blocking.len = 0;
     for (size_t i = 0; i < facts.n_calls; i++) callee_names[i] = as_model_callee(&model, &facts.calls[i]);
     for (size_t i = 0; i < facts.n_calls; i++) {
-        struct hit_ctx h = {&check, i};
+        struct hit_ctx h = {&check, i, engine};
         if (callee_names[i]) {
             as_rule_index_lookup(engine->index, callee_names[i], false, on_hit, &h);
         } else if (*facts.calls[i].callee.tail) {
@@ -377,10 +539,9 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
             engine->rules.rules[i]->kind->on_file(&check, engine->rules.rules[i]);
 
     out->module = module;
-    summarise_functions(w, &model, callee_names, &src, out);
-
     struct suppressions sup;
     collect_suppressions(&sup, &facts, &src, arena);
+    summarise_functions(w, engine, &model, callee_names, &src, &sup, out);
     out->diags = as_arena_alloc(arena, (w->findings.len ? w->findings.len : 1) * sizeof(struct as_diag));
     size_t nd = 0;
     for (size_t i = 0; i < w->findings.len; i++) {
@@ -441,7 +602,9 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
         parts[n++] = as_embedded_files[i].name;
         parts[n++] = as_embedded_files[i].data;
     }
-    for (size_t i = 0; i < self->rules.n && n < 4096; i++)
+    for (size_t i = 0; i < self->rules.n && n < 4094; i++) {
         if (self->enabled[i]) parts[n++] = self->rules.rules[i]->code;
+        if (self->tracked[i]) parts[n++] = "tracked";
+    }
     return as_cache_settings_hash(parts, n);
 }

@@ -15,7 +15,8 @@ struct as_rule_index;
 struct as_engine {
     struct as_query_set *queries;
     struct as_ruleset rules;
-    bool *enabled;                 /* parallel to rules.rules */
+    bool *enabled;                 /* parallel to rules.rules: the rules that report */
+    bool *tracked;                 /* enabled, plus the blocking-call rules ASC108 follows (see as_engine_init) */
     struct as_rule_index *index;
     double parse_timeout_s;        /* a parse running longer is cancelled and reported; 0 = no limit */
     bool skip_enabled;             /* the pre-parse skip (see as_engine_can_skip); on by default */
@@ -46,6 +47,10 @@ void as_worker_free(struct as_worker *self);
  * (initialised by the caller with as_file_result_init). Per-file problems go to out->error. */
 void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                        size_t len, struct as_file_result *out);
+/* The same; with `force_parse` the pre-parse skip is bypassed (the project-wide pass needs the summaries of a
+ * helper module that cannot produce findings of its own). */
+void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
+                          size_t len, bool force_parse, struct as_file_result *out);
 /* Decodes bytes into res->text and its line table only (for a result that came from the cache: reporters
  * still show the source line). A decoding failure leaves them NULL. */
 void as_result_attach_source(struct as_file_result *res, const char *bytes, size_t len);

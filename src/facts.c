@@ -674,6 +674,8 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                     sc.name = text_of(&c, nm);
                     sc.name_span = span_of(nm);
                     sc.body = span_of(capture(&m, map, CAP_CLASS_BODY));
+                    TSNode bases = capture(&m, map, CAP_CLASS_BASES);
+                    if (!ts_node_is_null(bases)) sc.bases = span_of(bases);
                     add_binding(&c, AS_BIND_CLASS, nm, node);
                 } else {
                     sc.kind = AS_SCOPE_COMPREHENSION;

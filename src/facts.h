@@ -49,6 +49,7 @@ struct as_scope {
     struct as_span body;       /* what runs inside the scope */
     struct as_span params;     /* parameter list; {0,0} if none */
     struct as_span name_span;
+    struct as_span bases;      /* class: the parenthesised base list; {0,0} if none */
     int32_t parent;            /* enclosing scope (by body nesting); -1 for the module */
 };
 

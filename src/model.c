@@ -369,6 +369,11 @@ const char *as_model_scope_qualname(const struct as_model *self, int32_t scope)
     return chain ? as_arena_printf(self->arena, "%s.%s", prefix, chain) : prefix;
 }
 
+const char *as_model_binding_target(const struct as_model *self, const struct as_binding *b)
+{
+    return binding_value(self, b, 0);
+}
+
 const char *as_model_callee(const struct as_model *self, const struct as_call *call)
 {
     return qualify(self, &call->callee, call->scope, call->span.start, 0);

@@ -57,6 +57,8 @@ const char *as_model_qualify(const struct as_model *self, const struct as_expr *
 bool as_model_declared_outside(const struct as_model *self, const struct as_binding *b);
 /* Qualified name of a function or class scope: "<module>.<Outer>.<name>". Arena. */
 const char *as_model_scope_qualname(const struct as_model *self, int32_t scope);
+/* What a binding stands for: an import's qualified target ("pkg.db.load"), a def's qualified name, ... or NULL. */
+const char *as_model_binding_target(const struct as_model *self, const struct as_binding *b);
 /* Qualified name of what a call calls. */
 const char *as_model_callee(const struct as_model *self, const struct as_call *call);
 

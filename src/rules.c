@@ -202,7 +202,7 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
     r->kind = as_check_kind_find(r->kind_name);
     if (!r->kind) { fail(err, source, 0, "unknown kind '%s'", r->kind_name); goto bad; }
     if (r->kind->async_only) r->async_only = true;
-    if (r->n_matches == 0 && !r->kind->on_file) { fail(err, source, 0, "no 'match:' line"); goto bad; }
+    if (r->n_matches == 0 && !r->kind->on_file && !r->kind->project_wide) { fail(err, source, 0, "no 'match:' line"); goto bad; }
     for (size_t i = 0; doc_sections[i]; i++)
         if (!strstr(r->doc, doc_sections[i])) {
             fail(err, source, 0, "documentation lacks the section '%s'", doc_sections[i]);

@@ -12,6 +12,7 @@
 #include "discover.h"
 #include "engine.h"
 #include "pool.h"
+#include "project.h"
 #include "report/report.h"
 #include "source.h"
 #include "util/buf.h"
@@ -30,6 +31,11 @@ struct run_state {
     int errors;
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
     struct as_cache *cache;       /* NULL with --no-cache or when unusable */
+    /* The project-wide pass (NULL when none of its rules is enabled): results are kept, without their source
+     * text, until every file's summaries are joined; only files with findings or errors keep a result. */
+    struct as_project *project;
+    struct as_file_result **kept;   /* per file, or NULL */
+    const size_t *wanted;           /* the on-demand round: indices of the files to parse with the skip off */
 };
 
 static void *worker_init(void *ud)
@@ -53,10 +59,9 @@ static const char *display_path(const char *path, const char *cwd, struct as_are
     return as_arena_strdup(arena, path);
 }
 
-static void work(void *ud, void *worker, size_t i)
+/* Reads and analyses file `i` into `res` (from the cache when it holds a usable entry). */
+static void analyse_file(struct run_state *st, void *worker, size_t i, bool force_parse, struct as_file_result *res)
 {
-    struct run_state *st = ud;
-    struct as_file_result *res = &st->results[i % st->window];
     as_file_result_init(res);
     const char *path = st->files.paths[i];
     const char *shown = display_path(path, st->ctx.cwd, &res->arena);
@@ -70,17 +75,34 @@ static void work(void *ud, void *worker, size_t i)
     }
     if (st->cache) {
         struct as_cache_key key = as_cache_key_for(st->cache, shown, bytes, len);
-        if (as_cache_load(st->cache, key, res)) {
+        if (as_cache_load(st->cache, key, res) && (res->parsed || !force_parse)) {
             res->path = shown;
-            as_result_attach_source(res, bytes, len);
+            if (!st->project) as_result_attach_source(res, bytes, len);
         } else {
-            as_analyze_buffer(worker, st->engine, shown, bytes, len, res);
+            /* start again from an empty result (a usable-but-unparsed entry may have filled it) */
+            char *name = as_xstrdup(shown);
+            as_file_result_release(res);
+            as_file_result_init(res);
+            as_analyze_buffer_ex(worker, st->engine, name, bytes, len, force_parse, res);
+            free(name);
             as_cache_store(st->cache, key, res);
         }
     } else {
-        as_analyze_buffer(worker, st->engine, shown, bytes, len, res);
+        as_analyze_buffer_ex(worker, st->engine, shown, bytes, len, force_parse, res);
     }
     free(bytes);
+}
+
+static void work(void *ud, void *worker, size_t i)
+{
+    struct run_state *st = ud;
+    analyse_file(st, worker, i, false, &st->results[i % st->window]);
+}
+
+static void work_wanted(void *ud, void *worker, size_t j)
+{
+    struct run_state *st = ud;
+    analyse_file(st, worker, st->wanted[j], true, &st->results[j % st->window]);
 }
 
 static void print_error(struct run_state *st, const char *path, const char *msg)
@@ -89,10 +111,9 @@ static void print_error(struct run_state *st, const char *path, const char *msg)
     st->errors++;
 }
 
-static void emit(void *ud, size_t i)
+/* Prints one file's result (errors to stderr, findings through the reporter) and counts it. */
+static void report_result(struct run_state *st, const struct as_file_result *res)
 {
-    struct run_state *st = ud;
-    struct as_file_result *res = &st->results[i % st->window];
     if (res->error) print_error(st, res->path, res->error);
     st->ctx.n_files++;
     st->ctx.n_findings += res->n_diags;
@@ -104,7 +125,89 @@ static void emit(void *ud, size_t i)
     } else {
         st->reporter->file(&st->ctx, res);
     }
+}
+
+/* A copy of what a result needs after the join (path, error, findings), without the source text. */
+static struct as_file_result *keep_result(const struct as_file_result *res)
+{
+    struct as_file_result *k = as_xcalloc(1, sizeof(*k));
+    as_file_result_init(k);
+    struct as_arena *a = &k->arena;
+#define DUP(s) ((s) ? as_arena_strdup(a, (s)) : NULL)
+    k->path = DUP(res->path);
+    k->error = DUP(res->error);
+    k->module = DUP(res->module);
+    k->n_diags = res->n_diags;
+    k->diags = as_arena_alloc(a, (res->n_diags ? res->n_diags : 1) * sizeof(struct as_diag));
+    for (size_t i = 0; i < res->n_diags; i++) {
+        struct as_diag *d = &k->diags[i];
+        *d = res->diags[i];
+        d->code = DUP(d->code);
+        d->name = DUP(d->name);
+        d->message = DUP(d->message);
+        d->help = DUP(d->help);
+        d->url = DUP(d->url);
+        if (d->n_chain) {
+            d->chain = as_arena_alloc(a, d->n_chain * sizeof(struct as_chain_step));
+            for (size_t c = 0; c < d->n_chain; c++) {
+                d->chain[c] = res->diags[i].chain[c];
+                d->chain[c].label = DUP(d->chain[c].label);
+                d->chain[c].path = DUP(d->chain[c].path);
+            }
+        }
+    }
+#undef DUP
+    return k;
+}
+
+static void emit(void *ud, size_t i)
+{
+    struct run_state *st = ud;
+    struct as_file_result *res = &st->results[i % st->window];
+    if (st->project) {
+        as_project_add(st->project, i, res);
+        if (res->error || res->n_diags) st->kept[i] = keep_result(res);
+    } else {
+        report_result(st, res);
+    }
     as_file_result_release(res);
+}
+
+static void emit_wanted(void *ud, size_t j)
+{
+    struct run_state *st = ud;
+    struct as_file_result *res = &st->results[j % st->window];
+    as_project_add(st->project, st->wanted[j], res);
+    as_file_result_release(res);
+}
+
+/* After the join: each file's findings plus the project-wide ones, in file order. */
+static void report_kept(struct run_state *st)
+{
+    for (size_t i = 0; i < st->files.n; i++) {
+        struct as_file_result *res = st->kept[i];
+        struct as_file_result fresh;
+        if (!res) {
+            as_file_result_init(&fresh);
+            fresh.path = display_path(st->files.paths[i], st->ctx.cwd, &fresh.arena);
+            res = &fresh;
+        }
+        as_project_findings(st->project, i, res);
+        if (res->n_diags && !res->error) {
+            /* reporters show the offending line: read the text again (only for files with findings) */
+            char *bytes = NULL;
+            size_t len = 0;
+            char err[256];
+            if (as_source_read_file(st->files.paths[i], st->max_size, &bytes, &len, err, sizeof(err)) == 0) {
+                as_result_attach_source(res, bytes, len);
+                free(bytes);
+            }
+        }
+        report_result(st, res);
+        as_file_result_release(res);
+        if (res != &fresh) free(res);
+        st->kept[i] = NULL;
+    }
 }
 
 static void on_discover_error(void *ud, const char *path, const char *reason)
@@ -206,6 +309,7 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
     dopts.n_exclude = o->n_exclude;
     dopts.no_default_excludes = o->replace_default_excludes;
     dopts.force_exclude = o->force_exclude;
+    dopts.respect_gitignore = o->respect_gitignore;
     if (use_stdin && o->stdin_filename && o->force_exclude && as_discover_is_excluded(&dopts, o->stdin_filename)) {
         /* an excluded buffer is not linted (ruff prints nothing), so editors and pre-commit can pass anything */
         as_engine_release(&engine);
@@ -228,12 +332,15 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
             as_worker_free(w);
             free(bytes);
         }
-        st.results = &res;
-        st.window = 1;
-        st.files.n = 1;
-        emit(&st, 0);
-        st.results = NULL;
-        st.files.n = 0;
+        struct as_project *project = as_project_new(&engine, o->max_chain);
+        if (project) {
+            as_project_add(project, 0, &res);
+            as_project_solve(project);
+            as_project_findings(project, 0, &res);
+            as_project_free(project);
+        }
+        report_result(&st, &res);
+        as_file_result_release(&res);
     } else {
         const char *dot = ".";
         const char *const *roots = o->n_paths ? o->paths : &dot;
@@ -265,7 +372,34 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         job.worker_fini = worker_fini;
         job.work = work;
         job.emit = emit;
+        st.project = as_project_new(&engine, o->max_chain);
+        if (st.project) {
+            st.kept = as_xcalloc(st.files.n + 1, sizeof(*st.kept));
+            for (size_t i = 0; i < st.files.n; i++) {
+                struct as_arena tmp;
+                as_arena_init(&tmp);
+                as_project_declare(st.project, i, display_path(st.files.paths[i], cwd, &tmp));
+                as_arena_release(&tmp);
+            }
+        }
         as_pool_run(&job);
+        if (st.project) {
+            /* helper modules the skip left out, parsed when a call from async code may lead into them */
+            size_t *wanted = NULL, n_wanted;
+            while ((n_wanted = as_project_wanted(st.project, &wanted)) > 0) {
+                st.wanted = wanted;
+                job.n_items = n_wanted;
+                job.work = work_wanted;
+                job.emit = emit_wanted;
+                as_pool_run(&job);
+                free(wanted);
+                st.wanted = NULL;
+            }
+            as_project_solve(st.project);
+            report_kept(&st);
+            as_project_free(st.project);
+            free(st.kept);
+        }
         free(st.results);
         as_path_list_release(&st.files);
         if (st.cache) {

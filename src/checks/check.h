@@ -37,10 +37,17 @@ struct as_check_kind {
     /* Once per file for every enabled rule of this kind (NULL for call-driven kinds). Such kinds may have no
      * `match:` lines; when they have some, they interpret them (e.g. exempting decorators). */
     void (*on_file)(struct as_check_ctx *ctx, const struct as_rule *rule);
+    /* Rules of this kind are decided by the project-wide pass (project.c) from the function summaries of all
+     * files, not per file; they need no `match:` lines. */
+    bool project_wide;
 };
 
 /* The blocking-call kind: its matches also feed function summaries (a sync helper that blocks). */
 extern const struct as_check_kind as_check_blocking_call;
+
+/* The project-wide kinds (see project.c). */
+extern const struct as_check_kind as_check_blocking_helper;
+extern const struct as_check_kind as_check_project_coroutine;
 
 /* The kind registered under `name`, or NULL. */
 const struct as_check_kind *as_check_kind_find(const char *name);

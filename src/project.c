@@ -1,0 +1,624 @@
+/* project.c — the project-wide pass; see project.h. Everything it keeps is small (qualified names and call
+ * sites of the functions, bases of the classes, import aliases of the modules), interned in one arena, so the
+ * memory it needs grows with the project's definitions, not with its source text. */
+#include "project.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/check.h"
+#include "model.h"
+#include "util/arena.h"
+#include "util/strmap.h"
+#include "util/vec.h"
+#include "util/xalloc.h"
+
+#define MAX_RESOLVE_DEPTH 12
+
+struct pfile {
+    const char *path;
+    const char *module;    /* dotted, from the path */
+    const char *dir;       /* the package directory as a dotted prefix ("" at the top) */
+    bool is_init;
+    bool parsed;           /* summaries recorded */
+    bool requested;        /* handed out by as_project_wanted */
+    uint32_t first_func, n_funcs, first_class, n_classes, first_alias, n_aliases;
+};
+
+struct psite {
+    const char *callee;
+    const char *code;
+    uint32_t line, col, end_line, end_col, flags;
+};
+
+struct pfunc {
+    const char *qname;
+    uint32_t file;
+    bool is_async;
+    uint32_t line, col;
+    uint32_t first_call, n_calls, first_block, n_block;
+    uint32_t dist;         /* 0: does not block; 1: blocks itself; k: through k-1 project functions */
+    int32_t via_func;      /* dist > 1: the next function of the chain */
+    int32_t via_site;      /* dist 1: the blocking site; dist > 1: the call of via_func */
+};
+
+struct pclass {
+    const char *qname;
+    uint32_t file;
+    uint32_t first_base, n_bases;
+};
+
+struct palias {
+    const char *name, *target;
+};
+
+struct as_project {
+    const struct as_rule *helper, *coroutine;
+    unsigned max_chain;
+    struct as_arena arena;
+    struct as_strmap interned;
+    VEC(struct pfile) files;
+    VEC(struct psite) sites;
+    VEC(struct pfunc) funcs;
+    VEC(struct pclass) classes;
+    VEC(const char *) bases;
+    VEC(struct palias) aliases;
+    struct as_strmap func_by_name, class_by_name, module_by_name;
+    struct as_strmap memo;
+    VEC(const char *) memo_values;
+    bool maps_built;
+};
+
+static const char *intern(struct as_project *p, const char *s)
+{
+    if (!s) return NULL;
+    const char *k = as_strmap_key(&p->interned, s);
+    if (k) return k;
+    k = as_arena_strdup(&p->arena, s);
+    as_strmap_put(&p->interned, k, 0);
+    return k;
+}
+
+static const struct as_rule *enabled_of_kind(const struct as_engine *e, const struct as_check_kind *kind)
+{
+    for (size_t i = 0; i < e->rules.n; i++)
+        if (e->enabled[i] && e->rules.rules[i]->kind == kind) return e->rules.rules[i];
+    return NULL;
+}
+
+struct as_project *as_project_new(const struct as_engine *engine, unsigned max_chain)
+{
+    const struct as_rule *helper = enabled_of_kind(engine, &as_check_blocking_helper);
+    const struct as_rule *coroutine = enabled_of_kind(engine, &as_check_project_coroutine);
+    if (!helper && !coroutine) return NULL;
+    struct as_project *p = as_xcalloc(1, sizeof(*p));
+    p->helper = helper;
+    p->coroutine = coroutine;
+    p->max_chain = max_chain ? max_chain : AS_PROJECT_DEFAULT_MAX_CHAIN;
+    as_arena_init(&p->arena);
+    return p;
+}
+
+void as_project_free(struct as_project *p)
+{
+    if (!p) return;
+    as_arena_release(&p->arena);
+    as_strmap_free(&p->interned);
+    as_strmap_free(&p->func_by_name);
+    as_strmap_free(&p->class_by_name);
+    as_strmap_free(&p->module_by_name);
+    as_strmap_free(&p->memo);
+    vec_free(&p->memo_values);
+    vec_free(&p->files);
+    vec_free(&p->sites);
+    vec_free(&p->funcs);
+    vec_free(&p->classes);
+    vec_free(&p->bases);
+    vec_free(&p->aliases);
+    free(p);
+}
+
+/* ---- recording ------------------------------------------------------------------------------------- */
+
+static void ensure_file(struct as_project *p, size_t file)
+{
+    while (p->files.len <= file) {
+        struct pfile f = {0};
+        vec_push(&p->files, f);
+    }
+}
+
+void as_project_declare(struct as_project *p, size_t file, const char *path)
+{
+    ensure_file(p, file);
+    struct pfile *f = &p->files.items[file];
+    f->path = intern(p, path);
+    bool is_init = false;
+    struct as_arena tmp;
+    as_arena_init(&tmp);
+    const char *module = as_model_module_name(&tmp, path, &is_init);
+    f->module = intern(p, module);
+    f->is_init = is_init;
+    const char *dot = strrchr(module, '.');
+    if (is_init) f->dir = f->module;
+    else f->dir = dot ? intern(p, as_arena_strndup(&tmp, module, (size_t)(dot - module))) : intern(p, "");
+    as_arena_release(&tmp);
+    p->maps_built = false;
+}
+
+static void add_site(struct as_project *p, const struct as_call_site *c)
+{
+    struct psite s = {intern(p, c->callee), intern(p, c->code), c->line, c->col, c->end_line, c->end_col, c->flags};
+    vec_push(&p->sites, s);
+}
+
+void as_project_add(struct as_project *p, size_t file, const struct as_file_result *res)
+{
+    ensure_file(p, file);
+    struct pfile *f = &p->files.items[file];
+    if (!f->path) as_project_declare(p, file, res->path);
+    f = &p->files.items[file];
+    if (f->parsed || !res->parsed) return;
+    f->parsed = true;
+    f->first_func = (uint32_t)p->funcs.len;
+    for (size_t i = 0; i < res->n_functions; i++) {
+        const struct as_function_summary *fs = &res->functions[i];
+        struct pfunc fn = {0};
+        fn.qname = intern(p, fs->qname);
+        fn.file = (uint32_t)file;
+        fn.is_async = fs->is_async;
+        fn.line = fs->line;
+        fn.col = fs->col;
+        fn.first_call = (uint32_t)p->sites.len;
+        for (size_t c = 0; c < fs->n_calls; c++) add_site(p, &fs->calls[c]);
+        fn.n_calls = (uint32_t)fs->n_calls;
+        fn.first_block = (uint32_t)p->sites.len;
+        for (size_t c = 0; c < fs->n_blocking; c++) add_site(p, &fs->blocking[c]);
+        fn.n_block = (uint32_t)fs->n_blocking;
+        fn.via_func = fn.via_site = -1;
+        vec_push(&p->funcs, fn);
+    }
+    f->n_funcs = (uint32_t)res->n_functions;
+    f->first_class = (uint32_t)p->classes.len;
+    for (size_t i = 0; i < res->n_classes; i++) {
+        struct pclass c = {intern(p, res->classes[i].qname), (uint32_t)file, (uint32_t)p->bases.len,
+                           (uint32_t)res->classes[i].n_bases};
+        for (size_t k = 0; k < res->classes[i].n_bases; k++) {
+            const char *b = intern(p, res->classes[i].bases[k]);
+            vec_push(&p->bases, b);
+        }
+        vec_push(&p->classes, c);
+    }
+    f->n_classes = (uint32_t)res->n_classes;
+    f->first_alias = (uint32_t)p->aliases.len;
+    for (size_t i = 0; i < res->n_aliases; i++) {
+        struct palias a = {intern(p, res->aliases[i].name), intern(p, res->aliases[i].target)};
+        vec_push(&p->aliases, a);
+    }
+    f->n_aliases = (uint32_t)res->n_aliases;
+    p->maps_built = false;
+}
+
+/* Name tables, built in file order so that, when two definitions share a qualified name, the one in the
+ * earlier file wins whatever order the files were added in. */
+static void build_maps(struct as_project *p)
+{
+    as_strmap_clear(&p->memo);
+    p->memo_values.len = 0;
+    if (p->maps_built) return;
+    as_strmap_clear(&p->func_by_name);
+    as_strmap_clear(&p->class_by_name);
+    as_strmap_clear(&p->module_by_name);
+    for (size_t i = 0; i < p->files.len; i++) {
+        const struct pfile *f = &p->files.items[i];
+        if (!f->path) continue;
+        as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
+        if (!f->parsed) continue;
+        for (uint32_t k = 0; k < f->n_funcs; k++)
+            as_strmap_put(&p->func_by_name, p->funcs.items[f->first_func + k].qname, (int32_t)(f->first_func + k));
+        for (uint32_t k = 0; k < f->n_classes; k++)
+            as_strmap_put(&p->class_by_name, p->classes.items[f->first_class + k].qname,
+                          (int32_t)(f->first_class + k));
+    }
+    p->maps_built = true;
+}
+
+/* ---- resolution -------------------------------------------------------------------------------------- */
+
+
+static const char *join(struct as_project *p, const char *a, const char *b)
+{
+    if (!*a) return b;
+    if (!*b) return a;
+    return as_arena_printf(&p->arena, "%s.%s", a, b);
+}
+
+/* The enclosing directory of a dotted dir ("a.b" -> "a" -> ""), or NULL after "". */
+static const char *parent_dir(struct as_project *p, const char *dir)
+{
+    if (!*dir) return NULL;
+    const char *dot = strrchr(dir, '.');
+    return dot ? as_arena_strndup(&p->arena, dir, (size_t)(dot - dir)) : "";
+}
+
+static const char *canon(struct as_project *p, const char *name, const char *dir, int depth, bool *req);
+
+static const char *def_named(struct as_project *p, const char *q)
+{
+    int32_t i = as_strmap_get(&p->func_by_name, q);
+    if (i >= 0) return p->funcs.items[i].qname;
+    i = as_strmap_get(&p->class_by_name, q);
+    if (i >= 0) return p->classes.items[i].qname;
+    return NULL;
+}
+
+/* The method `m` of class `cls` (qualified), looked up through the project's base classes. */
+static const char *method_of(struct as_project *p, const char *cls, const char *m, int depth, bool *req)
+{
+    if (depth > MAX_RESOLVE_DEPTH) return NULL;
+    const char *q = join(p, cls, m);
+    int32_t fi = as_strmap_get(&p->func_by_name, q);
+    if (fi >= 0) return p->funcs.items[fi].qname;
+    int32_t ci = as_strmap_get(&p->class_by_name, cls);
+    if (ci < 0) return NULL;
+    const struct pclass *c = &p->classes.items[ci];
+    const char *dir = p->files.items[c->file].dir;
+    for (uint32_t k = 0; k < c->n_bases; k++) {
+        const char *b = canon(p, p->bases.items[c->first_base + k], dir, depth + 1, req);
+        if (!b || b == cls || as_strmap_get(&p->class_by_name, b) < 0) continue;
+        const char *r = method_of(p, b, m, depth + 1, req);
+        if (r) return r;
+    }
+    return NULL;
+}
+
+static const char *canon_uncached(struct as_project *p, const char *name, const char *dir, int depth, bool *req)
+{
+    /* an instance: "<Class>().<method>" */
+    const char *paren = strstr(name, "()");
+    if (paren) {
+        const char *rest = paren + 2;
+        if (*rest != '.' || strchr(rest + 1, '.') || strchr(rest + 1, '(')) return NULL;
+        const char *cls_name = as_arena_strndup(&p->arena, name, (size_t)(paren - name));
+        if (strchr(cls_name, '(')) return NULL;
+        const char *c = canon(p, cls_name, dir, depth + 1, req);
+        return c && as_strmap_get(&p->class_by_name, c) >= 0 ? method_of(p, c, rest + 1, depth + 1, req) : NULL;
+    }
+    /* a definition, looked up from the nearest enclosing directory outwards (sys.path candidates; a `src/`
+     * beside each is one too: the src layout) */
+    for (const char *d = dir; d; d = parent_dir(p, d)) {
+        const char *q = def_named(p, join(p, d, name));
+        if (!q) q = def_named(p, join(p, join(p, d, "src"), name));
+        if (q) return q;
+    }
+    /* through a module's import aliases (a package re-exporting `from .db import load`) */
+    size_t n = strlen(name);
+    bool stop = false;
+    for (size_t cut = n; cut > 0 && !stop; cut--) {
+        if (name[cut - 1] != '.') continue;
+        const char *prefix = as_arena_strndup(&p->arena, name, cut - 1);
+        const char *rest = name + cut;
+        for (const char *d = dir; d && !stop; d = parent_dir(p, d)) {
+            int32_t m = as_strmap_get(&p->module_by_name, join(p, d, prefix));
+            if (m < 0) m = as_strmap_get(&p->module_by_name, join(p, join(p, d, "src"), prefix));
+            if (m < 0) continue;
+            const struct pfile *f = &p->files.items[m];
+            if (!f->parsed) {
+                if (req) req[m] = true;
+                continue;
+            }
+            size_t first_len = strcspn(rest, ".");
+            for (uint32_t k = 0; k < f->n_aliases; k++) {
+                const struct palias *a = &p->aliases.items[f->first_alias + k];
+                const char *t = NULL;
+                if (strcmp(a->name, "*") == 0) t = join(p, a->target, rest);
+                else if (strlen(a->name) == first_len && strncmp(a->name, rest, first_len) == 0)
+                    t = rest[first_len] ? join(p, a->target, rest + first_len + 1) : a->target;
+                if (!t || strcmp(t, name) == 0) continue;
+                const char *r = canon(p, t, f->dir, depth + 1, req);
+                if (r) return r;
+            }
+            stop = true;   /* the longest module prefix that exists decides */
+        }
+    }
+    /* a class member: "<Class>.<method>" */
+    const char *dot = strrchr(name, '.');
+    if (dot) {
+        const char *cls_name = as_arena_strndup(&p->arena, name, (size_t)(dot - name));
+        const char *c = canon(p, cls_name, dir, depth + 1, req);
+        if (c && as_strmap_get(&p->class_by_name, c) >= 0) return method_of(p, c, dot + 1, depth + 1, req);
+    }
+    return NULL;
+}
+
+/* The qualified name of the project definition (function or class) `name`, written in a file of `dir`, or
+ * NULL. Memoised per (dir, name) until the next build_maps. */
+static const char *canon(struct as_project *p, const char *name, const char *dir, int depth, bool *req)
+{
+    if (depth > MAX_RESOLVE_DEPTH || !name || !*name) return NULL;
+    const char *key = as_arena_printf(&p->arena, "%s\x1f%s", dir, name);
+    int32_t k = as_strmap_get(&p->memo, key);
+    if (k >= 0) return p->memo_values.items[k];
+    const char *r = canon_uncached(p, name, dir, depth, req);
+    /* a resolution cut short by the depth limit is not remembered */
+    if (depth == 0 || r) {
+        vec_push(&p->memo_values, r);
+        as_strmap_put(&p->memo, key, (int32_t)(p->memo_values.len - 1));
+    }
+    return r;
+}
+
+/* The project function a call site calls (a class call means its __init__), or -1. */
+static int32_t call_target(struct as_project *p, const struct psite *s, const char *dir, bool *req)
+{
+    const char *q = canon(p, s->callee, dir, 0, req);
+    if (!q) return -1;
+    int32_t fi = as_strmap_get(&p->func_by_name, q);
+    if (fi >= 0) return fi;
+    if (as_strmap_get(&p->class_by_name, q) < 0) return -1;
+    const char *init = method_of(p, q, "__init__", 1, req);
+    return init ? as_strmap_get(&p->func_by_name, init) : -1;
+}
+
+/* ---- on-demand parsing ------------------------------------------------------------------------------- */
+
+size_t as_project_wanted(struct as_project *p, size_t **out)
+{
+    *out = NULL;
+    build_maps(p);
+    size_t nf = p->funcs.len;
+    bool *req = as_xcalloc(p->files.len + 1, sizeof(bool));
+    bool *seen = as_xcalloc(nf + 1, sizeof(bool));
+    size_t *queue = as_xcalloc(nf + 1, sizeof(size_t));
+    size_t head = 0, tail = 0;
+    /* from every async function, through the sync functions it reaches */
+    for (size_t i = 0; i < p->files.len; i++) {
+        const struct pfile *f = &p->files.items[i];
+        if (!f->parsed) continue;
+        for (uint32_t k = 0; k < f->n_funcs; k++)
+            if (p->funcs.items[f->first_func + k].is_async) {
+                seen[f->first_func + k] = true;
+                queue[tail++] = f->first_func + k;
+            }
+    }
+    while (head < tail) {
+        const struct pfunc *fn = &p->funcs.items[queue[head++]];
+        const char *dir = p->files.items[fn->file].dir;
+        for (uint32_t c = 0; c < fn->n_calls; c++) {
+            int32_t t = call_target(p, &p->sites.items[fn->first_call + c], dir, req);
+            if (t >= 0 && !seen[t] && !p->funcs.items[t].is_async) {
+                seen[t] = true;
+                queue[tail++] = (size_t)t;
+            }
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < p->files.len; i++)
+        if (req[i] && !p->files.items[i].parsed && !p->files.items[i].requested) n++;
+    if (n) {
+        *out = as_xcalloc(n, sizeof(size_t));
+        n = 0;
+        for (size_t i = 0; i < p->files.len; i++)
+            if (req[i] && !p->files.items[i].parsed && !p->files.items[i].requested) {
+                p->files.items[i].requested = true;
+                (*out)[n++] = i;
+            }
+    }
+    free(req);
+    free(seen);
+    free(queue);
+    return n;
+}
+
+/* ---- the join ---------------------------------------------------------------------------------------- */
+
+struct edge {
+    uint32_t callee, caller, site;   /* caller's call `site` calls `callee` */
+    uint32_t callee_rank, caller_rank;
+};
+
+static int edge_cmp(const void *a, const void *b)
+{
+    const struct edge *x = a, *y = b;
+    if (x->callee_rank != y->callee_rank) return x->callee_rank < y->callee_rank ? -1 : 1;
+    if (x->caller_rank != y->caller_rank) return x->caller_rank < y->caller_rank ? -1 : 1;
+    return x->site < y->site ? -1 : x->site > y->site;
+}
+
+void as_project_solve(struct as_project *p)
+{
+    build_maps(p);
+    size_t nf = p->funcs.len;
+    /* rank: position in file order (what makes the result independent of the order files were added in) */
+    uint32_t *rank = as_xcalloc(nf + 1, sizeof(uint32_t));
+    uint32_t *by_rank = as_xcalloc(nf + 1, sizeof(uint32_t));
+    uint32_t r = 0;
+    for (size_t i = 0; i < p->files.len; i++) {
+        const struct pfile *f = &p->files.items[i];
+        if (!f->parsed) continue;
+        for (uint32_t k = 0; k < f->n_funcs; k++) {
+            rank[f->first_func + k] = r;
+            by_rank[r++] = f->first_func + k;
+        }
+    }
+    /* reverse call edges between sync functions */
+    VEC(struct edge) edges = {0};
+    for (uint32_t ri = 0; ri < r; ri++) {
+        uint32_t fi = by_rank[ri];
+        const struct pfunc *fn = &p->funcs.items[fi];
+        if (fn->is_async) continue;
+        const char *dir = p->files.items[fn->file].dir;
+        for (uint32_t c = 0; c < fn->n_calls; c++) {
+            const struct psite *s = &p->sites.items[fn->first_call + c];
+            if (s->flags & AS_SITE_NOQA_HELPER) continue;
+            int32_t t = call_target(p, s, dir, NULL);
+            if (t < 0 || (uint32_t)t == fi || p->funcs.items[t].is_async) continue;
+            struct edge e = {(uint32_t)t, fi, fn->first_call + c, rank[t], rank[fi]};
+            vec_push(&edges, e);
+        }
+    }
+    if (edges.len) qsort(edges.items, edges.len, sizeof(struct edge), edge_cmp);
+    size_t *first_edge = as_xcalloc(nf + 1, sizeof(size_t));
+    size_t *n_edge = as_xcalloc(nf + 1, sizeof(size_t));
+    for (size_t i = edges.len; i-- > 0;) {
+        first_edge[edges.items[i].callee] = i;
+        n_edge[edges.items[i].callee]++;
+    }
+    /* breadth-first from the functions that block themselves: shortest chains */
+    uint32_t *queue = as_xcalloc(nf + 1, sizeof(uint32_t));
+    size_t head = 0, tail = 0;
+    for (uint32_t ri = 0; ri < r; ri++) {
+        uint32_t fi = by_rank[ri];
+        struct pfunc *fn = &p->funcs.items[fi];
+        if (fn->is_async) continue;
+        for (uint32_t b = 0; b < fn->n_block; b++) {
+            if (p->sites.items[fn->first_block + b].flags & AS_SITE_NOQA_HELPER) continue;
+            fn->dist = 1;
+            fn->via_site = (int32_t)(fn->first_block + b);
+            queue[tail++] = fi;
+            break;
+        }
+    }
+    while (head < tail) {
+        uint32_t t = queue[head++];
+        uint32_t d = p->funcs.items[t].dist;
+        if (d >= p->max_chain) continue;
+        for (size_t e = first_edge[t]; e < first_edge[t] + n_edge[t]; e++) {
+            struct pfunc *caller = &p->funcs.items[edges.items[e].caller];
+            if (caller->dist) continue;
+            caller->dist = d + 1;
+            caller->via_func = (int32_t)t;
+            caller->via_site = (int32_t)edges.items[e].site;
+            queue[tail++] = edges.items[e].caller;
+        }
+    }
+    free(queue);
+    free(first_edge);
+    free(n_edge);
+    vec_free(&edges);
+    free(rank);
+    free(by_rank);
+}
+
+/* ---- findings ---------------------------------------------------------------------------------------- */
+
+/* How a function is shown: its qualified name without the module ("Service.load"). */
+static const char *display_name(struct as_project *p, const struct pfunc *fn)
+{
+    const char *module = p->files.items[fn->file].module;
+    size_t ml = strlen(module);
+    const char *q = fn->qname;
+    if (ml && strncmp(q, module, ml) == 0 && q[ml] == '.') q += ml + 1;
+    /* a constructor is shown as the class it constructs */
+    size_t n = strlen(q);
+    if (n > 9 && strcmp(q + n - 9, ".__init__") == 0) return as_arena_strndup(&p->arena, q, n - 9);
+    return q;
+}
+
+/* A blocking callee as written in messages: builtins without their module ("open"). */
+static const char *blocker_name(const char *callee)
+{
+    return strncmp(callee, "builtins.", 9) == 0 ? callee + 9 : callee;
+}
+
+static const char *expand(struct as_arena *a, const char *tmpl, const char *callee, const char *blocker,
+                          const char *function)
+{
+    if (!tmpl) return NULL;
+    struct { const char *key; const char *value; } subs[] = {
+        {"{callee}", callee}, {"{blocker}", blocker}, {"{function}", function}};
+    char *out = as_arena_strdup(a, tmpl);
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+        char *at;
+        while ((at = strstr(out, subs[i].key))) {
+            out = as_arena_printf(a, "%.*s%s%s", (int)(at - out), out, subs[i].value ? subs[i].value : "",
+                                  at + strlen(subs[i].key));
+        }
+    }
+    return out;
+}
+
+static void put_diag(struct as_diag *d, const struct as_rule *rule, const struct psite *s)
+{
+    memset(d, 0, sizeof(*d));
+    d->code = rule->code;
+    d->name = rule->name;
+    d->url = rule->url;
+    d->line = s->line;
+    d->col = s->col;
+    d->end_line = s->end_line;
+    d->end_col = s->end_col;
+    d->noqa_line = s->line;
+}
+
+void as_project_findings(const struct as_project *cp, size_t file, struct as_file_result *res)
+{
+    struct as_project *p = (struct as_project *)cp;   /* resolution memoises */
+    if (file >= p->files.len || !p->files.items[file].parsed) return;
+    const struct pfile *f = &p->files.items[file];
+    VEC(struct as_diag) extra = {0};
+    for (uint32_t k = 0; k < f->n_funcs; k++) {
+        const struct pfunc *fn = &p->funcs.items[f->first_func + k];
+        if (!fn->is_async) continue;
+        for (uint32_t c = 0; c < fn->n_calls; c++) {
+            const struct psite *s = &p->sites.items[fn->first_call + c];
+            int32_t t = call_target(p, s, f->dir, NULL);
+            if (t < 0) continue;
+            const struct pfunc *target = &p->funcs.items[t];
+            struct as_diag d;
+            if (p->helper && !target->is_async && target->dist && !(s->flags & AS_SITE_NOQA_HELPER)) {
+                put_diag(&d, p->helper, s);
+                d.n_chain = target->dist + 1;
+                d.chain = as_arena_alloc(&res->arena, d.n_chain * sizeof(struct as_chain_step));
+                const struct pfunc *hop = target;
+                size_t n = 0;
+                const struct psite *last = NULL;
+                while (hop && n < d.n_chain - 1) {
+                    struct as_chain_step *st = &d.chain[n++];
+                    st->label = as_arena_printf(&res->arena, "%s()", display_name(p, hop));
+                    st->path = p->files.items[hop->file].path;
+                    st->line = hop->line;
+                    st->col = hop->col;
+                    if (hop->dist == 1) {
+                        last = &p->sites.items[hop->via_site];
+                        break;
+                    }
+                    hop = hop->via_func >= 0 ? &p->funcs.items[hop->via_func] : NULL;
+                }
+                if (!last) { d.n_chain = n; last = s; }
+                else {
+                    struct as_chain_step *st = &d.chain[n++];
+                    st->label = blocker_name(last->callee);
+                    st->path = p->files.items[hop->file].path;
+                    st->line = last->line;
+                    st->col = last->col;
+                    d.n_chain = n;
+                }
+                const char *callee = display_name(p, target);
+                const char *blocker = blocker_name(last->callee);
+                d.message = expand(&res->arena, p->helper->message, callee, blocker, display_name(p, fn));
+                d.help = expand(&res->arena, p->helper->help, callee, blocker, display_name(p, fn));
+                vec_push(&extra, d);
+            }
+            if (p->coroutine && target->is_async && (s->flags & AS_SITE_DROPPED) && !(s->flags & AS_SITE_AWAITED) &&
+                !(s->flags & AS_SITE_NOQA_COROUTINE)) {
+                put_diag(&d, p->coroutine, s);
+                const char *callee = display_name(p, target);
+                d.message = expand(&res->arena, p->coroutine->message, callee, NULL, display_name(p, fn));
+                d.help = expand(&res->arena, p->coroutine->help, callee, NULL, display_name(p, fn));
+                vec_push(&extra, d);
+            }
+        }
+    }
+    if (extra.len) {
+        size_t n = res->n_diags + extra.len;
+        struct as_diag *all = as_arena_alloc(&res->arena, n * sizeof(struct as_diag));
+        if (res->n_diags) memcpy(all, res->diags, res->n_diags * sizeof(struct as_diag));
+        memcpy(all + res->n_diags, extra.items, extra.len * sizeof(struct as_diag));
+        as_diags_sort(all, n);
+        res->diags = all;
+        res->n_diags = n;
+    }
+    vec_free(&extra);
+}

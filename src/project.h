@@ -1,0 +1,45 @@
+/* project.h — the project-wide pass: joins the function summaries of every analysed file (struct
+ * as_function_summary, computed per file and cached) to find what no single file shows:
+ *   blocking-helper (ASC108): an async function calls a sync function of the project that blocks, directly or
+ *     through other project functions, in this module or another one; reported at the call in the async
+ *     function with the chain `load() -> _fetch() -> requests.get (api/db.py:41)`;
+ *   project-coroutine (ASC109): an async function calls an `async def` of the project and throws the
+ *     coroutine away.
+ * Names resolve the way Python would: same-module definitions, absolute imports looked up from the directories
+ * enclosing the importing file (its sys.path candidates), relative imports, re-exports through a package's
+ * __init__.py (`from .db import load`, `from .db import *`), methods through `self`/`cls`/instances/the class
+ * name and the project's base classes, constructors through `__init__`. Files the pre-parse skip left out are
+ * parsed on demand when a resolution needs them (as_project_wanted). Deterministic: results depend only on
+ * the files' contents and paths, never on the order they were added in. */
+#ifndef AS_PROJECT_H
+#define AS_PROJECT_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "engine.h"
+
+#define AS_PROJECT_DEFAULT_MAX_CHAIN 16
+
+struct as_project;
+
+/* NULL when no project-wide rule is enabled (then the run streams file by file). */
+struct as_project *as_project_new(const struct as_engine *engine, unsigned max_chain);
+void as_project_free(struct as_project *self);
+
+/* Declares file `file` (0..n-1, in output order) with its display path; the module name comes from the path.
+ * Call for every file before as_project_add. */
+void as_project_declare(struct as_project *self, size_t file, const char *path);
+/* Records what the analysis of `file` found (module, summaries; copied). A result without summaries (left
+ * out by the skip, or unreadable) only marks the file as seen. */
+void as_project_add(struct as_project *self, size_t file, const struct as_file_result *res);
+/* Files not parsed yet whose summaries a resolution from async code may need; *out (heap, caller frees) gets
+ * their indices in increasing order. Parse them with the skip off, as_project_add them, and ask again until
+ * it returns 0. */
+size_t as_project_wanted(struct as_project *self, size_t **out);
+/* Joins the summaries (call once, after the last add). */
+void as_project_solve(struct as_project *self);
+/* Appends the project-wide findings located in `file` to res->diags (in res's arena) and re-sorts them. */
+void as_project_findings(const struct as_project *self, size_t file, struct as_file_result *res);
+
+#endif

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# test_project.sh — the project-wide pass (ASC108 blocking call through a helper, ASC109 project coroutine
+# never awaited) on the multi-file fixture projects in fixtures/project/<name>/: the findings must be exactly
+# the `# expect: CODE` comments of their files (path:line:code), the same with -j1/-j2, cold and warm cache,
+# with the skip on and off; plus the chain in JSON and SARIF, --max-chain, and stdin.
+# Usage: test_project.sh ASYNCSCAN REPO_ROOT
+set -u
+bin=$1
+root=$2
+source "$(dirname "$0")/lib.sh"
+cd "$root"
+
+expected() {   # path:line:code for every `# expect:` in the project
+  grep -rn --include='*.py' -o '# expect: [A-Z0-9, ]*' "$1" |
+    awk -F: '{ split($4, codes, /[ ,]+/); for (i in codes) if (codes[i] ~ /^[A-Z]+[0-9]+$/) print $1 ":" $2 ":" codes[i] }' |
+    sort
+}
+actual() {     # path:line:code of the ASC108/ASC109 findings
+  "$bin" --output-format concise --select ASC108,ASC109 "$@" 2>/dev/null |
+    awk -F: '/: ASC10[89] / { split($4, w, " "); print $1 ":" $2 ":" w[1] }' | sort
+}
+
+for dir in fixtures/project/*/; do
+  dir=${dir%/}
+  want=$(expected "$dir")
+  [ -n "$want" ] || ko "$dir has no expectations"
+  got=$(actual --no-cache "$dir")
+  [ "$got" = "$want" ] && ok || ko "$dir: findings differ from the expectations:$(diff <(echo "$want") <(echo "$got"))"
+  check test "$(actual --no-cache -j1 "$dir")" = "$want"
+  check test "$(actual --no-cache --no-skip "$dir")" = "$want"
+  actual --cache-dir "$tmp/cache" "$dir" >/dev/null
+  check test "$(actual --cache-dir "$tmp/cache" "$dir")" = "$want"
+  # byte-identical full output whatever the thread count
+  a=$("$bin" --no-cache -j1 "$dir" 2>&1); b=$("$bin" --no-cache -j2 "$dir" 2>&1)
+  check test "$a" = "$b"
+done
+
+# the chain: full text, JSON field, SARIF related locations
+out=$("$bin" --no-cache --select ASC108 fixtures/project/helpers 2>/dev/null)
+check grep -qF 'chain: fetch_json() (fixtures/project/helpers/app/util/net.py:6) -> _get() (fixtures/project/helpers/app/util/net.py:10) -> requests.get (fixtures/project/helpers/app/util/net.py:11)' <<<"$out"
+check grep -qF 'chain: UserRepository.refresh() (fixtures/project/helpers/app/services/users.py:9) -> Repository.reconnect() (fixtures/project/helpers/app/services/base.py:8) -> time.sleep' <<<"$out"
+json=$("$bin" --no-cache --select ASC108 --output-format json fixtures/project/helpers)
+check python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+f = [x for x in d if x["location"]["row"] == 36][0]
+assert f["code"] == "ASC108", f
+assert [s["label"] for s in f["chain"]] == ["Connection()", "time.sleep"], f["chain"]
+assert f["chain"][1]["filename"].endswith("base.py"), f["chain"]
+' "$json"
+sarif=$("$bin" --no-cache --select ASC108 --output-format sarif fixtures/project/helpers)
+check python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+res = d["runs"][0]["results"]
+assert len(res) == 5, len(res)
+assert all(len(r["relatedLocations"]) >= 2 for r in res)
+' "$sarif"
+
+# --max-chain: step1 -> step2 -> step3 -> step4 -> subprocess.run needs 4 hops
+check test "$(actual --no-cache --max-chain 4 fixtures/project/srclayout | grep -c ':9:ASC108')" = 1
+check test "$(actual --no-cache --max-chain 3 fixtures/project/srclayout | grep -c ':9:ASC108')" = 0
+"$bin" --max-chain 0 fixtures/project/srclayout >/dev/null 2>"$tmp/err"
+check test $? -eq 2
+check grep -q "invalid value '0' for --max-chain" "$tmp/err"
+
+# disabled rules: nothing from the pass
+check test -z "$(actual --no-cache --ignore ASC108,ASC109 fixtures/project/helpers)"
+
+# stdin: helpers in the same buffer are seen
+src=$'import time\n\ndef nap():\n    time.sleep(1)\n\nasync def main():\n    nap()\n'
+out=$(printf '%s' "$src" | "$bin" --output-format concise --stdin-filename m.py - 2>/dev/null)
+check grep -q '^m.py:7:5: ASC108' <<<"$out"
+
+# an edited helper module changes the finding in the (unchanged) caller on a warm run
+cp -r fixtures/project/helpers "$tmp/edit"
+actual --cache-dir "$tmp/c2" "$tmp/edit" >/dev/null
+sed -i 's/requests.get(url, timeout=5)/url/' "$tmp/edit/app/util/net.py"
+check test "$(actual --cache-dir "$tmp/c2" "$tmp/edit" | grep -c ':15:ASC108')" = 0
+
+finish
