@@ -1,5 +1,7 @@
 /* discover.c — expands PATH arguments into the sorted, de-duplicated list of Python files; see discover.h.
- * Directories are walked with an explicit set of visited (device, inode) pairs, so symlink loops end. */
+ * Directories are walked with an explicit set of visited (device, inode) pairs, so symlink loops end; with
+ * respect_gitignore each directory carries its resolved git directory (gitignore.h), and ignored directories
+ * are pruned rather than entered. */
 #include "discover.h"
 
 #include <dirent.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gitignore.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -32,6 +35,7 @@ struct walk {
     struct dev_ino *seen;
     size_t n_seen, cap_seen;
     size_t errors;
+    struct as_gitignore *git;   /* NULL unless respect_gitignore */
 };
 
 static void report(struct walk *w, const char *path, const char *reason)
@@ -101,7 +105,18 @@ static char *join(const char *dir, const char *name)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth)
+/* Whether git ignores entry `name` of the directory resolved as gd; an error is reported and counts as "not
+ * ignored" (the file is analysed rather than silently dropped). */
+static bool git_ignored(struct walk *w, as_gitdir gd, const char *path, const char *name, bool is_dir)
+{
+    if (!w->git || gd == AS_GITDIR_NONE) return false;
+    char err[256];
+    int rc = as_gitignore_check(w->git, gd, name, is_dir, err, sizeof(err));
+    if (rc < 0) report(w, path, err);
+    return rc == 1;
+}
+
+static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth, as_gitdir gd)
 {
     if (depth > MAX_DEPTH) {
         report(w, dir, "directory nesting too deep");
@@ -142,9 +157,12 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (!excluded(w->opts, names[i], rel, true) && !seen_before(w, &st)) walk_dir(w, path, root_len, depth + 1);
+            if (!excluded(w->opts, names[i], rel, true) && !git_ignored(w, gd, path, names[i], true) &&
+                !seen_before(w, &st))
+                walk_dir(w, path, root_len, depth + 1, as_gitignore_subdir(w->git, gd, path, names[i]));
             free(path);
-        } else if (python_name(names[i]) && !excluded(w->opts, names[i], rel, true)) {
+        } else if (python_name(names[i]) && !excluded(w->opts, names[i], rel, true) &&
+                   !git_ignored(w, gd, path, names[i], false)) {
             /* a FIFO or device named *.py is listed too: reading refuses it with a clear error, never blocks */
             push(w->out, path);
         } else {
@@ -155,7 +173,7 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
     free(names);
 }
 
-bool as_discover_is_excluded(const struct as_discover_opts *o, const char *path)
+static bool excluded_by_name(const struct as_discover_opts *o, const char *path)
 {
     char *copy = as_xstrdup(path);
     bool ex = false;
@@ -165,16 +183,43 @@ bool as_discover_is_excluded(const struct as_discover_opts *o, const char *path)
     return ex;
 }
 
-/* Whether an explicitly named file is excluded under --force-exclude. */
-static bool force_excluded(const struct as_discover_opts *o, const char *path)
+/* Whether git ignores an explicitly named file (errors count as "not ignored"; reported when w is given). */
+static bool file_git_ignored(struct walk *w, struct as_gitignore *git, const char *path)
 {
-    return o && o->force_exclude && as_discover_is_excluded(o, path);
+    if (!git) return false;
+    char err[256];
+    int rc = as_gitignore_path(git, path, false, err, sizeof(err));
+    if (rc < 0 && w) report(w, path, err);
+    return rc == 1;
+}
+
+bool as_discover_is_excluded(const struct as_discover_opts *o, const char *path)
+{
+    if (excluded_by_name(o, path)) return true;
+    if (!o || !o->respect_gitignore) return false;
+    struct as_gitignore *git = as_gitignore_new();
+    bool ig = file_git_ignored(NULL, git, path);
+    as_gitignore_free(git);
+    return ig;
+}
+
+/* Whether an explicitly named file or directory is excluded under --force-exclude (a directory git ignores
+ * needs no force: the walk finds nothing in it). */
+static bool force_excluded(struct walk *w, const char *path, bool is_dir)
+{
+    const struct as_discover_opts *o = w->opts;
+    if (!o || !o->force_exclude) return false;
+    return excluded_by_name(o, path) || (!is_dir && file_git_ignored(w, w->git, path));
 }
 
 size_t as_discover(const char *const *roots, size_t n_roots, const struct as_discover_opts *opts,
                    struct as_path_list *out)
 {
-    struct walk w = {opts, out, NULL, 0, 0, 0};
+    struct walk w = {opts, out, NULL, 0, 0, 0, NULL};
+    if (opts && opts->respect_gitignore) {
+        w.git = as_gitignore_new();
+        if (!w.git) report(&w, ".", "cannot initialise libgit2: .gitignore files are not read");
+    }
     for (size_t i = 0; i < n_roots; i++) {
         const char *r = roots[i];
         if (strcmp(r, "-") == 0) {
@@ -187,12 +232,23 @@ size_t as_discover(const char *const *roots, size_t n_roots, const struct as_dis
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (force_excluded(opts, r)) continue;
-            if (!seen_before(&w, &st)) walk_dir(&w, r, strlen(r), 0);
-        } else if (!force_excluded(opts, r)) {
+            if (force_excluded(&w, r, true)) continue;
+            as_gitdir gd = AS_GITDIR_NONE;
+            if (w.git) {
+                /* a directory, even one named explicitly, is walked with git's rules: if git ignores it,
+                 * it ignores everything inside it */
+                char err[256];
+                gd = as_gitignore_dir(w.git, r, err, sizeof(err));
+                int ig = err[0] ? -1 : as_gitignore_dir_ignored(w.git, gd, err, sizeof(err));
+                if (ig < 0) report(&w, r, err);
+                if (ig == 1) continue;
+            }
+            if (!seen_before(&w, &st)) walk_dir(&w, r, strlen(r), 0, gd);
+        } else if (!force_excluded(&w, r, false)) {
             push(out, as_xstrdup(r));
         }
     }
+    as_gitignore_free(w.git);
     free(w.seen);
     if (out->n > 1) {
         qsort(out->paths, out->n, sizeof(char *), cmp_str);

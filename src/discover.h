@@ -3,7 +3,10 @@
  *   directory; a FIFO or device with such a name is listed, and reading it reports "not a regular file").
  *   Directories in the default exclude set (ruff's, plus __pycache__ and build) are skipped.
  * - A file named explicitly is always analysed, whatever its name (unless force_exclude and it matches an
- *   exclude), and "-" is passed through as stdin.
+ *   exclude or, with respect_gitignore, git ignores it), and "-" is passed through as stdin.
+ * - respect_gitignore: git's ignore rules (.gitignore files, .git/info/exclude, the global excludes file; see
+ *   gitignore.h) apply in walks; ignored directories are not entered. A directory root is walked with the same
+ *   rules, so a root git ignores yields nothing; outside a git work tree nothing is ignored.
  * - Symlinks: followed, but each directory is entered once (by device+inode), so loops never hang; dangling
  *   links and unreadable entries are reported through the error callback and skipped.
  * - Output paths keep the spelling of the argument they came from ("src/" + "a.py" -> "src/a.py"; "./x" stays
@@ -25,7 +28,8 @@ struct as_discover_opts {
     const char *const *exclude;    /* extra directory/file names (exact basename match or fnmatch glob) */
     size_t n_exclude;
     bool no_default_excludes;      /* do not apply the built-in default excludes */
-    bool force_exclude;            /* apply excludes to explicitly named files too */
+    bool force_exclude;            /* apply excludes (and .gitignore) to explicitly named files too */
+    bool respect_gitignore;        /* skip what git ignores (ruff's respect-gitignore; the CLI's default) */
     as_discover_error_fn on_error;
     void *ud;
 };
@@ -38,7 +42,8 @@ size_t as_discover(const char *const *roots, size_t n_roots, const struct as_dis
                    struct as_path_list *out);
 void as_path_list_release(struct as_path_list *self);
 /* True when `path` (a file named explicitly, or an editor buffer's --stdin-filename) is excluded by opts: its
- * basename or any of its directories matches an exclude (default or user). */
+ * basename or any of its directories matches an exclude (default or user), or, with respect_gitignore, git
+ * ignores it. */
 bool as_discover_is_excluded(const struct as_discover_opts *opts, const char *path);
 
 #endif
