@@ -4,7 +4,9 @@
 ; @yield                   — every yield;
 ; @checkpoint              — what lets the event loop run: await, `async for`, `async with`;
 ; @decorator (+ .expr .function) — a decorator and the function it decorates;
-; @try (+ .body)           — a try statement; the exception names of its handlers are read from the node.
+; @try (+ .body)           — a try statement; the exception names of its handlers are read from the node;
+; @typecheck (+ .body)     — a branch of `if isinstance(...)` / `if not isinstance(...)` (what runs there
+;                            depends on the type of an argument; ASC108 does not follow blocking calls in it).
 
 (with_statement "async"? @with.async body: (block) @with.body) @with
 
@@ -22,3 +24,15 @@
   definition: (function_definition) @decorator.function) @decorator
 
 (try_statement body: (block) @try.body) @try
+
+(if_statement
+  condition: [(call function: (identifier) @_f)
+              (not_operator argument: (call function: (identifier) @_f))]
+  consequence: (block) @typecheck.body
+  (#eq? @_f "isinstance")) @typecheck
+
+(if_statement
+  condition: [(call function: (identifier) @_f)
+              (not_operator argument: (call function: (identifier) @_f))]
+  alternative: (else_clause body: (block) @typecheck.body)
+  (#eq? @_f "isinstance")) @typecheck

@@ -137,10 +137,26 @@ static const struct as_arg *find_arg(const struct as_call *call, const struct as
     return NULL;
 }
 
+/* A numeric IPv4 ("1.2.3.4") or IPv6 ("::1", "fe80::1") address: resolving it never asks DNS. */
+static bool is_ip_literal(const char *t)
+{
+    size_t n = strlen(t), dots = 0, colons = 0;
+    if (!n || n > 45) return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = t[i];
+        if (c == '.') dots++;
+        else if (c == ':') colons++;
+        else if (!((c >= '0' && c <= '9') || (colons && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))))
+            return false;
+    }
+    return colons >= 2 || (dots == 3 && !colons);
+}
+
 static bool value_equals(const struct as_model *m, const struct as_call *call, const struct as_expr *e,
                          const char *v, bool ci)
 {
     if (strcmp(v, "*") == 0) return true;
+    if (strcmp(v, "<ip>") == 0) return e->kind == AS_EXPR_STRING && is_ip_literal(e->text);
     size_t vl = strlen(v);
     if (v[0] == '\'' && vl >= 2 && v[vl - 1] == '\'') {
         if (e->kind != AS_EXPR_STRING) return false;

@@ -13,7 +13,7 @@
  *   unless-handled:E1|E2 skip when the call is in the body of a `try` with a handler for E1 or E2, written
  *                       as in the source (BlockingIOError, ssl.SSLWantReadError): the non-blocking I/O idiom
  * SEL is a positional index (0), a keyword (mode), or both (0/mode). A value is a number, True/False/None,
- * a quoted string ('GET'), `*` (anything), or a qualified name (os.P_WAIT) compared with what the argument
+ * a quoted string ('GET'), `*` (anything), `<ip>` (a string literal holding a numeric IP address), or a qualified name (os.P_WAIT) compared with what the argument
  * resolves to. When star-arguments hide an argument, an `if` fails and an `unless` does not skip. */
 #ifndef AS_CONDITIONS_H
 #define AS_CONDITIONS_H

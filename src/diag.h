@@ -44,6 +44,7 @@ enum {
     AS_SITE_DROPPED = 1u << 1,       /* its value is thrown away (a whole statement, or an unread name) */
     AS_SITE_NOQA_HELPER = 1u << 2,   /* a `# noqa` on its line suppresses the blocking-through-helper rule */
     AS_SITE_NOQA_COROUTINE = 1u << 3,/* ... suppresses the project coroutine-never-awaited rule */
+    AS_SITE_TYPE_DEPENDENT = 1u << 4,/* in a branch of `if [not] isinstance(...)`: runs for some argument types */
 };
 
 /* A class of the file, for method lookup through bases in the project-wide pass. */
@@ -65,6 +66,8 @@ struct as_alias {
 struct as_function_summary {
     const char *qname;     /* "<module>.<Class>.<name>" */
     bool is_async;
+    bool is_decorated;     /* has a decorator other than staticmethod/classmethod (it may change what a call returns) */
+    bool is_generator;     /* contains `yield`: a call makes a generator, not a coroutine */
     uint32_t line, col;    /* of the name in the def */
     struct as_call_site *calls;     size_t n_calls;      /* calls with a known qualified name */
     struct as_call_site *blocking;  size_t n_blocking;   /* calls matching a blocking rule, even in sync code */

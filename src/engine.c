@@ -243,10 +243,21 @@ static void fill_site(struct as_call_site *c, const struct as_model *model, size
     if (call->awaited) c->flags |= AS_SITE_AWAITED;
     bool dropped = !call->awaited && call->discarded;
     if (!call->awaited && !dropped && call->assigned_to >= 0) {
+        /* `x = f()` with x never read: no binding of x in that scope is read (branches and loops rebind x,
+         * and a read resolves to one binding only) */
         const struct as_binding *b = &model->facts->bindings[call->assigned_to];
         dropped = !b->used && !as_model_declared_outside(model, b);
+        for (size_t k = 0; k < model->facts->n_bindings && dropped; k++) {
+            const struct as_binding *o = &model->facts->bindings[k];
+            if (o->scope == b->scope && o->used && strcmp(o->name, b->name) == 0) dropped = false;
+        }
     }
     if (dropped) c->flags |= AS_SITE_DROPPED;
+    for (size_t k = 0; k < model->facts->n_typechecks; k++)
+        if (call->span.start >= model->facts->typechecks[k].start && call->span.end <= model->facts->typechecks[k].end) {
+            c->flags |= AS_SITE_TYPE_DEPENDENT;
+            break;
+        }
     if (helper && suppressed(sup, c->line, helper)) c->flags |= AS_SITE_NOQA_HELPER;
     if (coroutine && suppressed(sup, c->line, coroutine)) c->flags |= AS_SITE_NOQA_COROUTINE;
 }
@@ -330,6 +341,16 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         struct as_function_summary *fs = &out->functions[k];
         fs->qname = as_model_scope_qualname(model, (int32_t)i);
         fs->is_async = s->is_async;
+        for (size_t d = 0; d < f->n_decorators; d++) {
+            const struct as_decorator *dec = &f->decorators[d];
+            if (dec->function.start != s->node.start || dec->function.end != s->node.end) continue;
+            const char *h = dec->expr.kind == AS_EXPR_NAME ? dec->expr.head : "";
+            if ((strcmp(h, "staticmethod") == 0 || strcmp(h, "classmethod") == 0) && !*dec->expr.tail) continue;
+            fs->is_decorated = true;
+        }
+        for (size_t y = 0; y < f->n_yields && !fs->is_generator; y++)
+            if (as_model_context_scope(model, as_model_scope_at(model, f->yields[y])) == (int32_t)i)
+                fs->is_generator = true;
         as_source_position(src, s->name_span.start, &fs->line, &fs->col);
         slot[i] = (int32_t)k++;
     }

@@ -90,6 +90,7 @@ struct as_facts_scratch {
     VEC(uint32_t) checkpoints;
     VEC(struct as_decorator) decorators;
     VEC(struct as_try) trys;
+    VEC(struct as_span) typechecks;
     VEC(uint32_t) nonrefs;
     VEC(struct as_span) comments;
     VEC(struct as_span) discarded, awaited;
@@ -121,6 +122,7 @@ void as_facts_scratch_free(struct as_facts_scratch *self)
     vec_free(&self->checkpoints);
     vec_free(&self->decorators);
     vec_free(&self->trys);
+    vec_free(&self->typechecks);
     vec_free(&self->nonrefs);
     vec_free(&self->comments);
     vec_free(&self->discarded);
@@ -611,7 +613,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     memset(out, 0, sizeof(*out));
     s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = s->attrs.len = 0;
     s->withs.len = s->sleep_loops.len = s->sleep_loop_calls.len = s->yields.len = s->checkpoints.len = 0;
-    s->decorators.len = s->trys.len = 0;
+    s->decorators.len = s->trys.len = s->typechecks.len = 0;
     s->comments.len = s->discarded.len = s->awaited.len = s->arg_inner.len = s->arg_outer.len = 0;
     struct ctx c = {arena, s, src, len};
     TSNode root = ts_tree_root_node(tree);
@@ -779,6 +781,11 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 vec_push(&s->trys, t);
                 break;
             }
+            case CAP_TYPECHECK: {
+                struct as_span b = span_of(capture(&m, map, CAP_TYPECHECK_BODY));
+                vec_push(&s->typechecks, b);
+                break;
+            }
             case CAP_GLOBAL: case CAP_NONLOCAL: {
                 TSNode nm = capture(&m, map, outer == CAP_GLOBAL ? CAP_GLOBAL_NAME : CAP_NONLOCAL_NAME);
                 if (!ts_node_is_null(nm))
@@ -929,6 +936,9 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     out->n_trys = s->trys.len;
     out->trys = as_arena_alloc(arena, (s->trys.len ? s->trys.len : 1) * sizeof(struct as_try));
     if (s->trys.len) memcpy(out->trys, s->trys.items, s->trys.len * sizeof(struct as_try));
+    out->n_typechecks = s->typechecks.len;
+    out->typechecks = as_arena_alloc(arena, (s->typechecks.len ? s->typechecks.len : 1) * sizeof(struct as_span));
+    if (s->typechecks.len) memcpy(out->typechecks, s->typechecks.items, s->typechecks.len * sizeof(struct as_span));
 
     /* References: identifiers that are neither nonrefs nor binding sites. */
     size_t nr = 0;

@@ -163,6 +163,7 @@ struct as_facts {
     uint32_t *checkpoints;       size_t n_checkpoints;   /* start offsets of await / async for / async with */
     struct as_decorator *decorators; size_t n_decorators;
     struct as_try *trys;         size_t n_trys;
+    struct as_span *typechecks;  size_t n_typechecks;   /* branches of `if [not] isinstance(...)`, by start */
     struct as_span first_error;  /* first ERROR/MISSING node; start == end == 0 and !has_error if none */
     bool has_error;
     bool match_limit_exceeded;

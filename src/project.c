@@ -15,6 +15,7 @@
 #include "util/xalloc.h"
 
 #define MAX_RESOLVE_DEPTH 12
+#define RESOLVE_BUDGET 256
 
 struct pfile {
     const char *path;
@@ -36,6 +37,7 @@ struct pfunc {
     const char *qname;
     uint32_t file;
     bool is_async;
+    bool coroutine_function;   /* async, not a generator, not decorated: a call makes a coroutine */
     uint32_t line, col;
     uint32_t first_call, n_calls, first_block, n_block;
     uint32_t dist;         /* 0: does not block; 1: blocks itself; k: through k-1 project functions */
@@ -68,6 +70,7 @@ struct as_project {
     struct as_strmap memo;
     VEC(const char *) memo_values;
     bool maps_built;
+    unsigned budget;       /* resolutions left for the current top-level name (see canon) */
 };
 
 static const char *intern(struct as_project *p, const char *s)
@@ -168,11 +171,13 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
         fn.qname = intern(p, fs->qname);
         fn.file = (uint32_t)file;
         fn.is_async = fs->is_async;
+        fn.coroutine_function = fs->is_async && !fs->is_generator && !fs->is_decorated;
         fn.line = fs->line;
         fn.col = fs->col;
         fn.first_call = (uint32_t)p->sites.len;
-        for (size_t c = 0; c < fs->n_calls; c++) add_site(p, &fs->calls[c]);
-        fn.n_calls = (uint32_t)fs->n_calls;
+        for (size_t c = 0; c < fs->n_calls; c++)
+            if (strncmp(fs->calls[c].callee, "builtins.", 9) != 0) add_site(p, &fs->calls[c]);   /* never ours */
+        fn.n_calls = (uint32_t)(p->sites.len - fn.first_call);
         fn.first_block = (uint32_t)p->sites.len;
         for (size_t c = 0; c < fs->n_blocking; c++) add_site(p, &fs->blocking[c]);
         fn.n_block = (uint32_t)fs->n_blocking;
@@ -227,19 +232,31 @@ static void build_maps(struct as_project *p)
 /* ---- resolution -------------------------------------------------------------------------------------- */
 
 
-static const char *join(struct as_project *p, const char *a, const char *b)
+/* Names are composed in stack buffers (no allocation per attempt): NAME_MAX_LEN bounds a qualified name. */
+#define NAME_MAX_LEN 1024
+
+/* out = the parts joined by dots, empty parts left out; false when it does not fit. */
+static bool compose(char *out, const char *a, size_t alen, const char *b, size_t blen, const char *c, size_t clen)
 {
-    if (!*a) return b;
-    if (!*b) return a;
-    return as_arena_printf(&p->arena, "%s.%s", a, b);
+    size_t n = 0;
+    const char *parts[3] = {a, b, c};
+    size_t lens[3] = {alen, blen, clen};
+    for (int i = 0; i < 3; i++) {
+        if (!lens[i]) continue;
+        if (n + lens[i] + 2 > NAME_MAX_LEN) return false;
+        if (n) out[n++] = '.';
+        memcpy(out + n, parts[i], lens[i]);
+        n += lens[i];
+    }
+    out[n] = '\0';
+    return true;
 }
 
-/* The enclosing directory of a dotted dir ("a.b" -> "a" -> ""), or NULL after "". */
-static const char *parent_dir(struct as_project *p, const char *dir)
+/* Length of the enclosing directory of dir[0..len) ("a.b" -> "a" -> ""). */
+static size_t parent_len(const char *dir, size_t len)
 {
-    if (!*dir) return NULL;
-    const char *dot = strrchr(dir, '.');
-    return dot ? as_arena_strndup(&p->arena, dir, (size_t)(dot - dir)) : "";
+    while (len > 0 && dir[len - 1] != '.') len--;
+    return len ? len - 1 : 0;
 }
 
 static const char *canon(struct as_project *p, const char *name, const char *dir, int depth, bool *req);
@@ -257,7 +274,8 @@ static const char *def_named(struct as_project *p, const char *q)
 static const char *method_of(struct as_project *p, const char *cls, const char *m, int depth, bool *req)
 {
     if (depth > MAX_RESOLVE_DEPTH) return NULL;
-    const char *q = join(p, cls, m);
+    char q[NAME_MAX_LEN];
+    if (!compose(q, cls, strlen(cls), m, strlen(m), "", 0)) return NULL;
     int32_t fi = as_strmap_get(&p->func_by_name, q);
     if (fi >= 0) return p->funcs.items[fi].qname;
     int32_t ci = as_strmap_get(&p->class_by_name, cls);
@@ -275,57 +293,76 @@ static const char *method_of(struct as_project *p, const char *cls, const char *
 
 static const char *canon_uncached(struct as_project *p, const char *name, const char *dir, int depth, bool *req)
 {
+    char buf[NAME_MAX_LEN];
+    size_t n = strlen(name), dlen0 = strlen(dir);
+    if (n + dlen0 + 8 > NAME_MAX_LEN) return NULL;
     /* an instance: "<Class>().<method>" */
     const char *paren = strstr(name, "()");
     if (paren) {
         const char *rest = paren + 2;
         if (*rest != '.' || strchr(rest + 1, '.') || strchr(rest + 1, '(')) return NULL;
-        const char *cls_name = as_arena_strndup(&p->arena, name, (size_t)(paren - name));
+        char cls_name[NAME_MAX_LEN];
+        memcpy(cls_name, name, (size_t)(paren - name));
+        cls_name[paren - name] = '\0';
         if (strchr(cls_name, '(')) return NULL;
         const char *c = canon(p, cls_name, dir, depth + 1, req);
         return c && as_strmap_get(&p->class_by_name, c) >= 0 ? method_of(p, c, rest + 1, depth + 1, req) : NULL;
     }
     /* a definition, looked up from the nearest enclosing directory outwards (sys.path candidates; a `src/`
      * beside each is one too: the src layout) */
-    for (const char *d = dir; d; d = parent_dir(p, d)) {
-        const char *q = def_named(p, join(p, d, name));
-        if (!q) q = def_named(p, join(p, join(p, d, "src"), name));
+    for (size_t dl = dlen0;; dl = parent_len(dir, dl)) {
+        const char *q = NULL;
+        if (compose(buf, dir, dl, "", 0, name, n)) q = def_named(p, buf);
+        if (!q && compose(buf, dir, dl, "src", 3, name, n)) q = def_named(p, buf);
         if (q) return q;
+        if (dl == 0) break;
     }
     /* through a module's import aliases (a package re-exporting `from .db import load`) */
-    size_t n = strlen(name);
     bool stop = false;
     for (size_t cut = n; cut > 0 && !stop; cut--) {
         if (name[cut - 1] != '.') continue;
-        const char *prefix = as_arena_strndup(&p->arena, name, cut - 1);
+        size_t plen = cut - 1;
         const char *rest = name + cut;
-        for (const char *d = dir; d && !stop; d = parent_dir(p, d)) {
-            int32_t m = as_strmap_get(&p->module_by_name, join(p, d, prefix));
-            if (m < 0) m = as_strmap_get(&p->module_by_name, join(p, join(p, d, "src"), prefix));
-            if (m < 0) continue;
-            const struct pfile *f = &p->files.items[m];
-            if (!f->parsed) {
-                if (req) req[m] = true;
-                continue;
+        for (size_t dl = dlen0; !stop; dl = parent_len(dir, dl)) {
+            int32_t m = -1;
+            if (compose(buf, dir, dl, "", 0, name, plen)) m = as_strmap_get(&p->module_by_name, buf);
+            if (m < 0 && compose(buf, dir, dl, "src", 3, name, plen)) m = as_strmap_get(&p->module_by_name, buf);
+            if (m >= 0) {
+                const struct pfile *f = &p->files.items[m];
+                if (!f->parsed) {
+                    if (req) req[m] = true;
+                } else {
+                    size_t first_len = strcspn(rest, ".");
+                    for (uint32_t k = 0; k < f->n_aliases; k++) {
+                        const struct palias *a = &p->aliases.items[f->first_alias + k];
+                        char t[NAME_MAX_LEN];
+                        bool ok;
+                        if (strcmp(a->name, "*") == 0) {
+                            /* `from .x import *` re-exports the names x defines or imports, not x's submodules */
+                            if (a->target == f->module) continue;
+                            ok = compose(t, a->target, strlen(a->target), rest, strlen(rest), "", 0);
+                        } else if (strlen(a->name) == first_len && strncmp(a->name, rest, first_len) == 0) {
+                            const char *more = rest[first_len] ? rest + first_len + 1 : "";
+                            ok = compose(t, a->target, strlen(a->target), more, strlen(more), "", 0);
+                        } else {
+                            continue;
+                        }
+                        if (!ok || strcmp(t, name) == 0) continue;
+                        const char *r = canon(p, t, f->dir, depth + 1, req);
+                        if (r) return r;
+                    }
+                    stop = true;   /* the longest module prefix that exists decides */
+                }
             }
-            size_t first_len = strcspn(rest, ".");
-            for (uint32_t k = 0; k < f->n_aliases; k++) {
-                const struct palias *a = &p->aliases.items[f->first_alias + k];
-                const char *t = NULL;
-                if (strcmp(a->name, "*") == 0) t = join(p, a->target, rest);
-                else if (strlen(a->name) == first_len && strncmp(a->name, rest, first_len) == 0)
-                    t = rest[first_len] ? join(p, a->target, rest + first_len + 1) : a->target;
-                if (!t || strcmp(t, name) == 0) continue;
-                const char *r = canon(p, t, f->dir, depth + 1, req);
-                if (r) return r;
-            }
-            stop = true;   /* the longest module prefix that exists decides */
+            if (dl == 0) break;
         }
     }
     /* a class member: "<Class>.<method>" */
     const char *dot = strrchr(name, '.');
     if (dot) {
-        const char *cls_name = as_arena_strndup(&p->arena, name, (size_t)(dot - name));
+        char cls_name[NAME_MAX_LEN];
+        memcpy(cls_name, name, (size_t)(dot - name));
+        cls_name[dot - name] = '\0';
         const char *c = canon(p, cls_name, dir, depth + 1, req);
         if (c && as_strmap_get(&p->class_by_name, c) >= 0) return method_of(p, c, dot + 1, depth + 1, req);
     }
@@ -333,19 +370,27 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
 }
 
 /* The qualified name of the project definition (function or class) `name`, written in a file of `dir`, or
- * NULL. Memoised per (dir, name) until the next build_maps. */
+ * NULL. Memoised per (dir, name) until the next build_maps; a name met again while it is being resolved (an
+ * import cycle) resolves to NULL, so every (dir, name) is worked out at most once per round. */
 static const char *canon(struct as_project *p, const char *name, const char *dir, int depth, bool *req)
 {
     if (depth > MAX_RESOLVE_DEPTH || !name || !*name) return NULL;
-    const char *key = as_arena_printf(&p->arena, "%s\x1f%s", dir, name);
+    char buf[512];
+    const char *key = buf;
+    if ((size_t)snprintf(buf, sizeof(buf), "%s\x1f%s", dir, name) >= sizeof(buf))
+        key = as_arena_printf(&p->arena, "%s\x1f%s", dir, name);
     int32_t k = as_strmap_get(&p->memo, key);
     if (k >= 0) return p->memo_values.items[k];
+    if (key == buf) key = intern(p, buf);   /* the same keys come back in every round */
+    /* a budget per top-level resolution bounds the work on pathological import graphs (star-import webs) */
+    if (depth == 0) p->budget = RESOLVE_BUDGET;
+    else if (p->budget == 0) return NULL;
+    else p->budget--;
+    vec_push(&p->memo_values, NULL);   /* in progress */
+    k = (int32_t)(p->memo_values.len - 1);
+    as_strmap_put(&p->memo, key, k);
     const char *r = canon_uncached(p, name, dir, depth, req);
-    /* a resolution cut short by the depth limit is not remembered */
-    if (depth == 0 || r) {
-        vec_push(&p->memo_values, r);
-        as_strmap_put(&p->memo, key, (int32_t)(p->memo_values.len - 1));
-    }
+    p->memo_values.items[k] = r;
     return r;
 }
 
@@ -426,6 +471,18 @@ static int edge_cmp(const void *a, const void *b)
     return x->site < y->site ? -1 : x->site > y->site;
 }
 
+/* A blocking call that does not make its function blocking: the helper rule's `match:` lines name rule codes
+ * and qualified-name patterns (see rules/ASC108.rule). */
+static bool exempt(const struct as_project *p, const struct psite *s)
+{
+    if (!p->helper) return false;
+    for (size_t i = 0; i < p->helper->n_matches; i++) {
+        const char *pat = p->helper->matches[i].pattern;
+        if ((s->code && strcmp(pat, s->code) == 0) || as_qname_glob(pat, s->callee)) return true;
+    }
+    return false;
+}
+
 void as_project_solve(struct as_project *p)
 {
     build_maps(p);
@@ -473,7 +530,8 @@ void as_project_solve(struct as_project *p)
         struct pfunc *fn = &p->funcs.items[fi];
         if (fn->is_async) continue;
         for (uint32_t b = 0; b < fn->n_block; b++) {
-            if (p->sites.items[fn->first_block + b].flags & AS_SITE_NOQA_HELPER) continue;
+            const struct psite *site = &p->sites.items[fn->first_block + b];
+            if ((site->flags & (AS_SITE_NOQA_HELPER | AS_SITE_TYPE_DEPENDENT)) || exempt(p, site)) continue;
             fn->dist = 1;
             fn->via_site = (int32_t)(fn->first_block + b);
             queue[tail++] = fi;
@@ -601,7 +659,7 @@ void as_project_findings(const struct as_project *cp, size_t file, struct as_fil
                 d.help = expand(&res->arena, p->helper->help, callee, blocker, display_name(p, fn));
                 vec_push(&extra, d);
             }
-            if (p->coroutine && target->is_async && (s->flags & AS_SITE_DROPPED) && !(s->flags & AS_SITE_AWAITED) &&
+            if (p->coroutine && target->coroutine_function && (s->flags & AS_SITE_DROPPED) && !(s->flags & AS_SITE_AWAITED) &&
                 !(s->flags & AS_SITE_NOQA_COROUTINE)) {
                 put_diag(&d, p->coroutine, s);
                 const char *callee = display_name(p, target);
@@ -621,4 +679,15 @@ void as_project_findings(const struct as_project *cp, size_t file, struct as_fil
         res->n_diags = n;
     }
     vec_free(&extra);
+}
+
+void as_project_stats(const struct as_project *p, char *out, size_t len)
+{
+    size_t parsed = 0, requested = 0;
+    for (size_t i = 0; i < p->files.len; i++) {
+        parsed += p->files.items[i].parsed;
+        requested += p->files.items[i].requested;
+    }
+    snprintf(out, len, "%zu files, %zu with summaries (%zu parsed on demand), %zu functions, %zu call sites",
+             p->files.len, parsed, requested, p->funcs.len, p->sites.len);
 }

@@ -42,4 +42,7 @@ void as_project_solve(struct as_project *self);
 /* Appends the project-wide findings located in `file` to res->diags (in res's arena) and re-sorts them. */
 void as_project_findings(const struct as_project *self, size_t file, struct as_file_result *res);
 
+/* One line of counts (files parsed on demand, functions, call sites, resolutions), for benchmarks. */
+void as_project_stats(const struct as_project *self, char *out, size_t len);
+
 #endif

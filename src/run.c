@@ -386,7 +386,9 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         if (st.project) {
             /* helper modules the skip left out, parsed when a call from async code may lead into them */
             size_t *wanted = NULL, n_wanted;
+            size_t rounds = 0;
             while ((n_wanted = as_project_wanted(st.project, &wanted)) > 0) {
+                rounds++;
                 st.wanted = wanted;
                 job.n_items = n_wanted;
                 job.work = work_wanted;
@@ -397,6 +399,11 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
             }
             as_project_solve(st.project);
             report_kept(&st);
+            if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
+                char line[256];
+                as_project_stats(st.project, line, sizeof(line));
+                fprintf(err, "asyncscan: project: %s, %zu on-demand rounds\n", line, rounds);
+            }
             as_project_free(st.project);
             free(st.kept);
         }

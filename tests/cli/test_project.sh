@@ -53,7 +53,7 @@ check python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 res = d["runs"][0]["results"]
-assert len(res) == 5, len(res)
+assert len(res) == 6, len(res)
 assert all(len(r["relatedLocations"]) >= 2 for r in res)
 ' "$sarif"
 
