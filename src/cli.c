@@ -14,7 +14,8 @@ enum opt_id {
     OPT_FORMAT, OPT_JOBS, OPT_SELECT, OPT_EXTEND_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_QUIET, OPT_COLOR,
     OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_MAX_CHAIN, OPT_NO_SKIP, OPT_FORCE_EXCLUDE, OPT_EXCLUDE, OPT_EXTEND_EXCLUDE,
     OPT_RESPECT_GITIGNORE, OPT_NO_RESPECT_GITIGNORE, OPT_STATISTICS, OPT_SHOW_FILES, OPT_SHOW_PARSED, OPT_NO_CACHE,
-    OPT_CACHE_DIR, OPT_HELP, OPT_VERSION,
+    OPT_CACHE_DIR, OPT_CONFIG, OPT_ISOLATED, OPT_SHOW_SETTINGS, OPT_REPORT_UNUSED_NOQA, OPT_ADD_NOQA, OPT_HELP,
+    OPT_VERSION,
 };
 
 struct opt {
@@ -48,6 +49,11 @@ static const struct opt options[] = {
     {OPT_NO_SKIP, "no-skip", 0, NULL, "parse every file, even those that cannot contain a finding"},
     {OPT_NO_CACHE, "no-cache", 0, NULL, "do not read or write the result cache"},
     {OPT_CACHE_DIR, "cache-dir", 0, "DIR", "where the result cache lives (default .asyncscan_cache)"},
+    {OPT_CONFIG, "config", 0, "PATH", "read this configuration file (asyncscan.toml or pyproject.toml)"},
+    {OPT_ISOLATED, "isolated", 0, NULL, "ignore every configuration file"},
+    {OPT_SHOW_SETTINGS, "show-settings", 0, NULL, "print the settings for the first path and where each comes from"},
+    {OPT_REPORT_UNUSED_NOQA, "report-unused-noqa", 0, NULL, "report `# noqa` codes of ours that suppress nothing (RUF100)"},
+    {OPT_ADD_NOQA, "add-noqa", 0, NULL, "add `# noqa: CODE` to every line with a finding (rewrites the files)"},
     {OPT_HELP, "help", 'h', NULL, "show this help"},
     {OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -152,8 +158,13 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
         break;
     case OPT_NO_SKIP: o->no_skip = true; break;
     case OPT_FORCE_EXCLUDE: o->force_exclude = true; break;
-    case OPT_RESPECT_GITIGNORE: o->respect_gitignore = true; break;
-    case OPT_NO_RESPECT_GITIGNORE: o->respect_gitignore = false; break;
+    case OPT_RESPECT_GITIGNORE: o->respect_gitignore = true; o->respect_gitignore_set = true; break;
+    case OPT_NO_RESPECT_GITIGNORE: o->respect_gitignore = false; o->respect_gitignore_set = true; break;
+    case OPT_CONFIG: o->config = val; break;
+    case OPT_ISOLATED: o->isolated = true; break;
+    case OPT_SHOW_SETTINGS: o->show_settings = true; break;
+    case OPT_REPORT_UNUSED_NOQA: o->report_unused_noqa = true; break;
+    case OPT_ADD_NOQA: o->add_noqa = true; break;
     case OPT_NO_CACHE: o->no_cache = true; break;
     case OPT_CACHE_DIR: o->cache_dir = val; break;
     case OPT_STATISTICS: o->statistics = true; break;

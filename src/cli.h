@@ -29,6 +29,12 @@ struct as_options {
     bool no_skip;                /* parse every file (disables the pre-parse skip) */
     bool force_exclude;          /* excludes apply to files named explicitly (and --stdin-filename) too */
     bool respect_gitignore;      /* skip what git ignores (default true; --no-respect-gitignore) */
+    bool respect_gitignore_set;  /* given on the command line (it then wins over the configuration) */
+    const char *config;          /* --config PATH */
+    bool isolated;               /* --isolated: no configuration file */
+    bool show_settings;          /* --show-settings */
+    bool report_unused_noqa;     /* --report-unused-noqa (RUF100) */
+    bool add_noqa;               /* --add-noqa */
     bool statistics;             /* print a count per rule instead of the findings */
     bool show_files;             /* print the files that would be analysed, then exit */
     bool show_parsed;            /* (benchmark) print the files the pre-parse skip would parse, then exit */

@@ -18,6 +18,7 @@
 #include "noqa.h"
 #include "query.h"
 #include "source.h"
+#include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
@@ -51,6 +52,7 @@ static void collect_needles(struct as_engine *self)
         const struct as_rule *r = self->rules.rules[i];
         if (!self->enabled[i] || r->async_only) continue;
         if (r->kind->on_file) self->always_parse = true;
+        if (r->kind == &as_check_unused_noqa) add_needle(self, "noqa");   /* only a file with "noqa" can have one */
         for (size_t k = 0; k < r->n_matches; k++) add_needle(self, r->matches[k].pattern);
     }
 }
@@ -67,17 +69,19 @@ bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t l
     return true;
 }
 
-int as_engine_init(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
-                   char **err)
+/* From the enabled rules: the tracked ones, the name index and the skip's needles. */
+static void finish_selection(struct as_engine *self)
 {
-    memset(self, 0, sizeof(*self));
-    self->parse_timeout_s = 20.0;
-    self->queries = as_query_set_load(err);
-    if (!self->queries) return -1;
-    if (as_facts_check_captures(self->queries, err)) goto fail;
-    if (as_ruleset_load_embedded(&self->rules, err)) goto fail;
-    self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
-    if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
+    free(self->tracked);
+    as_rule_index_free(self->index);
+    for (size_t i = 0; i < self->n_needles; i++) {
+        free(self->needles[i].root);
+        free(self->needles[i].name);
+    }
+    free(self->needles);
+    self->needles = NULL;
+    self->n_needles = 0;
+    self->always_parse = false;
     /* The blocking-call rules feed the summaries ASC108 joins even when only ASC108 is selected: every one on
      * by default (or selected) and not ignored is tracked; only enabled rules report. */
     self->tracked = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
@@ -87,22 +91,58 @@ int as_engine_init(struct as_engine *self, const char *select, const char *exten
         if (self->enabled[i] && self->rules.rules[i]->kind == &as_check_blocking_helper) project_on = true;
     if (project_on) {
         bool *defaults = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
-        if (as_ruleset_select(&self->rules, NULL, extend_select, ignore, defaults, err) == 0) {
+        char *err = NULL;
+        if (as_ruleset_select(&self->rules, NULL, self->extend_select, self->ignore, defaults, &err) == 0) {
             for (size_t i = 0; i < self->rules.n; i++)
                 if (defaults[i] && self->rules.rules[i]->kind == &as_check_blocking_call) self->tracked[i] = true;
-        } else {
-            free(*err);
-            *err = NULL;
         }
+        free(err);
         free(defaults);
     }
     self->index = as_rule_index_new(&self->rules, self->tracked);
-    self->skip_enabled = true;
     collect_needles(self);
+}
+
+int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
+                      const struct as_engine_extras *extras, char **err)
+{
+    memset(self, 0, sizeof(*self));
+    self->parse_timeout_s = 20.0;
+    self->queries = as_query_set_load(err);
+    if (!self->queries) return -1;
+    if (as_facts_check_captures(self->queries, err)) goto fail;
+    if (as_ruleset_load_embedded(&self->rules, err)) goto fail;
+    if (extras) {
+        for (size_t i = 0; i < extras->n_rules_dirs; i++)
+            if (as_ruleset_load_dir(&self->rules, extras->rules_dirs[i], err)) goto fail;
+        if (extras->n_blocking) {
+            struct as_rule *r = as_rule_blocking_table(extras->blocking_patterns, extras->blocking_notes,
+                                                       extras->n_blocking, err);
+            if (!r || as_ruleset_add(&self->rules, r, err)) goto fail;
+        }
+    }
+    self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
+    if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
+    self->extend_select = extend_select ? as_xstrdup(extend_select) : NULL;
+    self->ignore = ignore ? as_xstrdup(ignore) : NULL;
+    self->skip_enabled = true;
+    finish_selection(self);
     return 0;
 fail:
     as_engine_release(self);
     return -1;
+}
+
+int as_engine_init(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
+                   char **err)
+{
+    return as_engine_init_ex(self, select, extend_select, ignore, NULL, err);
+}
+
+void as_engine_enable_more(struct as_engine *self, const bool *more)
+{
+    for (size_t i = 0; i < self->rules.n; i++) self->enabled[i] |= more[i];
+    finish_selection(self);
 }
 
 void as_engine_release(struct as_engine *self)
@@ -116,6 +156,8 @@ void as_engine_release(struct as_engine *self)
     as_ruleset_release(&self->rules);
     free(self->enabled);
     free(self->tracked);
+    free(self->extend_select);
+    free(self->ignore);
     as_rule_index_free(self->index);
     memset(self, 0, sizeof(*self));
 }
@@ -218,6 +260,8 @@ static void on_hit(void *ud, const struct as_rule_hit *hit)
 /* Directives from comments: per line (1-based) and file level. */
 struct suppressions {
     struct as_noqa *by_line;      /* arena, indexed by line; kind NONE when absent */
+    uint32_t *used;               /* arena, per line: bit k set when codes[k] suppressed a finding */
+    struct as_span *spans;        /* arena, per line: the directive's comment */
     size_t n_lines;
     struct as_noqa file_level[8];
     size_t n_file_level;
@@ -456,36 +500,84 @@ static void collect_suppressions(struct suppressions *sup, const struct as_facts
             if (sup->n_file_level < 8) sup->file_level[sup->n_file_level++] = nq;
             continue;
         }
-        if (!sup->by_line) sup->by_line = as_arena_alloc(arena, sup->n_lines * sizeof(struct as_noqa));
-        if (line < sup->n_lines) sup->by_line[line] = nq;
+        if (!sup->by_line) {
+            sup->by_line = as_arena_alloc(arena, sup->n_lines * sizeof(struct as_noqa));
+            sup->used = as_arena_alloc(arena, sup->n_lines * sizeof(uint32_t));
+            sup->spans = as_arena_alloc(arena, sup->n_lines * sizeof(struct as_span));
+        }
+        if (line < sup->n_lines) {
+            sup->by_line[line] = nq;
+            sup->spans[line] = c;
+        }
     }
 }
 
-static bool covers(const struct as_noqa *nq, const struct as_rule *rule)
+/* Index of the directive's code that names the rule (or one of its aliases); -2 for a blanket directive; -1
+ * when it does not cover the rule. */
+static int covering_code(const struct as_noqa *nq, const struct as_rule *rule)
 {
-    if (as_noqa_covers(nq, rule->code)) return true;
-    if (!rule->aliases) return false;
-    char code[AS_NOQA_CODE_MAX];
-    for (const char *p = rule->aliases; *p;) {
-        while (*p == ',' || *p == ' ') p++;
-        size_t n = strcspn(p, ", ");
-        if (n && n < sizeof(code)) {
-            memcpy(code, p, n);
-            code[n] = '\0';
-            if (as_noqa_covers(nq, code)) return true;
+    if (nq->kind == AS_NOQA_BLANKET) return -2;
+    if (nq->kind != AS_NOQA_CODES) return -1;
+    for (size_t k = 0; k < nq->n_codes; k++) {
+        if (strcmp(nq->codes[k], rule->code) == 0) return (int)k;
+        if (!rule->aliases) continue;
+        for (const char *p = rule->aliases; *p;) {
+            while (*p == ',' || *p == ' ') p++;
+            size_t n = strcspn(p, ", ");
+            if (n && strlen(nq->codes[k]) == n && strncmp(nq->codes[k], p, n) == 0) return (int)k;
+            p += n;
         }
-        p += n;
     }
-    return false;
+    return -1;
 }
 
 static bool suppressed(const struct suppressions *sup, uint32_t line, const struct as_rule *rule)
 {
     for (size_t i = 0; i < sup->n_file_level; i++)
-        if (covers(&sup->file_level[i], rule)) return true;
-    if (sup->by_line && line < sup->n_lines && sup->by_line[line].kind != AS_NOQA_NONE)
-        return covers(&sup->by_line[line], rule);
+        if (covering_code(&sup->file_level[i], rule) != -1) return true;
+    if (sup->by_line && line < sup->n_lines && sup->by_line[line].kind != AS_NOQA_NONE) {
+        int k = covering_code(&sup->by_line[line], rule);
+        if (k >= 0 && k < 32) sup->used[line] |= 1u << k;
+        return k != -1;
+    }
     return false;
+}
+
+/* RUF100: codes of our rules in line directives that suppressed nothing. */
+static void report_unused_noqa(struct as_worker *w, const struct as_engine *engine, const struct suppressions *sup,
+                               const struct as_rule *rule, struct as_arena *arena)
+{
+    if (!sup->by_line) return;
+    for (size_t line = 1; line < sup->n_lines; line++) {
+        const struct as_noqa *nq = &sup->by_line[line];
+        if (nq->kind != AS_NOQA_CODES) continue;
+        struct as_buf unused, off;
+        as_buf_init(&unused);
+        as_buf_init(&off);
+        for (size_t k = 0; k < nq->n_codes; k++) {
+            if (k < 32 && (sup->used[line] & (1u << k))) continue;
+            const struct as_rule *r = NULL;
+            bool on = false;
+            for (size_t i = 0; i < engine->rules.n && !r; i++) {
+                const struct as_rule *c = engine->rules.rules[i];
+                struct as_noqa one = {.kind = AS_NOQA_CODES, .n_codes = 1};
+                memcpy(one.codes[0], nq->codes[k], sizeof(one.codes[0]));
+                if (covering_code(&one, c) == 0) { r = c; on = engine->enabled[i]; }
+            }
+            if (!r || r->kind->project_wide) continue;   /* another linter's code, or decided after this file */
+            struct as_buf *b = on ? &unused : &off;
+            as_buf_printf(b, "%s`%s`", b->len ? ", " : "", nq->codes[k]);
+        }
+        if (unused.len || off.len) {
+            struct as_finding f = {rule, sup->spans[line], NULL, rule->help, false};
+            f.message = as_arena_printf(arena, "Unused `noqa` directive (%s%s%s%s%s)", unused.len ? "unused: " : "",
+                                        unused.len ? unused.data : "", unused.len && off.len ? "; " : "",
+                                        off.len ? "non-enabled: " : "", off.len ? off.data : "");
+            vec_push(&w->findings, f);
+        }
+        as_buf_release(&unused);
+        as_buf_release(&off);
+    }
 }
 
 void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
@@ -563,6 +655,14 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     struct suppressions sup;
     collect_suppressions(&sup, &facts, &src, arena);
     summarise_functions(w, engine, &model, callee_names, &src, &sup, out);
+    /* which directives suppressed something is known only after every finding was checked against them */
+    for (size_t i = 0; i < w->findings.len; i++) {
+        uint32_t l, c0;
+        as_source_position(&src, w->findings.items[i].span.start, &l, &c0);
+        w->findings.items[i].suppressed = suppressed(&sup, l, w->findings.items[i].rule);
+    }
+    const struct as_rule *unused_rule = enabled_rule_of_kind(engine, &as_check_unused_noqa);
+    if (unused_rule) report_unused_noqa(w, engine, &sup, unused_rule, arena);
     out->diags = as_arena_alloc(arena, (w->findings.len ? w->findings.len : 1) * sizeof(struct as_diag));
     size_t nd = 0;
     for (size_t i = 0; i < w->findings.len; i++) {
@@ -570,7 +670,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
         struct as_diag *d = &out->diags[nd];
         as_source_position(&src, f->span.start, &d->line, &d->col);
         as_source_position(&src, f->span.end, &d->end_line, &d->end_col);
-        if (suppressed(&sup, d->line, f->rule)) continue;
+        if (f->suppressed || (f->rule->kind == &as_check_unused_noqa && suppressed(&sup, d->line, f->rule))) continue;
         d->code = f->rule->code;
         d->name = f->rule->name;
         d->message = f->message;
@@ -623,9 +723,24 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
         parts[n++] = as_embedded_files[i].name;
         parts[n++] = as_embedded_files[i].data;
     }
-    for (size_t i = 0; i < self->rules.n && n < 4094; i++) {
-        if (self->enabled[i]) parts[n++] = self->rules.rules[i]->code;
+    /* rules that are not built in (rules-dirs, the ASYNC200 table): their whole definition */
+    struct as_buf extra;
+    as_buf_init(&extra);
+    for (size_t i = 0; i < self->rules.n && n < 4093; i++) {
+        const struct as_rule *r = self->rules.rules[i];
+        if (self->enabled[i]) parts[n++] = r->code;
         if (self->tracked[i]) parts[n++] = "tracked";
+        if (strncmp(r->source, "rules/", 6) == 0) continue;
+        as_buf_printf(&extra, "%s\n%s\n%s\n%s\n", r->source, r->kind_name, r->message, r->help ? r->help : "");
+        for (size_t k = 0; k < r->n_matches; k++) {
+            as_buf_printf(&extra, "%s %s", r->matches[k].pattern, r->matches[k].note ? r->matches[k].note : "");
+            for (size_t c = 0; c < r->matches[k].n_conditions; c++)
+                as_buf_printf(&extra, " %s", r->matches[k].condition_words[c]);
+            as_buf_putc(&extra, '\n');
+        }
     }
-    return as_cache_settings_hash(parts, n);
+    parts[n++] = extra.data ? extra.data : "";
+    uint64_t h = as_cache_settings_hash(parts, n);
+    as_buf_release(&extra);
+    return h;
 }

@@ -25,11 +25,22 @@ struct as_engine {
     struct as_needle { char *root; char *name; } *needles;
     size_t n_needles;
     bool always_parse;             /* a rule whose pattern cannot be reduced to a pair is enabled */
+    char *extend_select, *ignore;  /* as given (for the tracked rules) */
 };
 
 /* Loads queries and rules and applies the selection. Returns 0, or -1 with *err (heap) set. */
 int as_engine_init(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                    char **err);
+/* What a configuration adds: house rules (rules-dirs) and the ASYNC200 blocking table. */
+struct as_engine_extras {
+    const char *const *rules_dirs; size_t n_rules_dirs;
+    const char *const *blocking_patterns; const char *const *blocking_notes; size_t n_blocking;
+};
+int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
+                      const struct as_engine_extras *extras, char **err);
+/* Enables the rules more[i] (another configuration's selection, for files under it) on top of the current
+ * ones, and rebuilds the index. */
+void as_engine_enable_more(struct as_engine *self, const bool *more);
 void as_engine_release(struct as_engine *self);
 
 /* True when the decoded text cannot produce any finding for the enabled rules, so parsing can be skipped.

@@ -1,6 +1,10 @@
 /* rules.c — parsing, validating, selecting and indexing rule files; see rules.h and rules/README.md. */
 #include "rules.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +53,7 @@ void as_rule_free(struct as_rule *r)
     free(r->message); free(r->help); free(r->url); free(r->doc); free(r->source); free(r->aliases);
     for (size_t i = 0; i < r->n_matches; i++) {
         free(r->matches[i].pattern);
+        free(r->matches[i].note);
         for (size_t k = 0; k < r->matches[i].n_conditions; k++) {
             free(r->matches[i].condition_words[k]);
             as_condition_free(r->matches[i].conditions[k]);
@@ -253,6 +258,110 @@ int as_ruleset_load_embedded(struct as_ruleset *self, char **err)
     return 0;
 }
 
+int as_ruleset_add(struct as_ruleset *self, struct as_rule *rule, char **err)
+{
+    const struct as_rule *have = as_ruleset_find(self, rule->code);
+    if (have) {
+        struct as_buf b;
+        as_buf_init(&b);
+        as_buf_printf(&b, "%s: error: duplicate code %s (also in %s)", rule->source, rule->code, have->source);
+        *err = as_buf_detach(&b, NULL);
+        as_rule_free(rule);
+        return -1;
+    }
+    self->rules = as_xrealloc(self->rules, (self->n + 1) * sizeof(*self->rules));
+    self->rules[self->n++] = rule;
+    qsort(self->rules, self->n, sizeof(*self->rules), cmp_rule);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, char **err)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        struct as_buf b;
+        as_buf_init(&b);
+        as_buf_printf(&b, "%s: cannot read the rules directory: %s", dir, strerror(errno));
+        *err = as_buf_detach(&b, NULL);
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l > 5 && strcmp(e->d_name + l - 5, ".rule") == 0) {
+            names = as_xrealloc(names, (n + 1) * sizeof(char *));
+            names[n++] = as_xstrdup(e->d_name);
+        }
+    }
+    closedir(d);
+    if (n) qsort(names, n, sizeof(char *), cmp_str);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct as_buf path;
+        as_buf_init(&path);
+        as_buf_printf(&path, "%s/%s", dir, names[i]);
+        FILE *f = rc ? NULL : fopen(path.data, "rb");
+        if (!rc && !f) {
+            struct as_buf b;
+            as_buf_init(&b);
+            as_buf_printf(&b, "%s: cannot read: %s", path.data, strerror(errno));
+            *err = as_buf_detach(&b, NULL);
+            rc = -1;
+        }
+        if (f) {
+            struct as_buf text;
+            as_buf_init(&text);
+            char chunk[8192];
+            size_t got;
+            while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len < (1u << 20)) as_buf_add(&text, chunk, got);
+            fclose(f);
+            struct as_rule *r = as_rule_parse(path.data, text.data ? text.data : "", text.len, err);
+            as_buf_release(&text);
+            if (!r || as_ruleset_add(self, r, err)) rc = -1;
+        }
+        as_buf_release(&path);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+struct as_rule *as_rule_blocking_table(const char *const *patterns, const char *const *notes, size_t n, char **err)
+{
+    struct as_buf b;
+    as_buf_init(&b);
+    as_buf_puts(&b, "code: ASYNC200\nname: blocking-configured-call\nkind: blocking-call\ndefault: on\n"
+                    "origin: flake8-async\n"
+                    "summary: A function the configuration names as blocking is called in an async function\n"
+                    "message: Async functions should not call `{callee}`\n"
+                    "url: https://flake8-async.readthedocs.io/en/latest/rules.html#async200\n");
+    for (size_t i = 0; i < n; i++) {
+        if (strpbrk(patterns[i], " \t\n")) {
+            as_buf_release(&b);
+            struct as_buf e;
+            as_buf_init(&e);
+            as_buf_printf(&e, "blocking: '%s' is not a qualified name or pattern", patterns[i]);
+            *err = as_buf_detach(&e, NULL);
+            return NULL;
+        }
+        as_buf_printf(&b, "match: %s\n", patterns[i]);
+    }
+    as_buf_puts(&b, "---\n## What it does\nChecks, in async functions, for calls to the functions listed in the "
+                    "configuration's `blocking` table (flake8-async's ASYNC200 idea), resolved through imports and "
+                    "aliases like the built-in rules.\n\n## Why is this bad?\nThe project says they block.\n\n"
+                    "## Example\n```python\nasync def f():\n    mycompany.db.query()\n```\n\n## Use instead\n"
+                    "What the table suggests.\n");
+    struct as_rule *r = as_rule_parse("[tool.asyncscan.blocking]", b.data, b.len, err);
+    as_buf_release(&b);
+    if (!r) return NULL;
+    for (size_t i = 0; i < r->n_matches && i < n; i++) r->matches[i].note = notes[i] && *notes[i] ? as_xstrdup(notes[i]) : NULL;
+    return r;
+}
+
 void as_ruleset_release(struct as_ruleset *self)
 {
     for (size_t i = 0; i < self->n; i++) as_rule_free(self->rules[i]);
@@ -267,7 +376,7 @@ const struct as_rule *as_ruleset_find(const struct as_ruleset *self, const char 
     return NULL;
 }
 
-static size_t edit_distance(const char *a, const char *b)
+size_t as_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 32 || lb > 32) return 99;
@@ -311,7 +420,7 @@ static int apply_list(const struct as_ruleset *self, const char *list, bool valu
             const char *best = NULL;
             size_t bd = 99;
             for (size_t i = 0; i < self->n; i++) {
-                size_t d = edit_distance(sel, self->rules[i]->code);
+                size_t d = as_edit_distance(sel, self->rules[i]->code);
                 if (d < bd) { bd = d; best = self->rules[i]->code; }
             }
             struct as_buf b;
@@ -429,24 +538,32 @@ bool as_qname_glob(const char *pat, const char *s)
         size_t pl = strlen(pat + 1), sl = strlen(s);
         return sl >= pl && strcmp(s + sl - pl, pat + 1) == 0;
     }
-    while (*pat) {
+    /* Neither `*` nor `?` matches a dot, so the pattern's dots meet the name's dots in order and each segment
+     * matches on its own: the classic greedy match with one backtracking point (the last `*`, reset at every
+     * dot) is exact and takes O(len(pat) * len(s)); trying every split recursively was exponential in the
+     * number of stars (fuzzing: `*a*a*a*a*a*a*a*b` against a long name). */
+    const char *star = NULL, *star_s = NULL;
+    while (*s) {
         if (*pat == '*') {
+            star = ++pat;
+            star_s = s;
+            continue;
+        }
+        if (*pat && (*pat == '?' ? *s != '.' : *pat == *s)) {
+            if (*s == '.') star = NULL;
             pat++;
-            /* try every split point within one segment */
-            for (const char *t = s;; t++) {
-                if (as_qname_glob(pat, t)) return true;
-                if (!*t || *t == '.') return false;
-            }
+            s++;
+            continue;
         }
-        if (*pat == '?') {
-            if (!*s || *s == '.') return false;
-        } else if (*pat != *s) {
-            return false;
+        if (star && *star_s != '.') {   /* let the last star take one more character of its segment */
+            pat = star;
+            s = ++star_s;
+            continue;
         }
-        pat++;
-        s++;
+        return false;
     }
-    return *s == '\0';
+    while (*pat == '*') pat++;
+    return *pat == '\0';
 }
 
 void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, bool globs_only,

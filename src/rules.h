@@ -16,6 +16,7 @@ struct as_condition;
 struct as_match {
     char *pattern;          /* "time.sleep", "os.spawn*", "httpx.Client().get", "*.request" */
     bool is_glob;
+    char *note;             /* a per-pattern help text (the ASYNC200 table's suggested replacement), or NULL */
     char **condition_words; /* as written, for documentation */
     struct as_condition **conditions;
     size_t n_conditions;
@@ -55,6 +56,13 @@ void as_rule_free(struct as_rule *self);
 /* Loads and validates every embedded rules/<CODE>.rule. Returns 0 or -1 with *err set (heap). */
 int as_ruleset_load_embedded(struct as_ruleset *self, char **err);
 void as_ruleset_release(struct as_ruleset *self);
+/* Adds a parsed rule (taking ownership); -1 with *err when its code is already taken. Keeps the set sorted. */
+int as_ruleset_add(struct as_ruleset *self, struct as_rule *rule, char **err);
+/* Loads every *.rule file of `dir` (sorted by name) with the same validation as the built-in ones. */
+int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, char **err);
+/* ASYNC200 from a configured table: `patterns[i]` (a qualified name or glob) is blocking; `notes[i]` says what
+ * to use instead. Returns the rule (heap) or NULL with *err. */
+struct as_rule *as_rule_blocking_table(const char *const *patterns, const char *const *notes, size_t n, char **err);
 const struct as_rule *as_ruleset_find(const struct as_ruleset *self, const char *code);
 
 /* Rule selection: `select`/`ignore` are comma-separated lists of codes or prefixes ("ASYNC", "ASYNC2", "ALL").
@@ -75,6 +83,8 @@ void as_rule_index_free(struct as_rule_index *self);
  * up (used for the "?.attr" names of calls whose receiver is unknown). */
 void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, bool globs_only,
                           void (*fn)(void *ud, const struct as_rule_hit *hit), void *ud);
+/* Levenshtein distance (for "did you mean" hints). */
+size_t as_edit_distance(const char *a, const char *b);
 /* The glob used by `match:` patterns (see rules/README.md). */
 bool as_qname_glob(const char *pattern, const char *qname);
 /* Every distinct last segment of the exact patterns ("sleep", "get", ...), for the pre-parse skip. */

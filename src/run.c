@@ -14,6 +14,7 @@
 #include "pool.h"
 #include "project.h"
 #include "report/report.h"
+#include "settings.h"
 #include "source.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -36,6 +37,8 @@ struct run_state {
     struct as_project *project;
     struct as_file_result **kept;   /* per file, or NULL */
     const size_t *wanted;           /* the on-demand round: indices of the files to parse with the skip off */
+    struct as_settings *settings;
+    int *file_config;               /* per file: the configuration that governs it (-1: none) */
 };
 
 static void *worker_init(void *ud)
@@ -111,9 +114,11 @@ static void print_error(struct run_state *st, const char *path, const char *msg)
     st->errors++;
 }
 
-/* Prints one file's result (errors to stderr, findings through the reporter) and counts it. */
-static void report_result(struct run_state *st, const struct as_file_result *res)
+/* Prints one file's result (errors to stderr, findings through the reporter) and counts it; the file's
+ * configuration drops what it does not select (per-file-ignores, nested configurations). */
+static void report_result(struct run_state *st, size_t file, struct as_file_result *res)
 {
+    if (st->settings) as_settings_filter(st->settings, st->engine, st->file_config ? st->file_config[file] : -1, res);
     if (res->error) print_error(st, res->path, res->error);
     st->ctx.n_files++;
     st->ctx.n_findings += res->n_diags;
@@ -168,7 +173,7 @@ static void emit(void *ud, size_t i)
         as_project_add(st->project, i, res);
         if (res->error || res->n_diags) st->kept[i] = keep_result(res);
     } else {
-        report_result(st, res);
+        report_result(st, i, res);
     }
     as_file_result_release(res);
 }
@@ -203,7 +208,7 @@ static void report_kept(struct run_state *st)
                 free(bytes);
             }
         }
-        report_result(st, res);
+        report_result(st, i, res);
         as_file_result_release(res);
         if (res != &fresh) free(res);
         st->kept[i] = NULL;
@@ -266,9 +271,61 @@ static bool needs_parse(const struct as_engine *engine, const char *path, size_t
     return keep;
 }
 
+/* Each discovered file's configuration; files a configuration excludes are dropped (unless named on the
+ * command line without --force-exclude). Then the engine enables every configuration's selection. */
+static int bind_configurations(struct run_state *st, const struct as_options *o, struct as_engine *engine,
+                               FILE *err)
+{
+    struct as_settings *settings = st->settings;
+    st->file_config = as_xcalloc(st->files.n + 1, sizeof(int));
+    size_t keep = 0;
+    for (size_t i = 0; i < st->files.n; i++) {
+        char *cerr = NULL;
+        int cfg = as_settings_config_for(settings, st->files.paths[i], &cerr);
+        if (cerr) {
+            fprintf(err, "asyncscan: error: %s\n", cerr);
+            free(cerr);
+            return -1;
+        }
+        bool explicit_path = false;
+        for (size_t k = 0; k < o->n_paths; k++) explicit_path |= strcmp(o->paths[k], st->files.paths[i]) == 0;
+        if ((!explicit_path || settings->force_exclude) && as_settings_excluded(settings, cfg, st->files.paths[i])) {
+            free(st->files.paths[i]);
+            continue;
+        }
+        st->file_config[keep] = cfg;
+        st->files.paths[keep++] = st->files.paths[i];
+    }
+    st->files.n = keep;
+    char *berr = NULL;
+    if (as_settings_bind(settings, engine, &berr)) {
+        fprintf(err, "asyncscan: error: %s\n", berr);
+        free(berr);
+        return -1;
+    }
+    return 0;
+}
+
+static int check(const struct as_options *o, struct as_settings *settings, FILE *out, FILE *err);
+
 int as_run_check(const struct as_options *o, FILE *out, FILE *err)
 {
-    const char *format = o->output_format ? o->output_format : "full";
+    struct as_settings settings;
+    char *serr = NULL;
+    if (as_settings_load(&settings, o, &serr)) {
+        fprintf(err, "asyncscan: error: %s\n", serr);
+        free(serr);
+        as_settings_release(&settings);
+        return 2;
+    }
+    int rc = check(o, &settings, out, err);
+    as_settings_release(&settings);
+    return rc;
+}
+
+static int check(const struct as_options *o, struct as_settings *settings, FILE *out, FILE *err)
+{
+    const char *format = settings->output_format ? settings->output_format : "full";
     const struct as_reporter *reporter = as_reporter_find(format);
     if (!reporter) {
         fprintf(err, "asyncscan: error: unknown output format '%s' (expected one of:", format);
@@ -278,12 +335,22 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
     }
     struct as_engine engine;
     char *eerr = NULL;
-    if (as_engine_init(&engine, o->select, o->extend_select, o->ignore, &eerr)) {
+    if (as_settings_engine(settings, &engine, &eerr)) {
         fprintf(err, "asyncscan: error: %s%s", eerr, eerr[strlen(eerr) - 1] == '\n' ? "" : "\n");
         free(eerr);
         return 2;
     }
     engine.skip_enabled = !o->no_skip;
+    if (o->show_settings) {
+        char *berr = NULL;
+        if (as_settings_bind(settings, &engine, &berr)) {
+            fprintf(err, "asyncscan: error: %s\n", berr);
+            free(berr);
+        }
+        as_settings_show(settings, &engine, o->n_paths ? o->paths[0] : (o->stdin_filename ? o->stdin_filename : "."), out);
+        as_engine_release(&engine);
+        return 0;
+    }
     char cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof(cwd))) strcpy(cwd, ".");
 
@@ -291,6 +358,7 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
     memset(&st, 0, sizeof(st));
     st.opts = o;
     st.engine = &engine;
+    st.settings = settings;
     st.reporter = reporter;
     st.err = err;
     st.max_size = o->max_file_size ? o->max_file_size : AS_SOURCE_DEFAULT_MAX_SIZE;
@@ -307,10 +375,23 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
     dopts.ud = &st;
     dopts.exclude = o->exclude;
     dopts.n_exclude = o->n_exclude;
-    dopts.no_default_excludes = o->replace_default_excludes;
-    dopts.force_exclude = o->force_exclude;
-    dopts.respect_gitignore = o->respect_gitignore;
-    if (use_stdin && o->stdin_filename && o->force_exclude && as_discover_is_excluded(&dopts, o->stdin_filename)) {
+    dopts.no_default_excludes = o->replace_default_excludes || (settings->has_root && settings->configs[0].has_exclude);
+    dopts.force_exclude = settings->force_exclude;
+    dopts.respect_gitignore = settings->respect_gitignore;
+    int stdin_config = -1;
+    if (use_stdin && o->stdin_filename) {
+        char *cerr = NULL;
+        stdin_config = as_settings_config_for(settings, o->stdin_filename, &cerr);
+        if (cerr) {
+            fprintf(err, "asyncscan: error: %s\n", cerr);
+            free(cerr);
+            as_engine_release(&engine);
+            return 2;
+        }
+    }
+    if (use_stdin && o->stdin_filename && settings->force_exclude &&
+        (as_discover_is_excluded(&dopts, o->stdin_filename) ||
+         as_settings_excluded(settings, stdin_config, o->stdin_filename))) {
         /* an excluded buffer is not linted (ruff prints nothing), so editors and pre-commit can pass anything */
         as_engine_release(&engine);
         return 0;
@@ -320,6 +401,15 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         char rerr[256];
         size_t len = 0;
         const char *name = o->stdin_filename ? o->stdin_filename : "-";
+        char *berr = NULL;
+        if (as_settings_bind(settings, &engine, &berr)) {
+            fprintf(err, "asyncscan: error: %s\n", berr);
+            free(berr);
+            as_engine_release(&engine);
+            return 2;
+        }
+        int stdin_cfg[1] = {stdin_config};
+        st.file_config = stdin_cfg;
         char *bytes = read_stdin(st.max_size, &len, rerr, sizeof(rerr));
         struct as_file_result res;
         as_file_result_init(&res);
@@ -339,13 +429,20 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
             as_project_findings(project, 0, &res);
             as_project_free(project);
         }
-        report_result(&st, &res);
+        report_result(&st, 0, &res);
         as_file_result_release(&res);
+        st.file_config = NULL;
     } else {
         const char *dot = ".";
         const char *const *roots = o->n_paths ? o->paths : &dot;
         size_t n_roots = o->n_paths ? o->n_paths : 1;
         as_discover(roots, n_roots, &dopts, &st.files);
+        if (bind_configurations(&st, o, &engine, err)) {
+            as_path_list_release(&st.files);
+            free(st.file_config);
+            as_engine_release(&engine);
+            return 2;
+        }
         if (!o->no_cache && !o->show_files) {
             char cerr[512];
             st.cache = as_cache_open(o->cache_dir ? o->cache_dir : ".asyncscan_cache", as_engine_settings_hash(&engine),
@@ -357,12 +454,13 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
                 if (!o->show_parsed || needs_parse(&engine, st.files.paths[i], st.max_size))
                     fprintf(out, "%s\n", st.files.paths[i]);
             as_path_list_release(&st.files);
+            free(st.file_config);
             as_engine_release(&engine);
             return st.errors ? 2 : 0;
         }
         struct as_pool_job job = {0};
         job.n_items = st.files.n;
-        job.jobs = o->jobs ? o->jobs : as_pool_online_cpus();
+        job.jobs = settings->jobs ? settings->jobs : as_pool_online_cpus();
         /* Memory stays bounded whatever the number of files: at most `window` results exist at once. */
         st.window = 4 * (size_t)job.jobs;
         job.max_in_flight = st.window;
@@ -409,6 +507,7 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         }
         free(st.results);
         as_path_list_release(&st.files);
+        free(st.file_config);
         if (st.cache) {
             const char *warn = as_cache_warning(st.cache);
             if (warn) fprintf(err, "asyncscan: warning: %s\n", warn);

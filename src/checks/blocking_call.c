@@ -6,9 +6,15 @@
 static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_match *match,
                     size_t call_index)
 {
-    (void)match;
     const struct as_call *call = &ctx->model->facts->calls[call_index];
     if (!as_model_in_async(ctx->model, call->scope)) return;
+    if (match && match->note) {
+        /* a configured blocking function (ASYNC200): the table says what to use instead */
+        struct as_finding f = {rule, rule->span == AS_SPAN_CALL ? call->span : call->callee.span,
+                               as_check_message(ctx, rule->message, call_index), match->note, false};
+        ctx->report(ctx, &f);
+        return;
+    }
     as_check_report_call(ctx, rule, call_index);
 }
 

@@ -44,7 +44,7 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
             /* Only the last timeout item counts: a later item that is also a cancel scope reports instead. */
             int32_t fn = as_model_context_scope(ctx->model, as_model_scope_at(ctx->model, w->span.start));
             if (has_checkpoint(ctx->model, w->body, fn)) return;
-            struct as_finding fd = {rule, w->span, as_check_message(ctx, rule->message, call_index), rule->help};
+            struct as_finding fd = {rule, w->span, as_check_message(ctx, rule->message, call_index), rule->help, false};
             ctx->report(ctx, &fd);
             return;
         }

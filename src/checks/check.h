@@ -15,6 +15,7 @@ struct as_finding {
     struct as_span span;       /* bytes */
     const char *message;       /* arena */
     const char *help;          /* arena or NULL */
+    bool suppressed;           /* set by the engine: a `# noqa` covers it */
 };
 
 struct as_check_ctx {
@@ -48,6 +49,8 @@ extern const struct as_check_kind as_check_blocking_call;
 /* The project-wide kinds (see project.c). */
 extern const struct as_check_kind as_check_blocking_helper;
 extern const struct as_check_kind as_check_project_coroutine;
+/* RUF100: the engine reports `# noqa` codes that suppressed nothing. */
+extern const struct as_check_kind as_check_unused_noqa;
 
 /* The kind registered under `name`, or NULL. */
 const struct as_check_kind *as_check_kind_find(const char *name);

@@ -1,4 +1,4 @@
-/* project_kinds.c — the two kinds decided by the project-wide pass (src/project.c) rather than per file:
+/* project_kinds.c — the kinds decided outside the per-call checks. First, the two kinds decided by the project-wide pass (src/project.c) rather than per file:
  * "blocking-helper" (an async function calls a project function that blocks, transitively) and
  * "project-coroutine" (a project `async def` is called and its coroutine thrown away). Per file they only
  * mark call sites in the function summaries; they fire inside `async def` only, so the pre-parse skip holds. */
@@ -6,3 +6,6 @@
 
 const struct as_check_kind as_check_blocking_helper = {"blocking-helper", true, NULL, NULL, true};
 const struct as_check_kind as_check_project_coroutine = {"project-coroutine", true, NULL, NULL, true};
+
+/* "unused-noqa" (RUF100): decided by the engine from the suppressions it applied (engine.c); no callbacks. */
+const struct as_check_kind as_check_unused_noqa = {"unused-noqa", false, NULL, NULL, true};

@@ -69,7 +69,7 @@ void as_check_report_call(struct as_check_ctx *ctx, const struct as_rule *rule, 
     const struct as_call *call = &ctx->model->facts->calls[call_index];
     struct as_finding f = {rule, rule->span == AS_SPAN_CALL ? call->span : call->callee.span,
                            as_check_message(ctx, rule->message, call_index),
-                           rule->help ? as_check_message(ctx, rule->help, call_index) : NULL};
+                           rule->help ? as_check_message(ctx, rule->help, call_index) : NULL, false};
     ctx->report(ctx, &f);
 }
 

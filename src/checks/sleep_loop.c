@@ -9,7 +9,7 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     const struct as_facts *f = ctx->model->facts;
     int32_t li = f->calls[call_index].sleep_loop;
     if (li < 0) return;
-    struct as_finding fd = {rule, f->sleep_loops[li].span, as_check_message(ctx, rule->message, call_index), rule->help};
+    struct as_finding fd = {rule, f->sleep_loops[li].span, as_check_message(ctx, rule->message, call_index), rule->help, false};
     ctx->report(ctx, &fd);
 }
 

@@ -14,7 +14,7 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
         const struct as_scope *s = &f->scopes[b->scope];
         if (s->kind != AS_SCOPE_FUNCTION || !s->is_async) continue;
         if (as_check_in_scope_decorated(ctx, b->scope, rule)) continue;
-        struct as_finding fd = {rule, {b->pos, b->pos + 7}, rule->message, rule->help};
+        struct as_finding fd = {rule, {b->pos, b->pos + 7}, rule->message, rule->help, false};
         ctx->report(ctx, &fd);
     }
 }

@@ -27,7 +27,7 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
                 inside = true;
         }
         if (!inside || as_check_in_scope_decorated(ctx, fn, rule)) continue;
-        struct as_finding fd = {rule, f->yield_spans[i], rule->message, rule->help};
+        struct as_finding fd = {rule, f->yield_spans[i], rule->message, rule->help, false};
         ctx->report(ctx, &fd);
     }
 }

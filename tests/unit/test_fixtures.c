@@ -100,7 +100,7 @@ START_TEST(annotated_fixtures)
 {
     struct as_engine engine;
     char *err = NULL;
-    ck_assert_msg(as_engine_init(&engine, "ALL", NULL, NULL, &err) == 0, "engine: %s", err ? err : "");
+    ck_assert_msg(as_engine_init(&engine, "ALL", NULL, "RUF100", &err) == 0, "engine: %s", err ? err : "");
     const char *roots[] = {AS_SOURCE_DIR "/fixtures/rules", AS_SOURCE_DIR "/fixtures/semantics",
                            AS_SOURCE_DIR "/fixtures/encoding"};
     struct as_path_list files = {0};
@@ -124,7 +124,7 @@ START_TEST(harness_detects_mismatches)
 {
     struct as_engine engine;
     char *err = NULL;
-    ck_assert(as_engine_init(&engine, "ALL", NULL, NULL, &err) == 0);
+    ck_assert(as_engine_init(&engine, "ALL", NULL, "RUF100", &err) == 0);
     struct as_worker *w = as_worker_new();
     char dir[] = "/tmp/asyncscan-fixture-XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));

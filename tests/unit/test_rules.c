@@ -108,7 +108,7 @@ START_TEST(selection)
     ck_assert_uint_eq(count_enabled(&set, en), 1);
     ck_assert_int_eq(as_ruleset_select(&set, "ALL", NULL, "ASYNC", en, &err), 0);
     for (size_t i = 0; i < set.n; i++) ck_assert(en[i] == (strncmp(set.rules[i]->code, "ASYNC", 5) != 0));
-    ck_assert_int_eq(as_ruleset_select(&set, "RUF", "ASYNC251", NULL, en, &err), 0);
+    ck_assert_int_eq(as_ruleset_select(&set, "RUF", "ASYNC251", "RUF100", en, &err), 0);
     ck_assert_uint_eq(count_enabled(&set, en), 2);
     for (size_t i = 0; i < set.n; i++)
         ck_assert(en[i] == (!strcmp(set.rules[i]->code, "RUF006") || !strcmp(set.rules[i]->code, "ASYNC251")));

@@ -1,0 +1,579 @@
+/* config.c — finding and reading configuration files (see config.h). The TOML document is parsed by
+ * tree-sitter-toml; this file walks its tree: tables and dotted keys give every pair a full key path, inline
+ * tables are flattened the same way, and only the values asyncscan reads are decoded (strings, arrays of
+ * strings, booleans, integers). */
+#define _GNU_SOURCE 1 /* memmem */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <tree_sitter/api.h>
+
+#include "rules.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+const TSLanguage *tree_sitter_toml(void);
+
+#define MAX_CONFIG_SIZE (4u << 20)
+
+const char *const as_config_keys[] = {
+    "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
+    "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", NULL,
+};
+
+enum key_id { K_SELECT, K_IGNORE, K_EXTEND_SELECT, K_PER_FILE_IGNORES, K_EXCLUDE, K_EXTEND_EXCLUDE,
+              K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS };
+
+struct parser {
+    const char *path, *text;
+    size_t len;
+    bool pyproject;
+    bool found;
+    struct as_config *out;
+    char *err;
+};
+
+static void set_error(struct parser *p, TSNode at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_error(struct parser *p, TSNode at, const char *fmt, ...)
+{
+    if (p->err) return;
+    TSPoint pt = ts_node_start_point(at);
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    struct as_buf b;
+    as_buf_init(&b);
+    as_buf_printf(&b, "%s:%u:%u: %s", p->path, pt.row + 1, pt.column + 1, msg);
+    p->err = as_buf_detach(&b, NULL);
+}
+
+static char *node_text(struct parser *p, TSNode n)
+{
+    uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+    return as_xstrndup(p->text + a, b - a);
+}
+
+/* Decodes a string node (basic, literal, multi-line) into a heap string; NULL on a bad escape. */
+static char *string_value(struct parser *p, TSNode n)
+{
+    char *raw = node_text(p, n);
+    size_t rl = strlen(raw);
+    size_t q = (rl >= 6 && (strncmp(raw, "\"\"\"", 3) == 0 || strncmp(raw, "'''", 3) == 0)) ? 3 : 1;
+    if (rl < 2 * q) { free(raw); return as_xstrdup(""); }
+    bool literal = raw[0] == '\'';
+    struct as_buf b;
+    as_buf_init(&b);
+    const char *s = raw + q, *e = raw + rl - q;
+    if (q == 3 && s < e && *s == '\n') s++;   /* a newline right after the opening quotes is trimmed */
+    for (; s < e; s++) {
+        if (literal || *s != '\\') { as_buf_putc(&b, *s); continue; }
+        if (++s >= e) break;
+        switch (*s) {
+        case 'n': as_buf_putc(&b, '\n'); break;
+        case 't': as_buf_putc(&b, '\t'); break;
+        case 'r': as_buf_putc(&b, '\r'); break;
+        case '"': as_buf_putc(&b, '"'); break;
+        case '\\': as_buf_putc(&b, '\\'); break;
+        case 'u': case 'U': {
+            int digits = *s == 'u' ? 4 : 8;
+            unsigned long cp = 0;
+            for (int i = 0; i < digits && s + 1 < e; i++) {
+                char c = *++s;
+                cp = cp * 16 + (unsigned long)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+            }
+            char u[4];
+            size_t n8 = 0;
+            if (cp < 0x80) u[n8++] = (char)cp;
+            else if (cp < 0x800) { u[n8++] = (char)(0xC0 | (cp >> 6)); u[n8++] = (char)(0x80 | (cp & 0x3F)); }
+            else if (cp < 0x10000) {
+                u[n8++] = (char)(0xE0 | (cp >> 12)); u[n8++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                u[n8++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                u[n8++] = (char)(0xF0 | (cp >> 18)); u[n8++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                u[n8++] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[n8++] = (char)(0x80 | (cp & 0x3F));
+            }
+            as_buf_add(&b, u, n8);
+            break;
+        }
+        default: as_buf_putc(&b, '\\'); as_buf_putc(&b, *s); break;
+        }
+    }
+    free(raw);
+    return as_buf_detach(&b, NULL);
+}
+
+/* Appends the segments of a key node (bare, quoted or dotted) to path (NUL-separated in a buffer). */
+static void key_segments(struct parser *p, TSNode key, char **segs, size_t *n, size_t cap)
+{
+    const char *type = ts_node_type(key);
+    if (strcmp(type, "dotted_key") == 0) {
+        for (uint32_t i = 0; i < ts_node_named_child_count(key); i++)
+            key_segments(p, ts_node_named_child(key, i), segs, n, cap);
+    } else if (*n < cap) {
+        segs[(*n)++] = strcmp(type, "quoted_key") == 0 ? string_value(p, key) : node_text(p, key);
+    }
+}
+
+static bool is_string(TSNode n) { return strcmp(ts_node_type(n), "string") == 0; }
+
+/* A list value: an array of strings, or (for convenience) one string. */
+static char **string_list(struct parser *p, TSNode v, size_t *n)
+{
+    *n = 0;
+    if (is_string(v)) {
+        char **out = as_xcalloc(1, sizeof(char *));
+        out[(*n)++] = string_value(p, v);
+        return out;
+    }
+    if (strcmp(ts_node_type(v), "array") != 0) {
+        set_error(p, v, "expected an array of strings");
+        return NULL;
+    }
+    uint32_t c = ts_node_named_child_count(v);
+    char **out = as_xcalloc(c + 1, sizeof(char *));
+    for (uint32_t i = 0; i < c; i++) {
+        TSNode e = ts_node_named_child(v, i);
+        if (strcmp(ts_node_type(e), "comment") == 0) continue;
+        if (!is_string(e)) {
+            set_error(p, e, "expected a string in this array");
+            continue;
+        }
+        out[(*n)++] = string_value(p, e);
+    }
+    return out;
+}
+
+static char *joined_list(struct parser *p, TSNode v)
+{
+    size_t n;
+    char **items = string_list(p, v, &n);
+    if (!items) return NULL;
+    struct as_buf b;
+    as_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        if (i) as_buf_putc(&b, ',');
+        as_buf_puts(&b, items[i]);
+        free(items[i]);
+    }
+    free(items);
+    return as_buf_detach(&b, NULL);
+}
+
+static void free_list(char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(items[i]);
+    free(items);
+}
+
+static char *resolve_dir(const char *base, const char *rel)
+{
+    if (rel[0] == '/' || strcmp(base, ".") == 0) return as_xstrdup(rel);
+    size_t n = strlen(base) + strlen(rel) + 2;
+    char *out = as_xmalloc(n);
+    snprintf(out, n, "%s/%s", base, rel);
+    return out;
+}
+
+static void record_origin(struct parser *p, enum key_id k, TSNode at)
+{
+    char line[64];
+    snprintf(line, sizeof(line), "%u", ts_node_start_point(at).row + 1);
+    free(p->out->origin[k]);
+    p->out->origin[k] = as_xstrdup(line);
+}
+
+static void add_pair(struct as_config_pair **pairs, size_t *n, char *key, char *value)
+{
+    *pairs = as_xrealloc(*pairs, (*n + 1) * sizeof(**pairs));
+    (*pairs)[*n].key = key;
+    (*pairs)[*n].value = value;
+    (*n)++;
+}
+
+/* One value at key path segs[0..n) (relative to the asyncscan table). */
+static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode at)
+{
+    if (n == 0) return;
+    const char *k = segs[0];
+    int id = -1;
+    for (int i = 0; as_config_keys[i]; i++)
+        if (strcmp(as_config_keys[i], k) == 0) id = i;
+    if (id < 0) {
+        const char *best = NULL;
+        size_t bd = SIZE_MAX;
+        for (int i = 0; as_config_keys[i]; i++) {
+            size_t d = as_edit_distance(k, as_config_keys[i]);
+            if (d < bd) { bd = d; best = as_config_keys[i]; }
+        }
+        char msg[256];
+        if (best && bd <= 3) snprintf(msg, sizeof(msg), "unknown key '%s' (did you mean '%s'?)", k, best);
+        else snprintf(msg, sizeof(msg), "unknown key '%s'", k);
+        set_error(p, at, "%s", msg);
+        return;
+    }
+    struct as_config *c = p->out;
+    bool table_key = id == K_PER_FILE_IGNORES || id == K_BLOCKING;
+    if (table_key != (n == 2)) {
+        if (n > 2 || !table_key) { set_error(p, at, "'%s' takes no sub-keys", k); return; }
+        set_error(p, at, "'%s' is a table: write [tool.asyncscan.<key>] or <key> = { ... }", k);
+        return;
+    }
+    record_origin(p, (enum key_id)id, at);
+    const char *type = ts_node_type(value);
+    switch ((enum key_id)id) {
+    case K_SELECT: free(c->select); c->select = joined_list(p, value); break;
+    case K_IGNORE: free(c->ignore); c->ignore = joined_list(p, value); break;
+    case K_EXTEND_SELECT: free(c->extend_select); c->extend_select = joined_list(p, value); break;
+    case K_PER_FILE_IGNORES: {
+        char *codes = joined_list(p, value);
+        if (codes) add_pair(&c->per_file_ignores, &c->n_per_file_ignores, as_xstrdup(segs[1]), codes);
+        break;
+    }
+    case K_EXCLUDE:
+        free_list(c->exclude, c->n_exclude);
+        c->exclude = string_list(p, value, &c->n_exclude);
+        c->has_exclude = true;
+        break;
+    case K_EXTEND_EXCLUDE: {
+        size_t m;
+        char **more = string_list(p, value, &m);
+        for (size_t i = 0; more && i < m; i++) {
+            c->extend_exclude = as_xrealloc(c->extend_exclude, (c->n_extend_exclude + 1) * sizeof(char *));
+            c->extend_exclude[c->n_extend_exclude++] = more[i];
+        }
+        free(more);
+        break;
+    }
+    case K_RESPECT_GITIGNORE:
+    case K_FORCE_EXCLUDE: {
+        if (strcmp(type, "boolean") != 0) { set_error(p, value, "'%s' must be true or false", k); break; }
+        char *t = node_text(p, value);
+        int v = strcmp(t, "true") == 0;
+        free(t);
+        if (id == K_RESPECT_GITIGNORE) c->respect_gitignore = v;
+        else c->force_exclude = v;
+        break;
+    }
+    case K_OUTPUT_FORMAT:
+        if (!is_string(value)) { set_error(p, value, "'%s' must be a string", k); break; }
+        free(c->output_format);
+        c->output_format = string_value(p, value);
+        break;
+    case K_JOBS: {
+        char *t = node_text(p, value);
+        long v = strtol(t, NULL, 10);
+        free(t);
+        if (strcmp(type, "integer") != 0 || v < 1 || v > 256) { set_error(p, value, "'%s' must be an integer 1..256", k); break; }
+        c->jobs = (int)v;
+        break;
+    }
+    case K_BLOCKING:
+        if (!is_string(value)) { set_error(p, value, "a blocking entry's value is the suggested replacement (a string)"); break; }
+        add_pair(&c->blocking, &c->n_blocking, as_xstrdup(segs[1]), string_value(p, value));
+        break;
+    case K_RULES_DIRS: {
+        size_t m;
+        char **dirs = string_list(p, value, &m);
+        for (size_t i = 0; dirs && i < m; i++) {
+            c->rules_dirs = as_xrealloc(c->rules_dirs, (c->n_rules_dirs + 1) * sizeof(char *));
+            c->rules_dirs[c->n_rules_dirs++] = resolve_dir(c->dir, dirs[i]);
+            free(dirs[i]);
+        }
+        free(dirs);
+        break;
+    }
+    }
+}
+
+#define MAX_SEGS 16
+
+/* A pair under table path tab[0..nt): the full path decides whether it is ours. Inline tables recurse. */
+static void visit_pair(struct parser *p, char **tab, size_t nt, TSNode pair)
+{
+    if (ts_node_named_child_count(pair) < 2) return;
+    TSNode key = ts_node_named_child(pair, 0), value = ts_node_named_child(pair, 1);
+    char *segs[MAX_SEGS];
+    size_t n = 0;
+    for (size_t i = 0; i < nt && n < MAX_SEGS; i++) segs[n++] = as_xstrdup(tab[i]);
+    size_t before = n;
+    key_segments(p, key, segs, &n, MAX_SEGS);
+    (void)before;
+    if (strcmp(ts_node_type(value), "inline_table") == 0) {
+        for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
+            TSNode c = ts_node_named_child(value, i);
+            if (strcmp(ts_node_type(c), "pair") == 0) visit_pair(p, segs, n, c);
+        }
+    } else {
+        size_t skip = 0;
+        bool ours = true;
+        if (p->pyproject) {
+            ours = n >= 2 && strcmp(segs[0], "tool") == 0 && strcmp(segs[1], "asyncscan") == 0;
+            skip = 2;
+            if (ours) p->found = true;
+        }
+        if (ours) apply(p, segs + skip, n - skip, value, key);
+    }
+    for (size_t i = 0; i < n; i++) free(segs[i]);
+}
+
+static void visit_document(struct parser *p, TSNode doc)
+{
+    for (uint32_t i = 0; i < ts_node_named_child_count(doc) && !p->err; i++) {
+        TSNode c = ts_node_named_child(doc, i);
+        const char *type = ts_node_type(c);
+        if (strcmp(type, "pair") == 0) {
+            visit_pair(p, NULL, 0, c);
+        } else if (strcmp(type, "table") == 0 || strcmp(type, "table_array_element") == 0) {
+            TSNode header = ts_node_named_child(c, 0);
+            char *tab[MAX_SEGS];
+            size_t nt = 0;
+            key_segments(p, header, tab, &nt, MAX_SEGS);
+            bool ours = !p->pyproject || (nt >= 2 && strcmp(tab[0], "tool") == 0 && strcmp(tab[1], "asyncscan") == 0);
+            if (ours && p->pyproject) p->found = true;
+            if (ours && strcmp(type, "table_array_element") == 0)
+                set_error(p, c, "arrays of tables are not used by asyncscan");
+            /* a header that is itself a key of ours ([tool.asyncscan.per-file-ignores]) is checked by apply */
+            if (ours && !p->err && nt > (p->pyproject ? 2u : 0u)) {
+                size_t skip = p->pyproject ? 2 : 0;
+                const char *k = tab[skip];
+                bool known = false;
+                for (int j = 0; as_config_keys[j]; j++) known |= strcmp(as_config_keys[j], k) == 0;
+                if (!known) {
+                    /* reuse apply's message with its hint */
+                    apply(p, tab + skip, 1, header, header);
+                }
+            }
+            for (uint32_t k = 1; k < ts_node_named_child_count(c) && !p->err; k++) {
+                TSNode pc = ts_node_named_child(c, k);
+                if (strcmp(ts_node_type(pc), "pair") == 0) visit_pair(p, tab, nt, pc);
+            }
+            for (size_t k = 0; k < nt; k++) free(tab[k]);
+        }
+    }
+}
+
+static TSNode first_error(TSNode n)
+{
+    if (ts_node_is_error(n) || ts_node_is_missing(n)) return n;
+    for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
+        TSNode c = ts_node_child(n, i);
+        if (ts_node_has_error(c) || ts_node_is_missing(c)) {
+            TSNode e = first_error(c);
+            if (!ts_node_is_null(e)) return e;
+        }
+    }
+    return ts_node_has_error(n) ? n : (TSNode){0};
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return as_xstrdup(".");
+    if (slash == path) return as_xstrdup("/");
+    return as_xstrndup(path, (size_t)(slash - path));
+}
+
+int as_config_parse(struct as_config *out, const char *path, const char *text, size_t len, bool is_pyproject,
+                    bool *found, char **err)
+{
+    memset(out, 0, sizeof(*out));
+    out->respect_gitignore = out->force_exclude = -1;
+    out->path = as_xstrdup(path);
+    out->dir = dir_of(path);
+    struct parser p = {path, text, len, is_pyproject, false, out, NULL};
+    if (len > UINT32_MAX / 2 || memchr(text, '\0', len)) {
+        *err = as_xstrdup(path);
+        size_t n = strlen(path) + 64;
+        free(*err);
+        *err = as_xmalloc(n);
+        snprintf(*err, n, "%s:1:1: not a TOML text file", path);
+        return -1;
+    }
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, tree_sitter_toml());
+    TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
+    TSNode root = ts_tree_root_node(tree);
+    if (ts_node_has_error(root)) {
+        TSNode e = first_error(root);
+        set_error(&p, ts_node_is_null(e) ? root : e, "invalid TOML");
+    } else {
+        visit_document(&p, root);
+    }
+    ts_tree_delete(tree);
+    ts_parser_delete(parser);
+    if (found) *found = p.found;
+    if (p.err) {
+        *err = p.err;
+        return -1;
+    }
+    return 0;
+}
+
+static int read_file(const char *path, char **text, size_t *len, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        size_t n = strlen(path) + 256;
+        *err = as_xmalloc(n);
+        snprintf(*err, n, "%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    struct as_buf b;
+    as_buf_init(&b);
+    char chunk[16384];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        as_buf_add(&b, chunk, got);
+        if (b.len > MAX_CONFIG_SIZE) break;
+    }
+    fclose(f);
+    if (b.len > MAX_CONFIG_SIZE) {
+        as_buf_release(&b);
+        size_t n = strlen(path) + 128;
+        *err = as_xmalloc(n);
+        snprintf(*err, n, "%s: larger than %u MiB; not a configuration file", path, MAX_CONFIG_SIZE >> 20);
+        return -1;
+    }
+    *text = as_buf_detach(&b, len);
+    if (!*text) *text = as_xstrdup("");
+    return 0;
+}
+
+static bool is_pyproject_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    return strcmp(base, "pyproject.toml") == 0;
+}
+
+int as_config_load(struct as_config *out, const char *path, char **err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    memset(out, 0, sizeof(*out));
+    if (read_file(path, &text, &len, err)) return -1;
+    bool found = false;
+    int rc = as_config_parse(out, path, text, len, is_pyproject_name(path), &found, err);
+    free(text);
+    return rc;
+}
+
+void as_config_release(struct as_config *c)
+{
+    free(c->path);
+    free(c->dir);
+    free(c->select);
+    free(c->ignore);
+    free(c->extend_select);
+    for (size_t i = 0; i < c->n_per_file_ignores; i++) {
+        free(c->per_file_ignores[i].key);
+        free(c->per_file_ignores[i].value);
+    }
+    free(c->per_file_ignores);
+    free_list(c->exclude, c->n_exclude);
+    free_list(c->extend_exclude, c->n_extend_exclude);
+    free(c->output_format);
+    for (size_t i = 0; i < c->n_blocking; i++) {
+        free(c->blocking[i].key);
+        free(c->blocking[i].value);
+    }
+    free(c->blocking);
+    free_list(c->rules_dirs, c->n_rules_dirs);
+    for (size_t i = 0; i < sizeof(c->origin) / sizeof(c->origin[0]); i++) free(c->origin[i]);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Whether pyproject.toml at `path` has a [tool.asyncscan] table (a file that cannot be parsed counts, so its
+ * error is reported rather than silently skipped). */
+static bool pyproject_has_table(const char *path)
+{
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    if (read_file(path, &text, &len, &err)) { free(err); return false; }
+    bool has = memmem(text, len, "asyncscan", 9) != NULL;
+    free(text);
+    return has;
+}
+
+char *as_config_find(const char *dir)
+{
+    char cur[PATH_MAX];
+    if (!realpath(dir, cur)) return NULL;
+    static const char *const names[] = {".asyncscan.toml", "asyncscan.toml", "pyproject.toml"};
+    for (;;) {
+        for (size_t i = 0; i < 3; i++) {
+            char cand[PATH_MAX + 32];
+            snprintf(cand, sizeof(cand), "%s/%s", strcmp(cur, "/") == 0 ? "" : cur, names[i]);
+            struct stat st;
+            if (stat(cand, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+            if (i == 2 && !pyproject_has_table(cand)) continue;
+            return as_xstrdup(cand);
+        }
+        char *slash = strrchr(cur, '/');
+        if (!slash || strcmp(cur, "/") == 0) return NULL;
+        if (slash == cur) strcpy(cur, "/");
+        else *slash = '\0';
+    }
+}
+
+bool as_config_glob_match(const char *const *globs, size_t n, const char *base_dir, const char *path)
+{
+    char abs_path[PATH_MAX], abs_base[PATH_MAX];
+    const char *rel = path;
+    if (base_dir && realpath(base_dir, abs_base)) {
+        /* the path relative to the config's directory (the path may not be canonical: use its directory) */
+        char dirbuf[PATH_MAX];
+        snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+        char *slash = strrchr(dirbuf, '/');
+        const char *file = slash ? slash + 1 : path;
+        if (slash) *slash = '\0';
+        if (realpath(slash ? dirbuf : ".", abs_path)) {
+            size_t bl = strlen(abs_base);
+            char full[PATH_MAX * 2];
+            snprintf(full, sizeof(full), "%s/%s", abs_path, file);
+            static __thread char relbuf[PATH_MAX * 2];
+            if (strncmp(full, abs_base, bl) == 0 && (full[bl] == '/' || bl == 1)) {
+                snprintf(relbuf, sizeof(relbuf), "%s", full + (bl == 1 ? 1 : bl + 1));
+                rel = relbuf;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *g = globs[i];
+        while (g[0] == '.' && g[1] == '/') g += 2;
+        if (strchr(g, '/')) {
+            /* anchored at the config's directory; a pattern naming a directory covers what is under it */
+            if (fnmatch(g, rel, FNM_PATHNAME) == 0) return true;
+            size_t gl = strlen(g);
+            char dirpat[PATH_MAX];
+            snprintf(dirpat, sizeof(dirpat), "%s%s*", g, g[gl - 1] == '/' ? "" : "/");
+            if (fnmatch(dirpat, rel, 0) == 0) return true;
+        } else {
+            /* any component of the relative path, or the file name */
+            const char *s = rel;
+            for (;;) {
+                const char *e = strchr(s, '/');
+                char comp[NAME_MAX + 1];
+                size_t cl = e ? (size_t)(e - s) : strlen(s);
+                if (cl <= NAME_MAX) {
+                    memcpy(comp, s, cl);
+                    comp[cl] = '\0';
+                    if (fnmatch(g, comp, 0) == 0) return true;
+                }
+                if (!e) break;
+                s = e + 1;
+            }
+        }
+    }
+    return false;
+}

@@ -1,0 +1,59 @@
+/* config.h — configuration files, found and read the way ruff finds its own:
+ *   `.asyncscan.toml`, `asyncscan.toml` (keys at the top level) or `pyproject.toml` (under [tool.asyncscan];
+ *   a pyproject.toml without that table does not count), the first of them in a directory, the nearest
+ *   directory walking up from the analysed file (or the current directory) winning.
+ * TOML is parsed by tree-sitter-toml (a real grammar, pinned like the Python one); a malformed file or an
+ * unknown key is an error naming file:line:col, with a "did you mean" hint for keys.
+ * Keys: select, ignore, extend-select (lists of codes/prefixes), per-file-ignores (table: glob -> codes),
+ * exclude, extend-exclude (globs relative to the config's directory), respect-gitignore, force-exclude
+ * (booleans), output-format (string), jobs (integer), blocking (table: qualified name or pattern ->
+ * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config). */
+#ifndef AS_CONFIG_H
+#define AS_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+
+struct as_config_pair {
+    char *key;      /* glob (per-file-ignores) or qualified name/pattern (blocking) */
+    char *value;    /* comma-separated codes, or the replacement text */
+};
+
+struct as_config {
+    char *path;          /* the file, as found */
+    char *dir;           /* its directory ("." when none) */
+    /* Selection, comma-joined like the command-line options; NULL when the key is absent. */
+    char *select, *ignore, *extend_select;
+    struct as_config_pair *per_file_ignores; size_t n_per_file_ignores;
+    char **exclude; size_t n_exclude; bool has_exclude;
+    char **extend_exclude; size_t n_extend_exclude;
+    int respect_gitignore;   /* -1 absent, 0/1 */
+    int force_exclude;       /* -1 absent, 0/1 */
+    char *output_format;     /* NULL when absent */
+    int jobs;                /* 0 when absent */
+    struct as_config_pair *blocking; size_t n_blocking;
+    char **rules_dirs; size_t n_rules_dirs;   /* resolved against dir */
+    /* The line each key was set on (for --show-settings), by key name; "" when absent. */
+    char *origin[16];
+};
+
+/* Parses `text` (the file `path`) into *out. is_pyproject: read [tool.asyncscan] only; *found tells whether
+ * that table exists. Returns 0, or -1 with *err (heap) "path:line:col: message". */
+int as_config_parse(struct as_config *out, const char *path, const char *text, size_t len, bool is_pyproject,
+                    bool *found, char **err);
+/* Reads and parses the file at `path` (any of the three names). Returns 0 / -1 with *err. */
+int as_config_load(struct as_config *out, const char *path, char **err);
+void as_config_release(struct as_config *self);
+
+/* The config file that applies to directory `dir`: the first of .asyncscan.toml, asyncscan.toml,
+ * pyproject.toml-with-[tool.asyncscan] in dir or the nearest ancestor. Returns a heap path or NULL. */
+char *as_config_find(const char *dir);
+
+/* Whether `path` (as discovered) is matched by one of `globs`, relative to `base_dir` (ruff's semantics: a
+ * glob with a slash matches the path relative to base_dir; one without matches any path component or the
+ * file name). */
+bool as_config_glob_match(const char *const *globs, size_t n, const char *base_dir, const char *path);
+
+/* Names of the keys, for hints and --show-settings. */
+extern const char *const as_config_keys[];
+
+#endif

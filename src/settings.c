@@ -1,0 +1,315 @@
+/* settings.c — command line over configuration files; see settings.h. */
+#include "settings.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+static char *join3(const char *a, const char *b, const char *c)
+{
+    struct as_buf buf;
+    as_buf_init(&buf);
+    const char *parts[3] = {a, b, c};
+    for (int i = 0; i < 3; i++) {
+        if (!parts[i] || !*parts[i]) continue;
+        if (buf.len) as_buf_putc(&buf, ',');
+        as_buf_puts(&buf, parts[i]);
+    }
+    return buf.len ? as_buf_detach(&buf, NULL) : (as_buf_release(&buf), NULL);
+}
+
+/* The selection strings for configuration `c` (NULL: none), command line on top. Heap. */
+static void selection(const struct as_settings *s, const struct as_config *c, char **select, char **extend,
+                      char **ignore)
+{
+    const struct as_options *o = s->cli;
+    /* a --select on the command line starts the selection afresh (the configuration's select, ignore and
+     * extend-select are dropped), as in ruff; otherwise the command line adds to the configuration */
+    if (o->select) c = NULL;
+    *select = o->select ? as_xstrdup(o->select) : (c && c->select ? as_xstrdup(c->select) : NULL);
+    *extend = join3(c ? c->extend_select : NULL, o->extend_select, o->report_unused_noqa ? "RUF100" : NULL);
+    *ignore = join3(c ? c->ignore : NULL, o->ignore, NULL);
+}
+
+static void push_config(struct as_settings *s, const struct as_config *c)
+{
+    s->configs = as_xrealloc(s->configs, (s->n_configs + 1) * sizeof(*s->configs));
+    s->configs[s->n_configs++] = *c;
+}
+
+int as_settings_load(struct as_settings *s, const struct as_options *o, char **err)
+{
+    memset(s, 0, sizeof(*s));
+    s->cli = o;
+    if (!o->isolated) {
+        char *path = o->config ? as_xstrdup(o->config) : as_config_find(".");
+        if (path) {
+            struct as_config c;
+            int rc = as_config_load(&c, path, err);
+            free(path);
+            if (rc) {
+                as_config_release(&c);
+                return -1;
+            }
+            push_config(s, &c);
+            s->has_root = true;
+        }
+    }
+    const struct as_config *root = s->has_root ? &s->configs[0] : NULL;
+    s->output_format = o->output_format ? o->output_format : (root ? root->output_format : NULL);
+    s->jobs = o->jobs ? o->jobs : (root ? root->jobs : 0);
+    s->respect_gitignore = o->respect_gitignore_set ? o->respect_gitignore
+                                                    : (root && root->respect_gitignore >= 0 ? root->respect_gitignore == 1 : true);
+    s->force_exclude = o->force_exclude || (root && root->force_exclude == 1);
+    return 0;
+}
+
+void as_settings_release(struct as_settings *s)
+{
+    for (size_t i = 0; i < s->n_configs; i++) {
+        as_config_release(&s->configs[i]);
+        if (s->enabled) free(s->enabled[i]);
+    }
+    free(s->configs);
+    free(s->enabled);
+    free(s->root_enabled);
+    as_strmap_free(&s->dir_config);
+    for (size_t i = 0; i < s->n_keys; i++) free(s->keys[i]);
+    free(s->keys);
+    memset(s, 0, sizeof(*s));
+}
+
+int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **err)
+{
+    const struct as_config *root = s->has_root ? &s->configs[0] : NULL;
+    char *select, *extend, *ignore;
+    selection(s, root, &select, &extend, &ignore);
+    struct as_engine_extras extras = {0};
+    const char **patterns = NULL, **notes = NULL;
+    if (root) {
+        extras.rules_dirs = (const char *const *)root->rules_dirs;
+        extras.n_rules_dirs = root->n_rules_dirs;
+        patterns = as_xcalloc(root->n_blocking + 1, sizeof(char *));
+        notes = as_xcalloc(root->n_blocking + 1, sizeof(char *));
+        for (size_t i = 0; i < root->n_blocking; i++) {
+            patterns[i] = root->blocking[i].key;
+            notes[i] = root->blocking[i].value;
+        }
+        extras.blocking_patterns = patterns;
+        extras.blocking_notes = notes;
+        extras.n_blocking = root->n_blocking;
+    }
+    int rc = as_engine_init_ex(engine, select, extend, ignore, &extras, err);
+    free(patterns);
+    free(notes);
+    free(select);
+    free(extend);
+    free(ignore);
+    return rc;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return as_xstrdup(".");
+    if (slash == path) return as_xstrdup("/");
+    return as_xstrndup(path, (size_t)(slash - path));
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    char ra[PATH_MAX], rb[PATH_MAX];
+    if (!realpath(a, ra) || !realpath(b, rb)) return strcmp(a, b) == 0;
+    return strcmp(ra, rb) == 0;
+}
+
+int as_settings_config_for(struct as_settings *s, const char *path, char **err)
+{
+    *err = NULL;
+    if (s->cli->isolated) return -1;
+    if (s->cli->config) return 0;   /* --config governs every file, as in ruff */
+    char *dir = dir_of(path);
+    int32_t have = as_strmap_get(&s->dir_config, dir);
+    if (have >= 0) {
+        free(dir);
+        return have - 1;
+    }
+    int idx = -1;
+    char *found = as_config_find(dir);
+    if (found) {
+        for (size_t i = 0; i < s->n_configs && idx < 0; i++)
+            if (same_file(s->configs[i].path, found)) idx = (int)i;
+        if (idx < 0) {
+            struct as_config c;
+            if (as_config_load(&c, found, err)) {
+                as_config_release(&c);
+                free(found);
+                free(dir);
+                return -1;
+            }
+            push_config(s, &c);
+            idx = (int)s->n_configs - 1;
+        }
+        free(found);
+    }
+    s->keys = as_xrealloc(s->keys, (s->n_keys + 1) * sizeof(char *));
+    s->keys[s->n_keys++] = dir;
+    as_strmap_put(&s->dir_config, dir, idx + 1);
+    return idx;
+}
+
+int as_settings_bind(struct as_settings *s, struct as_engine *engine, char **err)
+{
+    size_t n = engine->rules.n;
+    bool *all = as_xcalloc(n + 1, sizeof(bool));
+    s->enabled = as_xcalloc(s->n_configs + 1, sizeof(bool *));
+    for (size_t i = 0; i <= s->n_configs; i++) {
+        const struct as_config *c = i < s->n_configs ? &s->configs[i] : NULL;
+        bool *en = as_xcalloc(n + 1, sizeof(bool));
+        char *select, *extend, *ignore;
+        selection(s, c, &select, &extend, &ignore);
+        int rc = as_ruleset_select(&engine->rules, select, extend, ignore, en, err);
+        free(select);
+        free(extend);
+        free(ignore);
+        if (rc) {
+            if (*err && c) {
+                char *e = *err;
+                size_t l = strlen(e) + strlen(c->path) + 8;
+                *err = as_xmalloc(l);
+                snprintf(*err, l, "%s: %s", c->path, e);
+                free(e);
+            }
+            free(en);
+            free(all);
+            return -1;
+        }
+        for (size_t r = 0; r < n; r++) all[r] |= en[r];
+        if (c) s->enabled[i] = en;
+        else s->root_enabled = en;
+    }
+    as_engine_enable_more(engine, all);
+    free(all);
+    return 0;
+}
+
+bool as_settings_excluded(const struct as_settings *s, int cfg, const char *path)
+{
+    if (cfg < 0) return false;
+    const struct as_config *c = &s->configs[cfg];
+    if (c->has_exclude && as_config_glob_match((const char *const *)c->exclude, c->n_exclude, c->dir, path))
+        return true;
+    return as_config_glob_match((const char *const *)c->extend_exclude, c->n_extend_exclude, c->dir, path);
+}
+
+static bool code_listed(const char *list, const char *code)
+{
+    for (const char *p = list; *p;) {
+        while (*p == ',' || *p == ' ') p++;
+        size_t n = strcspn(p, ", ");
+        if (n && ((n == 3 && strncmp(p, "ALL", 3) == 0) || strncmp(code, p, n) == 0)) return true;
+        p += n;
+    }
+    return false;
+}
+
+void as_settings_filter(const struct as_settings *s, const struct as_engine *engine, int cfg,
+                        struct as_file_result *res)
+{
+    const bool *en = cfg >= 0 ? (s->enabled ? s->enabled[cfg] : NULL) : s->root_enabled;
+    const struct as_config *c = cfg >= 0 ? &s->configs[cfg] : NULL;
+    size_t keep = 0;
+    for (size_t i = 0; i < res->n_diags; i++) {
+        const struct as_diag *d = &res->diags[i];
+        bool ok = true;
+        if (en) {
+            ok = false;
+            for (size_t r = 0; r < engine->rules.n; r++)
+                if (strcmp(engine->rules.rules[r]->code, d->code) == 0) ok = en[r];
+        }
+        for (size_t k = 0; ok && c && k < c->n_per_file_ignores; k++) {
+            const char *glob = c->per_file_ignores[k].key;
+            if (code_listed(c->per_file_ignores[k].value, d->code) &&
+                as_config_glob_match(&glob, 1, c->dir, res->path))
+                ok = false;
+        }
+        if (ok) res->diags[keep++] = *d;
+    }
+    res->n_diags = keep;
+}
+
+static void show_value(FILE *out, const struct as_config *c, int key, const char *name, const char *value,
+                       bool from_cli)
+{
+    fprintf(out, "  %-18s = %s", name, value && *value ? value : "(none)");
+    if (from_cli) fprintf(out, "   # command line\n");
+    else if (c && c->origin[key]) fprintf(out, "   # %s:%s\n", c->path, c->origin[key]);
+    else fprintf(out, "   # default\n");
+}
+
+void as_settings_show(struct as_settings *s, const struct as_engine *engine, const char *path, FILE *out)
+{
+    char *err = NULL;
+    int cfg = as_settings_config_for(s, path, &err);
+    if (err) {
+        fprintf(out, "asyncscan: error: %s\n", err);
+        free(err);
+    }
+    const struct as_config *c = cfg >= 0 ? &s->configs[cfg] : NULL;
+    const struct as_options *o = s->cli;
+    fprintf(out, "Settings for %s\n", path);
+    fprintf(out, "  %-18s = %s\n", "config file", c ? c->path : (o->isolated ? "(none: --isolated)" : "(none found)"));
+    char *select, *extend, *ignore;
+    selection(s, c, &select, &extend, &ignore);
+    show_value(out, c, 0, "select", select ? select : "(rules on by default)", o->select != NULL);
+    show_value(out, c, 1, "ignore", ignore, o->ignore != NULL);
+    show_value(out, c, 2, "extend-select", extend, o->extend_select != NULL);
+    free(select);
+    free(extend);
+    free(ignore);
+    struct as_buf b;
+    as_buf_init(&b);
+    for (size_t i = 0; c && i < c->n_per_file_ignores; i++)
+        as_buf_printf(&b, "%s\"%s\" = [%s]", i ? ", " : "", c->per_file_ignores[i].key, c->per_file_ignores[i].value);
+    show_value(out, c, 3, "per-file-ignores", b.data, false);
+    as_buf_reset(&b);
+    for (size_t i = 0; c && i < c->n_exclude; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", c->exclude[i]);
+    show_value(out, c, 4, "exclude", c && c->has_exclude ? b.data : "(the default excludes)", false);
+    as_buf_reset(&b);
+    for (size_t i = 0; c && i < c->n_extend_exclude; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", c->extend_exclude[i]);
+    show_value(out, c, 5, "extend-exclude", b.data, false);
+    const struct as_config *root = s->has_root ? &s->configs[0] : NULL;
+    show_value(out, root, 6, "respect-gitignore", s->respect_gitignore ? "true" : "false", o->respect_gitignore_set);
+    show_value(out, root, 7, "force-exclude", s->force_exclude ? "true" : "false", o->force_exclude);
+    show_value(out, root, 8, "output-format", s->output_format ? s->output_format : "full", o->output_format != NULL);
+    char jobs[32];
+    snprintf(jobs, sizeof(jobs), "%d", s->jobs);
+    show_value(out, root, 9, "jobs", s->jobs ? jobs : "(online CPUs)", o->jobs != 0);
+    as_buf_reset(&b);
+    for (size_t i = 0; root && i < root->n_blocking; i++)
+        as_buf_printf(&b, "%s\"%s\" = \"%s\"", i ? ", " : "", root->blocking[i].key, root->blocking[i].value);
+    show_value(out, root, 10, "blocking", b.data, false);
+    as_buf_reset(&b);
+    for (size_t i = 0; root && i < root->n_rules_dirs; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", root->rules_dirs[i]);
+    show_value(out, root, 11, "rules-dirs", b.data, false);
+    /* the rules that apply to this file */
+    as_buf_reset(&b);
+    char *select2, *extend2, *ignore2;
+    selection(s, c, &select2, &extend2, &ignore2);
+    bool *en = as_xcalloc(engine->rules.n + 1, sizeof(bool));
+    char *serr = NULL;
+    if (as_ruleset_select(&engine->rules, select2, extend2, ignore2, en, &serr) == 0)
+        for (size_t r = 0; r < engine->rules.n; r++)
+            if (en[r]) as_buf_printf(&b, "%s%s", b.len ? ", " : "", engine->rules.rules[r]->code);
+    free(serr);
+    free(en);
+    free(select2);
+    free(extend2);
+    free(ignore2);
+    fprintf(out, "  %-18s = %s\n", "enabled rules", b.data ? b.data : "(none)");
+    as_buf_release(&b);
+}

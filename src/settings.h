@@ -1,0 +1,60 @@
+/* settings.h — the effective settings of a run: command-line options over configuration files (config.h).
+ * The root configuration (--config, else the nearest one from the current directory; none with --isolated)
+ * decides the run-wide settings (output format, jobs, .gitignore, force-exclude, the ASYNC200 table, rules
+ * directories). Each analysed file is governed by the nearest configuration above it: its rule selection,
+ * per-file-ignores and excludes apply to that file (ruff's hierarchical model). The command line wins: --select
+ * replaces every configuration's select; --ignore and --extend-select add to them. */
+#ifndef AS_SETTINGS_H
+#define AS_SETTINGS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "config.h"
+#include "diag.h"
+#include "engine.h"
+#include "util/strmap.h"
+
+struct as_settings {
+    const struct as_options *cli;
+    struct as_config *configs;   /* [0] is the root when has_root; nested ones follow */
+    size_t n_configs;
+    bool has_root;
+    /* run-wide, effective */
+    const char *output_format;   /* NULL = full */
+    int jobs;                    /* 0 = online CPUs */
+    bool respect_gitignore, force_exclude;
+    bool **enabled;              /* per config: the rules it enables (after as_settings_bind) */
+    bool *root_enabled;          /* with no configuration: the command line's selection */
+    struct as_strmap dir_config; /* directory -> config index + 1 (0: none); keys in `keys` */
+    char **keys; size_t n_keys;
+    char *select_buf[3];         /* scratch: joined selections */
+};
+
+/* Loads the root configuration. Returns 0, or -1 with *err (heap). */
+int as_settings_load(struct as_settings *self, const struct as_options *cli, char **err);
+void as_settings_release(struct as_settings *self);
+
+/* The engine for the root selection, with the root configuration's extras. */
+int as_settings_engine(struct as_settings *self, struct as_engine *engine, char **err);
+
+/* The configuration governing `path` (-1: none), loading nested ones on first use. -1 with *err on a broken
+ * nested configuration (err is then heap, else NULL). */
+int as_settings_config_for(struct as_settings *self, const char *path, char **err);
+
+/* After every file's configuration is known: each configuration's selection, and the engine enables their
+ * union. Returns 0 / -1 with *err. */
+int as_settings_bind(struct as_settings *self, struct as_engine *engine, char **err);
+
+/* Whether configuration `cfg` (-1: none) excludes `path` (its exclude/extend-exclude globs). */
+bool as_settings_excluded(const struct as_settings *self, int cfg, const char *path);
+
+/* Drops the findings of `res` that file's configuration does not select or per-file-ignores. */
+void as_settings_filter(const struct as_settings *self, const struct as_engine *engine, int cfg,
+                        struct as_file_result *res);
+
+/* --show-settings: the effective settings for `path` and where each comes from. */
+void as_settings_show(struct as_settings *self, const struct as_engine *engine, const char *path, FILE *out);
+
+#endif
