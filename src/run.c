@@ -3,6 +3,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "discover.h"
 #include "engine.h"
 #include "pool.h"
+#include "noqa_edit.h"
 #include "project.h"
 #include "report/report.h"
 #include "settings.h"
@@ -39,6 +41,8 @@ struct run_state {
     const size_t *wanted;           /* the on-demand round: indices of the files to parse with the skip off */
     struct as_settings *settings;
     int *file_config;               /* per file: the configuration that governs it (-1: none) */
+    size_t noqa_added;              /* --add-noqa: directives written */
+    struct as_worker *verifier;     /* --add-noqa: re-analyses each rewritten file before it is written */
 };
 
 static void *worker_init(void *ud)
@@ -114,6 +118,88 @@ static void print_error(struct run_state *st, const char *path, const char *msg)
     st->errors++;
 }
 
+/* Writes `len` bytes to `path` atomically (a temporary file beside it, renamed over it), keeping its mode. */
+static int write_atomically(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "cannot stat: %s", strerror(errno));
+        return -1;
+    }
+    size_t n = strlen(path) + 32;
+    char *tmp = as_xmalloc(n);
+    snprintf(tmp, n, "%s.asyncscan-XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create a temporary file beside it: %s", strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    bool ok = fchmod(fd, st.st_mode & 07777) == 0;
+    for (size_t off = 0; ok && off < len;) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) ok = false;
+        else off += (size_t)w;
+    }
+    if (ok && fsync(fd) != 0) ok = false;
+    int saved = errno;
+    if (close(fd) != 0 && ok) { ok = false; saved = errno; }
+    if (ok && rename(tmp, path) != 0) { ok = false; saved = errno; }
+    if (!ok) {
+        unlink(tmp);
+        snprintf(err, errlen, "cannot write: %s", strerror(saved));
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+/* --add-noqa for one file: a `# noqa: CODE` on the line of each finding, verified by analysing the new text
+ * (it must parse as well as before, and those findings must be gone) before it replaces the file. */
+static void add_noqa(struct run_state *st, size_t file, const struct as_file_result *res)
+{
+    if (!res->n_diags || file >= st->files.n) return;
+    const char *path = st->files.paths[file];
+    struct as_noqa_want *wants = as_xcalloc(res->n_diags, sizeof(*wants));
+    for (size_t i = 0; i < res->n_diags; i++) {
+        wants[i].line = res->diags[i].noqa_line;
+        wants[i].code = res->diags[i].code;
+    }
+    char *bytes = NULL, *edited = NULL;
+    size_t len = 0, edited_len = 0;
+    char err[256];
+    if (as_source_read_file(path, st->max_size, &bytes, &len, err, sizeof(err)) != 0) {
+        print_error(st, res->path, err);
+        free(wants);
+        return;
+    }
+    int changed = as_noqa_add(bytes, len, wants, res->n_diags, &edited, &edited_len);
+    if (changed > 0) {
+        struct as_file_result before, after;
+        as_file_result_init(&before);
+        as_file_result_init(&after);
+        as_analyze_buffer_ex(st->verifier, st->engine, res->path, bytes, len, true, &before);
+        as_analyze_buffer_ex(st->verifier, st->engine, res->path, edited, edited_len, true, &after);
+        bool still = (after.error != NULL) != (before.error != NULL) ||
+                     (after.error && before.error && strcmp(after.error, before.error) != 0);
+        for (size_t i = 0; i < res->n_diags && !still; i++)
+            for (size_t k = 0; k < after.n_diags && !still; k++)
+                still = after.diags[k].line == res->diags[i].line && strcmp(after.diags[k].code, res->diags[i].code) == 0 &&
+                        after.diags[k].col == res->diags[i].col;
+        if (still)
+            print_error(st, res->path, "--add-noqa: the edited file did not verify (unchanged); please report this");
+        else if (write_atomically(path, edited, edited_len, err, sizeof(err)) != 0)
+            print_error(st, res->path, err);
+        else
+            st->noqa_added += (size_t)changed;
+        as_file_result_release(&before);
+        as_file_result_release(&after);
+    }
+    free(edited);
+    free(bytes);
+    free(wants);
+}
+
 /* Prints one file's result (errors to stderr, findings through the reporter) and counts it; the file's
  * configuration drops what it does not select (per-file-ignores, nested configurations). */
 static void report_result(struct run_state *st, size_t file, struct as_file_result *res)
@@ -123,7 +209,9 @@ static void report_result(struct run_state *st, size_t file, struct as_file_resu
     st->ctx.n_files++;
     st->ctx.n_findings += res->n_diags;
     if (res->n_diags) st->ctx.n_files_with_findings++;
-    if (st->opts->statistics) {
+    if (st->opts->add_noqa) {
+        add_noqa(st, file, res);
+    } else if (st->opts->statistics) {
         for (size_t d = 0; d < res->n_diags; d++)
             for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
                 if (strcmp(st->engine->rules.rules[r]->code, res->diags[d].code) == 0) st->counts_by_rule[r]++;
@@ -396,7 +484,15 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         as_engine_release(&engine);
         return 0;
     }
-    if (!o->statistics) reporter->begin(&st.ctx);
+    if (o->add_noqa) {
+        if (use_stdin) {
+            fprintf(err, "asyncscan: error: --add-noqa rewrites files; it cannot be used with standard input\n");
+            as_engine_release(&engine);
+            return 2;
+        }
+        st.verifier = as_worker_new();
+    }
+    if (!o->statistics && !o->add_noqa) reporter->begin(&st.ctx);
     if (use_stdin) {
         char rerr[256];
         size_t len = 0;
@@ -520,6 +616,12 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         }
     }
     st.ctx.n_errors = (size_t)st.errors;
+    if (o->add_noqa) {
+        as_worker_free(st.verifier);
+        fprintf(err, "Added %zu noqa directive%s.\n", st.noqa_added, st.noqa_added == 1 ? "" : "s");
+        as_engine_release(&engine);
+        return st.errors ? 2 : 0;
+    }
     if (o->statistics) {
         for (size_t r = 0; r < engine.rules.n && r < 512; r++)
             if (st.counts_by_rule[r])
