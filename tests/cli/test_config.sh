@@ -68,6 +68,20 @@ out=$(codes --config only251.toml p)
 has "p/sub/mod.py:5:5: ASYNC251" "$out"
 hasnt "ASYNC230" "$out"
 
+# extend-select (ASYNC110 is off by default), extend-exclude, force-exclude and jobs from the file
+printf 'import asyncio\n\n\nasync def f(ev):\n    while not ev.is_set():\n        await asyncio.sleep(1)\n' >p/src/app/poll.py
+has "p/src/app/poll.py:5:5: ASYNC110" "$(codes p)"
+check test -z "$(codes --isolated --select ASYNC110 p/src/app/main.py)"
+mkdir -p x/gen x/keep
+printf 'extend-exclude = ["gen"]\nforce-exclude = true\njobs = 1\n' >x/asyncscan.toml
+printf "$blocking" >x/gen/g.py
+printf "$blocking" >x/keep/k.py
+out=$(cd x && codes .)
+has "keep/k.py:5:5: ASYNC251" "$out"
+hasnt "gen/g.py" "$out"
+check test -z "$(cd x && codes gen/g.py)"                  # force-exclude from the file: even when named
+has "jobs               = 1   # $(cd x && pwd -P)/asyncscan.toml:3" "$(cd x && "$bin" --show-settings .)"
+
 # --- asyncscan.toml: keys at the top level, found before pyproject.toml ------------------------------------
 mkdir -p q
 printf '[tool.asyncscan]\nselect = ["ASYNC230"]\n' >q/pyproject.toml
