@@ -580,6 +580,30 @@ static void report_unused_noqa(struct as_worker *w, const struct as_engine *engi
     }
 }
 
+/* A call of what `functools.partial(f, ...)` made (`p = partial(f, x); p()`, or `partial(f, x)()`): what runs
+ * is f, so the call is f's for the rules and the summaries. */
+static const char *partial_target(const struct as_model *m, const char *const *names, size_t i)
+{
+    const struct as_facts *f = m->facts;
+    const struct as_call *c = &f->calls[i];
+    int32_t inner = -1;
+    if (c->callee.kind == AS_EXPR_CALL && !*c->callee.tail) {
+        inner = c->callee.call;
+    } else if (c->callee.kind == AS_EXPR_NAME && !*c->callee.tail) {
+        const struct as_binding *b = as_model_lookup(m, c->scope, c->callee.head, c->span.start);
+        if (b && b->kind == AS_BIND_ASSIGN && b->value.kind == AS_EXPR_CALL && !*b->value.tail) inner = b->value.call;
+    }
+    if (inner < 0 || (size_t)inner >= f->n_calls || !names[inner] || strcmp(names[inner], "functools.partial") != 0)
+        return NULL;
+    const struct as_call *pc = &f->calls[inner];
+    for (uint32_t a = 0; a < pc->n_args; a++) {
+        if (pc->args[a].keyword) continue;
+        const struct as_expr *e = &pc->args[a].value;
+        return e->kind == AS_EXPR_NAME ? as_model_qualify(m, e, pc->scope, pc->span.start) : NULL;
+    }
+    return NULL;
+}
+
 void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                        size_t len, struct as_file_result *out)
 {
@@ -636,6 +660,11 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     w->findings.len = 0;
     w->blocking.len = 0;
     for (size_t i = 0; i < facts.n_calls; i++) callee_names[i] = as_model_callee(&model, &facts.calls[i]);
+    for (size_t i = 0; i < facts.n_calls; i++)
+        if (callee_names[i] && strcmp(callee_names[i], "functools.partial()") == 0) {
+            const char *t = partial_target(&model, callee_names, i);
+            if (t) callee_names[i] = t;
+        }
     for (size_t i = 0; i < facts.n_calls; i++) {
         struct hit_ctx h = {&check, i, engine};
         if (callee_names[i]) {
