@@ -430,18 +430,14 @@ static int read_file(const char *path, char **text, size_t *len, char **err)
     }
     struct as_buf b;
     as_buf_init(&b);
-    char chunk[16384];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        as_buf_add(&b, chunk, got);
-        if (b.len > MAX_CONFIG_SIZE) break;
-    }
+    int rc = as_buf_read_stream(&b, f, MAX_CONFIG_SIZE);
     fclose(f);
-    if (b.len > MAX_CONFIG_SIZE) {
+    if (rc) {
         as_buf_release(&b);
         size_t n = strlen(path) + 128;
         *err = as_xmalloc(n);
-        snprintf(*err, n, "%s: larger than %u MiB; not a configuration file", path, MAX_CONFIG_SIZE >> 20);
+        if (rc > 0) snprintf(*err, n, "%s: larger than %u MiB; not a configuration file", path, MAX_CONFIG_SIZE >> 20);
+        else snprintf(*err, n, "%s: cannot read: %s", path, strerror(errno));
         return -1;
     }
     *text = as_buf_detach(&b, len);
@@ -468,6 +464,15 @@ int as_config_load(struct as_config *out, const char *path, char **err)
     return rc;
 }
 
+static void free_pairs(struct as_config_pair *pairs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(pairs[i].key);
+        free(pairs[i].value);
+    }
+    free(pairs);
+}
+
 void as_config_release(struct as_config *c)
 {
     free(c->path);
@@ -475,19 +480,11 @@ void as_config_release(struct as_config *c)
     free(c->select);
     free(c->ignore);
     free(c->extend_select);
-    for (size_t i = 0; i < c->n_per_file_ignores; i++) {
-        free(c->per_file_ignores[i].key);
-        free(c->per_file_ignores[i].value);
-    }
-    free(c->per_file_ignores);
+    free_pairs(c->per_file_ignores, c->n_per_file_ignores);
     free_list(c->exclude, c->n_exclude);
     free_list(c->extend_exclude, c->n_extend_exclude);
     free(c->output_format);
-    for (size_t i = 0; i < c->n_blocking; i++) {
-        free(c->blocking[i].key);
-        free(c->blocking[i].value);
-    }
-    free(c->blocking);
+    free_pairs(c->blocking, c->n_blocking);
     free_list(c->rules_dirs, c->n_rules_dirs);
     for (size_t i = 0; i < sizeof(c->origin) / sizeof(c->origin[0]); i++) free(c->origin[i]);
     memset(c, 0, sizeof(*c));

@@ -315,9 +315,7 @@ int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, char **err)
         if (f) {
             struct as_buf text;
             as_buf_init(&text);
-            char chunk[8192];
-            size_t got;
-            while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len < (1u << 20)) as_buf_add(&text, chunk, got);
+            as_buf_read_stream(&text, f, 1u << 20);   /* a larger file fails validation anyway */
             fclose(f);
             struct as_rule *r = as_rule_parse(path.data, text.data ? text.data : "", text.len, err);
             as_buf_release(&text);

@@ -324,18 +324,10 @@ static char *read_stdin(size_t max, size_t *len, char *err, size_t errlen)
 {
     struct as_buf b;
     as_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
-        as_buf_add(&b, chunk, n);
-        if (b.len > max) {
-            snprintf(err, errlen, "input is larger than the size limit (%zu bytes)", max);
-            as_buf_release(&b);
-            return NULL;
-        }
-    }
-    if (ferror(stdin)) {
-        snprintf(err, errlen, "cannot read standard input: %s", strerror(errno));
+    int rc = as_buf_read_stream(&b, stdin, max);
+    if (rc) {
+        if (rc > 0) snprintf(err, errlen, "input is larger than the size limit (%zu bytes)", max);
+        else snprintf(err, errlen, "cannot read standard input: %s", strerror(errno));
         as_buf_release(&b);
         return NULL;
     }

@@ -76,3 +76,14 @@ char *as_buf_detach(struct as_buf *self, size_t *len)
     as_buf_init(self);
     return s;
 }
+
+int as_buf_read_stream(struct as_buf *self, FILE *f, size_t max)
+{
+    char chunk[65536];
+    size_t n, start = self->len;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        as_buf_add(self, chunk, n);
+        if (self->len - start > max) return 1;
+    }
+    return ferror(f) ? -1 : 0;
+}
