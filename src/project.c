@@ -66,7 +66,7 @@ struct as_project {
     VEC(struct pclass) classes;
     VEC(const char *) bases;
     VEC(struct palias) aliases;
-    struct as_strmap func_by_name, class_by_name, module_by_name;
+    struct as_strmap func_by_name, class_by_name, module_by_name, components;
     struct as_strmap memo;
     VEC(const char *) memo_values;
     bool maps_built;
@@ -111,6 +111,7 @@ void as_project_free(struct as_project *p)
     as_strmap_free(&p->func_by_name);
     as_strmap_free(&p->class_by_name);
     as_strmap_free(&p->module_by_name);
+    as_strmap_free(&p->components);
     as_strmap_free(&p->memo);
     vec_free(&p->memo_values);
     vec_free(&p->files);
@@ -207,11 +208,29 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
 
 /* Name tables, built in file order so that, when two definitions share a qualified name, the one in the
  * earlier file wins whatever order the files were added in. */
+/* Every dotted component of the project's module names and definitions: a name whose first component is not
+ * one of them cannot resolve to anything of the project (`os.path.join`, `logging.getLogger`). */
+static void add_components(struct as_project *p, const char *q)
+{
+    char buf[256];
+    for (const char *s = q; *s;) {
+        size_t n = strcspn(s, ".");
+        if (n && n < sizeof(buf)) {
+            memcpy(buf, s, n);
+            buf[n] = '\0';
+            if (!as_strmap_key(&p->components, buf)) as_strmap_put(&p->components, intern(p, buf), 0);
+        }
+        s += n;
+        if (*s) s++;
+    }
+}
+
 static void build_maps(struct as_project *p)
 {
+    if (p->maps_built) return;   /* same tables, same answers: the memo stays */
     as_strmap_clear(&p->memo);
     p->memo_values.len = 0;
-    if (p->maps_built) return;
+    as_strmap_clear(&p->components);
     as_strmap_clear(&p->func_by_name);
     as_strmap_clear(&p->class_by_name);
     as_strmap_clear(&p->module_by_name);
@@ -219,12 +238,17 @@ static void build_maps(struct as_project *p)
         const struct pfile *f = &p->files.items[i];
         if (!f->path) continue;
         as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
+        add_components(p, f->module);
         if (!f->parsed) continue;
-        for (uint32_t k = 0; k < f->n_funcs; k++)
+        for (uint32_t k = 0; k < f->n_funcs; k++) {
             as_strmap_put(&p->func_by_name, p->funcs.items[f->first_func + k].qname, (int32_t)(f->first_func + k));
-        for (uint32_t k = 0; k < f->n_classes; k++)
+            add_components(p, p->funcs.items[f->first_func + k].qname);
+        }
+        for (uint32_t k = 0; k < f->n_classes; k++) {
             as_strmap_put(&p->class_by_name, p->classes.items[f->first_class + k].qname,
                           (int32_t)(f->first_class + k));
+            add_components(p, p->classes.items[f->first_class + k].qname);
+        }
     }
     p->maps_built = true;
 }
@@ -296,6 +320,11 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
     char buf[NAME_MAX_LEN];
     size_t n = strlen(name), dlen0 = strlen(dir);
     if (n + dlen0 + 8 > NAME_MAX_LEN) return NULL;
+    size_t first = strcspn(name, ".(");
+    if (first >= sizeof(buf)) return NULL;
+    memcpy(buf, name, first);
+    buf[first] = '\0';
+    if (!as_strmap_key(&p->components, buf) && strcmp(buf, "src") != 0) return NULL;
     /* an instance: "<Class>().<method>" */
     const char *paren = strstr(name, "()");
     if (paren) {
@@ -307,6 +336,13 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
         if (strchr(cls_name, '(')) return NULL;
         const char *c = canon(p, cls_name, dir, depth + 1, req);
         return c && as_strmap_get(&p->class_by_name, c) >= 0 ? method_of(p, c, rest + 1, depth + 1, req) : NULL;
+    }
+    /* A name already qualified from the top of the tree (the same first component as the file's directory:
+     * a relative import, a definition of this module) is taken as it is. */
+    size_t dfirst = strcspn(dir, ".");
+    if (dfirst == first && dfirst && strncmp(dir, name, first) == 0) {
+        const char *q = def_named(p, name);
+        if (q) return q;
     }
     /* a definition, looked up from the nearest enclosing directory outwards (sys.path candidates; a `src/`
      * beside each is one too: the src layout) */
