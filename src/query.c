@@ -3,10 +3,13 @@
  * TSQuery's string table, regexes compiled with regcomp) and evaluated on each match's captured text. */
 #include "query.h"
 
+#include <ctype.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "embedded.h"
 #include "util/buf.h"
@@ -216,8 +219,182 @@ static int compile_predicates(struct as_query *self, const char *src, size_t len
     return failed ? -1 : 0;
 }
 
+/* Stacked quantifiers. tree-sitter 0.25 loops forever in ts_query_new on a `+` applied to a root pattern that
+ * already carries a quantifier ("(x)*+", "(x)? @c +", "((x)*)+", "[(x)?]+": the repeat step's alternative
+ * points back into the optional step's chain and the root-alternatives walk never ends; upstream reworked this
+ * in tree-sitter#5085), and `?` then `+` can hang a cursor. Stacking never says more than one quantifier does,
+ * so any quantifier on a pattern that already has one (directly, or as the only member of a group or
+ * alternation) is rejected before ts_query_new sees it. A light scan of the query syntax: strings, comments,
+ * identifiers (which may contain '?' and '!', as in `#eq?`), captures, fields and anchors. */
+struct qscan {
+    const char *s;
+    size_t len, pos;
+    size_t bad;          /* offset of the offending quantifier, or SIZE_MAX */
+    bool give_up;        /* nesting too deep for this scan: leave the input to tree-sitter */
+};
+
+enum qs_result { QS_END, QS_SKIP, QS_ELEMENT };
+
+static bool qs_ident_start(unsigned char c) { return isalnum(c) || c == '_' || c == '-' || c >= 0x80; }
+static bool qs_ident_char(unsigned char c) { return qs_ident_start(c) || c == '.' || c == '?' || c == '!'; }
+
+static void qs_skip(struct qscan *q)
+{
+    while (q->pos < q->len) {
+        unsigned char c = (unsigned char)q->s[q->pos];
+        if (c == ';') {
+            while (q->pos < q->len && q->s[q->pos] != '\n') q->pos++;
+        } else if (isspace(c)) {
+            q->pos++;
+        } else {
+            break;
+        }
+    }
+}
+
+static void qs_ident(struct qscan *q)
+{
+    while (q->pos < q->len && qs_ident_char((unsigned char)q->s[q->pos])) q->pos++;
+}
+
+static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified);
+
+/* One pattern and its suffixes (quantifiers, captures); *quantified tells whether it carries a quantifier. */
+static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *quantified)
+{
+    *quantified = false;
+    for (;;) {
+        qs_skip(q);
+        if (q->pos >= q->len) return QS_END;
+        unsigned char c = (unsigned char)q->s[q->pos];
+        if (c == (unsigned char)close) return QS_END;
+        if (c == '(' || c == '[') {
+            q->pos++;
+            qs_skip(q);
+            bool group = c == '[' || (q->pos < q->len && strchr("([\"", q->s[q->pos]) && q->s[q->pos] != '\0');
+            /* `(#pred? ...)` adds no step: it is not a member of the enclosing group */
+            bool predicate = c == '(' && q->pos < q->len && q->s[q->pos] == '#';
+            bool last = false;
+            size_t n = qs_seq(q, c == '(' ? ')' : ']', depth + 1, &last);
+            if (q->bad != SIZE_MAX || q->give_up) return QS_END;
+            if (q->pos < q->len) q->pos++;   /* the closer */
+            if (predicate) return QS_SKIP;
+            *quantified = group && n == 1 && last;
+            break;
+        }
+        if (c == '"') {
+            for (q->pos++; q->pos < q->len && q->s[q->pos] != '"'; q->pos++)
+                if (q->s[q->pos] == '\\') q->pos++;
+            if (q->pos < q->len) q->pos++;
+            break;
+        }
+        if (c == '@' || c == '#' || c == '!') {   /* a stray capture, a predicate name, a negated field */
+            q->pos++;
+            qs_ident(q);
+            return QS_SKIP;
+        }
+        if (qs_ident_start(c)) {
+            qs_ident(q);
+            qs_skip(q);
+            if (q->pos < q->len && q->s[q->pos] == ':') {   /* `field: pattern`: the pattern is the element */
+                q->pos++;
+                continue;
+            }
+            break;
+        }
+        q->pos++;   /* an anchor '.', a stray closer or anything tree-sitter will reject */
+        return QS_SKIP;
+    }
+    for (;;) {
+        qs_skip(q);
+        if (q->pos >= q->len) break;
+        char c = q->s[q->pos];
+        if (c == '*' || c == '+' || c == '?') {
+            if (*quantified) {
+                q->bad = q->pos;
+                return QS_END;
+            }
+            *quantified = true;
+            q->pos++;
+        } else if (c == '@') {
+            q->pos++;
+            qs_ident(q);
+        } else {
+            break;
+        }
+    }
+    return QS_ELEMENT;
+}
+
+/* Elements up to `close` (not consumed) or the end; returns how many, *last_quantified for the last one. */
+static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified)
+{
+    size_t n = 0;
+    *last_quantified = false;
+    if (depth > 200) {
+        q->give_up = true;
+        return 0;
+    }
+    while (q->bad == SIZE_MAX && !q->give_up) {
+        qs_skip(q);
+        if (q->pos >= q->len || q->s[q->pos] == close) break;
+        if (q->s[q->pos] == ')' || q->s[q->pos] == ']') {
+            if (close) break;   /* mismatched: the caller consumes it as its closer */
+            q->pos++;
+            continue;
+        }
+        bool quantified;
+        enum qs_result r = qs_element(q, close, depth, &quantified);
+        if (r == QS_ELEMENT) {
+            n++;
+            *last_quantified = quantified;
+        }
+    }
+    return n;
+}
+
+/* Offset of a NUL character in the query, raw or as the `\0` escape in a string, or SIZE_MAX. tree-sitter 0.25
+ * compares node names with strncmp and then reads the grammar's name at the query string's length, so a
+ * string like "x\0yz" reads past the end of the name "x" (ts_language_symbol_for_name; found by fuzzing). */
+static size_t nul_in_query(const char *src, size_t len)
+{
+    const char *raw = memchr(src, '\0', len);
+    if (raw) return (size_t)(raw - src);
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] == ';') {
+            while (i < len && src[i] != '\n') i++;
+        } else if (src[i] == '"') {
+            for (i++; i < len && src[i] != '"'; i++) {
+                if (src[i] != '\\') continue;
+                if (i + 1 < len && src[i + 1] == '0') return i;
+                i++;
+            }
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Offset of a stacked quantifier in the query source, or SIZE_MAX. */
+static size_t stacked_quantifier(const char *src, size_t len)
+{
+    struct qscan q = {src, len, 0, SIZE_MAX, false};
+    bool last;
+    qs_seq(&q, '\0', 0, &last);
+    return q.give_up ? SIZE_MAX : q.bad;
+}
+
 struct as_query *as_query_compile(const char *name, const char *src, size_t len, char **err)
 {
+    size_t nul = nul_in_query(src, len), stacked = nul == SIZE_MAX ? stacked_quantifier(src, len) : SIZE_MAX;
+    if (nul != SIZE_MAX || stacked != SIZE_MAX) {
+        struct as_buf sb;
+        as_buf_init(&sb);
+        error_at(&sb, name, src, len, nul != SIZE_MAX ? nul : stacked,
+                 nul != SIZE_MAX ? "NUL character (not supported in queries)"
+                                 : "a second quantifier on one pattern (write a single *, + or ?)");
+        *err = as_buf_detach(&sb, NULL);
+        return NULL;
+    }
     struct as_buf eb;
     as_buf_init(&eb);
     uint32_t off = 0;
@@ -316,6 +493,22 @@ size_t as_query_set_count(const struct as_query_set *self) { return self->n_file
 const struct as_query *as_query_set_get(const struct as_query_set *self, size_t i) { return self->files[i]; }
 const struct as_query *as_query_set_combined(const struct as_query_set *self) { return self->combined; }
 
+static double time_limit_s = AS_QUERY_TIME_LIMIT_S;
+
+void as_query_set_time_limit(double seconds) { time_limit_s = seconds; }
+
+/* Called by the cursor every hundred steps: cancels the run once past its deadline. The clock is the thread's
+ * CPU time, so a loaded machine does not make a run time out that would finish when alone. */
+static bool run_progress(TSQueryCursorState *state)
+{
+    struct as_query_run *r = state->payload;
+    struct timespec now;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    if (now.tv_sec > r->deadline.tv_sec || (now.tv_sec == r->deadline.tv_sec && now.tv_nsec >= r->deadline.tv_nsec))
+        r->timed_out = true;
+    return r->timed_out;
+}
+
 void as_query_run_start(struct as_query_run *self, TSQueryCursor *cursor, const struct as_query *query,
                         TSNode node, const char *src, size_t src_len)
 {
@@ -323,8 +516,22 @@ void as_query_run_start(struct as_query_run *self, TSQueryCursor *cursor, const 
     self->query = query;
     self->src = src;
     self->src_len = src_len;
+    self->timed_out = false;
     ts_query_cursor_set_match_limit(cursor, 4096);
-    ts_query_cursor_exec(cursor, query->ts, node);
+    if (time_limit_s > 0) {
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &self->deadline);
+        double whole = (double)(time_t)time_limit_s;
+        self->deadline.tv_sec += (time_t)whole;
+        self->deadline.tv_nsec += (long)((time_limit_s - whole) * 1e9);
+        if (self->deadline.tv_nsec >= 1000000000L) {
+            self->deadline.tv_sec++;
+            self->deadline.tv_nsec -= 1000000000L;
+        }
+        self->options = (TSQueryCursorOptions){.payload = self, .progress_callback = run_progress};
+        ts_query_cursor_exec_with_options(cursor, query->ts, node, &self->options);
+    } else {
+        ts_query_cursor_exec(cursor, query->ts, node);
+    }
 }
 
 static void node_text(const struct as_query_run *r, TSNode n, const char **s, uint32_t *len)
@@ -403,7 +610,7 @@ static bool predicates_hold(const struct as_query_run *r, const TSQueryMatch *m)
 
 bool as_query_run_next(struct as_query_run *self, TSQueryMatch *match)
 {
-    while (ts_query_cursor_next_match(self->cursor, match)) {
+    while (!self->timed_out && ts_query_cursor_next_match(self->cursor, match)) {
         if (predicates_hold(self, match)) return true;
     }
     return false;
@@ -411,5 +618,5 @@ bool as_query_run_next(struct as_query_run *self, TSQueryMatch *match)
 
 bool as_query_exceeded(const struct as_query_run *self)
 {
-    return ts_query_cursor_did_exceed_match_limit(self->cursor);
+    return self->timed_out || ts_query_cursor_did_exceed_match_limit(self->cursor);
 }

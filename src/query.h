@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <tree_sitter/api.h>
 
@@ -34,13 +35,22 @@ const TSQuery *as_query_ts(const struct as_query *self);
 const char *as_query_pattern_property(const struct as_query *self, uint32_t pattern, const char *key);
 
 /* Iterates the matches of `query` over `node` whose predicates hold. `src` is the text the tree was parsed
- * from. Returns false when done. Match limit exceeded is reported through as_query_exceeded(). */
+ * from. Returns false when done. A run that exceeds the cursor's match limit, or the time limit (some
+ * shapes cost the cursor O(depth) per node: a 30000-link `a.b.b...` chain took a minute), stops early; both
+ * are reported through as_query_exceeded(). The run must stay at one address between start and the end. */
 struct as_query_run {
     TSQueryCursor *cursor;   /* owned by the caller (one per worker) */
     const struct as_query *query;
     const char *src;
     size_t src_len;
+    TSQueryCursorOptions options;   /* private: the time-limit callback */
+    struct timespec deadline;
+    bool timed_out;
 };
+/* Time limit of one query run, in seconds of the thread's CPU time (default AS_QUERY_TIME_LIMIT_S; 0 = none).
+ * Process-wide: set it before any worker starts. */
+#define AS_QUERY_TIME_LIMIT_S 20.0
+void as_query_set_time_limit(double seconds);
 void as_query_run_start(struct as_query_run *self, TSQueryCursor *cursor, const struct as_query *query,
                         TSNode node, const char *src, size_t src_len);
 bool as_query_run_next(struct as_query_run *self, TSQueryMatch *match);

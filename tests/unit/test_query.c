@@ -97,7 +97,31 @@ static const struct bad_case bad_cases[] = {
     {"((identifier) @x (#frobnicate? @x \"y\"))", "bad.scm:1:1: error: unknown predicate '#frobnicate?'"},
     {"((identifier) @x (#match? @x \"(\"))", "bad.scm:1:1: error: bad regex '('"},
     {"((identifier) @x (#eq? @x))", "bad.scm:1:1: error: '#eq?' takes a capture and one argument"},
+    /* stacked quantifiers: tree-sitter 0.25's ts_query_new never returns on most of these (found by fuzzing) */
+    {"(identifier)*+", "bad.scm:1:14: error: a second quantifier on one pattern"},
+    {"(identifier)? @x\n  +", "bad.scm:2:3: error: a second quantifier on one pattern"},
+    {"((identifier)*)+", "bad.scm:1:16: error: a second quantifier on one pattern"},
+    {"[(identifier)? ; comment\n]+", "bad.scm:2:2: error: a second quantifier on one pattern"},
+    {"((identifier)* @x (#eq? @x \"a\") (#set! k \"v\"))+", "bad.scm:1:47: error: a second quantifier on one pattern"},
+    {"(call)\n(\"i\\0mport\")", "bad.scm:2:4: error: NUL character"},
+    {"(call arguments: (argument_list (identifier)+ *))", "bad.scm:1:47: error: a second quantifier on one pattern"},
 };
+
+/* Single quantifiers, predicate names ending in '?', groups of several members: not stacked. */
+START_TEST(single_quantifiers_compile)
+{
+    static const char *const ok[] = {
+        "(identifier)*", "((identifier)* (string))+", "[(identifier)* (string)]+", "((identifier) @x)+",
+        "((identifier) @x (#eq? @x \"a?+\") (#not-match? @x \"^b*+$\"))?", "(call arguments: (_)? @args) @c",
+        "\"def\"* ; a comment: ?+\n", NULL};
+    for (size_t i = 0; ok[i]; i++) {
+        char *err = NULL;
+        struct as_query *q = as_query_compile("ok.scm", ok[i], strlen(ok[i]), &err);
+        ck_assert_msg(q != NULL, "'%s': %s", ok[i], err ? err : "");
+        as_query_free(q);
+    }
+}
+END_TEST
 
 START_TEST(broken_queries_are_errors)
 {
@@ -135,6 +159,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, set_property);
     tcase_add_loop_test(tc, broken_queries_are_errors, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
     tcase_add_test(tc, undeclared_capture_is_an_error);
+    tcase_add_test(tc, single_quantifiers_compile);
     suite_add_tcase(s, tc);
     return s;
 }
