@@ -257,12 +257,14 @@ static void on_hit(void *ud, const struct as_rule_hit *hit)
     hit->rule->kind->on_call(h->check, hit->rule, hit->match, h->call_index);
 }
 
-/* Directives from comments: per line (1-based) and file level. */
+/* Directives from comments: line-level ones (sorted by line, at most one per line: memory follows the number
+ * of directives, not of lines) and file-level ones. */
 struct suppressions {
-    struct as_noqa *by_line;      /* arena, indexed by line; kind NONE when absent */
-    uint32_t *used;               /* arena, per line: bit k set when codes[k] suppressed a finding */
-    struct as_span *spans;        /* arena, per line: the directive's comment */
-    size_t n_lines;
+    struct as_noqa *dirs;         /* arena */
+    uint32_t *lines;              /* arena: the 1-based line of dirs[i], increasing */
+    uint32_t *used;               /* arena: bit k set when dirs[i].codes[k] suppressed a finding */
+    struct as_span *spans;        /* arena: the directive's comment */
+    size_t n_dirs;
     struct as_noqa file_level[8];
     size_t n_file_level;
 };
@@ -482,8 +484,6 @@ static void collect_suppressions(struct suppressions *sup, const struct as_facts
                                  struct as_arena *arena)
 {
     memset(sup, 0, sizeof(*sup));
-    sup->n_lines = src->n_lines + 1;
-    sup->by_line = NULL;
     for (size_t i = 0; i < f->n_comments; i++) {
         struct as_span c = f->comments[i];
         uint32_t line, col;
@@ -500,16 +500,31 @@ static void collect_suppressions(struct suppressions *sup, const struct as_facts
             if (sup->n_file_level < 8) sup->file_level[sup->n_file_level++] = nq;
             continue;
         }
-        if (!sup->by_line) {
-            sup->by_line = as_arena_alloc(arena, sup->n_lines * sizeof(struct as_noqa));
-            sup->used = as_arena_alloc(arena, sup->n_lines * sizeof(uint32_t));
-            sup->spans = as_arena_alloc(arena, sup->n_lines * sizeof(struct as_span));
+        if (!sup->dirs) {
+            size_t cap = f->n_comments - i;   /* the directives left can only be among the comments left */
+            sup->dirs = as_arena_alloc(arena, cap * sizeof(struct as_noqa));
+            sup->lines = as_arena_alloc(arena, cap * sizeof(uint32_t));
+            sup->used = as_arena_alloc(arena, cap * sizeof(uint32_t));
+            sup->spans = as_arena_alloc(arena, cap * sizeof(struct as_span));
         }
-        if (line < sup->n_lines) {
-            sup->by_line[line] = nq;
-            sup->spans[line] = c;
-        }
+        if (sup->n_dirs && sup->lines[sup->n_dirs - 1] >= line) continue;   /* comments come in order */
+        sup->dirs[sup->n_dirs] = nq;
+        sup->lines[sup->n_dirs] = line;
+        sup->spans[sup->n_dirs] = c;
+        sup->n_dirs++;
     }
+}
+
+/* The directive on `line`, or -1 (binary search). */
+static ptrdiff_t directive_at(const struct suppressions *sup, uint32_t line)
+{
+    size_t lo = 0, hi = sup->n_dirs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sup->lines[mid] < line) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < sup->n_dirs && sup->lines[lo] == line ? (ptrdiff_t)lo : -1;
 }
 
 /* Index of the directive's code that names the rule (or one of its aliases); -2 for a blanket directive; -1
@@ -535,9 +550,10 @@ static bool suppressed(const struct suppressions *sup, uint32_t line, const stru
 {
     for (size_t i = 0; i < sup->n_file_level; i++)
         if (covering_code(&sup->file_level[i], rule) != -1) return true;
-    if (sup->by_line && line < sup->n_lines && sup->by_line[line].kind != AS_NOQA_NONE) {
-        int k = covering_code(&sup->by_line[line], rule);
-        if (k >= 0 && k < 32) sup->used[line] |= 1u << k;
+    ptrdiff_t d = directive_at(sup, line);
+    if (d >= 0) {
+        int k = covering_code(&sup->dirs[d], rule);
+        if (k >= 0 && k < 32) sup->used[d] |= 1u << k;
         return k != -1;
     }
     return false;
@@ -547,15 +563,14 @@ static bool suppressed(const struct suppressions *sup, uint32_t line, const stru
 static void report_unused_noqa(struct as_worker *w, const struct as_engine *engine, const struct suppressions *sup,
                                const struct as_rule *rule, struct as_arena *arena)
 {
-    if (!sup->by_line) return;
-    for (size_t line = 1; line < sup->n_lines; line++) {
-        const struct as_noqa *nq = &sup->by_line[line];
+    for (size_t d = 0; d < sup->n_dirs; d++) {
+        const struct as_noqa *nq = &sup->dirs[d];
         if (nq->kind != AS_NOQA_CODES) continue;
         struct as_buf unused, off;
         as_buf_init(&unused);
         as_buf_init(&off);
         for (size_t k = 0; k < nq->n_codes; k++) {
-            if (k < 32 && (sup->used[line] & (1u << k))) continue;
+            if (k < 32 && (sup->used[d] & (1u << k))) continue;
             const struct as_rule *r = NULL;
             bool on = false;
             for (size_t i = 0; i < engine->rules.n && !r; i++) {
@@ -569,7 +584,7 @@ static void report_unused_noqa(struct as_worker *w, const struct as_engine *engi
             as_buf_printf(b, "%s`%s`", b->len ? ", " : "", nq->codes[k]);
         }
         if (unused.len || off.len) {
-            struct as_finding f = {rule, sup->spans[line], NULL, rule->help, false};
+            struct as_finding f = {rule, sup->spans[d], NULL, rule->help, false};
             f.message = as_arena_printf(arena, "Unused `noqa` directive (%s%s%s%s%s)", unused.len ? "unused: " : "",
                                         unused.len ? unused.data : "", unused.len && off.len ? "; " : "",
                                         off.len ? "non-enabled: " : "", off.len ? off.data : "");
@@ -727,7 +742,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
         out->error = as_arena_printf(arena, "invalid syntax at line %u, column %u (the intact parts were analysed)",
                                      line, col);
     } else if (facts.match_limit_exceeded) {
-        out->error = "too deeply nested to analyse completely (query match limit exceeded)";
+        out->error = "too deeply nested to analyse completely (the query match or time limit was reached)";
     }
 }
 
