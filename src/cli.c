@@ -36,7 +36,7 @@ static const struct opt options[] = {
     {OPT_QUIET, "quiet", 'q', NULL, "print findings only (no summary line)"},
     {OPT_COLOR, "color", 0, "WHEN", "auto (default), always, never"},
     {OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "read the source from stdin and report it as PATH"},
-    {OPT_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", "skip larger files with an error (default 64 MiB)"},
+    {OPT_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", "skip larger files with an error (default 16 MiB)"},
     {OPT_MAX_CHAIN, "max-chain", 0, "N", "longest helper chain ASC108 follows (default 16)"},
     {OPT_EXCLUDE, "exclude", 0, "PATTERNS", "names/globs to skip, replacing the default excludes (comma-separated)"},
     {OPT_EXTEND_EXCLUDE, "extend-exclude", 0, "PATTERNS", "names/globs to skip in addition to the defaults"},

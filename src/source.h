@@ -14,7 +14,7 @@
 
 #include "util/arena.h"
 
-#define AS_SOURCE_DEFAULT_MAX_SIZE ((size_t)64 * 1024 * 1024)
+#define AS_SOURCE_DEFAULT_MAX_SIZE ((size_t)16 * 1024 * 1024)   /* tree-sitter needs ~45x the source */
 
 struct as_source {
     const char *text;        /* UTF-8, NUL-terminated, BOM removed; in the arena given to as_source_decode */

@@ -44,8 +44,8 @@ fresh; python3 -c "open('tree/brackets.py','w').write('async def f():\n    x = '
 run_case "100k nested brackets" 1 ""
 fresh; python3 -c "
 import sys
-body = ''.join('    ' * (i + 1) + 'if x:\n' for i in range(5000))
-open('tree/indent.py', 'w').write('async def f():\n' + body + '    ' * 5001 + 'pass\n')"
+body = ''.join('\t' * (i + 1) + 'if x:\n' for i in range(5000))   # tabs: 12.5 MB, under the size cap
+open('tree/indent.py', 'w').write('async def f():\n' + body + '\t' * 5001 + 'pass\n')"
 run_case "5k-deep indentation" 2 "tree/indent.py: invalid syntax"
 fresh; printf "$good" >tree/big.py; head -c 3000 /dev/zero | tr '\0' '#' >>tree/big.py
 timeout 60 "$bin" --no-cache --max-file-size 1000 --output-format concise tree >"$tmp/out" 2>"$tmp/err"
@@ -59,4 +59,11 @@ if [ "$(id -u)" -ne 0 ]; then
   run_case "unreadable file and directory" 2 "Permission denied"
   chmod 755 tree/locked
 fi
+fresh; truncate -s 50M tree/huge.py;                                run_case "50 MB file" 2 "tree/huge.py: file is larger than the size limit (16777216 bytes; --max-file-size)"
+# a file that is gone when it is read (deleted after discovery): the same one-line error as any unreadable path
+fresh; ln -s gone.py tree/later.py;                                 run_case "file missing when read" 2 "tree/later.py: broken symbolic link"
+# write errors on stdout are exit 2 with a message, never silent
+fresh; timeout 60 "$bin" --no-cache --output-format concise tree >/dev/full 2>"$tmp/err"
+[ $? -eq 2 ] && ok || ko "stdout on /dev/full: exit status"
+grep -q "cannot write the output" "$tmp/err" && ok || ko "stdout on /dev/full: $(cat "$tmp/err")"
 finish
