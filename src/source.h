@@ -24,7 +24,7 @@ struct as_source {
 };
 
 /* Reads a regular file into a heap buffer (*bytes, caller frees; NUL-terminated). Returns 0, or -1 with a
- * one-line reason in err ("not a regular file", "file is larger than 64 MiB", strerror text). Never blocks
+ * one-line reason in err ("not a regular file", "file is larger than the size limit", strerror text). Never blocks
  * on FIFOs or devices (opens with O_NONBLOCK and checks fstat before reading). */
 int as_source_read_file(const char *path, size_t max_size, char **bytes, size_t *len, char *err, size_t errlen);
 
