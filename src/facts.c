@@ -66,6 +66,7 @@ int as_facts_check_captures(const struct as_query_set *queries, char **err)
     struct as_buf eb;
     as_buf_init(&eb);
     for (size_t qi = 0; qi < as_query_set_count(queries); qi++) check_query_captures(as_query_set_get(queries, qi), &eb);
+    if (as_query_set_count(queries) == 0) check_query_captures(as_query_set_combined(queries), &eb);
     if (ts_query_capture_count(as_query_ts(as_query_set_combined(queries))) > 512)
         as_buf_puts(&eb, "queries: error: more than 512 distinct capture names\n");
     if (eb.len) {

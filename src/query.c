@@ -450,25 +450,29 @@ struct as_query_set *as_query_set_load(char **err)
     for (size_t i = 0; i < as_embedded_count; i++) {
         const struct as_embedded *e = &as_embedded_files[i];
         if (strncmp(e->name, "queries/", 8) != 0) continue;
-        char *qerr = NULL;
-        struct as_query *q = as_query_compile(e->name, e->data, e->len, &qerr);
-        if (!q) {
-            as_buf_puts(&eb, qerr);
-            free(qerr);
-            continue;
-        }
-        set->files = as_xrealloc(set->files, (set->n_files + 1) * sizeof(*set->files));
-        set->files[set->n_files++] = q;
         as_buf_add(&all, e->data, e->len);
         as_buf_putc(&all, '\n');
     }
-    if (!eb.len) {
-        char *qerr = NULL;
-        set->combined = as_query_compile("queries (combined)", all.data, all.len, &qerr);
-        if (!set->combined) {
-            as_buf_puts(&eb, qerr);
-            free(qerr);
+    /* Compiling a query costs most of a small run's time (tree-sitter analyses every pattern), so the files
+     * are compiled one by one only when the combined query fails, to name the file at fault. */
+    char *qerr = NULL;
+    set->combined = as_query_compile("queries (combined)", all.data ? all.data : "", all.len, &qerr);
+    if (!set->combined) {
+        for (size_t i = 0; i < as_embedded_count; i++) {
+            const struct as_embedded *e = &as_embedded_files[i];
+            if (strncmp(e->name, "queries/", 8) != 0) continue;
+            char *ferr = NULL;
+            struct as_query *q = as_query_compile(e->name, e->data, e->len, &ferr);
+            if (!q) {
+                as_buf_puts(&eb, ferr);
+                free(ferr);
+                continue;
+            }
+            set->files = as_xrealloc(set->files, (set->n_files + 1) * sizeof(*set->files));
+            set->files[set->n_files++] = q;
         }
+        if (!eb.len) as_buf_puts(&eb, qerr);
+        free(qerr);
     }
     as_buf_release(&all);
     if (eb.len) {
