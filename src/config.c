@@ -502,20 +502,27 @@ static bool pyproject_has_table(const char *path)
     return has;
 }
 
+char *as_config_in_dir(const char *dir)
+{
+    static const char *const names[] = {".asyncscan.toml", "asyncscan.toml", "pyproject.toml"};
+    for (size_t i = 0; i < 3; i++) {
+        char cand[PATH_MAX + 32];
+        snprintf(cand, sizeof(cand), "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, names[i]);
+        struct stat st;
+        if (stat(cand, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (i == 2 && !pyproject_has_table(cand)) continue;
+        return as_xstrdup(cand);
+    }
+    return NULL;
+}
+
 char *as_config_find(const char *dir)
 {
     char cur[PATH_MAX];
     if (!realpath(dir, cur)) return NULL;
-    static const char *const names[] = {".asyncscan.toml", "asyncscan.toml", "pyproject.toml"};
     for (;;) {
-        for (size_t i = 0; i < 3; i++) {
-            char cand[PATH_MAX + 32];
-            snprintf(cand, sizeof(cand), "%s/%s", strcmp(cur, "/") == 0 ? "" : cur, names[i]);
-            struct stat st;
-            if (stat(cand, &st) != 0 || !S_ISREG(st.st_mode)) continue;
-            if (i == 2 && !pyproject_has_table(cand)) continue;
-            return as_xstrdup(cand);
-        }
+        char *found = as_config_in_dir(cur);
+        if (found) return found;
         char *slash = strrchr(cur, '/');
         if (!slash || strcmp(cur, "/") == 0) return NULL;
         if (slash == cur) strcpy(cur, "/");

@@ -47,6 +47,8 @@ void as_config_release(struct as_config *self);
 /* The config file that applies to directory `dir`: the first of .asyncscan.toml, asyncscan.toml,
  * pyproject.toml-with-[tool.asyncscan] in dir or the nearest ancestor. Returns a heap path or NULL. */
 char *as_config_find(const char *dir);
+/* The configuration file in the (absolute, canonical) directory itself, or NULL. Heap. */
+char *as_config_in_dir(const char *dir);
 
 /* Whether `path` (as discovered) is matched by one of `globs`, relative to `base_dir` (ruff's semantics: a
  * glob with a slash matches the path relative to base_dir; one without matches any path component or the

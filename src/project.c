@@ -67,6 +67,7 @@ struct as_project {
     VEC(const char *) bases;
     VEC(struct palias) aliases;
     struct as_strmap func_by_name, class_by_name, module_by_name, components;
+    struct as_strmap last_names;   /* the last component of every definition and import alias */
     struct as_strmap memo;
     VEC(const char *) memo_values;
     bool maps_built;
@@ -112,6 +113,7 @@ void as_project_free(struct as_project *p)
     as_strmap_free(&p->class_by_name);
     as_strmap_free(&p->module_by_name);
     as_strmap_free(&p->components);
+    as_strmap_free(&p->last_names);
     as_strmap_free(&p->memo);
     vec_free(&p->memo_values);
     vec_free(&p->files);
@@ -225,12 +227,20 @@ static void add_components(struct as_project *p, const char *q)
     }
 }
 
+static void add_last_name(struct as_project *p, const char *q)
+{
+    const char *dot = strrchr(q, '.');
+    const char *last = dot ? dot + 1 : q;
+    if (!as_strmap_key(&p->last_names, last)) as_strmap_put(&p->last_names, intern(p, last), 0);
+}
+
 static void build_maps(struct as_project *p)
 {
     if (p->maps_built) return;   /* same tables, same answers: the memo stays */
     as_strmap_clear(&p->memo);
     p->memo_values.len = 0;
     as_strmap_clear(&p->components);
+    as_strmap_clear(&p->last_names);
     as_strmap_clear(&p->func_by_name);
     as_strmap_clear(&p->class_by_name);
     as_strmap_clear(&p->module_by_name);
@@ -243,11 +253,14 @@ static void build_maps(struct as_project *p)
         for (uint32_t k = 0; k < f->n_funcs; k++) {
             as_strmap_put(&p->func_by_name, p->funcs.items[f->first_func + k].qname, (int32_t)(f->first_func + k));
             add_components(p, p->funcs.items[f->first_func + k].qname);
+            add_last_name(p, p->funcs.items[f->first_func + k].qname);
         }
+        for (uint32_t k = 0; k < f->n_aliases; k++) add_last_name(p, p->aliases.items[f->first_alias + k].name);
         for (uint32_t k = 0; k < f->n_classes; k++) {
             as_strmap_put(&p->class_by_name, p->classes.items[f->first_class + k].qname,
                           (int32_t)(f->first_class + k));
             add_components(p, p->classes.items[f->first_class + k].qname);
+            add_last_name(p, p->classes.items[f->first_class + k].qname);
         }
     }
     p->maps_built = true;
@@ -433,6 +446,13 @@ static const char *canon(struct as_project *p, const char *name, const char *dir
 /* The project function a call site calls (a class call means its __init__), or -1. */
 static int32_t call_target(struct as_project *p, const struct psite *s, const char *dir, bool *req)
 {
+    /* a callee whose last name no definition or alias of the project has cannot be ours (os.path.join) */
+    const char *dot = strrchr(s->callee, '.');
+    const char *last = dot ? dot + 1 : s->callee;
+    if (!as_strmap_key(&p->last_names, last)) {
+        /* ... unless it names a module still to be parsed: the on-demand rounds must see it */
+        if (!req) return -1;
+    }
     const char *q = canon(p, s->callee, dir, 0, req);
     if (!q) return -1;
     int32_t fi = as_strmap_get(&p->func_by_name, q);

@@ -127,6 +127,49 @@ static bool same_file(const char *a, const char *b)
     return strcmp(ra, rb) == 0;
 }
 
+static void remember(struct as_settings *s, const char *dir, int idx)
+{
+    char *key = as_xstrdup(dir);
+    s->keys = as_xrealloc(s->keys, (s->n_keys + 1) * sizeof(char *));
+    s->keys[s->n_keys++] = key;
+    as_strmap_put(&s->dir_config, key, idx + 1);
+}
+
+/* The configuration of the canonical directory `dir`: its own file, else its parent's (each directory is
+ * looked at once per run, however many files it holds). */
+static int config_of_dir(struct as_settings *s, const char *dir, char **err)
+{
+    int32_t have = as_strmap_get(&s->dir_config, dir);
+    if (have >= 0) return have - 1;
+    int idx = -1;
+    char *found = as_config_in_dir(dir);
+    if (found) {
+        for (size_t i = 0; i < s->n_configs && idx < 0; i++)
+            if (same_file(s->configs[i].path, found)) idx = (int)i;
+        if (idx < 0) {
+            struct as_config c;
+            if (as_config_load(&c, found, err)) {
+                as_config_release(&c);
+                free(found);
+                return -1;
+            }
+            push_config(s, &c);
+            idx = (int)s->n_configs - 1;
+        }
+        free(found);
+    } else if (strcmp(dir, "/") != 0) {
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof(parent), "%s", dir);
+        char *slash = strrchr(parent, '/');
+        if (slash == parent) parent[1] = '\0';
+        else if (slash) *slash = '\0';
+        idx = config_of_dir(s, parent, err);
+        if (*err) return -1;
+    }
+    remember(s, dir, idx);
+    return idx;
+}
+
 int as_settings_config_for(struct as_settings *s, const char *path, char **err)
 {
     *err = NULL;
@@ -138,28 +181,11 @@ int as_settings_config_for(struct as_settings *s, const char *path, char **err)
         free(dir);
         return have - 1;
     }
-    int idx = -1;
-    char *found = as_config_find(dir);
-    if (found) {
-        for (size_t i = 0; i < s->n_configs && idx < 0; i++)
-            if (same_file(s->configs[i].path, found)) idx = (int)i;
-        if (idx < 0) {
-            struct as_config c;
-            if (as_config_load(&c, found, err)) {
-                as_config_release(&c);
-                free(found);
-                free(dir);
-                return -1;
-            }
-            push_config(s, &c);
-            idx = (int)s->n_configs - 1;
-        }
-        free(found);
-    }
-    s->keys = as_xrealloc(s->keys, (s->n_keys + 1) * sizeof(char *));
-    s->keys[s->n_keys++] = dir;
-    as_strmap_put(&s->dir_config, dir, idx + 1);
-    return idx;
+    char canon[PATH_MAX];
+    int idx = realpath(dir, canon) ? config_of_dir(s, canon, err) : -1;
+    if (!*err) remember(s, dir, idx);
+    free(dir);
+    return *err ? -1 : idx;
 }
 
 int as_settings_bind(struct as_settings *s, struct as_engine *engine, char **err)
