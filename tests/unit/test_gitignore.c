@@ -18,25 +18,7 @@
 
 static char root[64];
 
-static void mk(const char *rel, const char *content)
-{
-    char path[512];
-    snprintf(path, sizeof(path), "%s/%s", root, rel);
-    for (char *p = path + strlen(root) + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(path, 0755);
-            *p = '/';
-        }
-    if (content) {
-        FILE *f = fopen(path, "w");
-        ck_assert_ptr_nonnull(f);
-        fputs(content, f);
-        fclose(f);
-    } else {
-        mkdir(path, 0755);
-    }
-}
+static void mk(const char *rel, const char *content) { as_test_mk(root, rel, content); }
 
 __attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
 {

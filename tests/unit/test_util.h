@@ -6,4 +6,7 @@
 
 Suite *as_test_suite(void);
 
+/* Creates root/rel (and its parent directories): a file holding `content`, or a directory when it is NULL. */
+void as_test_mk(const char *root, const char *rel, const char *content);
+
 #endif
