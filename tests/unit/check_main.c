@@ -1,5 +1,5 @@
 /* check_main.c — the shared main of every unit-test executable: runs the one Check suite that the test file
- * defines through as_test_suite() and exits non-zero on any failure. */
+ * defines through as_test_suite() and exits non-zero on any failure; and the helpers test_util.h declares. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
