@@ -375,7 +375,7 @@ static TSNode first_error(TSNode n)
     return ts_node_has_error(n) ? n : (TSNode){0};
 }
 
-static char *dir_of(const char *path)
+char *as_config_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash) return as_xstrdup(".");
@@ -389,7 +389,7 @@ int as_config_parse(struct as_config *out, const char *path, const char *text, s
     memset(out, 0, sizeof(*out));
     out->respect_gitignore = out->force_exclude = -1;
     out->path = as_xstrdup(path);
-    out->dir = dir_of(path);
+    out->dir = as_config_dir_of(path);
     struct parser p = {path, text, len, is_pyproject, false, out, NULL};
     if (len > UINT32_MAX / 2 || memchr(text, '\0', len)) {
         *err = as_xstrdup(path);

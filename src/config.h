@@ -55,6 +55,9 @@ char *as_config_in_dir(const char *dir);
  * file name). */
 bool as_config_glob_match(const char *const *globs, size_t n, const char *base_dir, const char *path);
 
+/* The directory part of a path ("." when none, "/" for a file at the root). Heap. */
+char *as_config_dir_of(const char *path);
+
 /* Names of the keys, for hints and --show-settings. */
 extern const char *const as_config_keys[];
 

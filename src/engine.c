@@ -270,14 +270,6 @@ struct suppressions {
 };
 static bool suppressed(const struct suppressions *sup, uint32_t line, const struct as_rule *rule);
 
-/* The rules of the project-wide kinds that are enabled (NULL when not). */
-static const struct as_rule *enabled_rule_of_kind(const struct as_engine *engine, const struct as_check_kind *kind)
-{
-    for (size_t i = 0; i < engine->rules.n; i++)
-        if (engine->enabled[i] && engine->rules.rules[i]->kind == kind) return engine->rules.rules[i];
-    return NULL;
-}
-
 static void fill_site(struct as_call_site *c, const struct as_model *model, size_t call_index,
                       const struct as_source *src, const struct suppressions *sup, const struct as_rule *helper,
                       const struct as_rule *coroutine)
@@ -364,8 +356,8 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
                                 const struct suppressions *sup, struct as_file_result *out)
 {
     const struct as_facts *f = model->facts;
-    const struct as_rule *helper = enabled_rule_of_kind(engine, &as_check_blocking_helper);
-    const struct as_rule *coroutine = enabled_rule_of_kind(engine, &as_check_project_coroutine);
+    const struct as_rule *helper = as_engine_rule_of_kind(engine, &as_check_blocking_helper);
+    const struct as_rule *coroutine = as_engine_rule_of_kind(engine, &as_check_project_coroutine);
     size_t n = 0, n_classes = 0;
     for (size_t i = 1; i < f->n_scopes; i++) {
         n += f->scopes[i].kind == AS_SCOPE_FUNCTION;
@@ -527,22 +519,27 @@ static ptrdiff_t directive_at(const struct suppressions *sup, uint32_t line)
     return lo < sup->n_dirs && sup->lines[lo] == line ? (ptrdiff_t)lo : -1;
 }
 
-/* Index of the directive's code that names the rule (or one of its aliases); -2 for a blanket directive; -1
- * when it does not cover the rule. */
+/* Whether `code` names the rule: its code or one of its aliases ("ASYNC300" for RUF006). */
+static bool rule_named(const struct as_rule *rule, const char *code)
+{
+    if (strcmp(code, rule->code) == 0) return true;
+    for (const char *p = rule->aliases ? rule->aliases : ""; *p;) {
+        while (*p == ',' || *p == ' ') p++;
+        size_t n = strcspn(p, ", ");
+        if (n && strlen(code) == n && strncmp(code, p, n) == 0) return true;
+        p += n;
+    }
+    return false;
+}
+
+/* Index of the directive's code that names the rule; -2 for a blanket directive; -1 when it does not cover
+ * the rule. */
 static int covering_code(const struct as_noqa *nq, const struct as_rule *rule)
 {
     if (nq->kind == AS_NOQA_BLANKET) return -2;
     if (nq->kind != AS_NOQA_CODES) return -1;
-    for (size_t k = 0; k < nq->n_codes; k++) {
-        if (strcmp(nq->codes[k], rule->code) == 0) return (int)k;
-        if (!rule->aliases) continue;
-        for (const char *p = rule->aliases; *p;) {
-            while (*p == ',' || *p == ' ') p++;
-            size_t n = strcspn(p, ", ");
-            if (n && strlen(nq->codes[k]) == n && strncmp(nq->codes[k], p, n) == 0) return (int)k;
-            p += n;
-        }
-    }
+    for (size_t k = 0; k < nq->n_codes; k++)
+        if (rule_named(rule, nq->codes[k])) return (int)k;
     return -1;
 }
 
@@ -573,12 +570,11 @@ static void report_unused_noqa(struct as_worker *w, const struct as_engine *engi
             if (k < 32 && (sup->used[d] & (1u << k))) continue;
             const struct as_rule *r = NULL;
             bool on = false;
-            for (size_t i = 0; i < engine->rules.n && !r; i++) {
-                const struct as_rule *c = engine->rules.rules[i];
-                struct as_noqa one = {.kind = AS_NOQA_CODES, .n_codes = 1};
-                memcpy(one.codes[0], nq->codes[k], sizeof(one.codes[0]));
-                if (covering_code(&one, c) == 0) { r = c; on = engine->enabled[i]; }
-            }
+            for (size_t i = 0; i < engine->rules.n && !r; i++)
+                if (rule_named(engine->rules.rules[i], nq->codes[k])) {
+                    r = engine->rules.rules[i];
+                    on = engine->enabled[i];
+                }
             if (!r || r->kind->project_wide) continue;   /* another linter's code, or decided after this file */
             struct as_buf *b = on ? &unused : &off;
             as_buf_printf(b, "%s`%s`", b->len ? ", " : "", nq->codes[k]);
@@ -705,7 +701,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
         as_source_position(&src, w->findings.items[i].span.start, &l, &c0);
         w->findings.items[i].suppressed = suppressed(&sup, l, w->findings.items[i].rule);
     }
-    const struct as_rule *unused_rule = enabled_rule_of_kind(engine, &as_check_unused_noqa);
+    const struct as_rule *unused_rule = as_engine_rule_of_kind(engine, &as_check_unused_noqa);
     if (unused_rule) report_unused_noqa(w, engine, &sup, unused_rule, arena);
     out->diags = as_arena_alloc(arena, (w->findings.len ? w->findings.len : 1) * sizeof(struct as_diag));
     size_t nd = 0;
@@ -755,6 +751,13 @@ void as_result_attach_source(struct as_file_result *res, const char *bytes, size
     res->text_len = src.len;
     res->line_starts = src.line_starts;
     res->n_lines = src.n_lines;
+}
+
+const struct as_rule *as_engine_rule_of_kind(const struct as_engine *self, const struct as_check_kind *kind)
+{
+    for (size_t i = 0; i < self->rules.n; i++)
+        if (self->enabled[i] && self->rules.rules[i]->kind == kind) return self->rules.rules[i];
+    return NULL;
 }
 
 uint64_t as_engine_settings_hash(const struct as_engine *self)

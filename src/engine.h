@@ -65,6 +65,9 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
 /* Decodes bytes into res->text and its line table only (for a result that came from the cache: reporters
  * still show the source line). A decoding failure leaves them NULL. */
 void as_result_attach_source(struct as_file_result *res, const char *bytes, size_t len);
+/* The enabled rule of a check kind (the first one), or NULL: how the project-wide and noqa kinds are found. */
+struct as_check_kind;
+const struct as_rule *as_engine_rule_of_kind(const struct as_engine *self, const struct as_check_kind *kind);
 /* Hash of the settings that decide results, for the cache key: version, embedded rules and queries, the
  * enabled rules, the skip switch. */
 uint64_t as_engine_settings_hash(const struct as_engine *self);

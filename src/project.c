@@ -84,17 +84,10 @@ static const char *intern(struct as_project *p, const char *s)
     return k;
 }
 
-static const struct as_rule *enabled_of_kind(const struct as_engine *e, const struct as_check_kind *kind)
-{
-    for (size_t i = 0; i < e->rules.n; i++)
-        if (e->enabled[i] && e->rules.rules[i]->kind == kind) return e->rules.rules[i];
-    return NULL;
-}
-
 struct as_project *as_project_new(const struct as_engine *engine, unsigned max_chain)
 {
-    const struct as_rule *helper = enabled_of_kind(engine, &as_check_blocking_helper);
-    const struct as_rule *coroutine = enabled_of_kind(engine, &as_check_project_coroutine);
+    const struct as_rule *helper = as_engine_rule_of_kind(engine, &as_check_blocking_helper);
+    const struct as_rule *coroutine = as_engine_rule_of_kind(engine, &as_check_project_coroutine);
     if (!helper && !coroutine) return NULL;
     struct as_project *p = as_xcalloc(1, sizeof(*p));
     p->helper = helper;

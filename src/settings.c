@@ -112,13 +112,6 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     return rc;
 }
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) return as_xstrdup(".");
-    if (slash == path) return as_xstrdup("/");
-    return as_xstrndup(path, (size_t)(slash - path));
-}
 
 static bool same_file(const char *a, const char *b)
 {
@@ -175,7 +168,7 @@ int as_settings_config_for(struct as_settings *s, const char *path, char **err)
     *err = NULL;
     if (s->cli->isolated) return -1;
     if (s->cli->config) return 0;   /* --config governs every file, as in ruff */
-    char *dir = dir_of(path);
+    char *dir = as_config_dir_of(path);
     int32_t have = as_strmap_get(&s->dir_config, dir);
     if (have >= 0) {
         free(dir);
@@ -294,9 +287,6 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     show_value(out, c, 0, "select", select ? select : "(rules on by default)", o->select != NULL);
     show_value(out, c, 1, "ignore", ignore, o->ignore != NULL);
     show_value(out, c, 2, "extend-select", extend, o->extend_select != NULL);
-    free(select);
-    free(extend);
-    free(ignore);
     struct as_buf b;
     as_buf_init(&b);
     for (size_t i = 0; c && i < c->n_per_file_ignores; i++)
@@ -324,18 +314,16 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     show_value(out, root, 11, "rules-dirs", b.data, false);
     /* the rules that apply to this file */
     as_buf_reset(&b);
-    char *select2, *extend2, *ignore2;
-    selection(s, c, &select2, &extend2, &ignore2);
     bool *en = as_xcalloc(engine->rules.n + 1, sizeof(bool));
     char *serr = NULL;
-    if (as_ruleset_select(&engine->rules, select2, extend2, ignore2, en, &serr) == 0)
+    if (as_ruleset_select(&engine->rules, select, extend, ignore, en, &serr) == 0)
         for (size_t r = 0; r < engine->rules.n; r++)
             if (en[r]) as_buf_printf(&b, "%s%s", b.len ? ", " : "", engine->rules.rules[r]->code);
     free(serr);
     free(en);
-    free(select2);
-    free(extend2);
-    free(ignore2);
+    free(select);
+    free(extend);
+    free(ignore);
     fprintf(out, "  %-18s = %s\n", "enabled rules", b.data ? b.data : "(none)");
     as_buf_release(&b);
 }
