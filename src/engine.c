@@ -22,17 +22,33 @@
 #include "util/vec.h"
 #include "util/xalloc.h"
 
+/* Bytes that continue a word for the skip's scan: Python identifier characters (any non-ASCII byte may be
+ * part of one). */
+static bool is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+static bool is_word(const char *s, size_t n)
+{
+    if (n == 0) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_word_byte((unsigned char)s[i])) return false;
+    return true;
+}
+
 static void add_needle(struct as_engine *self, const char *pattern)
 {
     size_t rl = strcspn(pattern, ".(");
     const char *last = pattern + strlen(pattern);
     const char *dot = strrchr(pattern, '.');
     const char *name = dot ? dot + 1 : pattern;
-    if (strpbrk(name, "*?[") || (rl == 1 && pattern[0] == '*') || !*name) {
-        self->always_parse = true;
+    bool builtin = strncmp(pattern, "builtins.", 9) == 0;
+    if (!is_word(name, (size_t)(last - name)) || (!builtin && !is_word(pattern, rl)) || strlen(pattern) >= 128) {
+        self->always_parse = true;   /* a wildcard, or not a plain name: no word to look for */
         return;
     }
-    char *root = strncmp(pattern, "builtins.", 9) == 0 ? as_xstrdup("") : as_xstrndup(pattern, rl);
+    char *root = builtin ? as_xstrdup("") : as_xstrndup(pattern, rl);
     char *nm = as_xstrndup(name, (size_t)(last - name));
     for (size_t i = 0; i < self->n_needles; i++)
         if (strcmp(self->needles[i].root, root) == 0 && strcmp(self->needles[i].name, nm) == 0) {
@@ -41,9 +57,21 @@ static void add_needle(struct as_engine *self, const char *pattern)
             return;
         }
     self->needles = as_xrealloc(self->needles, (self->n_needles + 1) * sizeof(*self->needles));
-    self->needles[self->n_needles].root = root;
-    self->needles[self->n_needles].name = nm;
+    self->needles[self->n_needles] = (struct as_needle){.root = root, .name = nm, .root_id = -1, .name_id = -1};
     self->n_needles++;
+}
+
+static int32_t skip_word_id(struct as_engine *self, const char *word)
+{
+    int32_t id = as_strmap_put(&self->skip_words, word, (int32_t)self->n_skip_words);
+    if ((size_t)id == self->n_skip_words) {
+        size_t n = strlen(word);
+        if (self->n_skip_words == 0 || n < self->skip_min_len) self->skip_min_len = n;
+        if (n > self->skip_max_len) self->skip_max_len = n;
+        self->skip_first[(unsigned char)word[0]] = true;
+        self->n_skip_words++;
+    }
+    return id;
 }
 
 static void collect_needles(struct as_engine *self)
@@ -55,25 +83,16 @@ static void collect_needles(struct as_engine *self)
         if (r->kind == &as_check_unused_noqa) add_needle(self, "noqa");   /* only a file with "noqa" can have one */
         for (size_t k = 0; k < r->n_matches; k++) add_needle(self, r->matches[k].pattern);
     }
-}
-
-bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len)
-{
-    if (!self->skip_enabled || self->always_parse) return false;
-    if (memmem(text, len, "async", 5)) return false;
+    /* number the words (keys borrowed from the needles, which live as long as the map) */
     for (size_t i = 0; i < self->n_needles; i++) {
-        const struct as_needle *n = &self->needles[i];
-        if (*n->root && !memmem(text, len, n->root, strlen(n->root))) continue;
-        if (memmem(text, len, n->name, strlen(n->name))) return false;
+        struct as_needle *n = &self->needles[i];
+        n->name_id = skip_word_id(self, n->name);
+        n->root_id = *n->root ? skip_word_id(self, n->root) : -1;
     }
-    return true;
 }
 
-/* From the enabled rules: the tracked ones, the name index and the skip's needles. */
-static void finish_selection(struct as_engine *self)
+static void free_needles(struct as_engine *self)
 {
-    free(self->tracked);
-    as_rule_index_free(self->index);
     for (size_t i = 0; i < self->n_needles; i++) {
         free(self->needles[i].root);
         free(self->needles[i].name);
@@ -81,6 +100,64 @@ static void finish_selection(struct as_engine *self)
     free(self->needles);
     self->needles = NULL;
     self->n_needles = 0;
+    as_strmap_free(&self->skip_words);
+    memset(&self->skip_words, 0, sizeof(self->skip_words));
+    self->n_skip_words = self->skip_min_len = self->skip_max_len = 0;
+    memset(self->skip_first, 0, sizeof(self->skip_first));
+}
+
+/* After the word `async` ending at text[i]: true when blanks and line continuations lead to `def`, `with` or
+ * `for` (an async function, or async code in one). */
+static bool opens_async(const char *text, size_t len, size_t i)
+{
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\f' || text[i] == '\\' || text[i] == '\r' ||
+                       text[i] == '\n'))
+        i++;
+    size_t s = i;
+    while (i < len && is_word_byte((unsigned char)text[i])) i++;
+    size_t n = i - s;
+    return (n == 3 && (memcmp(text + s, "def", 3) == 0 || memcmp(text + s, "for", 3) == 0)) ||
+           (n == 4 && memcmp(text + s, "with", 4) == 0);
+}
+
+bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len)
+{
+    if (!self->skip_enabled || self->always_parse) return false;
+    bool seen_small[256];
+    bool *seen = self->n_skip_words <= 256 ? seen_small : as_xcalloc(self->n_skip_words, sizeof(bool));
+    if (seen == seen_small) memset(seen_small, 0, sizeof(seen_small));
+    bool keep = false;
+    char word[128];   /* longer needles are not made (add_needle) */
+    size_t i = 0;
+    while (i < len && !keep) {
+        while (i < len && !is_word_byte((unsigned char)text[i])) i++;
+        size_t s = i;
+        while (i < len && is_word_byte((unsigned char)text[i])) i++;
+        size_t n = i - s;
+        if (n == 0) break;
+        if (n == 5 && memcmp(text + s, "async", 5) == 0 && opens_async(text, len, i)) keep = true;
+        if (self->skip_first[(unsigned char)text[s]] && n >= self->skip_min_len && n <= self->skip_max_len &&
+                 n < sizeof(word)) {
+            memcpy(word, text + s, n);
+            word[n] = '\0';
+            int32_t id = as_strmap_get(&self->skip_words, word);
+            if (id >= 0) seen[id] = true;
+        }
+    }
+    for (size_t k = 0; k < self->n_needles && !keep; k++) {
+        const struct as_needle *nd = &self->needles[k];
+        if (seen[nd->name_id] && (nd->root_id < 0 || seen[nd->root_id])) keep = true;
+    }
+    if (seen != seen_small) free(seen);
+    return !keep;
+}
+
+/* From the enabled rules: the tracked ones, the name index and the skip's needles. */
+static void finish_selection(struct as_engine *self)
+{
+    free(self->tracked);
+    as_rule_index_free(self->index);
+    free_needles(self);
     self->always_parse = false;
     /* The blocking-call rules feed the summaries ASC108 joins even when only ASC108 is selected: every one on
      * by default (or selected) and not ignored is tracked; only enabled rules report. */
@@ -147,11 +224,7 @@ void as_engine_enable_more(struct as_engine *self, const bool *more)
 
 void as_engine_release(struct as_engine *self)
 {
-    for (size_t i = 0; i < self->n_needles; i++) {
-        free(self->needles[i].root);
-        free(self->needles[i].name);
-    }
-    free(self->needles);
+    free_needles(self);
     as_query_set_free(self->queries);
     as_ruleset_release(&self->rules);
     free(self->enabled);

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "rules.h"
+#include "util/strmap.h"
 
 struct as_query_set;
 struct as_rule_index;
@@ -20,10 +21,15 @@ struct as_engine {
     struct as_rule_index *index;
     double parse_timeout_s;        /* a parse running longer is cancelled and reported; 0 = no limit */
     bool skip_enabled;             /* the pre-parse skip (see as_engine_can_skip); on by default */
-    /* For the skip: (root, name) pairs of the enabled rules that fire outside async code; a file without
-     * "async" needs parsing only if it contains both words of some pair. */
-    struct as_needle { char *root; char *name; } *needles;
+    /* For the skip: (root, name) pairs of the enabled rules that fire outside async code; a file without an
+     * `async` keyword needs parsing only if it contains both words of some pair. The distinct words are
+     * numbered (skip_words maps a word to its number; root_id is -1 for a builtin); skip_first and the length
+     * bounds let the scan look up only the words that can be one of them. */
+    struct as_needle { char *root; char *name; int32_t root_id, name_id; } *needles;
     size_t n_needles;
+    struct as_strmap skip_words;
+    size_t n_skip_words, skip_min_len, skip_max_len;
+    bool skip_first[256];
     bool always_parse;             /* a rule whose pattern cannot be reduced to a pair is enabled */
     char *extend_select, *ignore;  /* as given (for the tracked rules) */
 };
@@ -44,9 +50,11 @@ void as_engine_enable_more(struct as_engine *self, const bool *more);
 void as_engine_release(struct as_engine *self);
 
 /* True when the decoded text cannot produce any finding for the enabled rules, so parsing can be skipped.
- * Exact: every rule either fires only inside `async def` (the text must contain "async"), or matches qualified
- * names whose last name and module root appear verbatim in any file that calls them (imports, aliases and
- * attribute chains all spell them out; builtins have no root to look for). */
+ * Exact: every rule either fires only inside `async def` (the text must contain the word `async` followed,
+ * across blanks and line continuations, by `def`, `with` or `for`: the only ways to open async code), or
+ * matches qualified names whose last name and module root appear as whole words in any file that calls them
+ * (imports, aliases and attribute chains all spell them out; builtins have no root to look for). A word is a
+ * run of ASCII letters, digits, `_` and non-ASCII bytes, as Python identifiers are. One pass over the text. */
 bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len);
 
 /* Per-thread state: a parser and scratch buffers. */

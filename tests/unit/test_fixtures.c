@@ -1,6 +1,7 @@
 /* test_fixtures.c — runs every annotated fixture (fixtures/rules, fixtures/semantics, fixtures/encoding)
  * through the engine with all rules selected and compares the findings with the `# expect: CODE[@COL]`
- * annotations: a missing finding and an unexpected one both fail, with the file and line in the message. */
+ * annotations: a missing finding and an unexpected one both fail, with the file and line in the message.
+ * Also the pre-parse skip's decisions on small texts, each checked against a forced parse. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,47 @@ START_TEST(harness_detects_mismatches)
 }
 END_TEST
 
+/* The pre-parse skip: whole words only, the `async` keyword only where it opens async code; what it skips
+ * must have no findings when parsed anyway, and what it keeps here has the findings named. */
+static const struct skip_case {
+    const char *text;
+    bool skipped;
+    size_t findings;   /* when parsed (forced) */
+} skip_cases[] = {
+    {"import asyncio\n\ndef f():\n    return asyncio.get_event_loop()\n", true, 0},
+    {"import asyncio\n\ndef f():\n    asyncio.create_task(g())\n", false, 1},
+    {"from asyncio import create_task as spawn\n\ndef f():\n    spawn(g())\n", false, 1},
+    {"import asyncio\n\ndef f():\n    asyncio.create_task\xc3\xa9(g())\n", true, 0},
+    {"import asyncio\n\ndef my_create_task_helper():\n    asyncio_create_task(g())\n", true, 0},
+    {"async_mode = True\nasyncio = None  # asynchronous, asyncio.sleep\n", true, 0},
+    {"import time\n\nasync \\\n  def f():\n    time.sleep(1)\n", false, 1},
+    {"import time\n\nclass A:\n    async\tdef m(self):\n        time.sleep(1)\n", false, 1},
+    {"x = 1  # async def in a comment is kept, conservatively\n", false, 0},
+    {"def f(async_):\n    return async_\n", true, 0},
+};
+
+START_TEST(skip_decisions)
+{
+    const struct skip_case *c = &skip_cases[_i];
+    struct as_engine engine;
+    char *err = NULL;
+    ck_assert(as_engine_init(&engine, NULL, NULL, NULL, &err) == 0);
+    struct as_worker *w = as_worker_new();
+    size_t len = strlen(c->text);
+    ck_assert_msg(as_engine_can_skip(&engine, c->text, len) == c->skipped, "case %d: skip should be %d", _i,
+                  c->skipped);
+    struct as_file_result res;
+    as_file_result_init(&res);
+    as_analyze_buffer_ex(w, &engine, "t.py", c->text, len, true, &res);
+    ck_assert_msg(res.error == NULL, "case %d: %s", _i, res.error);
+    ck_assert_msg(res.n_diags == c->findings, "case %d: %zu findings when parsed, want %zu", _i, res.n_diags,
+                  c->findings);
+    as_file_result_release(&res);
+    as_worker_free(w);
+    as_engine_release(&engine);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("fixtures");
@@ -154,6 +196,7 @@ Suite *as_test_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, annotated_fixtures);
     tcase_add_test(tc, harness_detects_mismatches);
+    tcase_add_loop_test(tc, skip_decisions, 0, (int)(sizeof(skip_cases) / sizeof(skip_cases[0])));
     suite_add_tcase(s, tc);
     return s;
 }
