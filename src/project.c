@@ -419,8 +419,14 @@ static const char *canon(struct as_project *p, const char *name, const char *dir
     if (depth > MAX_RESOLVE_DEPTH || !name || !*name) return NULL;
     char buf[512];
     const char *key = buf;
-    if ((size_t)snprintf(buf, sizeof(buf), "%s\x1f%s", dir, name) >= sizeof(buf))
+    size_t dl = strlen(dir), nl = strlen(name);
+    if (dl + nl + 2 <= sizeof(buf)) {
+        memcpy(buf, dir, dl);
+        buf[dl] = '\x1f';
+        memcpy(buf + dl + 1, name, nl + 1);
+    } else {
         key = as_arena_printf(&p->arena, "%s\x1f%s", dir, name);
+    }
     int32_t k = as_strmap_get(&p->memo, key);
     if (k >= 0) return p->memo_values.items[k];
     if (key == buf) key = intern(p, buf);   /* the same keys come back in every round */

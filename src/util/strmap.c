@@ -1,4 +1,5 @@
-/* strmap.c — see strmap.h. FNV-1a hashing, linear probing. */
+/* strmap.c — see strmap.h. FNV-1a hashing, linear probing; each slot keeps its key's hash, so a probe compares
+ * strings only when the hashes agree. */
 #include "util/strmap.h"
 
 #include <stdlib.h>
@@ -13,22 +14,24 @@ static uint64_t hash(const char *s)
     return h;
 }
 
+/* The slot holding key, or the empty slot where it would go. */
+static size_t find(const struct as_strmap *self, const char *key, uint64_t h)
+{
+    for (size_t i = h & (self->cap - 1);; i = (i + 1) & (self->cap - 1))
+        if (!self->keys[i] || (self->hashes[i] == h && strcmp(self->keys[i], key) == 0)) return i;
+}
+
 int32_t as_strmap_get(const struct as_strmap *self, const char *key)
 {
     if (!self->cap) return -1;
-    for (size_t i = hash(key) & (self->cap - 1);; i = (i + 1) & (self->cap - 1)) {
-        if (!self->keys[i]) return -1;
-        if (strcmp(self->keys[i], key) == 0) return self->values[i];
-    }
+    size_t i = find(self, key, hash(key));
+    return self->keys[i] ? self->values[i] : -1;
 }
 
 const char *as_strmap_key(const struct as_strmap *self, const char *key)
 {
     if (!self->cap) return NULL;
-    for (size_t i = hash(key) & (self->cap - 1);; i = (i + 1) & (self->cap - 1)) {
-        if (!self->keys[i]) return NULL;
-        if (strcmp(self->keys[i], key) == 0) return self->keys[i];
-    }
+    return self->keys[find(self, key, hash(key))];
 }
 
 static void grow(struct as_strmap *self)
@@ -36,28 +39,33 @@ static void grow(struct as_strmap *self)
     size_t old_cap = self->cap;
     const char **old_keys = self->keys;
     int32_t *old_values = self->values;
+    uint64_t *old_hashes = self->hashes;
     self->cap = old_cap ? old_cap * 2 : 64;
     self->keys = as_xcalloc(self->cap, sizeof(char *));
     self->values = as_xcalloc(self->cap, sizeof(int32_t));
+    self->hashes = as_xcalloc(self->cap, sizeof(uint64_t));
     for (size_t k = 0; k < old_cap; k++) {
         if (!old_keys[k]) continue;
-        size_t i = hash(old_keys[k]) & (self->cap - 1);
+        size_t i = old_hashes[k] & (self->cap - 1);
         while (self->keys[i]) i = (i + 1) & (self->cap - 1);
         self->keys[i] = old_keys[k];
         self->values[i] = old_values[k];
+        self->hashes[i] = old_hashes[k];
     }
     free(old_keys);
     free(old_values);
+    free(old_hashes);
 }
 
 int32_t as_strmap_put(struct as_strmap *self, const char *key, int32_t value)
 {
     if ((self->len + 1) * 2 > self->cap) grow(self);
-    size_t i = hash(key) & (self->cap - 1);
-    for (; self->keys[i]; i = (i + 1) & (self->cap - 1))
-        if (strcmp(self->keys[i], key) == 0) return self->values[i];
+    uint64_t h = hash(key);
+    size_t i = find(self, key, h);
+    if (self->keys[i]) return self->values[i];
     self->keys[i] = key;
     self->values[i] = value;
+    self->hashes[i] = h;
     self->len++;
     return value;
 }
@@ -72,5 +80,6 @@ void as_strmap_free(struct as_strmap *self)
 {
     free(self->keys);
     free(self->values);
+    free(self->hashes);
     memset(self, 0, sizeof(*self));
 }

@@ -9,6 +9,7 @@
 struct as_strmap {
     const char **keys;
     int32_t *values;
+    uint64_t *hashes;  /* of each slot's key */
     size_t cap, len;   /* cap is 0 or a power of two */
 };
 
