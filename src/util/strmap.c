@@ -1,17 +1,17 @@
-/* strmap.c — see strmap.h. FNV-1a hashing, linear probing; each slot keeps its key's hash, so a probe compares
+/* strmap.c — see strmap.h. XXH3 hashing, linear probing; each slot keeps its key's hash, so a probe compares
  * strings only when the hashes agree. */
 #include "util/strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "util/xalloc.h"
 
 static uint64_t hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return XXH3_64bits(s, strlen(s));
 }
 
 /* The slot holding key, or the empty slot where it would go. */
