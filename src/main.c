@@ -1,8 +1,5 @@
 /* main.c — argv -> options -> command -> exit status. The only file that exits. */
 #include <signal.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +10,6 @@
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);   /* a closed pipe is reported as a write error (EPIPE), handled quietly */
-#ifdef __GLIBC__
-    /* One malloc arena for all workers: per-thread arenas keep freed parse trees around and raised the peak
-     * RSS by a third on the benchmark corpus, for no measurable speed-up. */
-    mallopt(M_ARENA_MAX, 1);
-#endif
     struct as_options opts;
     char err[512];
     if (as_cli_parse(&opts, argc, argv, err, sizeof(err)) != 0) {

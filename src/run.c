@@ -3,6 +3,9 @@
 #include "run.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sys/stat.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -549,6 +552,11 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         struct as_pool_job job = {0};
         job.n_items = st.files.n;
         job.jobs = settings->jobs ? settings->jobs : as_pool_online_cpus();
+#ifdef __GLIBC__
+        /* One malloc arena per worker: fewer and the workers queue on a lock (-j2 was ~12% slower on the
+         * corpus with one); glibc's default (8 per core) only raises the peak RSS. */
+        mallopt(M_ARENA_MAX, job.jobs);
+#endif
         /* Memory stays bounded whatever the number of files: at most `window` results exist at once. */
         st.window = 4 * (size_t)job.jobs;
         job.max_in_flight = st.window;
