@@ -2,6 +2,8 @@
 #define _GNU_SOURCE 1 /* memmem */
 #include "engine.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,34 @@
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
+
+struct as_lazy_queries {
+    pthread_mutex_t lock;
+    struct as_query_set *_Atomic set;
+    char *err;   /* why they did not compile */
+};
+
+const struct as_query_set *as_engine_queries(const struct as_engine *self, const char **err)
+{
+    struct as_lazy_queries *lq = self->queries;
+    struct as_query_set *set = atomic_load_explicit(&lq->set, memory_order_acquire);
+    if (set) return set;
+    pthread_mutex_lock(&lq->lock);
+    set = atomic_load_explicit(&lq->set, memory_order_relaxed);
+    if (!set && !lq->err) {
+        char *e = NULL;
+        set = as_query_set_load(&e);
+        if (set && as_facts_check_captures(set, &e)) {
+            as_query_set_free(set);
+            set = NULL;
+        }
+        if (set) atomic_store_explicit(&lq->set, set, memory_order_release);
+        else lq->err = e ? e : as_xstrdup("queries: compilation failed");
+    }
+    if (!set && err) *err = lq->err;
+    pthread_mutex_unlock(&lq->lock);
+    return set;
+}
 
 /* Bytes that continue a word for the skip's scan: Python identifier characters (any non-ASCII byte may be
  * part of one). */
@@ -185,9 +215,8 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
 {
     memset(self, 0, sizeof(*self));
     self->parse_timeout_s = 20.0;
-    self->queries = as_query_set_load(err);
-    if (!self->queries) return -1;
-    if (as_facts_check_captures(self->queries, err)) goto fail;
+    self->queries = as_xcalloc(1, sizeof(*self->queries));
+    pthread_mutex_init(&self->queries->lock, NULL);
     if (as_ruleset_load_embedded(&self->rules, err)) goto fail;
     if (extras) {
         for (size_t i = 0; i < extras->n_rules_dirs; i++)
@@ -225,7 +254,12 @@ void as_engine_enable_more(struct as_engine *self, const bool *more)
 void as_engine_release(struct as_engine *self)
 {
     free_needles(self);
-    as_query_set_free(self->queries);
+    if (self->queries) {
+        as_query_set_free(atomic_load(&self->queries->set));
+        free(self->queries->err);
+        pthread_mutex_destroy(&self->queries->lock);
+        free(self->queries);
+    }
     as_ruleset_release(&self->rules);
     free(self->enabled);
     free(self->tracked);
@@ -729,8 +763,15 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
                          : "the parser failed on this file";
         return;
     }
+    const char *qerr = NULL;
+    const struct as_query_set *queries = as_engine_queries(engine, &qerr);
+    if (!queries) {
+        ts_tree_delete(tree);
+        out->error = qerr;
+        return;
+    }
     struct as_facts facts;
-    as_facts_extract(&facts, arena, w->scratch, engine->queries, tree, src.text, src.len);
+    as_facts_extract(&facts, arena, w->scratch, queries, tree, src.text, src.len);
     ts_tree_delete(tree);
 
     bool is_init = false;

@@ -14,7 +14,9 @@ struct as_query_set;
 struct as_rule_index;
 
 struct as_engine {
-    struct as_query_set *queries;
+    /* The compiled queries, made on first use (see as_engine_queries): a run whose files all come from the
+     * cache or the skip never pays for compiling them. */
+    struct as_lazy_queries *queries;
     struct as_ruleset rules;
     bool *enabled;                 /* parallel to rules.rules: the rules that report */
     bool *tracked;                 /* enabled, plus the blocking-call rules ASC108 follows (see as_engine_init) */
@@ -56,6 +58,10 @@ void as_engine_release(struct as_engine *self);
  * (imports, aliases and attribute chains all spell them out; builtins have no root to look for). A word is a
  * run of ASCII letters, digits, `_` and non-ASCII bytes, as Python identifiers are. One pass over the text. */
 bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len);
+
+/* The compiled queries, compiled by the first caller (thread-safe); NULL with *err (owned by the engine) when
+ * they do not compile (only a broken build can do that: the queries are embedded). */
+const struct as_query_set *as_engine_queries(const struct as_engine *self, const char **err);
 
 /* Per-thread state: a parser and scratch buffers. */
 struct as_worker;
