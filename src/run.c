@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "checks/check.h"
 #include "discover.h"
 #include "engine.h"
 #include "pool.h"
@@ -46,6 +47,7 @@ struct run_state {
     int *file_config;               /* per file: the configuration that governs it (-1: none) */
     size_t noqa_added;              /* --add-noqa: directives written */
     struct as_worker *verifier;     /* --add-noqa: re-analyses each rewritten file before it is written */
+    bool *parsed;                   /* --show-parsed-files with the project pass on: per file, parsed by it */
 };
 
 static void *worker_init(void *ud)
@@ -260,7 +262,10 @@ static void emit(void *ud, size_t i)
 {
     struct run_state *st = ud;
     struct as_file_result *res = &st->results[i % st->window];
-    if (st->project) {
+    if (st->parsed) {
+        st->parsed[i] = res->parsed;
+        as_project_add(st->project, i, res);
+    } else if (st->project) {
         as_project_add(st->project, i, res);
         if (res->error || res->n_diags) st->kept[i] = keep_result(res);
     } else {
@@ -273,6 +278,7 @@ static void emit_wanted(void *ud, size_t j)
 {
     struct run_state *st = ud;
     struct as_file_result *res = &st->results[j % st->window];
+    if (st->parsed) st->parsed[st->wanted[j]] = res->parsed;
     as_project_add(st->project, st->wanted[j], res);
     as_file_result_release(res);
 }
@@ -540,7 +546,11 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
                                      cerr, sizeof(cerr));
             if (!st.cache) fprintf(err, "asyncscan: warning: cache disabled: %s\n", cerr);
         }
-        if (o->show_files) {
+        /* With the project pass on, the files parsed are those the skip keeps plus the helper modules parsed on
+         * demand: only running the pass tells which. */
+        bool show_parsed_by_pass = o->show_parsed && (as_engine_rule_of_kind(&engine, &as_check_blocking_helper) ||
+                                                      as_engine_rule_of_kind(&engine, &as_check_project_coroutine));
+        if (o->show_files && !show_parsed_by_pass) {
             for (size_t i = 0; i < st.files.n; i++)
                 if (!o->show_parsed || needs_parse(&engine, st.files.paths[i], st.max_size))
                     fprintf(out, "%s\n", st.files.paths[i]);
@@ -567,6 +577,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         job.work = work;
         job.emit = emit;
         st.project = as_project_new(&engine, o->max_chain);
+        if (show_parsed_by_pass) st.parsed = as_xcalloc(st.files.n + 1, sizeof(bool));
         if (st.project) {
             st.kept = as_xcalloc(st.files.n + 1, sizeof(*st.kept));
             for (size_t i = 0; i < st.files.n; i++) {
@@ -591,8 +602,13 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
                 free(wanted);
                 st.wanted = NULL;
             }
-            as_project_solve(st.project);
-            report_kept(&st);
+            if (st.parsed) {
+                for (size_t i = 0; i < st.files.n; i++)
+                    if (st.parsed[i]) fprintf(out, "%s\n", st.files.paths[i]);
+            } else {
+                as_project_solve(st.project);
+                report_kept(&st);
+            }
             if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
                 char line[256];
                 as_project_stats(st.project, line, sizeof(line));
@@ -614,6 +630,11 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
             }
             as_cache_close(st.cache);
         }
+    }
+    if (st.parsed) {
+        free(st.parsed);
+        as_engine_release(&engine);
+        return st.errors ? 2 : 0;
     }
     st.ctx.n_errors = (size_t)st.errors;
     if (o->add_noqa) {

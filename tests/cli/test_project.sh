@@ -67,6 +67,13 @@ check grep -q "invalid value '0' for --max-chain" "$tmp/err"
 # disabled rules: nothing from the pass
 check test -z "$(actual --no-cache --ignore ASC108,ASC109 fixtures/project/helpers)"
 
+# --show-parsed-files: the skip keeps the two async modules; the pass adds the helper modules it parses on demand
+parsed=$("$bin" --show-parsed-files fixtures/project/helpers)
+check grep -q 'app/util/net.py$' <<<"$parsed"
+check test "$(wc -l <<<"$parsed")" = 9
+parsed=$("$bin" --show-parsed-files --ignore ASC108,ASC109 fixtures/project/helpers)
+check test "$parsed" = $'fixtures/project/helpers/app/services/uploads.py\nfixtures/project/helpers/app/services/users.py'
+
 # stdin: helpers in the same buffer are seen
 src=$'import time\n\ndef nap():\n    time.sleep(1)\n\nasync def main():\n    nap()\n'
 out=$(printf '%s' "$src" | "$bin" --output-format concise --stdin-filename m.py - 2>/dev/null)
