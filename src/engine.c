@@ -28,7 +28,22 @@ struct as_lazy_queries {
     pthread_mutex_t lock;
     struct as_query_set *_Atomic set;
     char *err;   /* why they did not compile */
+    pthread_t compiler;
+    bool compiling;   /* `compiler` was started (as_engine_compile_in_background) and is to be joined */
 };
+
+static void *compile_queries(void *engine)
+{
+    as_engine_queries(engine, NULL);
+    return NULL;
+}
+
+void as_engine_compile_in_background(const struct as_engine *self)
+{
+    struct as_lazy_queries *lq = self->queries;
+    if (lq->compiling) return;
+    lq->compiling = pthread_create(&lq->compiler, NULL, compile_queries, (void *)self) == 0;
+}
 
 const struct as_query_set *as_engine_queries(const struct as_engine *self, const char **err)
 {
@@ -255,6 +270,7 @@ void as_engine_release(struct as_engine *self)
 {
     free_needles(self);
     if (self->queries) {
+        if (self->queries->compiling) pthread_join(self->queries->compiler, NULL);
         as_query_set_free(atomic_load(&self->queries->set));
         free(self->queries->err);
         pthread_mutex_destroy(&self->queries->lock);

@@ -62,6 +62,9 @@ bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t l
 /* The compiled queries, compiled by the first caller (thread-safe); NULL with *err (owned by the engine) when
  * they do not compile (only a broken build can do that: the queries are embedded). */
 const struct as_query_set *as_engine_queries(const struct as_engine *self, const char **err);
+/* Starts compiling them on a thread of their own, so that the compilation overlaps file discovery; the first
+ * as_engine_queries waits for it, as_engine_release joins it. */
+void as_engine_compile_in_background(const struct as_engine *self);
 
 /* Per-thread state: a parser and scratch buffers. */
 struct as_worker;
