@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "util/buf.h"
+#include "util/strmap.h"
 #include "util/xalloc.h"
 
 #define MAGIC "ASCACHE\1"
@@ -24,13 +26,52 @@
 enum section { SEC_ERROR = 1, SEC_DIAGS = 2, SEC_FUNCTIONS = 3, SEC_MODULE = 4, SEC_CLASSES = 5, SEC_ALIASES = 6,
                SEC_PARSED = 7 };
 
+struct index_entry {
+    const char *path;            /* into index_text */
+    struct as_file_status st;
+    bool looked_up;              /* this run asked about the path (so the entry is not carried over as it is) */
+};
+
 struct as_cache {
     char *dir;
     uint64_t settings;
-    size_t hits, misses, writes;
+    size_t hits, misses, writes, unchanged;
+    time_t opened;               /* files changed after opened - 2 s are not indexed */
+    char *index_text;            /* the loaded index file (its paths are used in place) */
+    struct index_entry *index;
+    size_t n_index;
+    struct as_strmap index_by_path;
     int disabled;              /* set once, atomically, when a write fails */
     char warning[256];
 };
+
+/* Writes data to a temporary file beside path and renames it over path: readers see the old file or the new
+ * one, never half of one. A failure disables the cache (one warning). */
+static bool write_file_atomically(struct as_cache *self, const char *path, const char *data, size_t len)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    bool ok = fd >= 0;
+    if (ok) {
+        size_t off = 0;
+        while (off < len) {
+            ssize_t w = write(fd, data + off, len - off);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) { ok = false; break; }
+            off += (size_t)w;
+        }
+        if (close(fd) != 0) ok = false;
+        if (ok && rename(tmp, path) != 0) ok = false;
+        if (!ok) unlink(tmp);
+    }
+    if (!ok && !__atomic_exchange_n(&self->disabled, 1, __ATOMIC_SEQ_CST))
+        snprintf(self->warning, sizeof(self->warning), "cache disabled: cannot write to %s: %s", self->dir,
+                 strerror(errno));
+    return ok;
+}
+
+static void load_index(struct as_cache *c);
 
 uint64_t as_cache_settings_hash(const char *const *parts, size_t n)
 {
@@ -70,6 +111,8 @@ struct as_cache *as_cache_open(const char *dir, uint64_t settings_hash, char *er
     struct as_cache *c = as_xcalloc(1, sizeof(*c));
     c->dir = as_xstrdup(dir);
     c->settings = settings_hash;
+    c->opened = time(NULL);
+    load_index(c);
     return c;
 }
 
@@ -77,7 +120,143 @@ void as_cache_close(struct as_cache *self)
 {
     if (!self) return;
     free(self->dir);
+    free(self->index_text);
+    free(self->index);
+    as_strmap_free(&self->index_by_path);
     free(self);
+}
+
+/* ---- the stat index ---------------------------------------------------------------------------------- */
+
+#define INDEX_MAGIC "asyncscan-stat-index 1"
+
+bool as_file_status_of(const char *path, struct as_file_status *out)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    *out = (struct as_file_status){(uint64_t)st.st_dev, (uint64_t)st.st_ino,     (uint64_t)st.st_size,
+                                   st.st_mtim.tv_sec,   st.st_mtim.tv_nsec,      st.st_ctim.tv_sec,
+                                   st.st_ctim.tv_nsec};
+    return true;
+}
+
+static void index_path(const struct as_cache *self, char *out, size_t n)
+{
+    snprintf(out, n, "%s/stat-index-%016llx", self->dir, (unsigned long long)self->settings);
+}
+
+/* Reads the index; anything malformed (bad magic or checksum, a short line) drops it whole. */
+static void load_index(struct as_cache *c)
+{
+    char path[4096];
+    index_path(c, path, sizeof(path));
+    FILE *f = fopen(path, "rb");
+    if (!f) return;
+    struct as_buf data;
+    as_buf_init(&data);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && data.len < (256u << 20)) as_buf_add(&data, chunk, n);
+    fclose(f);
+    as_buf_putc(&data, '\0');
+    char *text = data.data;
+    size_t len = data.len - 1;
+    /* the last line: "end <XXH3 of everything before it>" */
+    const size_t trailer = 4 + 16 + 1;
+    char *end = len >= trailer ? text + len - trailer : NULL;
+    unsigned long long sum = 0;
+    if (!end || strncmp(end, "end ", 4) != 0 || sscanf(end + 4, "%16llx", &sum) != 1 ||
+        XXH3_64bits(text, (size_t)(end - text)) != sum || strncmp(text, INDEX_MAGIC "\n", strlen(INDEX_MAGIC) + 1) != 0) {
+        as_buf_release(&data);
+        return;
+    }
+    *end = '\0';
+    size_t cap = 0;
+    for (char *line = text + strlen(INDEX_MAGIC) + 1; *line;) {
+        char *nl = strchr(line, '\n');
+        if (!nl) break;
+        *nl = '\0';
+        struct index_entry e = {0};
+        unsigned long long dev, ino, size;
+        long long ms, mns, cs, cns;
+        int off = 0;
+        if (sscanf(line, "%llu %llu %llu %lld %lld %lld %lld %n", &dev, &ino, &size, &ms, &mns, &cs, &cns, &off) != 7 ||
+            off <= 0 || !line[off]) {
+            free(c->index);
+            c->index = NULL;
+            c->n_index = 0;
+            as_strmap_free(&c->index_by_path);
+            as_buf_release(&data);
+            return;
+        }
+        e.path = line + off;
+        e.st = (struct as_file_status){dev, ino, size, ms, mns, cs, cns};
+        if (c->n_index == cap) {
+            cap = cap ? cap * 2 : 256;
+            c->index = as_xrealloc(c->index, cap * sizeof(*c->index));
+        }
+        c->index[c->n_index] = e;
+        as_strmap_put(&c->index_by_path, e.path, (int32_t)c->n_index);
+        c->n_index++;
+        line = nl + 1;
+    }
+    c->index_text = text;
+}
+
+bool as_cache_known_trivial(struct as_cache *self, size_t file, const char *path, const struct as_file_status *st)
+{
+    (void)file;
+    int32_t i = as_strmap_get(&self->index_by_path, path);
+    if (i < 0) return false;
+    struct index_entry *e = &self->index[i];
+    e->looked_up = true;   /* only this file's worker writes this entry */
+    if (memcmp(&e->st, st, sizeof(*st)) != 0) return false;
+    __atomic_fetch_add(&self->unchanged, 1, __ATOMIC_RELAXED);
+    return true;
+}
+
+static bool settled(const struct as_cache *self, const struct as_file_status *st)
+{
+    int64_t limit = (int64_t)self->opened - 2;
+    return st->mtime_s < limit && st->ctime_s < limit;
+}
+
+static void put_entry(struct as_buf *b, const char *path, const struct as_file_status *st)
+{
+    if (strchr(path, '\n')) return;   /* a name with a newline is never indexed */
+    as_buf_printf(b, "%llu %llu %llu %lld %lld %lld %lld %s\n", (unsigned long long)st->dev,
+                  (unsigned long long)st->ino, (unsigned long long)st->size, (long long)st->mtime_s,
+                  (long long)st->mtime_ns, (long long)st->ctime_s, (long long)st->ctime_ns, path);
+}
+
+void as_cache_save_index(struct as_cache *self, const char *const *paths, const struct as_file_status *status,
+                         const bool *trivial, size_t n)
+{
+    if (__atomic_load_n(&self->disabled, __ATOMIC_RELAXED)) return;
+    struct as_buf b;
+    as_buf_init(&b);
+    as_buf_puts(&b, INDEX_MAGIC "\n");
+    struct as_strmap written = {0};
+    for (size_t i = 0; i < n; i++)
+        if (trivial[i] && settled(self, &status[i])) {
+            put_entry(&b, paths[i], &status[i]);
+            as_strmap_put(&written, paths[i], 1);
+        }
+    for (size_t i = 0; i < self->n_index; i++) {
+        const struct index_entry *e = &self->index[i];
+        if (!e->looked_up && as_strmap_get(&written, e->path) < 0) put_entry(&b, e->path, &e->st);
+    }
+    as_strmap_free(&written);
+    as_buf_printf(&b, "end %016llx\n", (unsigned long long)XXH3_64bits(b.data, b.len));
+    char path[4096];
+    index_path(self, path, sizeof(path));
+    write_file_atomically(self, path, b.data, b.len);
+    as_buf_release(&b);
+}
+
+size_t as_cache_unchanged(const struct as_cache *self)
+{
+    return __atomic_load_n(&self->unchanged, __ATOMIC_RELAXED);
 }
 
 struct as_cache_key as_cache_key_for(const struct as_cache *self, const char *path, const char *bytes, size_t len)
@@ -204,33 +383,13 @@ void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct
     as_buf_add(&all, body.data, body.len);
     as_buf_release(&body);
 
-    char path[4096], tmp[4200];
+    char path[4096];
     entry_path(self, key, path, sizeof(path));
     char *slash = strrchr(path, '/');
     *slash = '\0';
     mkdir(path, 0777);
     *slash = '/';
-    snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    bool ok = fd >= 0;
-    if (ok) {
-        size_t off = 0;
-        while (off < all.len) {
-            ssize_t w = write(fd, all.data + off, all.len - off);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) { ok = false; break; }
-            off += (size_t)w;
-        }
-        if (close(fd) != 0) ok = false;
-        if (ok && rename(tmp, path) != 0) ok = false;
-        if (!ok) unlink(tmp);
-    }
-    if (ok) {
-        __atomic_add_fetch(&self->writes, 1, __ATOMIC_RELAXED);
-    } else if (!__atomic_exchange_n(&self->disabled, 1, __ATOMIC_SEQ_CST)) {
-        snprintf(self->warning, sizeof(self->warning), "cache disabled: cannot write to %s: %s", self->dir,
-                 strerror(errno));
-    }
+    if (write_file_atomically(self, path, all.data, all.len)) __atomic_add_fetch(&self->writes, 1, __ATOMIC_RELAXED);
     as_buf_release(&all);
 }
 

@@ -33,8 +33,29 @@ void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct
 /* Hash of everything besides the file that decides results: the caller adds the selected codes and switches. */
 uint64_t as_cache_settings_hash(const char *const *parts, size_t n);
 
-/* Hits, misses and writes so far (for tests and the benchmark). */
+/* The stat index, in front of the entries: the files whose last analysis had nothing to show (the pre-parse
+ * skip left them out: no finding, no error), with the status they had then (device, inode, size, mtime and
+ * ctime in nanoseconds). While a file's status is unchanged it is not read again: a warm run touches only the
+ * files that matter, as ruff's and git's indexes do. An edit always changes the ctime (which no tool can set
+ * back); a file changed within 2 s before the run is not indexed (a write in the same timestamp tick as ours
+ * could go unseen). One index per settings hash, `<dir>/stat-index-<hash>`, checksummed, replaced atomically;
+ * a corrupt or foreign one is ignored. */
+struct as_file_status {
+    uint64_t dev, ino, size;
+    int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+};
+/* stat(2) of path into *out; false when it fails. */
+bool as_file_status_of(const char *path, struct as_file_status *out);
+/* True when the index holds path with exactly this status (thread-safe: the index is read-only during a run). */
+bool as_cache_known_trivial(struct as_cache *self, size_t file, const char *path, const struct as_file_status *st);
+/* Writes the index: the files `trivial[i]` with status `status[i]` (taken before the file was read), plus the
+ * entries of the previous index for paths this run did not look at. */
+void as_cache_save_index(struct as_cache *self, const char *const *paths, const struct as_file_status *status,
+                         const bool *trivial, size_t n);
+
+/* Hits, misses and writes so far (for tests and the benchmark); `unchanged`: files the stat index answered. */
 void as_cache_stats(const struct as_cache *self, size_t *hits, size_t *misses, size_t *writes);
+size_t as_cache_unchanged(const struct as_cache *self);
 /* The warning to print once (NULL when none): the cache became unusable mid-run. */
 const char *as_cache_warning(const struct as_cache *self);
 

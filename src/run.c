@@ -48,6 +48,10 @@ struct run_state {
     size_t noqa_added;              /* --add-noqa: directives written */
     struct as_worker *verifier;     /* --add-noqa: re-analyses each rewritten file before it is written */
     bool *parsed;                   /* --show-parsed-files with the project pass on: per file, parsed by it */
+    /* For the cache's stat index, per file: the status taken before reading, and whether the analysis had
+     * nothing to show (left out by the skip, no finding, no error). */
+    struct as_file_status *status;
+    bool *trivial;
 };
 
 static void *worker_init(void *ud)
@@ -77,6 +81,12 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
     as_file_result_init(res);
     const char *path = st->files.paths[i];
     const char *shown = display_path(path, st->ctx.cwd, &res->arena);
+    bool indexed = st->cache && !force_parse && as_file_status_of(path, &st->status[i]);
+    if (indexed && as_cache_known_trivial(st->cache, i, path, &st->status[i])) {
+        res->path = shown;   /* unchanged since an analysis that had nothing to show: not even read */
+        st->trivial[i] = true;
+        return;
+    }
     char *bytes = NULL;
     size_t len = 0;
     char err[256];
@@ -103,6 +113,7 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
         as_analyze_buffer_ex(worker, st->engine, shown, bytes, len, force_parse, res);
     }
     free(bytes);
+    if (indexed) st->trivial[i] = !res->parsed && !res->error && res->n_diags == 0;
 }
 
 static void work(void *ud, void *worker, size_t i)
@@ -549,6 +560,10 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
                                      cerr, sizeof(cerr));
             if (!st.cache) fprintf(err, "asyncscan: warning: cache disabled: %s\n", cerr);
         }
+        if (st.cache) {
+            st.status = as_xcalloc(st.files.n + 1, sizeof(*st.status));
+            st.trivial = as_xcalloc(st.files.n + 1, sizeof(bool));
+        }
         /* With the project pass on, the files parsed are those the skip keeps plus the helper modules parsed on
          * demand: only running the pass tells which. */
         bool show_parsed_by_pass = o->show_parsed && (as_engine_rule_of_kind(&engine, &as_check_blocking_helper) ||
@@ -621,6 +636,9 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
             free(st.kept);
         }
         free(st.results);
+        if (st.cache) as_cache_save_index(st.cache, (const char *const *)st.files.paths, st.status, st.trivial, st.files.n);
+        free(st.status);
+        free(st.trivial);
         as_path_list_release(&st.files);
         free(st.file_config);
         if (st.cache) {
@@ -629,7 +647,8 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
             if (getenv("ASYNCSCAN_CACHE_STATS")) {   /* for tests and scripts/bench */
                 size_t hits, misses, writes;
                 as_cache_stats(st.cache, &hits, &misses, &writes);
-                fprintf(err, "asyncscan: cache: %zu hits, %zu misses, %zu writes\n", hits, misses, writes);
+                fprintf(err, "asyncscan: cache: %zu hits, %zu misses, %zu writes, %zu unchanged\n", hits, misses, writes,
+                        as_cache_unchanged(st.cache));
             }
             as_cache_close(st.cache);
         }

@@ -122,6 +122,30 @@ printf 'x' >"$tmp/cached/notadir"
 contains "$tmp/nd.err" "warning: cache disabled"
 if cmp -s "$tmp/cold" "$tmp/nd"; then ok; else ko "an unusable cache changed the results"; fi
 
+# --- the cache's stat index: an unchanged file that had nothing to show is not read again; any edit is seen ----
+mkdir -p "$tmp/idx/pkg"
+printf 'import asyncio\n\ndef f():\n    asyncio.create_tasx(g())\n' >"$tmp/idx/pkg/quiet.py"   # left out by the skip
+printf 'import time\n\nasync def f():\n    time.sleep(1)\n' >"$tmp/idx/pkg/loud.py"
+touch -d '2020-01-01 00:00:00' "$tmp/idx/pkg/quiet.py" "$tmp/idx/pkg/loud.py"
+sleep 3   # files changed in the last 2 s are not indexed (their ctime is now)
+idx_run() { (cd "$tmp/idx" && ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise pkg >"$tmp/idx.$1" 2>"$tmp/idx.$1.err"); }
+idx_run 1
+contains "$tmp/idx.1.err" "0 unchanged"
+idx_run 2
+contains "$tmp/idx.2.err" "1 hits, 0 misses, 0 writes, 1 unchanged"
+if cmp -s "$tmp/idx.1" "$tmp/idx.2" && grep -q 'loud.py:4:5: ASYNC251' "$tmp/idx.2"; then ok; else ko "indexed run differs"; fi
+# the same size, the old mtime put back: the ctime still tells
+sed -i 's/create_tasx/create_task/' "$tmp/idx/pkg/quiet.py"
+touch -d '2020-01-01 00:00:00' "$tmp/idx/pkg/quiet.py"
+idx_run 3
+contains "$tmp/idx.3.err" "0 unchanged"
+contains "$tmp/idx.3" "quiet.py:4:5: RUF006"
+# a corrupt index is ignored (and replaced)
+for f in "$tmp"/idx/.asyncscan_cache/stat-index-*; do printf 'garbage' >"$f"; done
+idx_run 4
+if cmp -s "$tmp/idx.3" "$tmp/idx.4"; then ok; else ko "a corrupt stat index changed the results"; fi
+head -n 1 "$tmp"/idx/.asyncscan_cache/stat-index-* | grep -q '^asyncscan-stat-index 1$' && ok || ko "stat index not rewritten"
+
 # --- stdin ------------------------------------------------------------------------------------------------------
 printf 'import time\nasync def f():\n    time.sleep(1)\n' >"$tmp/in.py"
 "$bin" --output-format concise - --stdin-filename pkg/handler.py <"$tmp/in.py" >"$tmp/out" 2>"$tmp/err"
