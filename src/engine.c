@@ -751,15 +751,17 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     out->path = as_arena_strdup(arena, path);
     struct as_source src;
     char err[256];
-    if (as_source_decode(&src, arena, bytes, len, err, sizeof(err)) != 0) {
+    if (as_source_decode_lazy(&src, arena, bytes, len, err, sizeof(err)) != 0) {
         out->error = as_arena_strdup(arena, err);
         return;
     }
+    /* a file left out has nothing to show: no copy of its text, no line table */
+    if (!force_parse && as_engine_can_skip(engine, src.text, src.len)) return;
+    as_source_finish(&src, arena);
     out->text = src.text;
     out->text_len = src.len;
     out->line_starts = src.line_starts;
     out->n_lines = src.n_lines;
-    if (!force_parse && as_engine_can_skip(engine, src.text, src.len)) return;
     if (src.len > UINT32_MAX - 1) {
         out->error = "file too large to parse";
         return;

@@ -364,7 +364,7 @@ static bool needs_parse(const struct as_engine *engine, const char *path, size_t
     struct as_arena arena;
     as_arena_init(&arena);
     struct as_source src;
-    bool keep = as_source_decode(&src, &arena, bytes, len, err, sizeof(err)) == 0 &&
+    bool keep = as_source_decode_lazy(&src, &arena, bytes, len, err, sizeof(err)) == 0 &&
                 !as_engine_can_skip(engine, src.text, src.len);
     as_arena_release(&arena);
     free(bytes);

@@ -205,6 +205,23 @@ static void build_lines(struct as_source *self, struct as_arena *arena)
 int as_source_decode(struct as_source *self, struct as_arena *arena, const char *bytes, size_t len, char *err,
                      size_t errlen)
 {
+    if (as_source_decode_lazy(self, arena, bytes, len, err, errlen) != 0) return -1;
+    as_source_finish(self, arena);
+    return 0;
+}
+
+void as_source_finish(struct as_source *self, struct as_arena *arena)
+{
+    if (self->borrowed) {
+        self->text = as_arena_strndup(arena, self->text, self->len);
+        self->borrowed = false;
+    }
+    if (!self->line_starts) build_lines(self, arena);
+}
+
+int as_source_decode_lazy(struct as_source *self, struct as_arena *arena, const char *bytes, size_t len, char *err,
+                          size_t errlen)
+{
     memset(self, 0, sizeof(*self));
     const unsigned char *u = (const unsigned char *)bytes;
     if (len >= 4 && ((u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0) ||
@@ -269,10 +286,10 @@ int as_source_decode(struct as_source *self, struct as_arena *arena, const char 
             snprintf(err, errlen, "invalid UTF-8 at line %u, column %u", line, col);
             return -1;
         }
-        self->text = as_arena_strndup(arena, bytes, len);
+        self->text = bytes;   /* valid as it is: copied by as_source_finish only if it is to be parsed */
         self->len = len;
+        self->borrowed = true;
     }
-    build_lines(self, arena);
     return 0;
 }
 

@@ -21,6 +21,7 @@ struct as_source {
     size_t len;              /* bytes, excluding the NUL */
     uint32_t *line_starts;   /* byte offset of each line's start; line_starts[0] == 0; arena */
     size_t n_lines;          /* >= 1 (an empty file has one empty line) */
+    bool borrowed;           /* as_source_decode_lazy: text still points into the caller's bytes (no NUL) */
 };
 
 /* Reads a regular file into a heap buffer (*bytes, caller frees; NUL-terminated). Returns 0, or -1 with a
@@ -33,6 +34,12 @@ int as_source_read_file(const char *path, size_t max_size, char **bytes, size_t 
  * "unknown encoding 'foo' in coding cookie". */
 int as_source_decode(struct as_source *self, struct as_arena *arena, const char *bytes, size_t len,
                      char *err, size_t errlen);
+/* The checks and conversions of as_source_decode without the copy and the line table: for valid UTF-8 the text
+ * stays in `bytes` (self->borrowed; not NUL-terminated, valid while bytes is), which is all the pre-parse skip
+ * needs. as_source_finish then makes it what as_source_decode returns. */
+int as_source_decode_lazy(struct as_source *self, struct as_arena *arena, const char *bytes, size_t len, char *err,
+                          size_t errlen);
+void as_source_finish(struct as_source *self, struct as_arena *arena);
 
 /* Byte offset -> 1-based line and 1-based code-point column. Offsets past the end clamp to the end. */
 void as_source_position(const struct as_source *self, size_t offset, uint32_t *line, uint32_t *col);
