@@ -104,6 +104,8 @@ static char *join(const char *dir, const char *name)
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+/* directory entries are stored as (type byte, name): ordered by name */
+static int cmp_entry(const void *a, const void *b) { return strcmp(*(char *const *)a + 1, *(char *const *)b + 1); }
 
 /* Whether git ignores entry `name` of the directory resolved as gd; an error is reported and counts as "not
  * ignored" (the file is analysed rather than silently dropped). */
@@ -137,19 +139,32 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
             cap = cap ? cap * 2 : 32;
             names = as_xrealloc(names, cap * sizeof(char *));
         }
-        names[n++] = as_xstrdup(e->d_name);
+        /* the entry's type first (one byte), so that sorting keeps it with its name */
+        size_t nl = strlen(e->d_name);
+        char *entry = as_xmalloc(nl + 2);
+        entry[0] = (char)e->d_type;
+        memcpy(entry + 1, e->d_name, nl + 1);
+        names[n++] = entry;
     }
     closedir(d);
-    if (n > 1) qsort(names, n, sizeof(char *), cmp_str);
+    if (n > 1) qsort(names, n, sizeof(char *), cmp_entry);
     for (size_t i = 0; i < n; i++) {
-        char *path = join(dir, names[i]);
-        const char *rel = strlen(path) > root_len ? path + root_len + (path[root_len] == '/') : names[i];
+        unsigned char type = (unsigned char)names[i][0];
+        const char *name = names[i] + 1;
+        if (type == DT_REG && !python_name(name)) {   /* the common case needs no stat */
+            free(names[i]);
+            continue;
+        }
+        char *path = join(dir, name);
+        const char *rel = strlen(path) > root_len ? path + root_len + (path[root_len] == '/') : name;
         struct stat st;
-        if (stat(path, &st) != 0) {
+        if (type == DT_REG) {
+            st.st_mode = S_IFREG;   /* a regular file is listed without a stat (reading it checks again) */
+        } else if (stat(path, &st) != 0) {
             struct stat lst;
             if (errno != ENOENT || lstat(path, &lst) != 0) {
                 if (errno != ENOENT) report(w, path, strerror(errno));
-            } else if (S_ISLNK(lst.st_mode) && python_name(names[i])) {
+            } else if (S_ISLNK(lst.st_mode) && python_name(name)) {
                 report(w, path, "broken symbolic link");
             }
             free(path);
@@ -157,12 +172,12 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (!excluded(w->opts, names[i], rel, true) && !git_ignored(w, gd, path, names[i], true) &&
+            if (!excluded(w->opts, name, rel, true) && !git_ignored(w, gd, path, name, true) &&
                 !seen_before(w, &st))
-                walk_dir(w, path, root_len, depth + 1, as_gitignore_subdir(w->git, gd, path, names[i]));
+                walk_dir(w, path, root_len, depth + 1, as_gitignore_subdir(w->git, gd, path, name));
             free(path);
-        } else if (python_name(names[i]) && !excluded(w->opts, names[i], rel, true) &&
-                   !git_ignored(w, gd, path, names[i], false)) {
+        } else if (python_name(name) && !excluded(w->opts, name, rel, true) &&
+                   !git_ignored(w, gd, path, name, false)) {
             /* a FIFO or device named *.py is listed too: reading refuses it with a clear error, never blocks */
             push(w->out, path);
         } else {
