@@ -2,6 +2,7 @@
 #include "settings.h"
 
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,13 @@ void as_settings_release(struct as_settings *s)
     as_strmap_free(&s->dir_config);
     for (size_t i = 0; i < s->n_keys; i++) free(s->keys[i]);
     free(s->keys);
+    as_strmap_free(&s->dir_canon);
+    for (size_t i = 0; i < s->n_canon; i++) {
+        free(s->canon_keys[i]);
+        free(s->canon[i]);
+    }
+    free(s->canon_keys);
+    free(s->canon);
     memset(s, 0, sizeof(*s));
 }
 
@@ -163,6 +171,36 @@ static int config_of_dir(struct as_settings *s, const char *dir, char **err)
     return idx;
 }
 
+/* realpath(dir), memoised; a plain directory (not a symbolic link, a normal name) is its parent's canonical
+ * form plus its name: one lstat instead of realpath's readlink of every component. NULL when it fails. */
+static const char *canonical_dir(struct as_settings *s, const char *dir)
+{
+    int32_t k = as_strmap_get(&s->dir_canon, dir);
+    if (k >= 0) return s->canon[k];
+    char buf[PATH_MAX];
+    const char *result = NULL;
+    const char *slash = strrchr(dir, '/');
+    const char *name = slash ? slash + 1 : dir;
+    struct stat st;
+    if (slash && slash != dir && *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 && lstat(dir, &st) == 0 &&
+        S_ISDIR(st.st_mode)) {
+        char *parent = as_xstrndup(dir, (size_t)(slash - dir));
+        const char *pc = canonical_dir(s, parent);
+        free(parent);
+        if (pc && (size_t)snprintf(buf, sizeof(buf), "%s/%s", strcmp(pc, "/") == 0 ? "" : pc, name) < sizeof(buf))
+            result = buf;
+    } else if (realpath(dir, buf)) {
+        result = buf;
+    }
+    if (!result) return NULL;
+    s->canon_keys = as_xrealloc(s->canon_keys, (s->n_canon + 1) * sizeof(char *));
+    s->canon = as_xrealloc(s->canon, (s->n_canon + 1) * sizeof(char *));
+    s->canon_keys[s->n_canon] = as_xstrdup(dir);
+    s->canon[s->n_canon] = as_xstrdup(result);
+    as_strmap_put(&s->dir_canon, s->canon_keys[s->n_canon], (int32_t)s->n_canon);
+    return s->canon[s->n_canon++];
+}
+
 int as_settings_config_for(struct as_settings *s, const char *path, char **err)
 {
     *err = NULL;
@@ -174,8 +212,8 @@ int as_settings_config_for(struct as_settings *s, const char *path, char **err)
         free(dir);
         return have - 1;
     }
-    char canon[PATH_MAX];
-    int idx = realpath(dir, canon) ? config_of_dir(s, canon, err) : -1;
+    const char *canon = canonical_dir(s, dir);
+    int idx = canon ? config_of_dir(s, canon, err) : -1;
     if (!*err) remember(s, dir, idx);
     free(dir);
     return *err ? -1 : idx;

@@ -29,6 +29,8 @@ struct as_settings {
     bool *root_enabled;          /* with no configuration: the command line's selection */
     struct as_strmap dir_config; /* directory -> config index + 1 (0: none); keys in `keys` */
     char **keys; size_t n_keys;
+    struct as_strmap dir_canon;  /* directory as discovered -> index into canon (its realpath) */
+    char **canon_keys, **canon; size_t n_canon;
     char *select_buf[3];         /* scratch: joined selections */
 };
 
