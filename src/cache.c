@@ -203,9 +203,8 @@ static void load_index(struct as_cache *c)
     c->index_text = text;
 }
 
-bool as_cache_known_trivial(struct as_cache *self, size_t file, const char *path, const struct as_file_status *st)
+bool as_cache_known_trivial(struct as_cache *self, const char *path, const struct as_file_status *st)
 {
-    (void)file;
     int32_t i = as_strmap_get(&self->index_by_path, path);
     if (i < 0) return false;
     struct index_entry *e = &self->index[i];

@@ -47,7 +47,7 @@ struct as_file_status {
 /* stat(2) of path into *out; false when it fails. */
 bool as_file_status_of(const char *path, struct as_file_status *out);
 /* True when the index holds path with exactly this status (thread-safe: the index is read-only during a run). */
-bool as_cache_known_trivial(struct as_cache *self, size_t file, const char *path, const struct as_file_status *st);
+bool as_cache_known_trivial(struct as_cache *self, const char *path, const struct as_file_status *st);
 /* Writes the index: the files `trivial[i]` with status `status[i]` (taken before the file was read), plus the
  * entries of the previous index for paths this run did not look at. */
 void as_cache_save_index(struct as_cache *self, const char *const *paths, const struct as_file_status *status,

@@ -82,7 +82,7 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
     const char *path = st->files.paths[i];
     const char *shown = display_path(path, st->ctx.cwd, &res->arena);
     bool indexed = st->cache && !force_parse && as_file_status_of(path, &st->status[i]);
-    if (indexed && as_cache_known_trivial(st->cache, i, path, &st->status[i])) {
+    if (indexed && as_cache_known_trivial(st->cache, path, &st->status[i])) {
         res->path = shown;   /* unchanged since an analysis that had nothing to show: not even read */
         st->trivial[i] = true;
         return;
