@@ -70,7 +70,9 @@ struct as_project {
     struct as_strmap last_names;   /* the last component of every definition and import alias */
     struct as_strmap memo;
     VEC(const char *) memo_values;
-    bool maps_built;
+    bool maps_built;       /* the tables (and the memo) answer for every file parsed so far */
+    bool modules_mapped;   /* module_by_name holds every declared file: later builds only add definitions */
+    VEC(uint32_t) unmapped;   /* files parsed since the tables last took them in */
     unsigned budget;       /* resolutions left for the current top-level name (see canon) */
 };
 
@@ -109,6 +111,7 @@ void as_project_free(struct as_project *p)
     as_strmap_free(&p->last_names);
     as_strmap_free(&p->memo);
     vec_free(&p->memo_values);
+    vec_free(&p->unmapped);
     vec_free(&p->files);
     vec_free(&p->sites);
     vec_free(&p->funcs);
@@ -144,6 +147,7 @@ void as_project_declare(struct as_project *p, size_t file, const char *path)
     else f->dir = dot ? intern(p, as_arena_strndup(&tmp, module, (size_t)(dot - module))) : intern(p, "");
     as_arena_release(&tmp);
     p->maps_built = false;
+    p->modules_mapped = false;   /* a new module: the tables are built again from the start */
 }
 
 static void add_site(struct as_project *p, const struct as_call_site *c)
@@ -198,11 +202,13 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
         vec_push(&p->aliases, a);
     }
     f->n_aliases = (uint32_t)res->n_aliases;
+    uint32_t fi = (uint32_t)file;
+    vec_push(&p->unmapped, fi);
     p->maps_built = false;
 }
 
-/* Name tables, built in file order so that, when two definitions share a qualified name, the one in the
- * earlier file wins whatever order the files were added in. */
+/* Name tables: when two definitions share a qualified name, the one in the earlier file wins whatever order
+ * the files were added in (see map_file). */
 /* Every dotted component of the project's module names and definitions: a name whose first component is not
  * one of them cannot resolve to anything of the project (`os.path.join`, `logging.getLogger`). */
 static void add_components(struct as_project *p, const char *q)
@@ -227,35 +233,57 @@ static void add_last_name(struct as_project *p, const char *q)
     if (!as_strmap_key(&p->last_names, last)) as_strmap_put(&p->last_names, intern(p, last), 0);
 }
 
+/* Adds the definitions and import aliases of parsed file `i` to the tables. Files are taken in as they are
+ * parsed, in any order, yet a qualified name must map to its definition in the earliest file (the first one in
+ * that file), as when the tables are built in file order: a later file's definition gives way. */
+static void map_file(struct as_project *p, uint32_t i)
+{
+    const struct pfile *f = &p->files.items[i];
+    for (uint32_t k = 0; k < f->n_funcs; k++) {
+        int32_t fi = (int32_t)(f->first_func + k);
+        const char *q = p->funcs.items[fi].qname;
+        int32_t have = as_strmap_put(&p->func_by_name, q, fi);
+        if (have != fi && p->funcs.items[have].file > i) as_strmap_set(&p->func_by_name, q, fi);
+        add_components(p, q);
+        add_last_name(p, q);
+    }
+    for (uint32_t k = 0; k < f->n_aliases; k++) add_last_name(p, p->aliases.items[f->first_alias + k].name);
+    for (uint32_t k = 0; k < f->n_classes; k++) {
+        int32_t ci = (int32_t)(f->first_class + k);
+        const char *q = p->classes.items[ci].qname;
+        int32_t have = as_strmap_put(&p->class_by_name, q, ci);
+        if (have != ci && p->classes.items[have].file > i) as_strmap_set(&p->class_by_name, q, ci);
+        add_components(p, q);
+        add_last_name(p, q);
+    }
+}
+
+/* Brings the tables up to date. The modules are all declared before the first build, so a later build only
+ * adds the definitions of the files parsed since (cheaper than building everything again each on-demand
+ * round); the memo is cleared whenever anything was added, as new definitions can change any answer. */
 static void build_maps(struct as_project *p)
 {
     if (p->maps_built) return;   /* same tables, same answers: the memo stays */
     as_strmap_clear(&p->memo);
     p->memo_values.len = 0;
-    as_strmap_clear(&p->components);
-    as_strmap_clear(&p->last_names);
-    as_strmap_clear(&p->func_by_name);
-    as_strmap_clear(&p->class_by_name);
-    as_strmap_clear(&p->module_by_name);
-    for (size_t i = 0; i < p->files.len; i++) {
-        const struct pfile *f = &p->files.items[i];
-        if (!f->path) continue;
-        as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
-        add_components(p, f->module);
-        if (!f->parsed) continue;
-        for (uint32_t k = 0; k < f->n_funcs; k++) {
-            as_strmap_put(&p->func_by_name, p->funcs.items[f->first_func + k].qname, (int32_t)(f->first_func + k));
-            add_components(p, p->funcs.items[f->first_func + k].qname);
-            add_last_name(p, p->funcs.items[f->first_func + k].qname);
+    if (!p->modules_mapped) {
+        as_strmap_clear(&p->components);
+        as_strmap_clear(&p->last_names);
+        as_strmap_clear(&p->func_by_name);
+        as_strmap_clear(&p->class_by_name);
+        as_strmap_clear(&p->module_by_name);
+        for (size_t i = 0; i < p->files.len; i++) {
+            const struct pfile *f = &p->files.items[i];
+            if (!f->path) continue;
+            as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
+            add_components(p, f->module);
+            if (f->parsed) map_file(p, (uint32_t)i);
         }
-        for (uint32_t k = 0; k < f->n_aliases; k++) add_last_name(p, p->aliases.items[f->first_alias + k].name);
-        for (uint32_t k = 0; k < f->n_classes; k++) {
-            as_strmap_put(&p->class_by_name, p->classes.items[f->first_class + k].qname,
-                          (int32_t)(f->first_class + k));
-            add_components(p, p->classes.items[f->first_class + k].qname);
-            add_last_name(p, p->classes.items[f->first_class + k].qname);
-        }
+        p->modules_mapped = true;
+    } else {
+        for (size_t k = 0; k < p->unmapped.len; k++) map_file(p, p->unmapped.items[k]);
     }
+    p->unmapped.len = 0;
     p->maps_built = true;
 }
 

@@ -70,6 +70,19 @@ int32_t as_strmap_put(struct as_strmap *self, const char *key, int32_t value)
     return value;
 }
 
+void as_strmap_set(struct as_strmap *self, const char *key, int32_t value)
+{
+    if ((self->len + 1) * 2 > self->cap) grow(self);
+    uint64_t h = hash(key);
+    size_t i = find(self, key, h);
+    if (!self->keys[i]) {
+        self->keys[i] = key;
+        self->hashes[i] = h;
+        self->len++;
+    }
+    self->values[i] = value;
+}
+
 void as_strmap_clear(struct as_strmap *self)
 {
     if (self->cap) memset(self->keys, 0, self->cap * sizeof(char *));

@@ -19,6 +19,8 @@ int32_t as_strmap_get(const struct as_strmap *self, const char *key);
 const char *as_strmap_key(const struct as_strmap *self, const char *key);
 /* Stores key -> value unless key is present; returns the value now stored for key. */
 int32_t as_strmap_put(struct as_strmap *self, const char *key, int32_t value);
+/* Stores key -> value, replacing the value stored for key if any (the stored key stays). */
+void as_strmap_set(struct as_strmap *self, const char *key, int32_t value);
 void as_strmap_clear(struct as_strmap *self);   /* forgets every key; keeps the memory */
 void as_strmap_free(struct as_strmap *self);
 
