@@ -55,6 +55,17 @@ struct palias {
     const char *name, *target;
 };
 
+/* A resolution worked out in the current round (see canon). */
+struct pmemo {
+    const char *qname;     /* NULL: not a project definition (or still in progress) */
+    bool requested;        /* it met a module not parsed yet, itself or through the resolutions it used */
+};
+
+/* A call site met by the on-demand search whose answer may change once more files are parsed. */
+struct pretry {
+    uint32_t func, site;
+};
+
 struct as_project {
     const struct as_rule *helper, *coroutine;
     unsigned max_chain;
@@ -69,11 +80,21 @@ struct as_project {
     struct as_strmap func_by_name, class_by_name, module_by_name, components;
     struct as_strmap last_names;   /* the last component of every definition and import alias */
     struct as_strmap memo;
-    VEC(const char *) memo_values;
+    VEC(struct pmemo) memo_values;
     bool maps_built;       /* the tables (and the memo) answer for every file parsed so far */
     bool modules_mapped;   /* module_by_name holds every declared file: later builds only add definitions */
     VEC(uint32_t) unmapped;   /* files parsed since the tables last took them in */
     unsigned budget;       /* resolutions left for the current top-level name (see canon) */
+    /* The on-demand search (as_project_wanted), kept from round to round so that a round only looks at what
+     * the files parsed since the last one can change. */
+    bool searched;         /* a search ran: reached and retry describe it */
+    bool searched_all;     /* the last search was a full one (search_all) */
+    VEC(bool) reached;     /* per function: reached from async code */
+    VEC(uint32_t) queue;   /* functions reached, whose call sites are still to be resolved */
+    VEC(struct pretry) retry; /* sites to resolve again next round */
+    VEC(uint32_t) unsearched; /* files parsed since the last search: their async functions are new roots */
+    VEC(bool) req;         /* per file: a resolution needed it (handed out once, see pfile.requested) */
+    unsigned long n_requests; /* times a resolution met a module not parsed yet: tells a site that it did */
 };
 
 static const char *intern(struct as_project *p, const char *s)
@@ -112,6 +133,11 @@ void as_project_free(struct as_project *p)
     as_strmap_free(&p->memo);
     vec_free(&p->memo_values);
     vec_free(&p->unmapped);
+    vec_free(&p->reached);
+    vec_free(&p->queue);
+    vec_free(&p->retry);
+    vec_free(&p->unsearched);
+    vec_free(&p->req);
     vec_free(&p->files);
     vec_free(&p->sites);
     vec_free(&p->funcs);
@@ -204,6 +230,7 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
     f->n_aliases = (uint32_t)res->n_aliases;
     uint32_t fi = (uint32_t)file;
     vec_push(&p->unmapped, fi);
+    vec_push(&p->unsearched, fi);
     p->maps_built = false;
 }
 
@@ -400,7 +427,10 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
             if (m >= 0) {
                 const struct pfile *f = &p->files.items[m];
                 if (!f->parsed) {
-                    if (req) req[m] = true;
+                    if (req) {
+                        req[m] = true;
+                        p->n_requests++;
+                    }
                 } else {
                     size_t first_len = strcspn(rest, ".");
                     for (uint32_t k = 0; k < f->n_aliases; k++) {
@@ -440,8 +470,10 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
 }
 
 /* The qualified name of the project definition (function or class) `name`, written in a file of `dir`, or
- * NULL. Memoised per (dir, name) until the next build_maps; a name met again while it is being resolved (an
- * import cycle) resolves to NULL, so every (dir, name) is worked out at most once per round. */
+ * NULL. Memoised per (dir, name) until the tables change (build_maps) or a full search starts (search_all),
+ * with whether working it out met a module not parsed yet (the search then resolves the site again); a name
+ * met again while it is being resolved (an import cycle) resolves to NULL, so every (dir, name) is worked out
+ * at most once per round. */
 static const char *canon(struct as_project *p, const char *name, const char *dir, int depth, bool *req)
 {
     if (depth > MAX_RESOLVE_DEPTH || !name || !*name) return NULL;
@@ -456,17 +488,23 @@ static const char *canon(struct as_project *p, const char *name, const char *dir
         key = as_arena_printf(&p->arena, "%s\x1f%s", dir, name);
     }
     int32_t k = as_strmap_get(&p->memo, key);
-    if (k >= 0) return p->memo_values.items[k];
+    if (k >= 0) {
+        if (p->memo_values.items[k].requested) p->n_requests++;   /* the caller depends on that module too */
+        return p->memo_values.items[k].qname;
+    }
     if (key == buf) key = intern(p, buf);   /* the same keys come back in every round */
     /* a budget per top-level resolution bounds the work on pathological import graphs (star-import webs) */
     if (depth == 0) p->budget = RESOLVE_BUDGET;
     else if (p->budget == 0) return NULL;
     else p->budget--;
-    vec_push(&p->memo_values, NULL);   /* in progress */
+    struct pmemo in_progress = {NULL, false};
+    vec_push(&p->memo_values, in_progress);
     k = (int32_t)(p->memo_values.len - 1);
     as_strmap_put(&p->memo, key, k);
+    unsigned long requests = p->n_requests;
     const char *r = canon_uncached(p, name, dir, depth, req);
-    p->memo_values.items[k] = r;
+    p->memo_values.items[k].qname = r;
+    p->memo_values.items[k].requested = p->n_requests != requests;
     return r;
 }
 
@@ -491,51 +529,128 @@ static int32_t call_target(struct as_project *p, const struct psite *s, const ch
 
 /* ---- on-demand parsing ------------------------------------------------------------------------------- */
 
-size_t as_project_wanted(struct as_project *p, size_t **out)
+/* Marks function `t` reached and queues it (async functions are roots, never reached through a call). */
+static void reach(struct as_project *p, uint32_t t)
 {
-    *out = NULL;
-    build_maps(p);
-    size_t nf = p->funcs.len;
-    bool *req = as_xcalloc(p->files.len + 1, sizeof(bool));
-    bool *seen = as_xcalloc(nf + 1, sizeof(bool));
-    size_t *queue = as_xcalloc(nf + 1, sizeof(size_t));
-    size_t head = 0, tail = 0;
-    /* from every async function, through the sync functions it reaches */
+    if (p->reached.items[t]) return;
+    p->reached.items[t] = true;
+    vec_push(&p->queue, t);
+}
+
+/* Resolves call site `site` of function `func` for the search: its target is reached. A site whose answer met
+ * a module not parsed yet is resolved again next round (parsing that module may change it); the others keep
+ * their answers until the full search that ends the rounds. */
+static void search_site(struct as_project *p, uint32_t func, uint32_t site)
+{
+    const struct pfunc *fn = &p->funcs.items[func];
+    unsigned long requests = p->n_requests;
+    int32_t t = call_target(p, &p->sites.items[site], p->files.items[fn->file].dir, p->req.items);
+    if (t >= 0 && !p->funcs.items[t].is_async) reach(p, (uint32_t)t);
+    if (p->n_requests != requests) {
+        struct pretry r = {func, site};
+        vec_push(&p->retry, r);
+    }
+}
+
+/* Resolves the call sites of every queued function, breadth-first (the queue grows as functions are reached). */
+static void drain_queue(struct as_project *p)
+{
+    for (size_t head = 0; head < p->queue.len; head++) {
+        uint32_t fi = p->queue.items[head];
+        const struct pfunc *fn = &p->funcs.items[fi];
+        for (uint32_t c = 0; c < fn->n_calls; c++) search_site(p, fi, fn->first_call + c);
+    }
+    p->queue.len = 0;
+}
+
+/* The search from every async function, as the first round does, with a fresh memo: the rounds end on one, so
+ * that as_project_solve starts from the very memo (and so gives the very answers) it always did. */
+static void search_all(struct as_project *p)
+{
+    as_strmap_clear(&p->memo);
+    p->memo_values.len = 0;
+    if (p->reached.len) memset(p->reached.items, 0, p->reached.len * sizeof(bool));
+    p->queue.len = 0;
+    p->retry.len = 0;
     for (size_t i = 0; i < p->files.len; i++) {
         const struct pfile *f = &p->files.items[i];
         if (!f->parsed) continue;
         for (uint32_t k = 0; k < f->n_funcs; k++)
-            if (p->funcs.items[f->first_func + k].is_async) {
-                seen[f->first_func + k] = true;
-                queue[tail++] = f->first_func + k;
-            }
+            if (p->funcs.items[f->first_func + k].is_async) reach(p, f->first_func + k);
     }
-    while (head < tail) {
-        const struct pfunc *fn = &p->funcs.items[queue[head++]];
-        const char *dir = p->files.items[fn->file].dir;
-        for (uint32_t c = 0; c < fn->n_calls; c++) {
-            int32_t t = call_target(p, &p->sites.items[fn->first_call + c], dir, req);
-            if (t >= 0 && !seen[t] && !p->funcs.items[t].is_async) {
-                seen[t] = true;
-                queue[tail++] = (size_t)t;
-            }
-        }
+    drain_queue(p);
+    p->unsearched.len = 0;
+    p->searched = p->searched_all = true;
+}
+
+/* A later round: only what the files parsed since can change. The sites set aside are resolved again, the
+ * async functions of the new files are new roots, and the call sites of the functions this reaches are
+ * resolved (the ones reached before were, and keep their answers). */
+static void search_more(struct as_project *p)
+{
+    size_t old = p->retry.len;   /* search_site appends the sites to keep aside after them */
+    for (size_t r = 0; r < old; r++) {
+        struct pretry t = p->retry.items[r];
+        search_site(p, t.func, t.site);
     }
+    for (size_t k = 0; k < p->unsearched.len; k++) {
+        const struct pfile *f = &p->files.items[p->unsearched.items[k]];
+        for (uint32_t j = 0; j < f->n_funcs; j++)
+            if (p->funcs.items[f->first_func + j].is_async) reach(p, f->first_func + j);
+    }
+    drain_queue(p);
+    if (old) {
+        memmove(p->retry.items, p->retry.items + old, (p->retry.len - old) * sizeof(struct pretry));
+        p->retry.len -= old;
+    }
+    p->unsearched.len = 0;
+    p->searched_all = false;
+}
+
+/* Files a resolution needed that were not handed out yet: marked requested, returned in *out. */
+static size_t take_requests(struct as_project *p, size_t **out)
+{
     size_t n = 0;
     for (size_t i = 0; i < p->files.len; i++)
-        if (req[i] && !p->files.items[i].parsed && !p->files.items[i].requested) n++;
-    if (n) {
-        *out = as_xcalloc(n, sizeof(size_t));
-        n = 0;
-        for (size_t i = 0; i < p->files.len; i++)
-            if (req[i] && !p->files.items[i].parsed && !p->files.items[i].requested) {
-                p->files.items[i].requested = true;
-                (*out)[n++] = i;
-            }
+        if (p->req.items[i] && !p->files.items[i].parsed && !p->files.items[i].requested) n++;
+    if (!n) return 0;
+    *out = as_xcalloc(n, sizeof(size_t));
+    n = 0;
+    for (size_t i = 0; i < p->files.len; i++)
+        if (p->req.items[i] && !p->files.items[i].parsed && !p->files.items[i].requested) {
+            p->files.items[i].requested = true;
+            (*out)[n++] = i;
+        }
+    return n;
+}
+
+/* Grows a per-item array of flags to n items, the new ones false. */
+#define GROW_FLAGS(v, n)                                                                          \
+    do {                                                                                          \
+        if ((v)->len < (n)) {                                                                     \
+            vec_reserve((v), (n) - (v)->len);                                                     \
+            memset((v)->items + (v)->len, 0, ((n) - (v)->len) * sizeof(bool));                   \
+            (v)->len = (n);                                                                       \
+        }                                                                                         \
+    } while (0)
+
+/* Rounds: the first searches from every async function through the sync functions it reaches; the next ones
+ * only go on from what the files parsed since change (search_more). Once they want nothing more, a full search
+ * checks that (a new definition may change any answer, a site kept its own), and the rounds go on if it does
+ * want more: so they end, as they always did, on a full search of all the files parsed that wants nothing. */
+size_t as_project_wanted(struct as_project *p, size_t **out)
+{
+    *out = NULL;
+    build_maps(p);
+    GROW_FLAGS(&p->reached, p->funcs.len);
+    GROW_FLAGS(&p->req, p->files.len);
+    if (!p->searched) search_all(p);
+    else if (p->unsearched.len || !p->searched_all) search_more(p);
+    size_t n = take_requests(p, out);
+    if (!n && !p->searched_all) {
+        search_all(p);
+        n = take_requests(p, out);
     }
-    free(req);
-    free(seen);
-    free(queue);
     return n;
 }
 
