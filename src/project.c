@@ -15,6 +15,10 @@
 #include "util/xalloc.h"
 
 #define MAX_RESOLVE_DEPTH 12
+/* Names are composed in stack buffers (no allocation per attempt): NAME_MAX_LEN bounds a qualified name. */
+#define NAME_MAX_LEN 1024
+/* Directory levels whose known part of a name canon_uncached works out first (deeper ones: none skipped). */
+#define MAX_DIR_LEVELS 32
 #define RESOLVE_BUDGET 256
 
 struct pfile {
@@ -79,6 +83,7 @@ struct as_project {
     VEC(struct palias) aliases;
     struct as_strmap func_by_name, class_by_name, module_by_name, components;
     struct as_strmap last_names;   /* the last component of every definition and import alias */
+    struct as_strmap prefixes;     /* every module and definition name, and each of its parts before a dot */
     struct as_strmap memo;
     VEC(struct pmemo) memo_values;
     bool maps_built;       /* the tables (and the memo) answer for every file parsed so far */
@@ -130,6 +135,7 @@ void as_project_free(struct as_project *p)
     as_strmap_free(&p->module_by_name);
     as_strmap_free(&p->components);
     as_strmap_free(&p->last_names);
+    as_strmap_free(&p->prefixes);
     as_strmap_free(&p->memo);
     vec_free(&p->memo_values);
     vec_free(&p->unmapped);
@@ -253,11 +259,45 @@ static void add_components(struct as_project *p, const char *q)
     }
 }
 
+/* `q` and each of its prefixes that a dot follows ("a.b.c": "a.b.c", "a.b", "a"): any name a table holds is
+ * in p->prefixes, and so is any such prefix of it, which lets canon_uncached tell from one probe that no
+ * longer name can be in a table (see known_len). From the longest prefix down: one already there means the
+ * shorter ones are too. */
+static void add_prefixes(struct as_project *p, const char *q)   /* q: interned */
+{
+    size_t had = p->prefixes.len;
+    as_strmap_put(&p->prefixes, q, 0);
+    if (p->prefixes.len == had) return;
+    const char *dot = strrchr(q, '.');
+    if (!dot || dot - q >= NAME_MAX_LEN) return;   /* longer: canon never composes it */
+    char buf[NAME_MAX_LEN];
+    size_t n = (size_t)(dot - q);
+    memcpy(buf, q, n);
+    buf[n] = '\0';
+    for (;;) {
+        if (as_strmap_key(&p->prefixes, buf)) return;
+        as_strmap_put(&p->prefixes, intern(p, buf), 0);
+        while (n > 0 && buf[n - 1] != '.') n--;
+        if (n == 0) return;
+        buf[--n] = '\0';
+    }
+}
+
 static void add_last_name(struct as_project *p, const char *q)
 {
     const char *dot = strrchr(q, '.');
     const char *last = dot ? dot + 1 : q;
     if (!as_strmap_key(&p->last_names, last)) as_strmap_put(&p->last_names, intern(p, last), 0);
+}
+
+/* The names a definition `q` of file `f` adds to components, prefixes and last_names. Its module's part is
+ * there already (every declared module is), so only the components after it are added. */
+static void add_definition_name(struct as_project *p, const struct pfile *f, const char *q)
+{
+    size_t ml = strlen(f->module);
+    add_components(p, ml && strncmp(q, f->module, ml) == 0 && q[ml] == '.' ? q + ml + 1 : q);
+    add_prefixes(p, q);
+    add_last_name(p, q);
 }
 
 /* Adds the definitions and import aliases of parsed file `i` to the tables. Files are taken in as they are
@@ -271,8 +311,7 @@ static void map_file(struct as_project *p, uint32_t i)
         const char *q = p->funcs.items[fi].qname;
         int32_t have = as_strmap_put(&p->func_by_name, q, fi);
         if (have != fi && p->funcs.items[have].file > i) as_strmap_set(&p->func_by_name, q, fi);
-        add_components(p, q);
-        add_last_name(p, q);
+        add_definition_name(p, f, q);
     }
     for (uint32_t k = 0; k < f->n_aliases; k++) add_last_name(p, p->aliases.items[f->first_alias + k].name);
     for (uint32_t k = 0; k < f->n_classes; k++) {
@@ -280,8 +319,7 @@ static void map_file(struct as_project *p, uint32_t i)
         const char *q = p->classes.items[ci].qname;
         int32_t have = as_strmap_put(&p->class_by_name, q, ci);
         if (have != ci && p->classes.items[have].file > i) as_strmap_set(&p->class_by_name, q, ci);
-        add_components(p, q);
-        add_last_name(p, q);
+        add_definition_name(p, f, q);
     }
 }
 
@@ -296,6 +334,7 @@ static void build_maps(struct as_project *p)
     if (!p->modules_mapped) {
         as_strmap_clear(&p->components);
         as_strmap_clear(&p->last_names);
+        as_strmap_clear(&p->prefixes);
         as_strmap_clear(&p->func_by_name);
         as_strmap_clear(&p->class_by_name);
         as_strmap_clear(&p->module_by_name);
@@ -304,6 +343,7 @@ static void build_maps(struct as_project *p)
             if (!f->path) continue;
             as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
             add_components(p, f->module);
+            add_prefixes(p, f->module);
             if (f->parsed) map_file(p, (uint32_t)i);
         }
         p->modules_mapped = true;
@@ -315,10 +355,6 @@ static void build_maps(struct as_project *p)
 }
 
 /* ---- resolution -------------------------------------------------------------------------------------- */
-
-
-/* Names are composed in stack buffers (no allocation per attempt): NAME_MAX_LEN bounds a qualified name. */
-#define NAME_MAX_LEN 1024
 
 /* out = the parts joined by dots, empty parts left out; false when it does not fit. */
 static bool compose(char *out, const char *a, size_t alen, const char *b, size_t blen, const char *c, size_t clen)
@@ -345,6 +381,24 @@ static size_t parent_len(const char *dir, size_t len)
 }
 
 static const char *canon(struct as_project *p, const char *name, const char *dir, int depth, bool *req);
+
+/* How much of `name` may be looked up under the directory prefix dir[0..dl) (and `src` beside it when src is
+ * set): 1 + the largest c, c = n or name[c] == '.', such that the composition with name[0..c) is a name of
+ * p->prefixes, or 0 when none is. A composition with more of name is then in no table (every name of a
+ * table is in p->prefixes with its parts before a dot, and the composition with name[0..c) is such a part of
+ * the composition with more), so canon_uncached skips its lookups: most of them, as few names are ours. */
+static size_t known_len(struct as_project *p, const char *dir, size_t dl, bool src, const char *name, size_t n)
+{
+    char buf[NAME_MAX_LEN];
+    size_t known = 0;
+    for (size_t c = 0; c <= n; c++) {
+        if (c < n && name[c] != '.') continue;
+        if (!compose(buf, dir, dl, "src", src ? 3 : 0, name, c)) break;   /* so would a longer one */
+        if (!as_strmap_key(&p->prefixes, buf)) break;
+        known = c + 1;
+    }
+    return known;
+}
 
 static const char *def_named(struct as_project *p, const char *q)
 {
@@ -405,12 +459,23 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
         const char *q = def_named(p, name);
         if (q) return q;
     }
+    /* the known part of name under each directory prefix (see known_len), [level][0: plain, 1: src] */
+    size_t known[MAX_DIR_LEVELS][2];
+    size_t levels = 0;
+    for (size_t dl = dlen0; levels < MAX_DIR_LEVELS; dl = parent_len(dir, dl)) {
+        known[levels][0] = known_len(p, dir, dl, false, name, n);
+        known[levels][1] = known_len(p, dir, dl, true, name, n);
+        levels++;
+        if (dl == 0) break;
+    }
     /* a definition, looked up from the nearest enclosing directory outwards (sys.path candidates; a `src/`
      * beside each is one too: the src layout) */
-    for (size_t dl = dlen0;; dl = parent_len(dir, dl)) {
+    size_t level = 0;
+    for (size_t dl = dlen0;; dl = parent_len(dir, dl), level++) {
         const char *q = NULL;
-        if (compose(buf, dir, dl, "", 0, name, n)) q = def_named(p, buf);
-        if (!q && compose(buf, dir, dl, "src", 3, name, n)) q = def_named(p, buf);
+        bool deep = level >= levels;   /* past MAX_DIR_LEVELS: looked up as it is */
+        if ((deep || known[level][0] > n) && compose(buf, dir, dl, "", 0, name, n)) q = def_named(p, buf);
+        if (!q && (deep || known[level][1] > n) && compose(buf, dir, dl, "src", 3, name, n)) q = def_named(p, buf);
         if (q) return q;
         if (dl == 0) break;
     }
@@ -420,10 +485,14 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
         if (name[cut - 1] != '.') continue;
         size_t plen = cut - 1;
         const char *rest = name + cut;
-        for (size_t dl = dlen0; !stop; dl = parent_len(dir, dl)) {
+        level = 0;
+        for (size_t dl = dlen0; !stop; dl = parent_len(dir, dl), level++) {
             int32_t m = -1;
-            if (compose(buf, dir, dl, "", 0, name, plen)) m = as_strmap_get(&p->module_by_name, buf);
-            if (m < 0 && compose(buf, dir, dl, "src", 3, name, plen)) m = as_strmap_get(&p->module_by_name, buf);
+            bool deep = level >= levels;
+            if ((deep || known[level][0] > plen) && compose(buf, dir, dl, "", 0, name, plen))
+                m = as_strmap_get(&p->module_by_name, buf);
+            if (m < 0 && (deep || known[level][1] > plen) && compose(buf, dir, dl, "src", 3, name, plen))
+                m = as_strmap_get(&p->module_by_name, buf);
             if (m >= 0) {
                 const struct pfile *f = &p->files.items[m];
                 if (!f->parsed) {
