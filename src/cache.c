@@ -17,6 +17,7 @@
 
 #include "util/buf.h"
 #include "util/strmap.h"
+#include "util/vec.h"
 #include "util/xalloc.h"
 
 #define MAGIC "ASCACHE\1"
@@ -24,7 +25,7 @@
 #define HEADER (8 + 4 + 4 + 8 + 16)
 
 enum section { SEC_ERROR = 1, SEC_DIAGS = 2, SEC_FUNCTIONS = 3, SEC_MODULE = 4, SEC_CLASSES = 5, SEC_ALIASES = 6,
-               SEC_PARSED = 7 };
+               SEC_PARSED = 7, SEC_JOIN = 8, SEC_JOIN_END = 9 };
 
 struct index_entry {
     const char *path;            /* into index_text */
@@ -299,11 +300,56 @@ static void put_site(struct as_buf *b, const struct as_call_site *c)
     as_buf_add(b, (const char *)nums, sizeof(nums));
 }
 
+static void put_diags(struct as_buf *p, const struct as_diag *diags, size_t n)
+{
+    put_u32(p, (uint32_t)n);
+    for (size_t i = 0; i < n; i++) {
+        const struct as_diag *d = &diags[i];
+        put_str(p, d->code);
+        put_str(p, d->name);
+        put_str(p, d->message);
+        put_str(p, d->help);
+        put_str(p, d->url);
+        uint32_t nums[6] = {d->line, d->col, d->end_line, d->end_col, d->noqa_line, (uint32_t)d->n_chain};
+        as_buf_add(p, (const char *)nums, sizeof(nums));
+        for (size_t c = 0; c < d->n_chain; c++) {
+            put_str(p, d->chain[c].label);
+            put_str(p, d->chain[c].path);
+            put_u32(p, d->chain[c].line);
+            put_u32(p, d->chain[c].col);
+        }
+    }
+}
+
 static void section(struct as_buf *body, enum section tag, const struct as_buf *payload)
 {
     put_u32(body, tag);
     put_u32(body, (uint32_t)payload->len);
     as_buf_add(body, payload->data, payload->len);
+}
+
+/* The envelope (magic, format, length, checksum, key) around body, written atomically to the key's path. */
+static bool write_entry(struct as_cache *self, struct as_cache_key key, const struct as_buf *body)
+{
+    struct as_buf all;
+    as_buf_init(&all);
+    as_buf_add(&all, MAGIC, 8);
+    put_u32(&all, FORMAT);
+    put_u32(&all, (uint32_t)body->len);
+    uint64_t sum = XXH3_64bits(body->data, body->len);
+    as_buf_add(&all, (const char *)&sum, 8);
+    as_buf_add(&all, (const char *)&key.hi, 8);
+    as_buf_add(&all, (const char *)&key.lo, 8);
+    as_buf_add(&all, body->data, body->len);
+    char path[4096];
+    entry_path(self, key, path, sizeof(path));
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    mkdir(path, 0777);
+    *slash = '/';
+    bool ok = write_file_atomically(self, path, all.data, all.len);
+    as_buf_release(&all);
+    return ok;
 }
 
 void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct as_file_result *res)
@@ -322,23 +368,7 @@ void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct
         section(&body, SEC_MODULE, &p);
         as_buf_reset(&p);
     }
-    put_u32(&p, (uint32_t)res->n_diags);
-    for (size_t i = 0; i < res->n_diags; i++) {
-        const struct as_diag *d = &res->diags[i];
-        put_str(&p, d->code);
-        put_str(&p, d->name);
-        put_str(&p, d->message);
-        put_str(&p, d->help);
-        put_str(&p, d->url);
-        uint32_t nums[6] = {d->line, d->col, d->end_line, d->end_col, d->noqa_line, (uint32_t)d->n_chain};
-        as_buf_add(&p, (const char *)nums, sizeof(nums));
-        for (size_t c = 0; c < d->n_chain; c++) {
-            put_str(&p, d->chain[c].label);
-            put_str(&p, d->chain[c].path);
-            put_u32(&p, d->chain[c].line);
-            put_u32(&p, d->chain[c].col);
-        }
-    }
+    put_diags(&p, res->diags, res->n_diags);
     section(&body, SEC_DIAGS, &p);
     as_buf_reset(&p);
     put_u32(&p, (uint32_t)res->n_functions);
@@ -370,26 +400,8 @@ void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct
     if (res->parsed) section(&body, SEC_PARSED, &p);
     as_buf_release(&p);
 
-    struct as_buf all;
-    as_buf_init(&all);
-    as_buf_add(&all, MAGIC, 8);
-    put_u32(&all, FORMAT);
-    put_u32(&all, (uint32_t)body.len);
-    uint64_t sum = XXH3_64bits(body.data, body.len);
-    as_buf_add(&all, (const char *)&sum, 8);
-    as_buf_add(&all, (const char *)&key.hi, 8);
-    as_buf_add(&all, (const char *)&key.lo, 8);
-    as_buf_add(&all, body.data, body.len);
+    if (write_entry(self, key, &body)) __atomic_add_fetch(&self->writes, 1, __ATOMIC_RELAXED);   /* file entries */
     as_buf_release(&body);
-
-    char path[4096];
-    entry_path(self, key, path, sizeof(path));
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    mkdir(path, 0777);
-    *slash = '/';
-    if (write_file_atomically(self, path, all.data, all.len)) __atomic_add_fetch(&self->writes, 1, __ATOMIC_RELAXED);
-    as_buf_release(&all);
 }
 
 /* ---- reading ----------------------------------------------------------------------------------------- */
@@ -438,6 +450,40 @@ static void get_site(struct reader *r, struct as_call_site *c)
     c->flags = get_u32(r);
 }
 
+/* A list of findings (as put_diags writes it); on a bad one *n is 0. */
+static struct as_diag *get_diags(struct reader *rd, struct as_arena *arena, size_t *n_out)
+{
+    struct reader s = *rd;
+    uint32_t n = get_count(&s, 44);
+    struct as_diag *diags = as_arena_alloc(arena, (n ? n : 1) * sizeof(struct as_diag));
+    for (uint32_t i = 0; i < n && !s.bad; i++) {
+        struct as_diag *d = &diags[i];
+        d->code = get_str(&s);
+        d->name = get_str(&s);
+        d->message = get_str(&s);
+        d->help = get_str(&s);
+        d->url = get_str(&s);
+        d->line = get_u32(&s);
+        d->col = get_u32(&s);
+        d->end_line = get_u32(&s);
+        d->end_col = get_u32(&s);
+        d->noqa_line = get_u32(&s);
+        d->n_chain = get_count(&s, 16);
+        d->chain = d->n_chain ? as_arena_alloc(arena, d->n_chain * sizeof(struct as_chain_step)) : NULL;
+        for (size_t c = 0; c < d->n_chain && !s.bad; c++) {
+            d->chain[c].label = get_str(&s);
+            d->chain[c].path = get_str(&s);
+            d->chain[c].line = get_u32(&s);
+            d->chain[c].col = get_u32(&s);
+        }
+        if (!d->code || !d->name || !d->message) s.bad = true;
+    }
+    *n_out = s.bad ? 0 : n;
+    rd->p = s.p;
+    rd->bad = s.bad;
+    return diags;
+}
+
 static bool parse_body(struct reader *r, struct as_file_result *res)
 {
     while (r->p < r->end && !r->bad) {
@@ -448,34 +494,7 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
         switch (tag) {
         case SEC_ERROR: res->error = get_str(&s); break;
         case SEC_MODULE: res->module = get_str(&s); break;
-        case SEC_DIAGS: {
-            uint32_t n = get_count(&s, 44);
-            res->diags = as_arena_alloc(r->arena, (n ? n : 1) * sizeof(struct as_diag));
-            for (uint32_t i = 0; i < n && !s.bad; i++) {
-                struct as_diag *d = &res->diags[i];
-                d->code = get_str(&s);
-                d->name = get_str(&s);
-                d->message = get_str(&s);
-                d->help = get_str(&s);
-                d->url = get_str(&s);
-                d->line = get_u32(&s);
-                d->col = get_u32(&s);
-                d->end_line = get_u32(&s);
-                d->end_col = get_u32(&s);
-                d->noqa_line = get_u32(&s);
-                d->n_chain = get_count(&s, 16);
-                d->chain = d->n_chain ? as_arena_alloc(r->arena, d->n_chain * sizeof(struct as_chain_step)) : NULL;
-                for (size_t c = 0; c < d->n_chain && !s.bad; c++) {
-                    d->chain[c].label = get_str(&s);
-                    d->chain[c].path = get_str(&s);
-                    d->chain[c].line = get_u32(&s);
-                    d->chain[c].col = get_u32(&s);
-                }
-                if (!d->code || !d->name || !d->message) s.bad = true;
-            }
-            res->n_diags = s.bad ? 0 : n;
-            break;
-        }
+        case SEC_DIAGS: res->diags = get_diags(&s, r->arena, &res->n_diags); break;
         case SEC_FUNCTIONS: {
             uint32_t n = get_count(&s, 24);
             res->functions = as_arena_alloc(r->arena, (n ? n : 1) * sizeof(struct as_function_summary));
@@ -534,54 +553,140 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
     return !r->bad;
 }
 
-bool as_cache_load(struct as_cache *self, struct as_cache_key key, struct as_file_result *res)
+/* The body of the entry for key into *data (the caller releases it; the body starts at HEADER), or false when
+ * there is none or it fails the magic, format, key or checksum test. */
+static bool read_entry(struct as_cache *self, struct as_cache_key key, struct as_buf *data)
 {
     char path[4096];
     entry_path(self, key, path, sizeof(path));
+    as_buf_init(data);
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        __atomic_add_fetch(&self->misses, 1, __ATOMIC_RELAXED);
-        return false;
-    }
-    struct as_buf data;
-    as_buf_init(&data);
+    if (!f) return false;
     char chunk[16384];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && data.len < (64u << 20)) as_buf_add(&data, chunk, n);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && data->len < (64u << 20)) as_buf_add(data, chunk, n);
     fclose(f);
+    if (data->len < HEADER || memcmp(data->data, MAGIC, 8) != 0) return false;
+    uint32_t fmt, len;
+    uint64_t sum, hi, lo;
+    memcpy(&fmt, data->data + 8, 4);
+    memcpy(&len, data->data + 12, 4);
+    memcpy(&sum, data->data + 16, 8);
+    memcpy(&hi, data->data + 24, 8);
+    memcpy(&lo, data->data + 32, 8);
+    return fmt == FORMAT && len == data->len - HEADER && hi == key.hi && lo == key.lo &&
+           XXH3_64bits(data->data + HEADER, len) == sum;
+}
+
+bool as_cache_load(struct as_cache *self, struct as_cache_key key, struct as_file_result *res)
+{
+    struct as_buf data;
     bool ok = false;
-    if (data.len >= HEADER && memcmp(data.data, MAGIC, 8) == 0) {
-        uint32_t fmt, len;
-        uint64_t sum, hi, lo;
-        memcpy(&fmt, data.data + 8, 4);
-        memcpy(&len, data.data + 12, 4);
-        memcpy(&sum, data.data + 16, 8);
-        memcpy(&hi, data.data + 24, 8);
-        memcpy(&lo, data.data + 32, 8);
-        if (fmt == FORMAT && len == data.len - HEADER && hi == key.hi && lo == key.lo &&
-            XXH3_64bits(data.data + HEADER, len) == sum) {
-            /* parse into a scratch result first, so a bad entry leaves res untouched */
-            struct reader r = {data.data + HEADER, data.data + data.len, false, &res->arena};
-            struct as_file_result tmp;
-            memset(&tmp, 0, sizeof(tmp));
-            if (parse_body(&r, &tmp)) {
-                res->error = tmp.error;
-                res->module = tmp.module;
-                res->diags = tmp.diags;
-                res->n_diags = tmp.n_diags;
-                res->functions = tmp.functions;
-                res->n_functions = tmp.n_functions;
-                res->classes = tmp.classes;
-                res->n_classes = tmp.n_classes;
-                res->aliases = tmp.aliases;
-                res->n_aliases = tmp.n_aliases;
-                res->parsed = tmp.parsed;
-                ok = true;
-            }
+    if (read_entry(self, key, &data)) {
+        /* parse into a scratch result first, so a bad entry leaves res untouched */
+        struct reader r = {data.data + HEADER, data.data + data.len, false, &res->arena};
+        struct as_file_result tmp;
+        memset(&tmp, 0, sizeof(tmp));
+        if (parse_body(&r, &tmp)) {
+            res->error = tmp.error;
+            res->module = tmp.module;
+            res->diags = tmp.diags;
+            res->n_diags = tmp.n_diags;
+            res->functions = tmp.functions;
+            res->n_functions = tmp.n_functions;
+            res->classes = tmp.classes;
+            res->n_classes = tmp.n_classes;
+            res->aliases = tmp.aliases;
+            res->n_aliases = tmp.n_aliases;
+            res->parsed = tmp.parsed;
+            ok = true;
         }
     }
     as_buf_release(&data);
     __atomic_add_fetch(ok ? &self->hits : &self->misses, 1, __ATOMIC_RELAXED);
+    return ok;
+}
+
+/* ---- the project pass's findings ------------------------------------------------------------------------ */
+
+struct as_cache_key as_cache_join_key(const struct as_cache *self, const char *context, const char *const *paths,
+                                      const struct as_cache_key *keys, const bool *keyed,
+                                      const struct as_file_status *status, const bool *trivial, size_t n)
+{
+    XXH3_state_t *st = XXH3_createState();
+    XXH3_128bits_reset_withSeed(st, self->settings);
+    XXH3_128bits_update(st, "join", 5);
+    XXH3_128bits_update(st, context, strlen(context) + 1);
+    for (size_t i = 0; i < n; i++) {
+        XXH3_128bits_update(st, paths[i], strlen(paths[i]) + 1);
+        /* a file with nothing to show that the index may vouch for is known by its status (the same whether it
+         * was read this time or not); any other by its content */
+        if (trivial[i] && settled(self, &status[i])) {
+            XXH3_128bits_update(st, "s", 1);
+            XXH3_128bits_update(st, &status[i], sizeof(status[i]));
+        } else if (keyed[i]) {
+            XXH3_128bits_update(st, "k", 1);
+            XXH3_128bits_update(st, &keys[i], sizeof(keys[i]));
+        } else {
+            XXH3_128bits_update(st, "x", 1);   /* unread: its error is reported anew on every run */
+        }
+    }
+    XXH128_hash_t h = XXH3_128bits_digest(st);
+    XXH3_freeState(st);
+    struct as_cache_key k = {h.high64, h.low64};
+    return k;
+}
+
+void as_cache_store_join(struct as_cache *self, struct as_cache_key key, const struct as_join_findings *items, size_t n)
+{
+    if (__atomic_load_n(&self->disabled, __ATOMIC_RELAXED)) return;
+    struct as_buf body, p;
+    as_buf_init(&body);
+    as_buf_init(&p);
+    for (size_t i = 0; i < n; i++) {
+        put_u32(&p, items[i].file);
+        put_diags(&p, items[i].diags, items[i].n_diags);
+        section(&body, SEC_JOIN, &p);
+        as_buf_reset(&p);
+    }
+    section(&body, SEC_JOIN_END, &p);   /* an empty run's entry is not empty */
+    as_buf_release(&p);
+    write_entry(self, key, &body);
+    as_buf_release(&body);
+}
+
+bool as_cache_load_join(struct as_cache *self, struct as_cache_key key, struct as_arena *arena,
+                        struct as_join_findings **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    struct as_buf data;
+    bool ok = read_entry(self, key, &data);
+    VEC(struct as_join_findings) got = {0};
+    bool ended = false;
+    struct reader r = {NULL, NULL, false, arena};
+    if (ok) r = (struct reader){data.data + HEADER, data.data + data.len, false, arena};
+    while (ok && r.p < r.end && !r.bad) {
+        uint32_t tag = get_u32(&r), len = get_u32(&r);
+        if (r.bad || (size_t)(r.end - r.p) < len) { ok = false; break; }
+        struct reader s = {r.p, r.p + len, false, arena};
+        r.p += len;
+        if (tag == SEC_JOIN_END) { ended = true; continue; }
+        if (tag != SEC_JOIN) continue;
+        struct as_join_findings j;
+        j.file = get_u32(&s);
+        j.diags = get_diags(&s, arena, &j.n_diags);
+        if (s.bad || (got.len && j.file <= got.items[got.len - 1].file)) { ok = false; break; }
+        vec_push(&got, j);
+    }
+    ok = ok && ended && !r.bad;
+    if (ok && got.len) {
+        *items = as_arena_alloc(arena, got.len * sizeof(**items));
+        memcpy(*items, got.items, got.len * sizeof(**items));
+        *n = got.len;
+    }
+    vec_free(&got);
+    as_buf_release(&data);
     return ok;
 }
 

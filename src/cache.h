@@ -53,6 +53,25 @@ bool as_cache_known_trivial(struct as_cache *self, const char *path, const struc
 void as_cache_save_index(struct as_cache *self, const char *const *paths, const struct as_file_status *status,
                          const bool *trivial, size_t n);
 
+/* The project-wide pass's findings (ASC108/ASC109) of a whole run, by file index in increasing order, stored
+ * under a key of everything the join reads (run.c makes it from every file's key): a warm run with nothing
+ * changed reuses them instead of parsing helper modules on demand and joining again. */
+struct as_join_findings {
+    uint32_t file;
+    struct as_diag *diags;
+    size_t n_diags;
+};
+/* The key: every file's path with, for a file with nothing to show (trivial[i]) whose status the index can
+ * trust, that status (the same whether the index spared reading it or not), else its content key (keyed[i]);
+ * `context` adds what else decides the join (the directory paths are shown from, --max-chain). */
+struct as_cache_key as_cache_join_key(const struct as_cache *self, const char *context, const char *const *paths,
+                                      const struct as_cache_key *keys, const bool *keyed,
+                                      const struct as_file_status *status, const bool *trivial, size_t n);
+void as_cache_store_join(struct as_cache *self, struct as_cache_key key, const struct as_join_findings *items, size_t n);
+/* True on a valid entry, with *items (in arena) and *n. */
+bool as_cache_load_join(struct as_cache *self, struct as_cache_key key, struct as_arena *arena,
+                        struct as_join_findings **items, size_t *n);
+
 /* Hits, misses and writes so far (for tests and the benchmark); `unchanged`: files the stat index answered. */
 void as_cache_stats(const struct as_cache *self, size_t *hits, size_t *misses, size_t *writes);
 size_t as_cache_unchanged(const struct as_cache *self);

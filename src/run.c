@@ -23,6 +23,7 @@
 #include "settings.h"
 #include "source.h"
 #include "util/buf.h"
+#include "util/vec.h"
 #include "util/xalloc.h"
 
 struct run_state {
@@ -52,6 +53,9 @@ struct run_state {
      * nothing to show (left out by the skip, no finding, no error). */
     struct as_file_status *status;
     bool *trivial;
+    /* For reusing the project pass's findings (as_cache_join_key), per file: its content key, if it was read. */
+    struct as_cache_key *keys;
+    bool *keyed;
 };
 
 static void *worker_init(void *ud)
@@ -97,6 +101,10 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
     }
     if (st->cache) {
         struct as_cache_key key = as_cache_key_for(st->cache, shown, bytes, len);
+        if (!force_parse) {
+            st->keys[i] = key;
+            st->keyed[i] = true;
+        }
         if (as_cache_load(st->cache, key, res) && (res->parsed || !force_parse)) {
             res->path = shown;
             if (!st->project) as_result_attach_source(res, bytes, len);
@@ -295,8 +303,69 @@ static void emit_wanted(void *ud, size_t j)
 }
 
 /* After the join: each file's findings plus the project-wide ones, in file order. */
-static void report_kept(struct run_state *st)
+/* The findings of the project's rules in res, copied into arena (what a later run may reuse). */
+static void collect_join(struct run_state *st, size_t file, const struct as_file_result *res, struct as_arena *arena,
+                         void *out_vec)
 {
+    VEC(struct as_join_findings) *out = out_vec;
+    const struct as_rule *helper = as_engine_rule_of_kind(st->engine, &as_check_blocking_helper);
+    const struct as_rule *coroutine = as_engine_rule_of_kind(st->engine, &as_check_project_coroutine);
+    size_t n = 0;
+    for (size_t d = 0; d < res->n_diags; d++)
+        if ((helper && strcmp(res->diags[d].code, helper->code) == 0) ||
+            (coroutine && strcmp(res->diags[d].code, coroutine->code) == 0))
+            n++;
+    if (!n) return;
+    struct as_join_findings j = {(uint32_t)file, as_arena_alloc(arena, n * sizeof(struct as_diag)), n};
+    n = 0;
+#define DUP(s) ((s) ? as_arena_strdup(arena, (s)) : NULL)
+    for (size_t d = 0; d < res->n_diags; d++) {
+        const struct as_diag *src = &res->diags[d];
+        if (!((helper && strcmp(src->code, helper->code) == 0) || (coroutine && strcmp(src->code, coroutine->code) == 0)))
+            continue;
+        struct as_diag *c = &j.diags[n++];
+        *c = *src;
+        c->code = DUP(src->code);
+        c->name = DUP(src->name);
+        c->message = DUP(src->message);
+        c->help = DUP(src->help);
+        c->url = DUP(src->url);
+        if (src->n_chain) {
+            c->chain = as_arena_alloc(arena, src->n_chain * sizeof(struct as_chain_step));
+            for (size_t k = 0; k < src->n_chain; k++) {
+                c->chain[k] = src->chain[k];
+                c->chain[k].label = DUP(src->chain[k].label);
+                c->chain[k].path = DUP(src->chain[k].path);
+            }
+        }
+    }
+#undef DUP
+    vec_push(out, j);
+}
+
+/* Adds the reused findings of file `file` (items sorted by file; *next walks them) to res. */
+static void add_reused(struct as_file_result *res, size_t file, const struct as_join_findings *items, size_t n,
+                       size_t *next)
+{
+    while (*next < n && items[*next].file < file) (*next)++;
+    if (*next >= n || items[*next].file != file) return;
+    const struct as_join_findings *j = &items[*next];
+    size_t total = res->n_diags + j->n_diags;
+    struct as_diag *all = as_arena_alloc(&res->arena, total * sizeof(struct as_diag));
+    if (res->n_diags) memcpy(all, res->diags, res->n_diags * sizeof(struct as_diag));
+    memcpy(all + res->n_diags, j->diags, j->n_diags * sizeof(struct as_diag));
+    as_diags_sort(all, total);
+    res->diags = all;
+    res->n_diags = total;
+}
+
+/* After the join (or with its findings reused from the cache: `reused`): each file's findings plus the
+ * project-wide ones, in file order; without `reused` and with `collect`, the project-wide ones are kept there
+ * (copied into collect_arena) for the cache. */
+static void report_kept(struct run_state *st, const struct as_join_findings *reused, size_t n_reused, bool reuse,
+                        void *collect, struct as_arena *collect_arena)
+{
+    size_t next = 0;
     for (size_t i = 0; i < st->files.n; i++) {
         struct as_file_result *res = st->kept[i];
         struct as_file_result fresh;
@@ -305,7 +374,12 @@ static void report_kept(struct run_state *st)
             fresh.path = display_path(st->files.paths[i], st->ctx.cwd, &fresh.arena);
             res = &fresh;
         }
-        as_project_findings(st->project, i, res);
+        if (reuse) {
+            add_reused(res, i, reused, n_reused, &next);
+        } else {
+            as_project_findings(st->project, i, res);
+            if (collect) collect_join(st, i, res, collect_arena, collect);
+        }
         if (res->n_diags && !res->error) {
             /* reporters show the offending line: read the text again (only for files with findings) */
             char *bytes = NULL;
@@ -563,6 +637,8 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         if (st.cache) {
             st.status = as_xcalloc(st.files.n + 1, sizeof(*st.status));
             st.trivial = as_xcalloc(st.files.n + 1, sizeof(bool));
+            st.keys = as_xcalloc(st.files.n + 1, sizeof(*st.keys));
+            st.keyed = as_xcalloc(st.files.n + 1, sizeof(bool));
         }
         /* With the project pass on, the files parsed are those the skip keeps plus the helper modules parsed on
          * demand: only running the pass tells which. */
@@ -607,10 +683,25 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         }
         as_pool_run(&job);
         if (st.project) {
+            /* With the cache, a run whose files are all as they were reuses the last join's findings. */
+            struct as_arena join_arena;
+            as_arena_init(&join_arena);
+            struct as_cache_key jkey = {0, 0};
+            struct as_join_findings *reused = NULL;
+            size_t n_reused = 0;
+            bool reuse = false;
+            if (st.cache && !st.parsed) {
+                char context[PATH_MAX + 32];
+                snprintf(context, sizeof(context), "%s\n%u", cwd, o->max_chain);
+                jkey = as_cache_join_key(st.cache, context, (const char *const *)st.files.paths, st.keys, st.keyed,
+                                         st.status, st.trivial, st.files.n);
+                reuse = as_cache_load_join(st.cache, jkey, &join_arena, &reused, &n_reused);
+                if (reuse && getenv("ASYNCSCAN_CACHE_STATS")) fprintf(err, "asyncscan: cache: project pass reused\n");
+            }
             /* helper modules the skip left out, parsed when a call from async code may lead into them */
             size_t *wanted = NULL, n_wanted;
             size_t rounds = 0;
-            while ((n_wanted = as_project_wanted(st.project, &wanted)) > 0) {
+            while (!reuse && (n_wanted = as_project_wanted(st.project, &wanted)) > 0) {
                 rounds++;
                 st.wanted = wanted;
                 job.n_items = n_wanted;
@@ -623,9 +714,14 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
             if (st.parsed) {
                 for (size_t i = 0; i < st.files.n; i++)
                     if (st.parsed[i]) fprintf(out, "%s\n", st.files.paths[i]);
+            } else if (reuse) {
+                report_kept(&st, reused, n_reused, true, NULL, NULL);
             } else {
                 as_project_solve(st.project);
-                report_kept(&st);
+                VEC(struct as_join_findings) found = {0};
+                report_kept(&st, NULL, 0, false, st.cache ? &found : NULL, &join_arena);
+                if (st.cache) as_cache_store_join(st.cache, jkey, found.items, found.len);
+                vec_free(&found);
             }
             if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
                 char line[256];
@@ -634,11 +730,14 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
             }
             as_project_free(st.project);
             free(st.kept);
+            as_arena_release(&join_arena);
         }
         free(st.results);
         if (st.cache) as_cache_save_index(st.cache, (const char *const *)st.files.paths, st.status, st.trivial, st.files.n);
         free(st.status);
         free(st.trivial);
+        free(st.keys);
+        free(st.keyed);
         as_path_list_release(&st.files);
         free(st.file_config);
         if (st.cache) {

@@ -85,4 +85,18 @@ actual --cache-dir "$tmp/c2" "$tmp/edit" >/dev/null
 sed -i 's/requests.get(url, timeout=5)/url/' "$tmp/edit/app/util/net.py"
 check test "$(actual --cache-dir "$tmp/c2" "$tmp/edit" | grep -c ':15:ASC108')" = 0
 
+# the pass's findings are reused while no file changed (same output), and worked out again after an edit
+cp -r fixtures/project/helpers "$tmp/reuse"
+reuse_run() { ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise --cache-dir "$tmp/c3" "$tmp/reuse" >"$tmp/r$1" 2>"$tmp/r$1.err"; }
+reuse_run 1
+reuse_run 2
+check grep -q 'project pass reused' "$tmp/r2.err"
+check cmp -s "$tmp/r1" "$tmp/r2"
+check test "$(grep -c ': ASC108 ' "$tmp/r2")" = 6
+sed -i 's/requests.get(url, timeout=5)/url/' "$tmp/reuse/app/util/net.py"
+reuse_run 3
+check test "$(grep -c 'project pass reused' "$tmp/r3.err")" = 0
+check test "$(grep -c 'users.py:15:16: ASC108' "$tmp/r3")" = 0
+check test "$(grep -c ': ASC108 ' "$tmp/r3")" = 5
+
 finish
