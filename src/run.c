@@ -244,6 +244,27 @@ static void report_result(struct run_state *st, size_t file, struct as_file_resu
     }
 }
 
+/* A deep copy of a finding (its strings and chain) into arena. */
+static void copy_diag(struct as_arena *arena, struct as_diag *dst, const struct as_diag *src)
+{
+#define DUP(s) ((s) ? as_arena_strdup(arena, (s)) : NULL)
+    *dst = *src;
+    dst->code = DUP(src->code);
+    dst->name = DUP(src->name);
+    dst->message = DUP(src->message);
+    dst->help = DUP(src->help);
+    dst->url = DUP(src->url);
+    if (src->n_chain) {
+        dst->chain = as_arena_alloc(arena, src->n_chain * sizeof(struct as_chain_step));
+        for (size_t c = 0; c < src->n_chain; c++) {
+            dst->chain[c] = src->chain[c];
+            dst->chain[c].label = DUP(src->chain[c].label);
+            dst->chain[c].path = DUP(src->chain[c].path);
+        }
+    }
+#undef DUP
+}
+
 /* A copy of what a result needs after the join (path, error, findings), without the source text. */
 static struct as_file_result *keep_result(const struct as_file_result *res)
 {
@@ -256,23 +277,7 @@ static struct as_file_result *keep_result(const struct as_file_result *res)
     k->module = DUP(res->module);
     k->n_diags = res->n_diags;
     k->diags = as_arena_alloc(a, (res->n_diags ? res->n_diags : 1) * sizeof(struct as_diag));
-    for (size_t i = 0; i < res->n_diags; i++) {
-        struct as_diag *d = &k->diags[i];
-        *d = res->diags[i];
-        d->code = DUP(d->code);
-        d->name = DUP(d->name);
-        d->message = DUP(d->message);
-        d->help = DUP(d->help);
-        d->url = DUP(d->url);
-        if (d->n_chain) {
-            d->chain = as_arena_alloc(a, d->n_chain * sizeof(struct as_chain_step));
-            for (size_t c = 0; c < d->n_chain; c++) {
-                d->chain[c] = res->diags[i].chain[c];
-                d->chain[c].label = DUP(d->chain[c].label);
-                d->chain[c].path = DUP(d->chain[c].path);
-            }
-        }
-    }
+    for (size_t i = 0; i < res->n_diags; i++) copy_diag(a, &k->diags[i], &res->diags[i]);
 #undef DUP
     return k;
 }
@@ -310,37 +315,18 @@ static void collect_join(struct run_state *st, size_t file, const struct as_file
     VEC(struct as_join_findings) *out = out_vec;
     const struct as_rule *helper = as_engine_rule_of_kind(st->engine, &as_check_blocking_helper);
     const struct as_rule *coroutine = as_engine_rule_of_kind(st->engine, &as_check_project_coroutine);
+#define FROM_PASS(d) \
+    ((helper && strcmp((d)->code, helper->code) == 0) || (coroutine && strcmp((d)->code, coroutine->code) == 0))
     size_t n = 0;
-    for (size_t d = 0; d < res->n_diags; d++)
-        if ((helper && strcmp(res->diags[d].code, helper->code) == 0) ||
-            (coroutine && strcmp(res->diags[d].code, coroutine->code) == 0))
-            n++;
-    if (!n) return;
-    struct as_join_findings j = {(uint32_t)file, as_arena_alloc(arena, n * sizeof(struct as_diag)), n};
-    n = 0;
-#define DUP(s) ((s) ? as_arena_strdup(arena, (s)) : NULL)
-    for (size_t d = 0; d < res->n_diags; d++) {
-        const struct as_diag *src = &res->diags[d];
-        if (!((helper && strcmp(src->code, helper->code) == 0) || (coroutine && strcmp(src->code, coroutine->code) == 0)))
-            continue;
-        struct as_diag *c = &j.diags[n++];
-        *c = *src;
-        c->code = DUP(src->code);
-        c->name = DUP(src->name);
-        c->message = DUP(src->message);
-        c->help = DUP(src->help);
-        c->url = DUP(src->url);
-        if (src->n_chain) {
-            c->chain = as_arena_alloc(arena, src->n_chain * sizeof(struct as_chain_step));
-            for (size_t k = 0; k < src->n_chain; k++) {
-                c->chain[k] = src->chain[k];
-                c->chain[k].label = DUP(src->chain[k].label);
-                c->chain[k].path = DUP(src->chain[k].path);
-            }
-        }
+    for (size_t d = 0; d < res->n_diags; d++) n += FROM_PASS(&res->diags[d]);
+    if (n) {
+        struct as_join_findings j = {(uint32_t)file, as_arena_alloc(arena, n * sizeof(struct as_diag)), n};
+        n = 0;
+        for (size_t d = 0; d < res->n_diags; d++)
+            if (FROM_PASS(&res->diags[d])) copy_diag(arena, &j.diags[n++], &res->diags[d]);
+        vec_push(out, j);
     }
-#undef DUP
-    vec_push(out, j);
+#undef FROM_PASS
 }
 
 /* Adds the reused findings of file `file` (items sorted by file; *next walks them) to res. */
