@@ -155,10 +155,12 @@ static void load_index(struct as_cache *c)
     if (!f) return;
     struct as_buf data;
     as_buf_init(&data);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && data.len < (256u << 20)) as_buf_add(&data, chunk, n);
+    int rc = as_buf_read_stream(&data, f, 256u << 20);
     fclose(f);
+    if (rc != 0) {
+        as_buf_release(&data);
+        return;
+    }
     as_buf_putc(&data, '\0');
     char *text = data.data;
     size_t len = data.len - 1;
@@ -562,11 +564,9 @@ static bool read_entry(struct as_cache *self, struct as_cache_key key, struct as
     as_buf_init(data);
     FILE *f = fopen(path, "rb");
     if (!f) return false;
-    char chunk[16384];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && data->len < (64u << 20)) as_buf_add(data, chunk, n);
+    int rc = as_buf_read_stream(data, f, 64u << 20);
     fclose(f);
-    if (data->len < HEADER || memcmp(data->data, MAGIC, 8) != 0) return false;
+    if (rc != 0 || data->len < HEADER || memcmp(data->data, MAGIC, 8) != 0) return false;
     uint32_t fmt, len;
     uint64_t sum, hi, lo;
     memcpy(&fmt, data->data + 8, 4);

@@ -112,6 +112,18 @@ static const char *intern(struct as_project *p, const char *s)
     return k;
 }
 
+bool as_project_enabled(const struct as_engine *engine)
+{
+    return as_engine_rule_of_kind(engine, &as_check_blocking_helper) ||
+           as_engine_rule_of_kind(engine, &as_check_project_coroutine);
+}
+
+bool as_project_owns(const struct as_project *p, const struct as_diag *d)
+{
+    return (p->helper && strcmp(d->code, p->helper->code) == 0) ||
+           (p->coroutine && strcmp(d->code, p->coroutine->code) == 0);
+}
+
 struct as_project *as_project_new(const struct as_engine *engine, unsigned max_chain)
 {
     const struct as_rule *helper = as_engine_rule_of_kind(engine, &as_check_blocking_helper);

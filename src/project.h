@@ -23,6 +23,10 @@
 
 struct as_project;
 
+/* Whether a project-wide rule (ASC108, ASC109) is enabled. */
+bool as_project_enabled(const struct as_engine *engine);
+/* Whether finding d is one the pass makes (its rule is ASC108's or ASC109's). */
+bool as_project_owns(const struct as_project *p, const struct as_diag *d);
 /* NULL when no project-wide rule is enabled (then the run streams file by file). */
 struct as_project *as_project_new(const struct as_engine *engine, unsigned max_chain);
 void as_project_free(struct as_project *self);

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "cache.h"
-#include "checks/check.h"
 #include "discover.h"
 #include "engine.h"
 #include "pool.h"
@@ -313,20 +312,15 @@ static void collect_join(struct run_state *st, size_t file, const struct as_file
                          void *out_vec)
 {
     VEC(struct as_join_findings) *out = out_vec;
-    const struct as_rule *helper = as_engine_rule_of_kind(st->engine, &as_check_blocking_helper);
-    const struct as_rule *coroutine = as_engine_rule_of_kind(st->engine, &as_check_project_coroutine);
-#define FROM_PASS(d) \
-    ((helper && strcmp((d)->code, helper->code) == 0) || (coroutine && strcmp((d)->code, coroutine->code) == 0))
     size_t n = 0;
-    for (size_t d = 0; d < res->n_diags; d++) n += FROM_PASS(&res->diags[d]);
+    for (size_t d = 0; d < res->n_diags; d++) n += as_project_owns(st->project, &res->diags[d]);
     if (n) {
         struct as_join_findings j = {(uint32_t)file, as_arena_alloc(arena, n * sizeof(struct as_diag)), n};
         n = 0;
         for (size_t d = 0; d < res->n_diags; d++)
-            if (FROM_PASS(&res->diags[d])) copy_diag(arena, &j.diags[n++], &res->diags[d]);
+            if (as_project_owns(st->project, &res->diags[d])) copy_diag(arena, &j.diags[n++], &res->diags[d]);
         vec_push(out, j);
     }
-#undef FROM_PASS
 }
 
 /* Adds the reused findings of file `file` (items sorted by file; *next walks them) to res. */
@@ -628,8 +622,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         }
         /* With the project pass on, the files parsed are those the skip keeps plus the helper modules parsed on
          * demand: only running the pass tells which. */
-        bool show_parsed_by_pass = o->show_parsed && (as_engine_rule_of_kind(&engine, &as_check_blocking_helper) ||
-                                                      as_engine_rule_of_kind(&engine, &as_check_project_coroutine));
+        bool show_parsed_by_pass = o->show_parsed && as_project_enabled(&engine);
         if (o->show_files && !show_parsed_by_pass) {
             for (size_t i = 0; i < st.files.n; i++)
                 if (!o->show_parsed || needs_parse(&engine, st.files.paths[i], st.max_size))
