@@ -1,6 +1,7 @@
 /* pool.c — a fixed pthread pool over items 0..n-1 with in-order delivery on the calling thread; see pool.h.
  * Workers take the next index from a shared counter but never run more than max_in_flight ahead of the next
- * item to emit, which bounds how many results are held in memory at once. */
+ * item to emit, nor past the next item to emit while the finished ones hold more than max_held bytes: that
+ * bounds how many results, and how many bytes of them, are held in memory at once. */
 #define _GNU_SOURCE 1 /* sched_getaffinity */
 #include "pool.h"
 
@@ -20,8 +21,18 @@ struct pool {
     size_t next;                 /* next index to hand out */
     size_t next_emit;            /* next index to emit */
     size_t window;
+    size_t held;                 /* bytes held by done-but-not-emitted items (job->held) */
     bool *done;
+    size_t *weight;              /* per item: its share of `held` */
 };
+
+/* Under p->mu: whether a worker must wait before taking item p->next. The next item to emit is always taken
+ * (the emitter waits for it), so waiting can never deadlock. */
+static bool must_wait(const struct pool *p)
+{
+    if (p->next >= p->job->n_items || p->next == p->next_emit) return false;
+    return p->next >= p->next_emit + p->window || (p->job->held && p->held > p->job->max_held);
+}
 
 static void *worker_main(void *arg)
 {
@@ -30,7 +41,7 @@ static void *worker_main(void *arg)
     void *state = job->worker_init ? job->worker_init(job->ud) : NULL;
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        while (p->next < job->n_items && p->next >= p->next_emit + p->window) pthread_cond_wait(&p->room_cv, &p->mu);
+        while (must_wait(p)) pthread_cond_wait(&p->room_cv, &p->mu);
         if (p->next >= job->n_items) {
             pthread_mutex_unlock(&p->mu);
             break;
@@ -38,7 +49,10 @@ static void *worker_main(void *arg)
         size_t i = p->next++;
         pthread_mutex_unlock(&p->mu);
         job->work(job->ud, state, i);
+        size_t w = job->held ? job->held(job->ud, i) : 0;
         pthread_mutex_lock(&p->mu);
+        p->weight[i] = w;
+        p->held += w;
         p->done[i] = true;
         pthread_cond_signal(&p->done_cv);
         pthread_mutex_unlock(&p->mu);
@@ -72,7 +86,9 @@ int as_pool_run(const struct as_pool_job *job)
     p.next = p.next_emit = 0;
     p.window = job->max_in_flight ? job->max_in_flight : 4 * n_threads;
     if (p.window < n_threads) p.window = n_threads;
+    p.held = 0;
     p.done = as_xcalloc(job->n_items, sizeof(bool));
+    p.weight = as_xcalloc(job->n_items, sizeof(size_t));
     pthread_t *threads = as_xcalloc(n_threads, sizeof(pthread_t));
     size_t started = 0;
     for (; started < n_threads; started++)
@@ -81,6 +97,7 @@ int as_pool_run(const struct as_pool_job *job)
     if (started == 0) {
         free(threads);
         free(p.done);
+        free(p.weight);
         pthread_mutex_destroy(&p.mu);
         pthread_cond_destroy(&p.done_cv);
         pthread_cond_destroy(&p.room_cv);
@@ -95,12 +112,14 @@ int as_pool_run(const struct as_pool_job *job)
         job->emit(job->ud, i);
         pthread_mutex_lock(&p.mu);
         p.next_emit = i + 1;
+        p.held -= p.weight[i];
         pthread_cond_broadcast(&p.room_cv);
         pthread_mutex_unlock(&p.mu);
     }
     for (size_t t = 0; t < started; t++) pthread_join(threads[t], NULL);
     free(threads);
     free(p.done);
+    free(p.weight);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.done_cv);
     pthread_cond_destroy(&p.room_cv);

@@ -16,6 +16,12 @@ struct as_pool_job {
     void (*work)(void *ud, void *worker, size_t i);
     void (*emit)(void *ud, size_t i);
     size_t max_in_flight;   /* bound on done-but-not-emitted + running items; 0 = 4 * jobs. Bounds memory. */
+    /* Optional: the bytes a finished item holds until it is emitted. While the finished items waiting for
+     * emission hold more than max_held bytes, no worker starts an item other than the next one to emit. So the
+     * window can be wide (a slow file does not stall the others: cheap files run on past it) and memory still
+     * stays bounded. */
+    size_t (*held)(void *ud, size_t i);
+    size_t max_held;
 };
 
 /* Returns 0, or -1 if threads could not be created (then it falls back to inline and still completes). */

@@ -129,6 +129,13 @@ static void work(void *ud, void *worker, size_t i)
     analyse_file(st, worker, i, false, &st->results[i % st->window]);
 }
 
+/* What the finished result of item i (or j) holds until it is emitted (pool.h). */
+static size_t held_bytes(void *ud, size_t i)
+{
+    struct run_state *st = ud;
+    return st->results[i % st->window].arena.total;
+}
+
 static void work_wanted(void *ud, void *worker, size_t j)
 {
     struct run_state *st = ud;
@@ -640,9 +647,14 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
          * corpus with one); glibc's default (8 per core) only raises the peak RSS. */
         mallopt(M_ARENA_MAX, job.jobs);
 #endif
-        /* Memory stays bounded whatever the number of files: at most `window` results exist at once. */
-        st.window = 4 * (size_t)job.jobs;
+        /* Memory stays bounded whatever the number of files: at most `window` results exist at once, and those
+         * waiting to be emitted hold at most ~max_held bytes (plus the files being analysed). The window is wide
+         * so that one slow file does not stall the other workers: with 4 per worker, -j2 was 1.3x -j1 on the
+         * corpus; with 256, 1.7x. */
+        st.window = 256 * (size_t)job.jobs;
         job.max_in_flight = st.window;
+        job.held = held_bytes;
+        job.max_held = 16u << 20;
         st.results = as_xcalloc(st.window, sizeof(*st.results));
         job.ud = &st;
         job.worker_init = worker_init;

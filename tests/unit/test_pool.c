@@ -1,6 +1,6 @@
 /* test_pool.c — the worker pool delivers every item exactly once and in order whatever the thread count and
- * timing, creates one worker state per thread, and never runs more than max_in_flight items ahead of the
- * emitter. */
+ * timing, creates one worker state per thread, never runs more than max_in_flight items ahead of the emitter,
+ * and stops running ahead when the finished items hold more than max_held bytes. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -72,7 +72,7 @@ static void run(size_t n, int jobs, size_t max_in_flight)
     s.worked = calloc(n + 1, sizeof(int));
     s.emitted = calloc(n + 1, sizeof(size_t));
     s.order_ok = true;
-    struct as_pool_job job = {n, jobs, &s, w_init, w_fini, work, emit, max_in_flight};
+    struct as_pool_job job = {n, jobs, &s, w_init, w_fini, work, emit, max_in_flight, NULL, 0};
     ck_assert_int_eq(as_pool_run(&job), 0);
     ck_assert_uint_eq(s.n_emitted, n);
     ck_assert(s.order_ok);
@@ -87,6 +87,62 @@ static void run(size_t n, int jobs, size_t max_in_flight)
     free(s.emitted);
     pthread_mutex_destroy(&s.mu);
 }
+
+/* The byte budget: item 0 is slow; every item holds 100 bytes once finished. With a window of 1000 the others
+ * would all finish while item 0 runs; the budget of 250 bytes lets at most 250 + one per worker pile up. */
+struct budget {
+    pthread_mutex_t mu;
+    size_t finished, emitted, max_waiting;
+};
+
+static void budget_work(void *ud, void *w, size_t i)
+{
+    (void)w;
+    struct budget *b = ud;
+    struct timespec ts = {0, i == 0 ? 50000000L : 100000L};
+    nanosleep(&ts, NULL);
+    pthread_mutex_lock(&b->mu);
+    b->finished++;
+    if (b->finished - b->emitted > b->max_waiting) b->max_waiting = b->finished - b->emitted;
+    pthread_mutex_unlock(&b->mu);
+}
+
+static void budget_emit(void *ud, size_t i)
+{
+    (void)i;
+    struct budget *b = ud;
+    pthread_mutex_lock(&b->mu);
+    b->emitted++;
+    pthread_mutex_unlock(&b->mu);
+}
+
+static size_t budget_held(void *ud, size_t i)
+{
+    (void)ud;
+    (void)i;
+    return 100;
+}
+
+static size_t run_budget(size_t max_held)
+{
+    struct budget b;
+    memset(&b, 0, sizeof(b));
+    pthread_mutex_init(&b.mu, NULL);
+    struct as_pool_job job = {300, 4, &b, NULL, NULL, budget_work, budget_emit, 1000, budget_held, max_held};
+    ck_assert_int_eq(as_pool_run(&job), 0);
+    ck_assert_uint_eq(b.emitted, 300);
+    pthread_mutex_destroy(&b.mu);
+    return b.max_waiting;
+}
+
+START_TEST(byte_budget)
+{
+    size_t waiting = run_budget(250);
+    ck_assert_msg(waiting <= 3 + 4, "%zu finished items waited with a budget of 3", waiting);
+    /* without a budget worth the name, the window alone bounds it (the check above can fail) */
+    ck_assert_uint_gt(run_budget((size_t)-1), 50);
+}
+END_TEST
 
 START_TEST(inline_run) { run(50, 1, 0); }
 END_TEST
@@ -113,6 +169,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, threaded_run);
     tcase_add_test(tc, bounded_window);
     tcase_add_test(tc, edge_sizes);
+    tcase_add_test(tc, byte_budget);
     tcase_add_test(tc, cpus);
     suite_add_tcase(s, tc);
     return s;
