@@ -124,9 +124,8 @@ static int32_t skip_word_id(struct as_engine *self, const char *word)
     int32_t id = as_strmap_put(&self->skip_words, word, (int32_t)self->n_skip_words);
     if ((size_t)id == self->n_skip_words) {
         size_t n = strlen(word);
-        if (self->n_skip_words == 0 || n < self->skip_min_len) self->skip_min_len = n;
-        if (n > self->skip_max_len) self->skip_max_len = n;
-        self->skip_first[(unsigned char)word[0]] = true;
+        self->skip_shape[(unsigned char)word[0]] |= 1ull << (n < 63 ? n : 63);
+        self->skip_last[(unsigned char)word[n - 1]] = true;
         self->n_skip_words++;
     }
     return id;
@@ -160,8 +159,9 @@ static void free_needles(struct as_engine *self)
     self->n_needles = 0;
     as_strmap_free(&self->skip_words);
     memset(&self->skip_words, 0, sizeof(self->skip_words));
-    self->n_skip_words = self->skip_min_len = self->skip_max_len = 0;
-    memset(self->skip_first, 0, sizeof(self->skip_first));
+    self->n_skip_words = 0;
+    memset(self->skip_shape, 0, sizeof(self->skip_shape));
+    memset(self->skip_last, 0, sizeof(self->skip_last));
 }
 
 /* After the word `async` ending at text[i]: true when blanks and line continuations lead to `def`, `with` or
@@ -185,7 +185,6 @@ bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t l
     bool *seen = self->n_skip_words <= 256 ? seen_small : as_xcalloc(self->n_skip_words, sizeof(bool));
     if (seen == seen_small) memset(seen_small, 0, sizeof(seen_small));
     bool keep = false;
-    char word[128];   /* longer needles are not made (add_needle) */
     size_t i = 0;
     while (i < len && !keep) {
         while (i < len && !is_word_byte((unsigned char)text[i])) i++;
@@ -194,11 +193,9 @@ bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t l
         size_t n = i - s;
         if (n == 0) break;
         if (n == 5 && memcmp(text + s, "async", 5) == 0 && opens_async(text, len, i)) keep = true;
-        if (self->skip_first[(unsigned char)text[s]] && n >= self->skip_min_len && n <= self->skip_max_len &&
-                 n < sizeof(word)) {
-            memcpy(word, text + s, n);
-            word[n] = '\0';
-            int32_t id = as_strmap_get(&self->skip_words, word);
+        if ((self->skip_shape[(unsigned char)text[s]] >> (n < 63 ? n : 63) & 1) &&
+            self->skip_last[(unsigned char)text[i - 1]]) {
+            int32_t id = as_strmap_get_n(&self->skip_words, text + s, n);
             if (id >= 0) seen[id] = true;
         }
     }

@@ -25,13 +25,15 @@ struct as_engine {
     bool skip_enabled;             /* the pre-parse skip (see as_engine_can_skip); on by default */
     /* For the skip: (root, name) pairs of the enabled rules that fire outside async code; a file without an
      * `async` keyword needs parsing only if it contains both words of some pair. The distinct words are
-     * numbered (skip_words maps a word to its number; root_id is -1 for a builtin); skip_first and the length
-     * bounds let the scan look up only the words that can be one of them. */
+     * numbered (skip_words maps a word to its number; root_id is -1 for a builtin); skip_shape (per first
+     * byte, a bit per length, lengths of 63 and more sharing bit 63) and skip_last (the last bytes) let the scan
+     * look up only the words that can be one of them. */
     struct as_needle { char *root; char *name; int32_t root_id, name_id; } *needles;
     size_t n_needles;
     struct as_strmap skip_words;
-    size_t n_skip_words, skip_min_len, skip_max_len;
-    bool skip_first[256];
+    size_t n_skip_words;
+    uint64_t skip_shape[256];
+    bool skip_last[256];
     bool always_parse;             /* a rule whose pattern cannot be reduced to a pair is enabled */
     char *extend_select, *ignore;  /* as given (for the tracked rules) */
 };

@@ -28,6 +28,17 @@ int32_t as_strmap_get(const struct as_strmap *self, const char *key)
     return self->keys[i] ? self->values[i] : -1;
 }
 
+int32_t as_strmap_get_n(const struct as_strmap *self, const char *s, size_t n)
+{
+    if (!self->cap) return -1;
+    uint64_t h = XXH3_64bits(s, n);
+    for (size_t i = h & (self->cap - 1);; i = (i + 1) & (self->cap - 1)) {
+        if (!self->keys[i]) return -1;
+        if (self->hashes[i] == h && strncmp(self->keys[i], s, n) == 0 && self->keys[i][n] == '\0')
+            return self->values[i];
+    }
+}
+
 const char *as_strmap_key(const struct as_strmap *self, const char *key)
 {
     if (!self->cap) return NULL;

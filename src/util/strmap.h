@@ -15,6 +15,8 @@ struct as_strmap {
 
 /* The value stored for key, or -1. */
 int32_t as_strmap_get(const struct as_strmap *self, const char *key);
+/* The value stored for the n bytes at s (no NUL needed), or -1. */
+int32_t as_strmap_get_n(const struct as_strmap *self, const char *s, size_t n);
 /* The stored key equal to `key` (the pointer kept by the map), or NULL: for interning. */
 const char *as_strmap_key(const struct as_strmap *self, const char *key);
 /* Stores key -> value unless key is present; returns the value now stored for key. */

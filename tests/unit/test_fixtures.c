@@ -165,6 +165,9 @@ static const struct skip_case {
     {"import time\n\nclass A:\n    async\tdef m(self):\n        time.sleep(1)\n", false, 1},
     {"x = 1  # async def in a comment is kept, conservatively\n", false, 0},
     {"def f(async_):\n    return async_\n", true, 0},
+    /* words with a needle's first byte, length and last byte are looked up, and must still match whole */
+    {"import asyncio\n\ndef f():\n    asyncio.create_tosk(g())\n", true, 0},
+    {"import asyncio\n\ndef f():\n    asyncio.create_task(g())", false, 1},
 };
 
 START_TEST(skip_decisions)
