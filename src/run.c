@@ -663,15 +663,9 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         job.emit = emit;
         st.project = as_project_new(&engine, o->max_chain);
         if (show_parsed_by_pass) st.parsed = as_xcalloc(st.files.n + 1, sizeof(bool));
-        if (st.project) {
-            st.kept = as_xcalloc(st.files.n + 1, sizeof(*st.kept));
-            for (size_t i = 0; i < st.files.n; i++) {
-                struct as_arena tmp;
-                as_arena_init(&tmp);
-                as_project_declare(st.project, i, display_path(st.files.paths[i], cwd, &tmp));
-                as_arena_release(&tmp);
-            }
-        }
+        /* each file is declared to the project pass when its result is emitted (as_project_add), in file
+         * order, while the workers go on */
+        if (st.project) st.kept = as_xcalloc(st.files.n + 1, sizeof(*st.kept));
         as_pool_run(&job);
         if (st.project) {
             /* With the cache, a run whose files are all as they were reuses the last join's findings. */
