@@ -46,6 +46,7 @@ struct as_query_run {
     TSQueryCursorOptions options;   /* private: the time-limit callback */
     struct timespec deadline;
     bool timed_out;
+    unsigned calls;                 /* private: progress callbacks so far (the clock is read on every 16th) */
 };
 /* Time limit of one query run, in seconds of the thread's CPU time (default AS_QUERY_TIME_LIMIT_S; 0 = none).
  * Process-wide: set it before any worker starts. */
