@@ -12,44 +12,50 @@
   right: (_)? @assign.value
   type: (_)? @assign.type) @assign
 
-((assignment left: (pattern_list (identifier) @bind.name)) @bind (#set! kind "plain"))
-((assignment left: (tuple_pattern (identifier) @bind.name)) @bind (#set! kind "plain"))
-((assignment left: (list_pattern (identifier) @bind.name)) @bind (#set! kind "plain"))
+; Unpacking targets, down to one level of nesting: `a, b = ...`, `for i, (a, b) in ...`, `x, *rest = ...`.
+; One pattern with alternatives compiles in about half the time of one pattern per combination.
+([(assignment
+   left: [(pattern_list [(identifier) @bind.name
+                         (tuple_pattern (identifier) @bind.name)
+                         (list_pattern (identifier) @bind.name)
+                         (list_splat_pattern (identifier) @bind.name)])
+          (tuple_pattern [(identifier) @bind.name
+                          (tuple_pattern (identifier) @bind.name)
+                          (list_pattern (identifier) @bind.name)
+                          (list_splat_pattern (identifier) @bind.name)])
+          (list_pattern [(identifier) @bind.name
+                         (tuple_pattern (identifier) @bind.name)
+                         (list_pattern (identifier) @bind.name)
+                         (list_splat_pattern (identifier) @bind.name)])])
+  (for_statement
+   left: [(identifier) @bind.name
+          [(pattern_list [(identifier) @bind.name
+                          (tuple_pattern (identifier) @bind.name)
+                          (list_pattern (identifier) @bind.name)
+                          (list_splat_pattern (identifier) @bind.name)])
+           (tuple_pattern [(identifier) @bind.name
+                           (tuple_pattern (identifier) @bind.name)
+                           (list_pattern (identifier) @bind.name)
+                           (list_splat_pattern (identifier) @bind.name)])
+           (list_pattern [(identifier) @bind.name
+                          (tuple_pattern (identifier) @bind.name)
+                          (list_pattern (identifier) @bind.name)
+                          (list_splat_pattern (identifier) @bind.name)])]])
+  (for_in_clause
+   left: [(identifier) @bind.name
+          [(pattern_list [(identifier) @bind.name
+                          (tuple_pattern (identifier) @bind.name)
+                          (list_pattern (identifier) @bind.name)
+                          (list_splat_pattern (identifier) @bind.name)])
+           (tuple_pattern [(identifier) @bind.name
+                           (tuple_pattern (identifier) @bind.name)
+                           (list_pattern (identifier) @bind.name)
+                           (list_splat_pattern (identifier) @bind.name)])
+           (list_pattern [(identifier) @bind.name
+                          (tuple_pattern (identifier) @bind.name)
+                          (list_pattern (identifier) @bind.name)
+                          (list_splat_pattern (identifier) @bind.name)])]])] @bind (#set! kind "plain"))
 ((augmented_assignment left: (identifier) @bind.name) @bind (#set! kind "augmented"))
-((for_statement left: (identifier) @bind.name) @bind (#set! kind "plain"))
-((for_statement left: (pattern_list (identifier) @bind.name)) @bind (#set! kind "plain"))
-((for_statement left: (tuple_pattern (identifier) @bind.name)) @bind (#set! kind "plain"))
-((for_in_clause left: (identifier) @bind.name) @bind (#set! kind "plain"))
-((for_in_clause left: (pattern_list (identifier) @bind.name)) @bind (#set! kind "plain"))
-; Nested targets: `for i, (a, b) in ...`, `x, *rest = ...`.
-((for_statement left: (pattern_list (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_statement left: (pattern_list (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_statement left: (tuple_pattern (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_statement left: (tuple_pattern (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_statement left: (list_pattern (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_statement left: (list_pattern (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_statement left: (pattern_list (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_statement left: (tuple_pattern (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_statement left: (list_pattern (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (pattern_list (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (pattern_list (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (tuple_pattern (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (tuple_pattern (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (list_pattern (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (list_pattern (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (pattern_list (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (tuple_pattern (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (list_pattern (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (pattern_list (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (pattern_list (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (tuple_pattern (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (tuple_pattern (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (list_pattern (tuple_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (list_pattern (list_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (pattern_list (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (tuple_pattern (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((assignment left: (list_pattern (list_splat_pattern (identifier) @bind.name))) @bind (#set! kind "plain"))
-((for_in_clause left: (tuple_pattern (identifier) @bind.name)) @bind (#set! kind "plain"))
 ((except_clause value: (as_pattern alias: (as_pattern_target (identifier) @bind.name))) @bind (#set! kind "plain"))
 ((with_item value: (as_pattern alias: (as_pattern_target (tuple (identifier) @bind.name)))) @bind (#set! kind "plain"))
 ((delete_statement (identifier) @bind.name) @bind (#set! kind "plain"))
