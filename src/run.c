@@ -114,7 +114,10 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
             as_file_result_init(res);
             as_analyze_buffer_ex(worker, st->engine, name, bytes, len, force_parse, res);
             free(name);
-            as_cache_store(st->cache, key, res);
+            /* A file the skip left out, with nothing to show, gets no entry: the stat index vouches for it
+             * while it is unchanged, and scanning it again costs less than creating a file for it (a first
+             * run on the corpus wrote 6,995 entries, now 662: system time 0.8-1.7 s -> 0.4 s). */
+            if (res->parsed || res->error || res->n_diags) as_cache_store(st->cache, key, res);
         }
     } else {
         as_analyze_buffer_ex(worker, st->engine, shown, bytes, len, force_parse, res);
@@ -502,9 +505,10 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         return 2;
     }
     engine.skip_enabled = !o->no_skip;
-    /* A file to parse will need the queries: compiling them (~0.1 s) overlaps discovery. A run served wholly
-     * by the cache spends that CPU time on the other core, not its wall time. */
-    if (!o->show_settings && !o->show_files) as_engine_compile_in_background(&engine);
+    /* A file to parse will need the queries: without the cache, compiling them (~75 ms) overlaps discovery.
+     * With it, they are compiled when a file first needs them: a run served by the cache (most runs) does not
+     * compile them at all (warm -j2 on the corpus: 268 -> 219 ms of CPU). */
+    if (o->no_cache && !o->show_settings && !o->show_files) as_engine_compile_in_background(&engine);
     if (o->show_settings) {
         char *berr = NULL;
         if (as_settings_bind(settings, &engine, &berr)) {

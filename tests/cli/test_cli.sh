@@ -107,11 +107,13 @@ cp -r fixtures/demo "$tmp/cached/demo"
 (cd "$tmp/cached" && ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise demo >"$tmp/cold" 2>"$tmp/cold.err")
 (cd "$tmp/cached" && ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise demo >"$tmp/warm" 2>"$tmp/warm.err")
 if cmp -s "$tmp/cold" "$tmp/warm" && [ -s "$tmp/cold" ]; then ok; else ko "warm cache output differs"; fi
-contains "$tmp/cold.err" "cache: 0 hits, 4 misses, 4 writes"
-contains "$tmp/warm.err" "cache: 4 hits, 0 misses, 0 writes"
+# the demo's app/__init__.py is left out by the skip: it gets no entry (just written, the stat index does not
+# vouch for it yet either, so each run scans it again)
+contains "$tmp/cold.err" "cache: 0 hits, 4 misses, 3 writes"
+contains "$tmp/warm.err" "cache: 3 hits, 1 misses, 0 writes"
 printf '\n# edited\n' >>"$tmp/cached/demo/app/notify.py"
 (cd "$tmp/cached" && ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise demo >"$tmp/edit" 2>"$tmp/edit.err")
-contains "$tmp/edit.err" "cache: 3 hits, 1 misses, 1 writes"
+contains "$tmp/edit.err" "cache: 2 hits, 2 misses, 1 writes"
 find "$tmp/cached/.asyncscan_cache" -type f -not -name .gitignore -exec sh -c 'printf garbage > "$1"' _ {} \;
 (cd "$tmp/cached" && "$bin" --output-format concise demo >"$tmp/corrupt" 2>/dev/null)
 if cmp -s "$tmp/cold" "$tmp/corrupt"; then ok; else ko "a corrupt cache changed the results"; fi
