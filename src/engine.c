@@ -131,6 +131,30 @@ static int32_t skip_word_id(struct as_engine *self, const char *word)
     return id;
 }
 
+/* The prefilter (see engine.h) for the needles collected. */
+static void build_prefilter(struct as_engine *self)
+{
+    size_t n = 0;
+    const char *cand[AS_PREFILTER_MAX + 1];
+    bool too_many = false;
+    for (size_t i = 0; i <= self->n_needles && !too_many; i++) {
+        const char *c = i == 0 ? "async" : *self->needles[i - 1].root ? self->needles[i - 1].root
+                                                                        : self->needles[i - 1].name;
+        bool covered = false;   /* a text containing c contains a candidate already taken */
+        for (size_t k = 0; k < n && !covered; k++) covered = strstr(c, cand[k]) != NULL;
+        if (covered) continue;
+        size_t kept = 0;   /* c covers the candidates that contain it: they go */
+        for (size_t k = 0; k < n; k++)
+            if (!strstr(cand[k], c)) cand[kept++] = cand[k];
+        n = kept;
+        if (n == AS_PREFILTER_MAX) too_many = true;
+        else cand[n++] = c;
+    }
+    if (too_many) return;
+    for (size_t k = 0; k < n; k++) self->prefilter[k] = as_xstrdup(cand[k]);
+    self->n_prefilter = n;
+}
+
 static void collect_needles(struct as_engine *self)
 {
     for (size_t i = 0; i < self->rules.n; i++) {
@@ -146,10 +170,13 @@ static void collect_needles(struct as_engine *self)
         n->name_id = skip_word_id(self, n->name);
         n->root_id = *n->root ? skip_word_id(self, n->root) : -1;
     }
+    build_prefilter(self);
 }
 
 static void free_needles(struct as_engine *self)
 {
+    for (size_t k = 0; k < self->n_prefilter; k++) free(self->prefilter[k]);
+    self->n_prefilter = 0;
     for (size_t i = 0; i < self->n_needles; i++) {
         free(self->needles[i].root);
         free(self->needles[i].name);
@@ -181,6 +208,12 @@ static bool opens_async(const char *text, size_t len, size_t i)
 bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len)
 {
     if (!self->skip_enabled || self->always_parse) return false;
+    if (self->n_prefilter) {
+        bool any = false;
+        for (size_t k = 0; k < self->n_prefilter && !any; k++)
+            any = memmem(text, len, self->prefilter[k], strlen(self->prefilter[k])) != NULL;
+        if (!any) return true;
+    }
     bool seen_small[256];
     bool *seen = self->n_skip_words <= 256 ? seen_small : as_xcalloc(self->n_skip_words, sizeof(bool));
     if (seen == seen_small) memset(seen_small, 0, sizeof(seen_small));

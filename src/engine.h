@@ -35,6 +35,12 @@ struct as_engine {
     uint64_t skip_shape[256];
     bool skip_last[256];
     bool always_parse;             /* a rule whose pattern cannot be reduced to a pair is enabled */
+    /* A cheaper first test: substrings one of which every file the skip keeps contains ("async", and each
+     * needle's root, or its name for a builtin; none containing another). A text with none of them is
+     * skipped without the word scan. Not used (n_prefilter 0) when there would be more than AS_PREFILTER_MAX. */
+#define AS_PREFILTER_MAX 8
+    char *prefilter[AS_PREFILTER_MAX];
+    size_t n_prefilter;
     char *extend_select, *ignore;  /* as given (for the tracked rules) */
 };
 

@@ -192,6 +192,37 @@ START_TEST(skip_decisions)
 }
 END_TEST
 
+/* The skip's substring prefilter is exact only if every text the word scan could keep contains one of its
+ * strings: "async" and each needle's root (or name, for a builtin) must each contain one. Checked for the
+ * default selection and for every rule. */
+static void check_prefilter(const char *select)
+{
+    struct as_engine engine;
+    char *err = NULL;
+    ck_assert(as_engine_init(&engine, select, NULL, NULL, &err) == 0);
+    ck_assert_uint_gt(engine.n_prefilter, 0);
+    ck_assert_uint_le(engine.n_prefilter, AS_PREFILTER_MAX);
+    for (size_t i = 0; i <= engine.n_needles; i++) {
+        const char *must = i == 0 ? "async" : *engine.needles[i - 1].root ? engine.needles[i - 1].root
+                                                                           : engine.needles[i - 1].name;
+        bool covered = false;
+        for (size_t k = 0; k < engine.n_prefilter; k++) covered = covered || strstr(must, engine.prefilter[k]);
+        ck_assert_msg(covered, "'%s' contains no prefilter string", must);
+    }
+    /* a text with none of them is skipped; one with the word scan's reasons is kept */
+    const char *quiet = "import os\nos.stat('x')\n", *loud = "async def f():\n    pass\n";
+    ck_assert(as_engine_can_skip(&engine, quiet, strlen(quiet)));
+    ck_assert(!as_engine_can_skip(&engine, loud, strlen(loud)));
+    as_engine_release(&engine);
+}
+
+START_TEST(skip_prefilter)
+{
+    check_prefilter(NULL);
+    check_prefilter("ALL");
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("fixtures");
@@ -199,6 +230,7 @@ Suite *as_test_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, annotated_fixtures);
     tcase_add_test(tc, harness_detects_mismatches);
+    tcase_add_test(tc, skip_prefilter);
     tcase_add_loop_test(tc, skip_decisions, 0, (int)(sizeof(skip_cases) / sizeof(skip_cases[0])));
     suite_add_tcase(s, tc);
     return s;
