@@ -9,40 +9,31 @@
 
 #include "util/xalloc.h"
 
-static uint64_t hash(const char *s)
-{
-    return XXH3_64bits(s, strlen(s));
-}
-
-/* The slot holding key, or the empty slot where it would go. */
-static size_t find(const struct as_strmap *self, const char *key, uint64_t h)
+/* The slot holding the n bytes at s as a key, or the empty slot where it would go. */
+static size_t find(const struct as_strmap *self, const char *s, size_t n, uint64_t h)
 {
     for (size_t i = h & (self->cap - 1);; i = (i + 1) & (self->cap - 1))
-        if (!self->keys[i] || (self->hashes[i] == h && strcmp(self->keys[i], key) == 0)) return i;
-}
-
-int32_t as_strmap_get(const struct as_strmap *self, const char *key)
-{
-    if (!self->cap) return -1;
-    size_t i = find(self, key, hash(key));
-    return self->keys[i] ? self->values[i] : -1;
+        if (!self->keys[i] || (self->hashes[i] == h && strncmp(self->keys[i], s, n) == 0 && self->keys[i][n] == '\0'))
+            return i;
 }
 
 int32_t as_strmap_get_n(const struct as_strmap *self, const char *s, size_t n)
 {
     if (!self->cap) return -1;
-    uint64_t h = XXH3_64bits(s, n);
-    for (size_t i = h & (self->cap - 1);; i = (i + 1) & (self->cap - 1)) {
-        if (!self->keys[i]) return -1;
-        if (self->hashes[i] == h && strncmp(self->keys[i], s, n) == 0 && self->keys[i][n] == '\0')
-            return self->values[i];
-    }
+    size_t i = find(self, s, n, XXH3_64bits(s, n));
+    return self->keys[i] ? self->values[i] : -1;
+}
+
+int32_t as_strmap_get(const struct as_strmap *self, const char *key)
+{
+    return as_strmap_get_n(self, key, strlen(key));
 }
 
 const char *as_strmap_key(const struct as_strmap *self, const char *key)
 {
     if (!self->cap) return NULL;
-    return self->keys[find(self, key, hash(key))];
+    size_t n = strlen(key);
+    return self->keys[find(self, key, n, XXH3_64bits(key, n))];
 }
 
 static void grow(struct as_strmap *self)
@@ -68,29 +59,31 @@ static void grow(struct as_strmap *self)
     free(old_hashes);
 }
 
-int32_t as_strmap_put(struct as_strmap *self, const char *key, int32_t value)
+/* The slot of key, filled with key -> value when key is not there yet (growing the table first). */
+static size_t claim(struct as_strmap *self, const char *key, int32_t value)
 {
     if ((self->len + 1) * 2 > self->cap) grow(self);
-    uint64_t h = hash(key);
-    size_t i = find(self, key, h);
-    if (self->keys[i]) return self->values[i];
-    self->keys[i] = key;
-    self->values[i] = value;
-    self->hashes[i] = h;
-    self->len++;
-    return value;
+    size_t n = strlen(key);
+    uint64_t h = XXH3_64bits(key, n);
+    size_t i = find(self, key, n, h);
+    if (!self->keys[i]) {
+        self->keys[i] = key;
+        self->values[i] = value;
+        self->hashes[i] = h;
+        self->len++;
+    }
+    return i;
+}
+
+int32_t as_strmap_put(struct as_strmap *self, const char *key, int32_t value)
+{
+    size_t i = claim(self, key, value);   /* first: claim may move self->values */
+    return self->values[i];
 }
 
 void as_strmap_set(struct as_strmap *self, const char *key, int32_t value)
 {
-    if ((self->len + 1) * 2 > self->cap) grow(self);
-    uint64_t h = hash(key);
-    size_t i = find(self, key, h);
-    if (!self->keys[i]) {
-        self->keys[i] = key;
-        self->hashes[i] = h;
-        self->len++;
-    }
+    size_t i = claim(self, key, value);
     self->values[i] = value;
 }
 
