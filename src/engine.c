@@ -151,7 +151,10 @@ static void build_prefilter(struct as_engine *self)
         else cand[n++] = c;
     }
     if (too_many) return;
-    for (size_t k = 0; k < n; k++) self->prefilter[k] = as_xstrdup(cand[k]);
+    for (size_t k = 0; k < n; k++) {
+        self->prefilter[k] = as_xstrdup(cand[k]);
+        self->prefilter_len[k] = strlen(cand[k]);
+    }
     self->n_prefilter = n;
 }
 
@@ -211,7 +214,7 @@ bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t l
     if (self->n_prefilter) {
         bool any = false;
         for (size_t k = 0; k < self->n_prefilter && !any; k++)
-            any = memmem(text, len, self->prefilter[k], strlen(self->prefilter[k])) != NULL;
+            any = memmem(text, len, self->prefilter[k], self->prefilter_len[k]) != NULL;
         if (!any) return true;
     }
     bool seen_small[256];

@@ -40,6 +40,7 @@ struct as_engine {
      * skipped without the word scan. Not used (n_prefilter 0) when there would be more than AS_PREFILTER_MAX. */
 #define AS_PREFILTER_MAX 8
     char *prefilter[AS_PREFILTER_MAX];
+    size_t prefilter_len[AS_PREFILTER_MAX];
     size_t n_prefilter;
     char *extend_select, *ignore;  /* as given (for the tracked rules) */
 };

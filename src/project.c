@@ -312,27 +312,27 @@ static void add_definition_name(struct as_project *p, const struct pfile *f, con
     add_last_name(p, q);
 }
 
+/* Maps the qualified name of function (or, with `is_class`, class) k of file i in its table, unless a
+ * definition of an earlier file holds the name: a later file's definition gives way. */
+static void map_definition(struct as_project *p, uint32_t i, bool is_class, int32_t k)
+{
+    struct as_strmap *by_name = is_class ? &p->class_by_name : &p->func_by_name;
+    const char *q = is_class ? p->classes.items[k].qname : p->funcs.items[k].qname;
+    int32_t have = as_strmap_put(by_name, q, k);
+    uint32_t have_file = is_class ? p->classes.items[have].file : p->funcs.items[have].file;
+    if (have != k && have_file > i) as_strmap_set(by_name, q, k);
+    add_definition_name(p, &p->files.items[i], q);
+}
+
 /* Adds the definitions and import aliases of parsed file `i` to the tables. Files are taken in as they are
  * parsed, in any order, yet a qualified name must map to its definition in the earliest file (the first one in
- * that file), as when the tables are built in file order: a later file's definition gives way. */
+ * that file), as when the tables are built in file order. */
 static void map_file(struct as_project *p, uint32_t i)
 {
     const struct pfile *f = &p->files.items[i];
-    for (uint32_t k = 0; k < f->n_funcs; k++) {
-        int32_t fi = (int32_t)(f->first_func + k);
-        const char *q = p->funcs.items[fi].qname;
-        int32_t have = as_strmap_put(&p->func_by_name, q, fi);
-        if (have != fi && p->funcs.items[have].file > i) as_strmap_set(&p->func_by_name, q, fi);
-        add_definition_name(p, f, q);
-    }
+    for (uint32_t k = 0; k < f->n_funcs; k++) map_definition(p, i, false, (int32_t)(f->first_func + k));
     for (uint32_t k = 0; k < f->n_aliases; k++) add_last_name(p, p->aliases.items[f->first_alias + k].name);
-    for (uint32_t k = 0; k < f->n_classes; k++) {
-        int32_t ci = (int32_t)(f->first_class + k);
-        const char *q = p->classes.items[ci].qname;
-        int32_t have = as_strmap_put(&p->class_by_name, q, ci);
-        if (have != ci && p->classes.items[have].file > i) as_strmap_set(&p->class_by_name, q, ci);
-        add_definition_name(p, f, q);
-    }
+    for (uint32_t k = 0; k < f->n_classes; k++) map_definition(p, i, true, (int32_t)(f->first_class + k));
 }
 
 /* Brings the tables up to date. The modules are all declared before the first build, so a later build only
