@@ -1,5 +1,5 @@
 /* strmap.h — an open-addressing map from NUL-terminated strings to int32 values. Keys are borrowed (the caller
- * keeps them alive, e.g. in an arena); the table grows at 1/2 load. Insertion order does not matter for lookups,
+ * keeps them alive, e.g. in an arena); the table grows at 3/4 load. Insertion order does not matter for lookups,
  * so results never depend on it. */
 #ifndef AS_UTIL_STRMAP_H
 #define AS_UTIL_STRMAP_H
@@ -9,7 +9,7 @@
 struct as_strmap {
     const char **keys;
     int32_t *values;
-    uint64_t *hashes;  /* of each slot's key */
+    uint32_t *hashes;  /* of each slot's key: the high 32 bits of its hash */
     size_t cap, len;   /* cap is 0 or a power of two */
 };
 
