@@ -22,10 +22,11 @@
 #define RESOLVE_BUDGET 256
 
 struct pfile {
-    const char *path;
+    const char *path;      /* kept once the file has summaries (a chain shows it); NULL before */
     const char *module;    /* dotted, from the path */
     const char *dir;       /* the package directory as a dotted prefix ("" at the top) */
     bool is_init;
+    bool declared;
     bool parsed;           /* summaries recorded */
     bool requested;        /* handed out by as_project_wanted */
     uint32_t first_func, n_funcs, first_class, n_classes, first_alias, n_aliases;
@@ -85,6 +86,7 @@ struct as_project {
     struct as_strmap last_names;   /* the last component of every definition and import alias */
     struct as_strmap prefixes;     /* every module and definition name, and each of its parts before a dot */
     struct as_strmap memo;
+    struct as_arena memo_arena;    /* the memo's keys: released with the memo, so they never pile up */
     VEC(struct pmemo) memo_values;
     bool maps_built;       /* the tables (and the memo) answer for every file parsed so far */
     bool modules_mapped;   /* module_by_name holds every declared file: later builds only add definitions */
@@ -134,6 +136,7 @@ struct as_project *as_project_new(const struct as_engine *engine, unsigned max_c
     p->coroutine = coroutine;
     p->max_chain = max_chain ? max_chain : AS_PROJECT_DEFAULT_MAX_CHAIN;
     as_arena_init(&p->arena);
+    as_arena_init(&p->memo_arena);
     return p;
 }
 
@@ -149,6 +152,7 @@ void as_project_free(struct as_project *p)
     as_strmap_free(&p->last_names);
     as_strmap_free(&p->prefixes);
     as_strmap_free(&p->memo);
+    as_arena_release(&p->memo_arena);
     vec_free(&p->memo_values);
     vec_free(&p->unmapped);
     vec_free(&p->reached);
@@ -179,7 +183,7 @@ void as_project_declare(struct as_project *p, size_t file, const char *path)
 {
     ensure_file(p, file);
     struct pfile *f = &p->files.items[file];
-    f->path = intern(p, path);
+    f->declared = true;
     bool is_init = false;
     struct as_arena tmp;
     as_arena_init(&tmp);
@@ -204,10 +208,11 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
 {
     ensure_file(p, file);
     struct pfile *f = &p->files.items[file];
-    if (!f->path) as_project_declare(p, file, res->path);
+    if (!f->declared) as_project_declare(p, file, res->path);
     f = &p->files.items[file];
     if (f->parsed || !res->parsed) return;
     f->parsed = true;
+    f->path = intern(p, res->path);
     f->first_func = (uint32_t)p->funcs.len;
     for (size_t i = 0; i < res->n_functions; i++) {
         const struct as_function_summary *fs = &res->functions[i];
@@ -335,14 +340,21 @@ static void map_file(struct as_project *p, uint32_t i)
     for (uint32_t k = 0; k < f->n_classes; k++) map_definition(p, i, true, (int32_t)(f->first_class + k));
 }
 
+/* Forgets every memoised resolution (and frees their keys). */
+static void clear_memo(struct as_project *p)
+{
+    as_strmap_clear(&p->memo);
+    as_arena_release(&p->memo_arena);
+    p->memo_values.len = 0;
+}
+
 /* Brings the tables up to date. The modules are all declared before the first build, so a later build only
  * adds the definitions of the files parsed since (cheaper than building everything again each on-demand
  * round); the memo is cleared whenever anything was added, as new definitions can change any answer. */
 static void build_maps(struct as_project *p)
 {
     if (p->maps_built) return;   /* same tables, same answers: the memo stays */
-    as_strmap_clear(&p->memo);
-    p->memo_values.len = 0;
+    clear_memo(p);
     if (!p->modules_mapped) {
         as_strmap_clear(&p->components);
         as_strmap_clear(&p->last_names);
@@ -352,7 +364,7 @@ static void build_maps(struct as_project *p)
         as_strmap_clear(&p->module_by_name);
         for (size_t i = 0; i < p->files.len; i++) {
             const struct pfile *f = &p->files.items[i];
-            if (!f->path) continue;
+            if (!f->declared) continue;
             as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
             add_components(p, f->module);
             add_prefixes(p, f->module);
@@ -566,14 +578,14 @@ static const char *canon(struct as_project *p, const char *name, const char *dir
         buf[dl] = '\x1f';
         memcpy(buf + dl + 1, name, nl + 1);
     } else {
-        key = as_arena_printf(&p->arena, "%s\x1f%s", dir, name);
+        key = as_arena_printf(&p->memo_arena, "%s\x1f%s", dir, name);
     }
     int32_t k = as_strmap_get(&p->memo, key);
     if (k >= 0) {
         if (p->memo_values.items[k].requested) p->n_requests++;   /* the caller depends on that module too */
         return p->memo_values.items[k].qname;
     }
-    if (key == buf) key = intern(p, buf);   /* the same keys come back in every round */
+    if (key == buf) key = as_arena_strndup(&p->memo_arena, buf, dl + nl + 1);
     /* a budget per top-level resolution bounds the work on pathological import graphs (star-import webs) */
     if (depth == 0) p->budget = RESOLVE_BUDGET;
     else if (p->budget == 0) return NULL;
@@ -648,8 +660,7 @@ static void drain_queue(struct as_project *p)
  * that as_project_solve starts from the very memo (and so gives the very answers) it always did. */
 static void search_all(struct as_project *p)
 {
-    as_strmap_clear(&p->memo);
-    p->memo_values.len = 0;
+    clear_memo(p);
     if (p->reached.len) memset(p->reached.items, 0, p->reached.len * sizeof(bool));
     p->queue.len = 0;
     p->retry.len = 0;
