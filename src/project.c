@@ -562,30 +562,36 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
     return NULL;
 }
 
-/* The qualified name of the project definition (function or class) `name`, written in a file of `dir`, or
- * NULL. Memoised per (dir, name) until the tables change (build_maps) or a full search starts (search_all),
+/* Characters that spell a pointer, 6 bits each. */
+#define MEMO_DIR_CHARS ((int)((sizeof(uintptr_t) * 8 + 5) / 6))
+
+/* The qualified name of the project definition (function or class) `name`, written in a file of `dir` (a
+ * pfile's dir: interned), or NULL. Memoised per (dir, name) until the tables change (build_maps) or a full search starts (search_all),
  * with whether working it out met a module not parsed yet (the search then resolves the site again); a name
  * met again while it is being resolved (an import cycle) resolves to NULL, so every (dir, name) is worked out
  * at most once per round. */
 static const char *canon(struct as_project *p, const char *name, const char *dir, int depth, bool *req)
 {
     if (depth > MAX_RESOLVE_DEPTH || !name || !*name) return NULL;
+    /* the key: dir's address (dirs are interned: one address per directory) in MEMO_DIR_CHARS printable
+     * characters, then the name */
     char buf[512];
     const char *key = buf;
-    size_t dl = strlen(dir), nl = strlen(name);
-    if (dl + nl + 2 <= sizeof(buf)) {
-        memcpy(buf, dir, dl);
-        buf[dl] = '\x1f';
-        memcpy(buf + dl + 1, name, nl + 1);
-    } else {
-        key = as_arena_printf(&p->memo_arena, "%s\x1f%s", dir, name);
+    size_t nl = strlen(name);
+    char *at = buf;
+    if (MEMO_DIR_CHARS + nl + 1 > sizeof(buf)) {
+        at = as_arena_alloc(&p->memo_arena, MEMO_DIR_CHARS + nl + 1);
+        key = at;
     }
+    uintptr_t a = (uintptr_t)dir;
+    for (int i = 0; i < MEMO_DIR_CHARS; i++, a >>= 6) at[i] = (char)('0' + (a & 63));
+    memcpy(at + MEMO_DIR_CHARS, name, nl + 1);
     int32_t k = as_strmap_get(&p->memo, key);
     if (k >= 0) {
         if (p->memo_values.items[k].requested) p->n_requests++;   /* the caller depends on that module too */
         return p->memo_values.items[k].qname;
     }
-    if (key == buf) key = as_arena_strndup(&p->memo_arena, buf, dl + nl + 1);
+    if (key == buf) key = as_arena_strndup(&p->memo_arena, buf, MEMO_DIR_CHARS + nl);
     /* a budget per top-level resolution bounds the work on pathological import graphs (star-import webs) */
     if (depth == 0) p->budget = RESOLVE_BUDGET;
     else if (p->budget == 0) return NULL;
