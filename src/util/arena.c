@@ -28,13 +28,12 @@ void as_arena_release(struct as_arena *self)
     as_arena_init(self);
 }
 
-void *as_arena_alloc(struct as_arena *self, size_t size)
+/* size bytes at a multiple of align (a power of two, at most sizeof(max_align_t)), zeroed. */
+static void *bump(struct as_arena *self, size_t size, size_t align)
 {
-    const size_t align = sizeof(max_align_t);
-    size = (size + align - 1) / align * align;
-    if (size == 0) size = align;
     struct as_arena_block *b = self->head;
-    if (!b || b->cap - b->used < size) {
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->cap || b->cap - at < size) {
         size_t cap = size > BLOCK_MIN ? size : BLOCK_MIN;
         if (self->head && cap < self->head->cap * 2 && self->head->cap < 1024 * 1024) cap = self->head->cap * 2;
         if (cap < size) cap = size;
@@ -44,16 +43,26 @@ void *as_arena_alloc(struct as_arena *self, size_t size)
         b->next = self->head;
         self->head = b;
         self->total += cap;
+        at = 0;
     }
-    void *p = (char *)b->data + b->used;
-    b->used += size;
+    void *p = (char *)b->data + at;
+    b->used = at + size;
     memset(p, 0, size);
     return p;
 }
 
+void *as_arena_alloc(struct as_arena *self, size_t size)
+{
+    const size_t align = sizeof(max_align_t);
+    size = (size + align - 1) / align * align;
+    if (size == 0) size = align;
+    return bump(self, size, align);
+}
+
+/* Strings need no alignment: packed end to end (names are most of what the project pass keeps). */
 char *as_arena_strndup(struct as_arena *self, const char *s, size_t n)
 {
-    char *p = as_arena_alloc(self, n + 1);
+    char *p = bump(self, n + 1, 1);
     if (n) memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -70,7 +79,7 @@ char *as_arena_printf(struct as_arena *self, const char *fmt, ...)
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0) n = 0;
-    char *p = as_arena_alloc(self, (size_t)n + 1);
+    char *p = bump(self, (size_t)n + 1, 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     return p;

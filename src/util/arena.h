@@ -17,6 +17,7 @@ void as_arena_init(struct as_arena *self);
 void as_arena_release(struct as_arena *self);
 /* Zeroed memory, aligned for any type, owned by the arena. Aborts on out-of-memory. */
 void *as_arena_alloc(struct as_arena *self, size_t size);
+/* Strings (the copy is NUL-terminated): packed end to end, not aligned. */
 char *as_arena_strndup(struct as_arena *self, const char *s, size_t n);
 char *as_arena_strdup(struct as_arena *self, const char *s);
 char *as_arena_printf(struct as_arena *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
