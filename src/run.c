@@ -42,6 +42,7 @@ struct run_state {
      * text, until every file's summaries are joined; only files with findings or errors keep a result. */
     struct as_project *project;
     struct as_file_result **kept;   /* per file, or NULL */
+    struct as_arena kept_arena;     /* what the kept results hold (one arena: a few hundred bytes a file) */
     const size_t *wanted;           /* the on-demand round: indices of the files to parse with the skip off */
     struct as_settings *settings;
     int *file_config;               /* per file: the configuration that governs it (-1: none) */
@@ -280,12 +281,12 @@ static void copy_diag(struct as_arena *arena, struct as_diag *dst, const struct 
 #undef DUP
 }
 
-/* A copy of what a result needs after the join (path, error, findings), without the source text. */
-static struct as_file_result *keep_result(const struct as_file_result *res)
+/* A copy of what a result needs after the join (path, error, findings), without the source text, in `a` (its
+ * own arena stays empty until the join adds to it). */
+static struct as_file_result *keep_result(const struct as_file_result *res, struct as_arena *a)
 {
     struct as_file_result *k = as_xcalloc(1, sizeof(*k));
     as_file_result_init(k);
-    struct as_arena *a = &k->arena;
 #define DUP(s) ((s) ? as_arena_strdup(a, (s)) : NULL)
     k->path = DUP(res->path);
     k->error = DUP(res->error);
@@ -306,7 +307,7 @@ static void emit(void *ud, size_t i)
         as_project_add(st->project, i, res);
     } else if (st->project) {
         as_project_add(st->project, i, res);
-        if (res->error || res->n_diags) st->kept[i] = keep_result(res);
+        if (res->error || res->n_diags) st->kept[i] = keep_result(res, &st->kept_arena);
     } else {
         report_result(st, i, res);
     }
@@ -676,6 +677,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         /* each file is declared to the project pass when its result is emitted (as_project_add), in file
          * order, while the workers go on */
         if (st.project) st.kept = as_xcalloc(st.files.n + 1, sizeof(*st.kept));
+        as_arena_init(&st.kept_arena);
         as_pool_run(&job);
         if (st.project) {
             /* With the cache, a run whose files are all as they were reuses the last join's findings. */
@@ -725,6 +727,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
             }
             as_project_free(st.project);
             free(st.kept);
+            as_arena_release(&st.kept_arena);
             as_arena_release(&join_arena);
         }
         free(st.results);
