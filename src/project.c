@@ -34,9 +34,11 @@ struct pfile {
 
 struct psite {
     const char *callee;
-    const char *code;
-    uint32_t line, col, end_line, end_col, flags;
+    uint32_t line, col, end_line, end_col, flags;   /* AS_SITE_* and SITE_EXEMPT */
 };
+
+/* A blocking site whose rule or callee the helper rule exempts (see exempt): it makes no function blocking. */
+#define SITE_EXEMPT (1u << 31)
 
 struct pfunc {
     const char *qname;
@@ -198,9 +200,23 @@ void as_project_declare(struct as_project *p, size_t file, const char *path)
     p->modules_mapped = false;   /* a new module: the tables are built again from the start */
 }
 
-static void add_site(struct as_project *p, const struct as_call_site *c)
+/* A blocking call that does not make its function blocking: the helper rule's `match:` lines name rule codes
+ * and qualified-name patterns (see rules/ASC108.rule). */
+static bool exempt(const struct as_project *p, const struct as_call_site *c)
 {
-    struct psite s = {intern(p, c->callee), intern(p, c->code), c->line, c->col, c->end_line, c->end_col, c->flags};
+    if (!p->helper) return false;
+    for (size_t i = 0; i < p->helper->n_matches; i++) {
+        const char *pat = p->helper->matches[i].pattern;
+        if ((c->code && strcmp(pat, c->code) == 0) || as_qname_glob(pat, c->callee)) return true;
+    }
+    return false;
+}
+
+static void add_site(struct as_project *p, const struct as_call_site *c, bool blocking)
+{
+    uint32_t flags = c->flags;
+    if (blocking && exempt(p, c)) flags |= SITE_EXEMPT;
+    struct psite s = {intern(p, c->callee), c->line, c->col, c->end_line, c->end_col, flags};
     vec_push(&p->sites, s);
 }
 
@@ -225,10 +241,10 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
         fn.col = fs->col;
         fn.first_call = (uint32_t)p->sites.len;
         for (size_t c = 0; c < fs->n_calls; c++)
-            if (strncmp(fs->calls[c].callee, "builtins.", 9) != 0) add_site(p, &fs->calls[c]);   /* never ours */
+            if (strncmp(fs->calls[c].callee, "builtins.", 9) != 0) add_site(p, &fs->calls[c], false);   /* never ours */
         fn.n_calls = (uint32_t)(p->sites.len - fn.first_call);
         fn.first_block = (uint32_t)p->sites.len;
-        for (size_t c = 0; c < fs->n_blocking; c++) add_site(p, &fs->blocking[c]);
+        for (size_t c = 0; c < fs->n_blocking; c++) add_site(p, &fs->blocking[c], true);
         fn.n_block = (uint32_t)fs->n_blocking;
         fn.via_func = fn.via_site = -1;
         vec_push(&p->funcs, fn);
@@ -767,18 +783,6 @@ static int edge_cmp(const void *a, const void *b)
     return x->site < y->site ? -1 : x->site > y->site;
 }
 
-/* A blocking call that does not make its function blocking: the helper rule's `match:` lines name rule codes
- * and qualified-name patterns (see rules/ASC108.rule). */
-static bool exempt(const struct as_project *p, const struct psite *s)
-{
-    if (!p->helper) return false;
-    for (size_t i = 0; i < p->helper->n_matches; i++) {
-        const char *pat = p->helper->matches[i].pattern;
-        if ((s->code && strcmp(pat, s->code) == 0) || as_qname_glob(pat, s->callee)) return true;
-    }
-    return false;
-}
-
 void as_project_solve(struct as_project *p)
 {
     build_maps(p);
@@ -827,7 +831,7 @@ void as_project_solve(struct as_project *p)
         if (fn->is_async) continue;
         for (uint32_t b = 0; b < fn->n_block; b++) {
             const struct psite *site = &p->sites.items[fn->first_block + b];
-            if ((site->flags & (AS_SITE_NOQA_HELPER | AS_SITE_TYPE_DEPENDENT)) || exempt(p, site)) continue;
+            if (site->flags & (AS_SITE_NOQA_HELPER | AS_SITE_TYPE_DEPENDENT | SITE_EXEMPT)) continue;
             fn->dist = 1;
             fn->via_site = (int32_t)(fn->first_block + b);
             queue[tail++] = fi;
