@@ -530,6 +530,8 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
     const struct as_facts *f = model->facts;
     const struct as_rule *helper = as_engine_rule_of_kind(engine, &as_check_blocking_helper);
     const struct as_rule *coroutine = as_engine_rule_of_kind(engine, &as_check_project_coroutine);
+    out->parsed = true;
+    if (!helper && !coroutine) return;   /* no project pass to join them: none are made */
     size_t n = 0, n_classes = 0;
     for (size_t i = 1; i < f->n_scopes; i++) {
         n += f->scopes[i].kind == AS_SCOPE_FUNCTION;
@@ -635,7 +637,6 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         out->aliases[out->n_aliases].target = target;
         out->n_aliases++;
     }
-    out->parsed = true;
 }
 
 static void collect_finding(struct as_check_ctx *ctx, const struct as_finding *f)
