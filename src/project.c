@@ -786,6 +786,9 @@ static int edge_cmp(const void *a, const void *b)
 void as_project_solve(struct as_project *p)
 {
     build_maps(p);
+    /* Every name is in by now (nothing is added after the solve): the interning table is no longer needed, and
+     * the solve and the findings that follow are where the memory peaks. */
+    as_strmap_free(&p->interned);
     size_t nf = p->funcs.len;
     /* rank: position in file order (what makes the result independent of the order files were added in) */
     uint32_t *rank = as_xcalloc(nf + 1, sizeof(uint32_t));
