@@ -23,10 +23,9 @@
 
 struct pfile {
     const char *path;      /* kept once the file has summaries (a chain shows it); NULL before */
-    const char *module;    /* dotted, from the path */
+    const char *module;    /* dotted, from the path; NULL until the file is declared */
     const char *dir;       /* the package directory as a dotted prefix ("" at the top) */
     bool is_init;
-    bool declared;
     bool parsed;           /* summaries recorded */
     bool requested;        /* handed out by as_project_wanted */
     uint32_t first_func, n_funcs, first_class, n_classes, first_alias, n_aliases;
@@ -185,7 +184,6 @@ void as_project_declare(struct as_project *p, size_t file, const char *path)
 {
     ensure_file(p, file);
     struct pfile *f = &p->files.items[file];
-    f->declared = true;
     bool is_init = false;
     struct as_arena tmp;
     as_arena_init(&tmp);
@@ -224,7 +222,7 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
 {
     ensure_file(p, file);
     struct pfile *f = &p->files.items[file];
-    if (!f->declared) as_project_declare(p, file, res->path);
+    if (!f->module) as_project_declare(p, file, res->path);
     f = &p->files.items[file];
     if (f->parsed || !res->parsed) return;
     f->parsed = true;
@@ -380,7 +378,7 @@ static void build_maps(struct as_project *p)
         as_strmap_clear(&p->module_by_name);
         for (size_t i = 0; i < p->files.len; i++) {
             const struct pfile *f = &p->files.items[i];
-            if (!f->declared) continue;
+            if (!f->module) continue;
             as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
             add_components(p, f->module);
             add_prefixes(p, f->module);
@@ -582,8 +580,8 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
 #define MEMO_DIR_CHARS ((int)((sizeof(uintptr_t) * 8 + 5) / 6))
 
 /* The qualified name of the project definition (function or class) `name`, written in a file of `dir` (a
- * pfile's dir: interned), or NULL. Memoised per (dir, name) until the tables change (build_maps) or a full search starts (search_all),
- * with whether working it out met a module not parsed yet (the search then resolves the site again); a name
+ * pfile's dir: interned), or NULL. Memoised per (dir, name) until the tables change (build_maps) or a full
+ * search starts (search_all), with whether working it out met a module not parsed yet (the search then resolves the site again); a name
  * met again while it is being resolved (an import cycle) resolves to NULL, so every (dir, name) is worked out
  * at most once per round. */
 static const char *canon(struct as_project *p, const char *name, const char *dir, int depth, bool *req)

@@ -1,6 +1,6 @@
 /* strmap.c — see strmap.h. XXH3 hashing, linear probing up to 3/4 full; each slot keeps 32 bits of its key's
- * hash (see slot_check), so a probe compares strings only when those agree. 16 bytes a
- * slot: the project pass's tables hold hundreds of thousands of names, so the slot size is its memory. */
+ * hash (see slot_check), so a probe compares strings only when those agree. A slot is 16 bytes: the project
+ * pass's tables hold hundreds of thousands of names, so the slot size is most of its memory. */
 #include "util/strmap.h"
 
 #include <stdlib.h>
