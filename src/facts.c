@@ -337,10 +337,32 @@ static void add_binding(struct ctx *c, enum as_binding_kind kind, TSNode name_no
 
 static struct as_binding *last_binding(struct ctx *c) { return &c->s->bindings.items[c->s->bindings.len - 1]; }
 
+/* The dotted name an import statement spells (`a.b`, `..pkg`), with the blanks and line continuations Python
+ * allows between its tokens taken out; NULL when it holds anything else (only a syntax error does: `a.-b`).
+ * So a module name in a binding is made of Python names and dots only, which the project pass relies on to
+ * join the parts of a tree that cannot import each other one at a time (as_project_batches). */
+static const char *dotted_text(struct ctx *c, TSNode n)
+{
+    uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+    if (b > c->len) b = (uint32_t)c->len;
+    if (a > b) a = b;
+    char *out = as_arena_alloc(c->arena, b - a + 1);
+    size_t k = 0;
+    for (uint32_t i = a; i < b; i++) {
+        unsigned char ch = (unsigned char)c->src[i];
+        if (ch == ' ' || ch == '\t' || ch == '\f' || ch == '\r' || ch == '\n' || ch == '\\') continue;
+        if (ch < 0x80 && !as_name_byte(ch) && ch != '.') return NULL;
+        out[k++] = (char)ch;
+    }
+    out[k] = '\0';
+    return out;
+}
+
 /* `import a.b.c` binds `a` (the top package); `import a.b as c` binds `c` to `a.b`. */
 static void on_import(struct ctx *c, TSNode stmt, TSNode module, TSNode alias)
 {
-    const char *mod = text_of(c, module);
+    const char *mod = dotted_text(c, module);
+    if (!mod) return;
     if (!ts_node_is_null(alias)) {
         add_binding(c, AS_BIND_IMPORT, alias, stmt);
         last_binding(c)->module = mod;
@@ -349,16 +371,19 @@ static void on_import(struct ctx *c, TSNode stmt, TSNode module, TSNode alias)
     }
     TSNode first = ts_node_named_child(module, 0);
     if (ts_node_is_null(first)) return;
+    const char *top = dotted_text(c, first);   /* `import os.path` binds os -> "os" */
+    if (!top) return;
     add_binding(c, AS_BIND_IMPORT, first, stmt);
     struct as_binding *b = last_binding(c);
     b->module = mod;
-    b->imported = text_of(c, first);   /* `import os.path` binds os -> "os" */
+    b->imported = top;
 }
 
 static void on_from(struct ctx *c, TSNode stmt, TSNode module)
 {
     bool future = type_is(stmt, "future_import_statement");
-    const char *mod = future ? "__future__" : text_of(c, module);
+    const char *mod = future ? "__future__" : dotted_text(c, module);
+    if (!mod) return;
     uint32_t n = ts_node_child_count(stmt);
     for (uint32_t i = 0; i < n; i++) {
         TSNode ch = ts_node_child(stmt, i);
@@ -386,11 +411,12 @@ static void on_from(struct ctx *c, TSNode stmt, TSNode module)
         }
         if (ts_node_is_null(name)) continue;
         TSNode bound = ts_node_is_null(alias) ? ts_node_named_child(name, 0) : alias;
-        if (ts_node_is_null(bound)) continue;
+        const char *imported = dotted_text(c, name);
+        if (ts_node_is_null(bound) || !imported) continue;
         add_binding(c, AS_BIND_FROM_IMPORT, bound, stmt);
         struct as_binding *b = last_binding(c);
         b->module = mod;
-        b->imported = text_of(c, name);
+        b->imported = imported;
     }
 }
 

@@ -3,6 +3,7 @@
  * memory it needs grows with the project's definitions, not with its source text. */
 #include "project.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -982,13 +983,141 @@ void as_project_findings(const struct as_project *cp, size_t file, struct as_fil
     vec_free(&extra);
 }
 
-void as_project_stats(const struct as_project *p, char *out, size_t len)
+void as_project_count(const struct as_project *p, struct as_project_counts *sum)
 {
-    size_t parsed = 0, requested = 0;
     for (size_t i = 0; i < p->files.len; i++) {
-        parsed += p->files.items[i].parsed;
-        requested += p->files.items[i].requested;
+        sum->parsed += p->files.items[i].parsed;
+        sum->on_demand += p->files.items[i].requested;
     }
-    snprintf(out, len, "%zu files, %zu with summaries (%zu parsed on demand), %zu functions, %zu call sites",
-             p->files.len, parsed, requested, p->funcs.len, p->sites.len);
+    sum->files += p->files.len;
+    sum->functions += p->funcs.len;
+    sum->sites += p->sites.len;
+}
+
+/* ---- batches: parts of the tree joined one at a time ------------------------------------------------- */
+/* Every name the pass resolves is a prefix of the module name of the file that wrote it (its own module for
+ * relative imports and its definitions; an enclosing directory for the sys.path candidates, maybe with `src`)
+ * followed by components of Python names: identifiers, or import texts made of names and dots (facts.c drops
+ * any other). So when file T's module name has, past the components it shares with file I's, a component no
+ * Python name can spell (`python3-aiohttp`, `dist-packages`, `user-service`), nothing I writes resolves into T.
+ * If every file of a range has such a component past the components all of the range share (d of them), the
+ * groups of files that differ in component d cannot reach each other: each is joined on its own, and split
+ * again the same way. A group whose files are not consecutive (a directory `a.b` beside `a/b`) stops the split
+ * there. */
+
+struct batch_split {
+    const char **modules;   /* per file: its module name */
+    int *last_odd;          /* per file: index of its last component no name can spell, or -1 */
+    VEC(size_t) cuts;       /* files that start a part */
+    struct as_strmap seen;  /* the component values met at one level (cleared per level) */
+    struct as_arena keys;
+};
+
+static size_t shared_components(const char *a, const char *b)
+{
+    size_t comps = 0, k = 0;
+    for (; a[k] == b[k]; k++) {
+        if (!a[k]) return comps + 1;
+        if (a[k] == '.') comps++;
+    }
+    if ((a[k] == '\0' || a[k] == '.') && (b[k] == '\0' || b[k] == '.')) comps++;
+    return comps;
+}
+
+/* Component d of module m (*len set), or NULL when m has no such component. */
+static const char *component(const char *m, size_t d, size_t *len)
+{
+    for (; d > 0; d--) {
+        m = strchr(m, '.');
+        if (!m) return NULL;
+        m++;
+    }
+    *len = strcspn(m, ".");
+    return m;
+}
+
+static void split_part(struct batch_split *b, size_t lo, size_t hi)
+{
+    if (hi - lo < 2) return;
+    size_t d = SIZE_MAX;
+    for (size_t i = lo + 1; i < hi && d; i++) {
+        size_t s = shared_components(b->modules[lo], b->modules[i]);
+        if (s < d) d = s;
+    }
+    for (size_t i = lo; i < hi; i++)
+        if (b->last_odd[i] < 0 || (size_t)b->last_odd[i] < d) return;   /* file i may be reached from the others */
+    /* the groups of component d, each made of consecutive files */
+    as_strmap_clear(&b->seen);
+    size_t start = b->cuts.len;
+    const char *prev = NULL;
+    size_t prev_len = 0;
+    for (size_t i = lo; i < hi; i++) {
+        size_t len = 0;
+        const char *c = component(b->modules[i], d, &len);
+        if (!c) return;   /* cannot happen: last_odd >= d */
+        if (prev && len == prev_len && memcmp(c, prev, len) == 0) continue;
+        if (as_strmap_get_n(&b->seen, c, len) >= 0) {   /* the group resumes after another one: no split here */
+            b->cuts.len = start;
+            return;
+        }
+        as_strmap_put(&b->seen, as_arena_strndup(&b->keys, c, len), 0);
+        if (i > lo) vec_push(&b->cuts, i);
+        prev = c;
+        prev_len = len;
+    }
+    size_t end = b->cuts.len;
+    size_t *group_starts = as_xmalloc((end - start + 1) * sizeof(size_t));
+    memcpy(group_starts, b->cuts.items + start, (end - start) * sizeof(size_t));
+    size_t n_groups = end - start + 1;
+    for (size_t g = 0; g < n_groups; g++) {
+        size_t a = g == 0 ? lo : group_starts[g - 1];
+        size_t z = g + 1 < n_groups ? group_starts[g] : hi;
+        split_part(b, a, z);
+    }
+    free(group_starts);
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+size_t as_project_batches(const char *const *paths, size_t n, size_t min_files, size_t **ends)
+{
+    VEC(size_t) out = {0};
+    struct batch_split b = {0};
+    as_arena_init(&b.keys);
+    if (n > 1 && min_files > 0) {
+        b.modules = as_xmalloc(n * sizeof(*b.modules));
+        b.last_odd = as_xmalloc(n * sizeof(*b.last_odd));
+        for (size_t i = 0; i < n; i++) {
+            bool is_init;
+            b.modules[i] = as_model_module_name(&b.keys, paths[i], &is_init);
+            int comp = 0;
+            b.last_odd[i] = -1;
+            for (const char *s = b.modules[i]; *s; s++) {
+                if (*s == '.') comp++;
+                else if ((unsigned char)*s < 0x80 && !as_name_byte((unsigned char)*s)) b.last_odd[i] = comp;
+            }
+        }
+        split_part(&b, 0, n);
+        /* the parts, in file order, taken together until a batch holds min_files files */
+        qsort(b.cuts.items, b.cuts.len, sizeof(size_t), cmp_size);
+        size_t *cuts = b.cuts.items;
+        size_t n_cuts = b.cuts.len, begin = 0;
+        for (size_t k = 0; k < n_cuts; k++)
+            if (cuts[k] - begin >= min_files) {
+                vec_push(&out, cuts[k]);
+                begin = cuts[k];
+            }
+        free(b.modules);
+        free(b.last_odd);
+    }
+    if (n > 0 || !out.len) vec_push(&out, n);
+    vec_free(&b.cuts);
+    as_strmap_free(&b.seen);
+    as_arena_release(&b.keys);
+    *ends = out.items;
+    return out.len;
 }

@@ -46,7 +46,18 @@ void as_project_solve(struct as_project *self);
 /* Appends the project-wide findings located in `file` to res->diags (in res's arena) and re-sorts them. */
 void as_project_findings(const struct as_project *self, size_t file, struct as_file_result *res);
 
-/* One line of counts (files parsed on demand, functions, call sites, resolutions), for benchmarks. */
-void as_project_stats(const struct as_project *self, char *out, size_t len);
+/* Splits files 0..n-1 (display paths, in output order) into consecutive batches that the pass can join one
+ * at a time, each with a project of its own: no name written in one batch can resolve to a definition of
+ * another (see project.c), so the findings are those of a single join of all files, and the memory is that of
+ * the largest batch. A batch holds at least `min_files` files where the tree allows it (the last may hold
+ * fewer); min_files 0 makes one batch. Returns the number of batches; (*ends)[k] is one past the last file of
+ * batch k (heap, caller frees). */
+size_t as_project_batches(const char *const *paths, size_t n, size_t min_files, size_t **ends);
+
+/* Counts for benchmarks and tests, added to *sum (a run adds those of each batch). */
+struct as_project_counts {
+    size_t files, parsed, on_demand, functions, sites;
+};
+void as_project_count(const struct as_project *self, struct as_project_counts *sum);
 
 #endif

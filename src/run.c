@@ -41,9 +41,10 @@ struct run_state {
     /* The project-wide pass (NULL when none of its rules is enabled): results are kept, without their source
      * text, until every file's summaries are joined; only files with findings or errors keep a result. */
     struct as_project *project;
+    size_t base;                    /* the first file of the batch being joined (items are numbered from it) */
     struct as_file_result **kept;   /* per file, or NULL */
     struct as_arena kept_arena;     /* what the kept results hold (one arena: a few hundred bytes a file) */
-    const size_t *wanted;           /* the on-demand round: indices of the files to parse with the skip off */
+    const size_t *wanted;           /* the on-demand round: the files to parse with the skip off (in the batch) */
     struct as_settings *settings;
     int *file_config;               /* per file: the configuration that governs it (-1: none) */
     size_t noqa_added;              /* --add-noqa: directives written */
@@ -136,7 +137,7 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
 static void work(void *ud, void *worker, size_t i)
 {
     struct run_state *st = ud;
-    analyse_file(st, worker, i, false, &st->results[i % st->window]);
+    analyse_file(st, worker, st->base + i, false, &st->results[i % st->window]);
 }
 
 /* What the finished result of item i (or j) holds until it is emitted (pool.h). */
@@ -149,7 +150,7 @@ static size_t held_bytes(void *ud, size_t i)
 static void work_wanted(void *ud, void *worker, size_t j)
 {
     struct run_state *st = ud;
-    analyse_file(st, worker, st->wanted[j], true, &st->results[j % st->window]);
+    analyse_file(st, worker, st->base + st->wanted[j], true, &st->results[j % st->window]);
 }
 
 static void print_error(struct run_state *st, const char *path, const char *msg)
@@ -302,14 +303,15 @@ static void emit(void *ud, size_t i)
 {
     struct run_state *st = ud;
     struct as_file_result *res = &st->results[i % st->window];
+    size_t file = st->base + i;
     if (st->parsed) {
-        st->parsed[i] = res->parsed;
+        st->parsed[file] = res->parsed;
         as_project_add(st->project, i, res);
     } else if (st->project) {
         as_project_add(st->project, i, res);
-        if (res->error || res->n_diags) st->kept[i] = keep_result(res, &st->kept_arena);
+        if (res->error || res->n_diags) st->kept[file] = keep_result(res, &st->kept_arena);
     } else {
-        report_result(st, i, res);
+        report_result(st, file, res);
     }
     as_file_result_release(res);
 }
@@ -318,7 +320,7 @@ static void emit_wanted(void *ud, size_t j)
 {
     struct run_state *st = ud;
     struct as_file_result *res = &st->results[j % st->window];
-    if (st->parsed) st->parsed[st->wanted[j]] = res->parsed;
+    if (st->parsed) st->parsed[st->base + st->wanted[j]] = res->parsed;
     as_project_add(st->project, st->wanted[j], res);
     as_file_result_release(res);
 }
@@ -356,14 +358,15 @@ static void add_reused(struct as_file_result *res, size_t file, const struct as_
     res->n_diags = total;
 }
 
-/* After the join (or with its findings reused from the cache: `reused`): each file's findings plus the
- * project-wide ones, in file order; without `reused` and with `collect`, the project-wide ones are kept there
- * (copied into collect_arena) for the cache. */
-static void report_kept(struct run_state *st, const struct as_join_findings *reused, size_t n_reused, bool reuse,
-                        void *collect, struct as_arena *collect_arena)
+/* After the join of the batch [st->base, end) (or with its findings reused from the cache: `reused`): each
+ * file's findings plus the project-wide ones, in file order; without `reused` and with `collect`, the
+ * project-wide ones are kept there (copied into collect_arena) for the cache. Files are numbered from the
+ * batch's first in the project and in the join findings. */
+static void report_kept(struct run_state *st, size_t end, const struct as_join_findings *reused, size_t n_reused,
+                        bool reuse, void *collect, struct as_arena *collect_arena)
 {
     size_t next = 0;
-    for (size_t i = 0; i < st->files.n; i++) {
+    for (size_t i = st->base; i < end; i++) {
         struct as_file_result *res = st->kept[i];
         struct as_file_result fresh;
         if (!res) {
@@ -372,10 +375,10 @@ static void report_kept(struct run_state *st, const struct as_join_findings *reu
             res = &fresh;
         }
         if (reuse) {
-            add_reused(res, i, reused, n_reused, &next);
+            add_reused(res, i - st->base, reused, n_reused, &next);
         } else {
-            as_project_findings(st->project, i, res);
-            if (collect) collect_join(st, i, res, collect_arena, collect);
+            as_project_findings(st->project, i - st->base, res);
+            if (collect) collect_join(st, i - st->base, res, collect_arena, collect);
         }
         if (res->n_diags && !res->error) {
             /* reporters show the offending line: read the text again (only for files with findings) */
@@ -392,6 +395,72 @@ static void report_kept(struct run_state *st, const struct as_join_findings *reu
         if (res != &fresh) free(res);
         st->kept[i] = NULL;
     }
+}
+
+/* Files a batch of the project pass holds at least, where the tree splits (as_project_batches): the pass's
+ * memory is that of one batch, and each batch costs a few pool runs (their tails leave a worker idle). */
+#define PROJECT_BATCH_FILES 2048
+
+/* The project pass over the batch [st->base, end): analyses its files, parses the helper modules it needs,
+ * joins the summaries (or reuses the last join's findings when the batch's files are as they were) and
+ * reports the batch's files in order. Its counts are added to *counts and *rounds. */
+static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end, const char *cwd,
+                       struct as_project_counts *counts, size_t *rounds)
+{
+    const struct as_options *o = st->opts;
+    size_t n = end - st->base;
+    st->project = as_project_new(st->engine, o->max_chain);
+    job->n_items = n;
+    job->work = work;
+    job->emit = emit;
+    as_pool_run(job);
+    /* With the cache, a batch whose files are all as they were reuses the last join's findings. */
+    struct as_arena join_arena;
+    as_arena_init(&join_arena);
+    struct as_cache_key jkey = {0, 0};
+    struct as_join_findings *reused = NULL;
+    size_t n_reused = 0;
+    bool reuse = false;
+    if (st->cache && !st->parsed) {
+        char context[PATH_MAX + 32];
+        snprintf(context, sizeof(context), "%s\n%u", cwd, o->max_chain);
+        size_t b = st->base;
+        jkey = as_cache_join_key(st->cache, context, (const char *const *)st->files.paths + b, st->keys + b,
+                                 st->keyed + b, st->status + b, st->trivial + b, n);
+        reuse = as_cache_load_join(st->cache, jkey, &join_arena, &reused, &n_reused);
+        if (reuse && getenv("ASYNCSCAN_CACHE_STATS")) fprintf(st->err, "asyncscan: cache: project pass reused\n");
+    }
+    /* helper modules the skip left out, parsed when a call from async code may lead into them */
+    size_t *wanted = NULL, n_wanted;
+    while (!reuse && (n_wanted = as_project_wanted(st->project, &wanted)) > 0) {
+        (*rounds)++;
+        st->wanted = wanted;
+        job->n_items = n_wanted;
+        job->work = work_wanted;
+        job->emit = emit_wanted;
+        as_pool_run(job);
+        free(wanted);
+        st->wanted = NULL;
+    }
+    if (st->parsed) {
+        for (size_t i = st->base; i < end; i++)
+            if (st->parsed[i]) fprintf(st->ctx.out, "%s\n", st->files.paths[i]);
+    } else if (reuse) {
+        report_kept(st, end, reused, n_reused, true, NULL, NULL);
+    } else {
+        as_project_solve(st->project);
+        VEC(struct as_join_findings) found = {0};
+        report_kept(st, end, NULL, 0, false, st->cache ? &found : NULL, &join_arena);
+        if (st->cache) as_cache_store_join(st->cache, jkey, found.items, found.len);
+        vec_free(&found);
+    }
+    as_project_count(st->project, counts);
+    as_project_free(st->project);
+    st->project = NULL;
+    as_arena_release(&join_arena);
+    /* the batch's kept results are reported: their memory goes */
+    as_arena_release(&st->kept_arena);
+    as_arena_init(&st->kept_arena);
 }
 
 static void on_discover_error(void *ud, const char *path, const char *reason)
@@ -672,64 +741,42 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         job.worker_fini = worker_fini;
         job.work = work;
         job.emit = emit;
-        st.project = as_project_new(&engine, o->max_chain);
         if (show_parsed_by_pass) st.parsed = as_xcalloc(st.files.n + 1, sizeof(bool));
-        /* each file is declared to the project pass when its result is emitted (as_project_add), in file
-         * order, while the workers go on */
-        if (st.project) st.kept = as_xcalloc(st.files.n + 1, sizeof(*st.kept));
         as_arena_init(&st.kept_arena);
-        as_pool_run(&job);
-        if (st.project) {
-            /* With the cache, a run whose files are all as they were reuses the last join's findings. */
-            struct as_arena join_arena;
-            as_arena_init(&join_arena);
-            struct as_cache_key jkey = {0, 0};
-            struct as_join_findings *reused = NULL;
-            size_t n_reused = 0;
-            bool reuse = false;
-            if (st.cache && !st.parsed) {
-                char context[PATH_MAX + 32];
-                snprintf(context, sizeof(context), "%s\n%u", cwd, o->max_chain);
-                jkey = as_cache_join_key(st.cache, context, (const char *const *)st.files.paths, st.keys, st.keyed,
-                                         st.status, st.trivial, st.files.n);
-                reuse = as_cache_load_join(st.cache, jkey, &join_arena, &reused, &n_reused);
-                if (reuse && getenv("ASYNCSCAN_CACHE_STATS")) fprintf(err, "asyncscan: cache: project pass reused\n");
+        if (!as_project_enabled(&engine)) {
+            as_pool_run(&job);   /* each file is reported as it is emitted */
+        } else {
+            /* the project pass joins the tree's independent parts one at a time (as_project_batches) */
+            st.kept = as_xcalloc(st.files.n + 1, sizeof(*st.kept));
+            size_t *ends = NULL, n_batches;
+            {
+                struct as_arena shown;
+                as_arena_init(&shown);
+                const char **paths = as_xmalloc((st.files.n + 1) * sizeof(*paths));
+                for (size_t i = 0; i < st.files.n; i++) paths[i] = display_path(st.files.paths[i], cwd, &shown);
+                const char *min = getenv("ASYNCSCAN_PROJECT_BATCH_FILES");   /* for the tests */
+                n_batches = as_project_batches(paths, st.files.n, min ? strtoul(min, NULL, 10) : PROJECT_BATCH_FILES,
+                                               &ends);
+                free(paths);
+                as_arena_release(&shown);
             }
-            /* helper modules the skip left out, parsed when a call from async code may lead into them */
-            size_t *wanted = NULL, n_wanted;
+            struct as_project_counts counts = {0};
             size_t rounds = 0;
-            while (!reuse && (n_wanted = as_project_wanted(st.project, &wanted)) > 0) {
-                rounds++;
-                st.wanted = wanted;
-                job.n_items = n_wanted;
-                job.work = work_wanted;
-                job.emit = emit_wanted;
-                as_pool_run(&job);
-                free(wanted);
-                st.wanted = NULL;
+            for (size_t k = 0; k < n_batches; k++) {
+                st.base = k ? ends[k - 1] : 0;
+                join_batch(&st, &job, ends[k], cwd, &counts, &rounds);
             }
-            if (st.parsed) {
-                for (size_t i = 0; i < st.files.n; i++)
-                    if (st.parsed[i]) fprintf(out, "%s\n", st.files.paths[i]);
-            } else if (reuse) {
-                report_kept(&st, reused, n_reused, true, NULL, NULL);
-            } else {
-                as_project_solve(st.project);
-                VEC(struct as_join_findings) found = {0};
-                report_kept(&st, NULL, 0, false, st.cache ? &found : NULL, &join_arena);
-                if (st.cache) as_cache_store_join(st.cache, jkey, found.items, found.len);
-                vec_free(&found);
-            }
+            free(ends);
             if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
-                char line[256];
-                as_project_stats(st.project, line, sizeof(line));
-                fprintf(err, "asyncscan: project: %s, %zu on-demand rounds\n", line, rounds);
+                fprintf(err,
+                        "asyncscan: project: %zu files, %zu with summaries (%zu parsed on demand), %zu functions, "
+                        "%zu call sites, %zu on-demand rounds, %zu batch%s\n",
+                        counts.files, counts.parsed, counts.on_demand, counts.functions, counts.sites, rounds, n_batches,
+                        n_batches == 1 ? "" : "es");
             }
-            as_project_free(st.project);
             free(st.kept);
-            as_arena_release(&st.kept_arena);
-            as_arena_release(&join_arena);
         }
+        as_arena_release(&st.kept_arena);
         free(st.results);
         if (st.cache) as_cache_save_index(st.cache, (const char *const *)st.files.paths, st.status, st.trivial, st.files.n);
         free(st.status);

@@ -99,4 +99,27 @@ check test "$(grep -c 'project pass reused' "$tmp/r3.err")" = 0
 check test "$(grep -c 'users.py:15:16: ASC108' "$tmp/r3")" = 0
 check test "$(grep -c ': ASC108 ' "$tmp/r3")" = 5
 
+# the independent parts of a tree are joined one at a time (as_project_batches): fixtures/project/monorepo
+# splits in two, and whatever the split, the output is that of one join of everything
+stats=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache fixtures/project/monorepo 2>&1 >/dev/null)
+check grep -q ', 2 batches$' <<<"$stats"
+stats=$(ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache fixtures/project/monorepo 2>&1 >/dev/null)
+check grep -q ', 1 batch$' <<<"$stats"   # by default a batch holds 2,048 files where the tree allows
+for dir in fixtures/project fixtures; do
+  one=$(ASYNCSCAN_PROJECT_BATCH_FILES=0 "$bin" --no-cache --select ALL -j2 "$dir" 2>&1)
+  split=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 "$bin" --no-cache --select ALL -j2 "$dir" 2>&1)
+  check test "$one" = "$split"
+  split=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 "$bin" --no-cache --select ALL --no-skip -j1 "$dir" 2>&1)
+  check test "$one" = "$split"
+done
+# each part's findings are reused from the cache while its files are as they were
+cp -r fixtures/project/monorepo "$tmp/mono"
+mono_run() { ASYNCSCAN_PROJECT_BATCH_FILES=1 ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise --cache-dir "$tmp/c4" "$tmp/mono" >"$tmp/m$1" 2>"$tmp/m$1.err"; }
+mono_run 1
+sed -i 's/return 1/return 2/' "$tmp/mono/svc-b/app/util.py"
+mono_run 2
+check test "$(grep -c 'project pass reused' "$tmp/m2.err")" = 1   # svc-a's; svc-b changed
+check cmp -s "$tmp/m1" "$tmp/m2"
+check test "$(grep -c ': ASC108 ' "$tmp/m2")" = 2
+
 finish
