@@ -1,6 +1,6 @@
 /* test_model.c — the semantic model on small snippets: the qualified name of the last call in each snippet
- * (imports, aliases, relative imports, shadowing, instances, star imports, scopes) and whether it is in async
- * context. */
+ * (imports, aliases, relative imports, shadowing, instances, star imports, scopes, import texts spread over
+ * blanks or broken by a syntax error) and whether it is in async context. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +69,11 @@ static const struct model_case cases[] = {
     {"m.py", "class S:\n    def load(self): pass\n    async def f(self):\n        self.load()", "m.S.load", 1},
     {"m.py", "import httpx\nclass S:\n    def __init__(self):\n        other.c = httpx.Client()\n"
              "    def f(self):\n        self.c.get(u)", "m.S().c.get", 0},
+    /* an import's module text is names and dots: blanks and line continuations go; anything else is no import */
+    {"m.py", "from os . path import join\njoin(p)", "os.path.join", 0},
+    {"m.py", "from os.\\\n    path import join\njoin(p)", "os.path.join", 0},
+    {"m.py", "import os . path as osp\nosp.join(p)", "os.path.join", 0},
+    {"m.py", "from a.-b import c\nc()", NULL, 0},
 };
 
 START_TEST(qualified_names)
