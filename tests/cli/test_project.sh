@@ -104,7 +104,7 @@ check test "$(grep -c ': ASC108 ' "$tmp/r3")" = 5
 stats=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache fixtures/project/monorepo 2>&1 >/dev/null)
 check grep -q ', 2 batches$' <<<"$stats"
 stats=$(ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache fixtures/project/monorepo 2>&1 >/dev/null)
-check grep -q ', 1 batch$' <<<"$stats"   # by default a batch holds 2,048 files where the tree allows
+check grep -q ', 1 batch$' <<<"$stats"   # by default a batch holds 8,192 files where the tree allows
 for dir in fixtures/project fixtures; do
   one=$(ASYNCSCAN_PROJECT_BATCH_FILES=0 "$bin" --no-cache --select ALL -j2 "$dir" 2>&1)
   split=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 "$bin" --no-cache --select ALL -j2 "$dir" 2>&1)
