@@ -1067,7 +1067,7 @@ static void split_part(struct batch_split *b, size_t lo, size_t hi)
     }
     size_t end = b->cuts.len;
     size_t *group_starts = as_xmalloc((end - start + 1) * sizeof(size_t));
-    memcpy(group_starts, b->cuts.items + start, (end - start) * sizeof(size_t));
+    if (end > start) memcpy(group_starts, b->cuts.items + start, (end - start) * sizeof(size_t));
     size_t n_groups = end - start + 1;
     for (size_t g = 0; g < n_groups; g++) {
         size_t a = g == 0 ? lo : group_starts[g - 1];
@@ -1103,7 +1103,7 @@ size_t as_project_batches(const char *const *paths, size_t n, size_t min_files, 
         }
         split_part(&b, 0, n);
         /* the parts, in file order, taken together until a batch holds min_files files */
-        qsort(b.cuts.items, b.cuts.len, sizeof(size_t), cmp_size);
+        if (b.cuts.len) qsort(b.cuts.items, b.cuts.len, sizeof(size_t), cmp_size);
         size_t *cuts = b.cuts.items;
         size_t n_cuts = b.cuts.len, begin = 0;
         for (size_t k = 0; k < n_cuts; k++)
