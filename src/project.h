@@ -10,7 +10,8 @@
  * __init__.py (`from .db import load`, `from .db import *`), methods through `self`/`cls`/instances/the class
  * name and the project's base classes, constructors through `__init__`. Files the pre-parse skip left out are
  * parsed on demand when a resolution needs them (as_project_wanted). Deterministic: results depend only on
- * the files' contents and paths, never on the order they were added in. */
+ * the files' contents and paths, never on the order they were added in. A run joins the parts of a tree that
+ * cannot import each other one batch at a time, each with a project of its own (as_project_batches). */
 #ifndef AS_PROJECT_H
 #define AS_PROJECT_H
 #include <stdbool.h>

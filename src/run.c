@@ -38,8 +38,9 @@ struct run_state {
     int errors;
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
     struct as_cache *cache;       /* NULL with --no-cache or when unusable */
-    /* The project-wide pass (NULL when none of its rules is enabled): results are kept, without their source
-     * text, until every file's summaries are joined; only files with findings or errors keep a result. */
+    /* The project-wide pass over the current batch (NULL when none of its rules is enabled): results are kept,
+     * without their source text, until the batch's summaries are joined; only files with findings or errors
+     * keep a result. */
     struct as_project *project;
     size_t base;                    /* the first file of the batch being joined (items are numbered from it) */
     struct as_file_result **kept;   /* per file, or NULL */
