@@ -67,31 +67,11 @@ const struct as_query_set *as_engine_queries(const struct as_engine *self, const
     return set;
 }
 
-/* Bytes that continue a word for the skip's scan: Python identifier characters (any non-ASCII byte may be
- * part of one). */
-#define W16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
-static const bool word_byte[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
-    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
-    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
-    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
-    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-    [0x80] = W16, [0x90] = W16, [0xA0] = W16, [0xB0] = W16, [0xC0] = W16, [0xD0] = W16, [0xE0] = W16, [0xF0] = W16,
-};
-#undef W16
-
-static inline bool is_word_byte(unsigned char c)
-{
-    return word_byte[c];
-}
-
 static bool is_word(const char *s, size_t n)
 {
     if (n == 0) return false;
     for (size_t i = 0; i < n; i++)
-        if (!is_word_byte((unsigned char)s[i])) return false;
+        if (!as_name_byte((unsigned char)s[i])) return false;
     return true;
 }
 
@@ -202,7 +182,7 @@ static bool opens_async(const char *text, size_t len, size_t i)
                        text[i] == '\n'))
         i++;
     size_t s = i;
-    while (i < len && is_word_byte((unsigned char)text[i])) i++;
+    while (i < len && as_name_byte((unsigned char)text[i])) i++;
     size_t n = i - s;
     return (n == 3 && (memcmp(text + s, "def", 3) == 0 || memcmp(text + s, "for", 3) == 0)) ||
            (n == 4 && memcmp(text + s, "with", 4) == 0);
@@ -223,9 +203,9 @@ bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t l
     bool keep = false;
     size_t i = 0;
     while (i < len && !keep) {
-        while (i < len && !is_word_byte((unsigned char)text[i])) i++;
+        while (i < len && !as_name_byte((unsigned char)text[i])) i++;
         size_t s = i;
-        while (i < len && is_word_byte((unsigned char)text[i])) i++;
+        while (i < len && as_name_byte((unsigned char)text[i])) i++;
         size_t n = i - s;
         if (n == 0) break;
         if (n == 5 && memcmp(text + s, "async", 5) == 0 && opens_async(text, len, i)) keep = true;

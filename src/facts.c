@@ -335,6 +335,20 @@ static void add_binding(struct ctx *c, enum as_binding_kind kind, TSNode name_no
     vec_push(&c->s->bindings, b);
 }
 
+/* as_name_bytes (facts.h): import texts here, the pre-parse skip's word scan, the project pass's batches */
+#define W16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+const bool as_name_bytes[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+    [0x80] = W16, [0x90] = W16, [0xA0] = W16, [0xB0] = W16, [0xC0] = W16, [0xD0] = W16, [0xE0] = W16, [0xF0] = W16,
+};
+#undef W16
+
 static struct as_binding *last_binding(struct ctx *c) { return &c->s->bindings.items[c->s->bindings.len - 1]; }
 
 /* The dotted name an import statement spells (`a.b`, `..pkg`), with the blanks and line continuations Python
@@ -351,7 +365,7 @@ static const char *dotted_text(struct ctx *c, TSNode n)
     for (uint32_t i = a; i < b; i++) {
         unsigned char ch = (unsigned char)c->src[i];
         if (ch == ' ' || ch == '\t' || ch == '\f' || ch == '\r' || ch == '\n' || ch == '\\') continue;
-        if (ch < 0x80 && !as_name_byte(ch) && ch != '.') return NULL;
+        if (!as_name_byte(ch) && ch != '.') return NULL;
         out[k++] = (char)ch;
     }
     out[k] = '\0';

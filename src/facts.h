@@ -12,12 +12,10 @@
 struct as_query_set;
 struct TSTree;
 
-/* An ASCII byte that can be part of a Python name (identifier): letter, digit, underscore. Bytes >= 0x80 may be
- * too (non-ASCII identifiers); callers decide. */
-static inline bool as_name_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
+/* Bytes that can be part of a Python name: ASCII letters, digits and `_`, and any non-ASCII byte (a name may
+ * be non-ASCII). */
+extern const bool as_name_bytes[256];
+static inline bool as_name_byte(unsigned char c) { return as_name_bytes[c]; }
 
 struct as_span {
     uint32_t start, end;   /* byte offsets, end exclusive */

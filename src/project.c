@@ -1036,6 +1036,19 @@ static const char *component(const char *m, size_t d, size_t *len)
     return m;
 }
 
+/* The start of the group of component d that follows file i in [i, hi), or hi. */
+static size_t group_end(const struct batch_split *b, size_t i, size_t hi, size_t d)
+{
+    size_t len = 0, l = 0;
+    const char *c = component(b->modules[i], d, &len);
+    while (++i < hi) {
+        const char *n = component(b->modules[i], d, &l);
+        if (l != len || memcmp(n, c, len) != 0) break;
+    }
+    return i;
+}
+
+/* Appends to b->cuts, in increasing order, the files of [lo, hi) that start a part. */
 static void split_part(struct batch_split *b, size_t lo, size_t hi)
 {
     if (hi - lo < 2) return;
@@ -1044,43 +1057,22 @@ static void split_part(struct batch_split *b, size_t lo, size_t hi)
         size_t s = shared_components(b->modules[lo], b->modules[i]);
         if (s < d) d = s;
     }
+    /* every file has a component no name spells past the d shared ones (so each has a component d) */
     for (size_t i = lo; i < hi; i++)
         if (b->last_odd[i] < 0 || (size_t)b->last_odd[i] < d) return;   /* file i may be reached from the others */
-    /* the groups of component d, each made of consecutive files */
+    /* no group of component d resumes after another one */
     as_strmap_clear(&b->seen);
-    size_t start = b->cuts.len;
-    const char *prev = NULL;
-    size_t prev_len = 0;
-    for (size_t i = lo; i < hi; i++) {
+    for (size_t i = lo; i < hi; i = group_end(b, i, hi, d)) {
         size_t len = 0;
         const char *c = component(b->modules[i], d, &len);
-        if (!c) return;   /* cannot happen: last_odd >= d */
-        if (prev && len == prev_len && memcmp(c, prev, len) == 0) continue;
-        if (as_strmap_get_n(&b->seen, c, len) >= 0) {   /* the group resumes after another one: no split here */
-            b->cuts.len = start;
-            return;
-        }
+        if (as_strmap_get_n(&b->seen, c, len) >= 0) return;
         as_strmap_put(&b->seen, as_arena_strndup(&b->keys, c, len), 0);
+    }
+    for (size_t i = lo, next; i < hi; i = next) {
+        next = group_end(b, i, hi, d);
         if (i > lo) vec_push(&b->cuts, i);
-        prev = c;
-        prev_len = len;
+        split_part(b, i, next);
     }
-    size_t end = b->cuts.len;
-    size_t *group_starts = as_xmalloc((end - start + 1) * sizeof(size_t));
-    if (end > start) memcpy(group_starts, b->cuts.items + start, (end - start) * sizeof(size_t));
-    size_t n_groups = end - start + 1;
-    for (size_t g = 0; g < n_groups; g++) {
-        size_t a = g == 0 ? lo : group_starts[g - 1];
-        size_t z = g + 1 < n_groups ? group_starts[g] : hi;
-        split_part(b, a, z);
-    }
-    free(group_starts);
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return (x > y) - (x < y);
 }
 
 size_t as_project_batches(const char *const *paths, size_t n, size_t min_files, size_t **ends)
@@ -1088,7 +1080,7 @@ size_t as_project_batches(const char *const *paths, size_t n, size_t min_files, 
     VEC(size_t) out = {0};
     struct batch_split b = {0};
     as_arena_init(&b.keys);
-    if (n > 1 && min_files > 0) {
+    if (min_files > 0 && n > min_files) {   /* else there is room for one batch only */
         b.modules = as_xmalloc(n * sizeof(*b.modules));
         b.last_odd = as_xmalloc(n * sizeof(*b.last_odd));
         for (size_t i = 0; i < n; i++) {
@@ -1098,12 +1090,11 @@ size_t as_project_batches(const char *const *paths, size_t n, size_t min_files, 
             b.last_odd[i] = -1;
             for (const char *s = b.modules[i]; *s; s++) {
                 if (*s == '.') comp++;
-                else if ((unsigned char)*s < 0x80 && !as_name_byte((unsigned char)*s)) b.last_odd[i] = comp;
+                else if (!as_name_byte((unsigned char)*s)) b.last_odd[i] = comp;
             }
         }
         split_part(&b, 0, n);
         /* the parts, in file order, taken together until a batch holds min_files files */
-        if (b.cuts.len) qsort(b.cuts.items, b.cuts.len, sizeof(size_t), cmp_size);
         size_t *cuts = b.cuts.items;
         size_t n_cuts = b.cuts.len, begin = 0;
         for (size_t k = 0; k < n_cuts; k++)
