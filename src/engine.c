@@ -844,7 +844,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
             as_rule_index_lookup(engine->index, callee_names[i], false, on_hit, &h);
         } else if (*facts.calls[i].callee.tail) {
             /* Unknown receiver: only `*.attr` patterns can match ("?.pool.request"). */
-            const char *pseudo = as_arena_printf(arena, "?%s", facts.calls[i].callee.tail);
+            const char *pseudo = as_arena_cat(arena, "?", facts.calls[i].callee.tail, (char *)NULL);
             as_rule_index_lookup(engine->index, pseudo, true, on_hit, &h);
         }
     }

@@ -201,7 +201,7 @@ static const char *binding_value(const struct as_model *self, const struct as_bi
         return b->imported;
     case AS_BIND_FROM_IMPORT: {
         const char *mod = absolute_module(self, b->module);
-        return *mod ? as_arena_printf(self->arena, "%s.%s", mod, b->imported) : b->imported;
+        return *mod ? as_arena_cat(self->arena, mod, ".", b->imported, (char *)NULL) : b->imported;
     }
     case AS_BIND_FUNCTION:
     case AS_BIND_CLASS: {
@@ -211,10 +211,10 @@ static const char *binding_value(const struct as_model *self, const struct as_bi
         int32_t s = b->scope;
         while (s > 0) {
             const struct as_scope *sc = &self->facts->scopes[s];
-            if (sc->name) chain = as_arena_printf(self->arena, "%s.%s", sc->name, chain);
+            if (sc->name) chain = as_arena_cat(self->arena, sc->name, ".", chain, (char *)NULL);
             s = sc->parent;
         }
-        return as_arena_printf(self->arena, "%s.%s", prefix, chain);
+        return as_arena_cat(self->arena, prefix, ".", chain, (char *)NULL);
     }
     case AS_BIND_ASSIGN:
     case AS_BIND_WITH:
@@ -224,7 +224,7 @@ static const char *binding_value(const struct as_model *self, const struct as_bi
             q = qualify(self, &b->value, b->scope, b->stmt.start, depth + 1);
         if (!q && b->type.kind == AS_EXPR_NAME) {
             const char *t = qualify(self, &b->type, b->scope, b->stmt.start, depth + 1);
-            if (t) q = as_arena_printf(self->arena, "%s()", t);
+            if (t) q = as_arena_cat(self->arena, t, "()", (char *)NULL);
         }
         /* `with X() as x` binds what X().__enter__() returns; for the clients and files rules care about, that
          * is the object itself, so keep "X()". */
@@ -234,7 +234,7 @@ static const char *binding_value(const struct as_model *self, const struct as_bi
         if (b->type.kind == AS_EXPR_NAME) {
             const char *t = qualify(self, &b->type, binding_scope(self, self->facts->scopes[b->scope].parent),
                                     b->stmt.start, depth + 1);
-            if (t) return as_arena_printf(self->arena, "%s()", t);
+            if (t) return as_arena_cat(self->arena, t, "()", (char *)NULL);
         }
         return NULL;
     default:
@@ -281,7 +281,7 @@ static const char *class_attribute(const struct as_model *self, int32_t cls, con
             q = qualify(self, &a->value, fn, a->pos, depth + 1);
         if (!q && a->type.kind == AS_EXPR_NAME) {
             const char *t = qualify(self, &a->type, fn, a->pos, depth + 1);
-            if (t) q = as_arena_printf(self->arena, "%s()", t);
+            if (t) q = as_arena_cat(self->arena, t, "()", (char *)NULL);
         }
         if (q) return q;
     }
@@ -296,7 +296,7 @@ static const char *star_import_lookup(const struct as_model *self, int32_t scope
         for (int32_t b = table_first(self, s, "*"); b >= 0; b = self->facts->bindings[b].next) {
             const struct as_binding *bd = &self->facts->bindings[b];
             if (s == scope && bd->pos > pos) continue;
-            if (as_stdlib_exports(bd->module, name)) return as_arena_printf(self->arena, "%s.%s", bd->module, name);
+            if (as_stdlib_exports(bd->module, name)) return as_arena_cat(self->arena, bd->module, ".", name, (char *)NULL);
         }
         if (s == 0) break;
     }
@@ -318,7 +318,7 @@ static const char *qualify(const struct as_model *self, const struct as_expr *e,
                 const char *end = strchr(tail + 1, '.');
                 size_t alen = end ? (size_t)(end - tail - 1) : strlen(tail + 1);
                 const char *v = class_attribute(self, cls, tail + 1, alen, depth);
-                if (v) return *(tail + 1 + alen) ? as_arena_printf(self->arena, "%s%s", v, tail + 1 + alen) : v;
+                if (v) return *(tail + 1 + alen) ? as_arena_cat(self->arena, v, tail + 1 + alen, (char *)NULL) : v;
             }
             const struct as_binding *cb = NULL;
             const struct as_scope *cs = &self->facts->scopes[cls];
@@ -327,23 +327,23 @@ static const char *qualify(const struct as_model *self, const struct as_expr *e,
                 if (self->facts->bindings[k].kind == AS_BIND_CLASS) cb = &self->facts->bindings[k];
             const char *cq = cb ? binding_value(self, cb, depth + 1) : NULL;
             if (!cq) return NULL;
-            return as_arena_printf(self->arena, "%s()%s", cq, tail);
+            return as_arena_cat(self->arena, cq, "()", tail, (char *)NULL);
         }
         if (b) {
             if (b->pos == e->head_pos) return NULL;   /* the binding site itself */
             base = binding_value(self, b, depth);
         } else {
             base = star_import_lookup(self, scope, e->head, pos);
-            if (!base && is_builtin(e->head)) base = as_arena_printf(self->arena, "builtins.%s", e->head);
+            if (!base && is_builtin(e->head)) base = as_arena_cat(self->arena, "builtins.", e->head, (char *)NULL);
         }
     } else if (e->kind == AS_EXPR_CALL && e->call >= 0) {
         const struct as_call *c = &self->facts->calls[e->call];
         const char *q = qualify(self, &c->callee, scope, pos, depth + 1);
-        if (q) base = as_arena_printf(self->arena, "%s()", q);
+        if (q) base = as_arena_cat(self->arena, q, "()", (char *)NULL);
     }
     if (!base) return NULL;
     if (!*e->tail) return base;
-    return as_arena_printf(self->arena, "%s%s", base, e->tail);
+    return as_arena_cat(self->arena, base, e->tail, (char *)NULL);
 }
 
 const char *as_model_qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos)
@@ -363,10 +363,10 @@ const char *as_model_scope_qualname(const struct as_model *self, int32_t scope)
     for (int32_t s = scope; s > 0; s = self->facts->scopes[s].parent) {
         const struct as_scope *sc = &self->facts->scopes[s];
         if (!sc->name) continue;
-        chain = chain ? as_arena_printf(self->arena, "%s.%s", sc->name, chain) : sc->name;
+        chain = chain ? as_arena_cat(self->arena, sc->name, ".", chain, (char *)NULL) : sc->name;
     }
     const char *prefix = *self->module ? self->module : "__main__";
-    return chain ? as_arena_printf(self->arena, "%s.%s", prefix, chain) : prefix;
+    return chain ? as_arena_cat(self->arena, prefix, ".", chain, (char *)NULL) : prefix;
 }
 
 const char *as_model_binding_target(const struct as_model *self, const struct as_binding *b)

@@ -70,6 +70,26 @@ char *as_arena_strndup(struct as_arena *self, const char *s, size_t n)
 
 char *as_arena_strdup(struct as_arena *self, const char *s) { return as_arena_strndup(self, s, strlen(s)); }
 
+char *as_arena_cat(struct as_arena *self, ...)
+{
+    va_list ap;
+    va_start(ap, self);
+    size_t n = 0;
+    for (const char *s = va_arg(ap, const char *); s; s = va_arg(ap, const char *)) n += strlen(s);
+    va_end(ap);
+    char *p = bump(self, n + 1, 1);
+    char *at = p;
+    va_start(ap, self);
+    for (const char *s = va_arg(ap, const char *); s; s = va_arg(ap, const char *)) {
+        size_t k = strlen(s);
+        memcpy(at, s, k);
+        at += k;
+    }
+    va_end(ap);
+    *at = '\0';
+    return p;
+}
+
 char *as_arena_printf(struct as_arena *self, const char *fmt, ...)
 {
     va_list ap;

@@ -21,5 +21,8 @@ void *as_arena_alloc(struct as_arena *self, size_t size);
 char *as_arena_strndup(struct as_arena *self, const char *s, size_t n);
 char *as_arena_strdup(struct as_arena *self, const char *s);
 char *as_arena_printf(struct as_arena *self, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The strings given, up to a NULL, joined into one: as_arena_cat(a, module, ".", name, (char *)NULL). What the
+ * name resolution composes all the time, without printf's format parsing (two passes of vsnprintf). */
+char *as_arena_cat(struct as_arena *self, ...) __attribute__((sentinel));
 
 #endif

@@ -41,6 +41,28 @@ START_TEST(strings_packed)
 }
 END_TEST
 
+/* as_arena_cat joins its strings up to the NULL, packed like any string; none is the empty string. */
+START_TEST(cat_joins_strings)
+{
+    struct as_arena a;
+    as_arena_init(&a);
+    char *x = as_arena_cat(&a, "pkg.mod", ".", "Client", "()", (char *)NULL);
+    char *y = as_arena_cat(&a, (char *)NULL);
+    char *z = as_arena_cat(&a, "", "a", "", (char *)NULL);
+    ck_assert_str_eq(x, "pkg.mod.Client()");
+    ck_assert_str_eq(y, "");
+    ck_assert_ptr_eq(y, x + strlen(x) + 1);
+    ck_assert_str_eq(z, "a");
+    char big[40000];
+    memset(big, 'b', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    char *w = as_arena_cat(&a, big, ".", big, (char *)NULL);   /* larger than a block */
+    ck_assert_uint_eq(strlen(w), 2 * (sizeof(big) - 1) + 1);
+    ck_assert(w[sizeof(big) - 1] == '.' && w[0] == 'b' && w[strlen(w) - 1] == 'b');
+    as_arena_release(&a);
+}
+END_TEST
+
 START_TEST(large_and_reuse)
 {
     struct as_arena a;
@@ -67,6 +89,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, alignment_after_strings);
     tcase_add_test(tc, strings_packed);
     tcase_add_test(tc, large_and_reuse);
+    tcase_add_test(tc, cat_joins_strings);
     suite_add_tcase(s, tc);
     return s;
 }
