@@ -2,6 +2,9 @@
 #define _GNU_SOURCE 1 /* memmem */
 #include "engine.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -188,15 +191,49 @@ static bool opens_async(const char *text, size_t len, size_t i)
            (n == 4 && memcmp(text + s, "with", 4) == 0);
 }
 
+/* The prefilter runs over every file of a tree (~80 MB on the corpus), where memmem per needle cost ~2.4% of a
+ * cold run's instructions: with SSE2 (every x86-64), one pass compares 16 starting positions at a time against
+ * each needle's first and last byte and checks the middle only where both agree; memmem does the rest. */
+bool as_contains_any(const char *text, size_t len, char *const *needles, const size_t *lens, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!lens[k]) return true;   /* as memmem: the empty needle is everywhere */
+    if (!len) return false;
+    size_t i = 0;
+#if defined(__SSE2__)
+    size_t longest = 0;
+    for (size_t k = 0; k < n; k++)
+        if (lens[k] > longest) longest = lens[k];
+    __m128i first[AS_PREFILTER_MAX], last[AS_PREFILTER_MAX];
+    for (size_t k = 0; k < n; k++) {
+        first[k] = _mm_set1_epi8(needles[k][0]);
+        last[k] = _mm_set1_epi8(needles[k][lens[k] - 1]);
+    }
+    /* block i: the occurrences starting at i..i+15, whose bytes all lie before len */
+    for (; longest && i + 15 + longest <= len; i += 16) {
+        __m128i at = _mm_loadu_si128((const __m128i *)(const void *)(text + i));
+        for (size_t k = 0; k < n; k++) {
+            __m128i end = _mm_loadu_si128((const __m128i *)(const void *)(text + i + lens[k] - 1));
+            unsigned mask = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(at, first[k]), _mm_cmpeq_epi8(end, last[k])));
+            while (mask) {
+                unsigned bit = (unsigned)__builtin_ctz(mask);
+                if (lens[k] <= 2 || memcmp(text + i + bit + 1, needles[k] + 1, lens[k] - 2) == 0) return true;
+                mask &= mask - 1;
+            }
+        }
+    }
+#endif
+    for (size_t k = 0; k < n; k++)   /* what the blocks did not cover */
+        if (memmem(text + i, len - i, needles[k], lens[k])) return true;
+    return false;
+}
+
 bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len)
 {
     if (!self->skip_enabled || self->always_parse) return false;
-    if (self->n_prefilter) {
-        bool any = false;
-        for (size_t k = 0; k < self->n_prefilter && !any; k++)
-            any = memmem(text, len, self->prefilter[k], self->prefilter_len[k]) != NULL;
-        if (!any) return true;
-    }
+    if (self->n_prefilter && !as_contains_any(text, len, self->prefilter, self->prefilter_len, self->n_prefilter))
+        return true;
     bool seen_small[256];
     bool *seen = self->n_skip_words <= 256 ? seen_small : as_xcalloc(self->n_skip_words, sizeof(bool));
     if (seen == seen_small) memset(seen_small, 0, sizeof(seen_small));

@@ -67,6 +67,8 @@ void as_engine_release(struct as_engine *self);
  * (imports, aliases and attribute chains all spell them out; builtins have no root to look for). A word is a
  * run of ASCII letters, digits, `_` and non-ASCII bytes, as Python identifiers are. One pass over the text. */
 bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len);
+/* The prefilter's test: whether text contains one of the n needles (n at most AS_PREFILTER_MAX). */
+bool as_contains_any(const char *text, size_t len, char *const *needles, const size_t *lens, size_t n);
 
 /* The compiled queries, compiled by the first caller (thread-safe); NULL with *err (owned by the engine) when
  * they do not compile (only a broken build can do that: the queries are embedded). */

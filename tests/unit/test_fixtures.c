@@ -2,6 +2,7 @@
  * through the engine with all rules selected and compares the findings with the `# expect: CODE[@COL]`
  * annotations: a missing finding and an unexpected one both fail, with the file and line in the message.
  * Also the pre-parse skip's decisions on small texts, each checked against a forced parse. */
+#define _GNU_SOURCE 1 /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,39 @@ START_TEST(skip_prefilter)
 }
 END_TEST
 
+/* The prefilter's substring test against memmem: every needle at every offset around the 16-byte blocks and the
+ * end of the text, in filler made of near misses (the first and last bytes of the needles, partial needles). */
+START_TEST(prefilter_substring_positions)
+{
+    char *needles[] = {"async", "trio", "ab", "q"};
+    size_t lens[] = {5, 4, 2, 1};
+    const char *fills[] = {"x", "asyn trio atrxo syncq", "aaaasynctttrio  ", "a\xc3\xa9" "c"};
+    char text[128];
+    for (size_t f = 0; f < sizeof(fills) / sizeof(fills[0]); f++) {
+        size_t fl = strlen(fills[f]) ? strlen(fills[f]) : 1;
+        for (size_t len = 0; len <= 80; len++) {
+            for (size_t i = 0; i < len; i++) text[i] = fills[f][i % fl];
+            for (size_t set = 1; set < 16; set++) {   /* every non-empty subset of the needles */
+                char *nd[4];
+                size_t nl[4], n = 0;
+                for (size_t k = 0; k < 4; k++)
+                    if (set >> k & 1) nd[n] = needles[k], nl[n++] = lens[k];
+                for (size_t at = 0; at <= len; at++) {
+                    char t[128];
+                    memcpy(t, text, len);
+                    size_t put = nl[at % n];
+                    if (at + put <= len) memcpy(t + at, nd[at % n], put);
+                    bool want = false;
+                    for (size_t k = 0; k < n; k++) want = want || memmem(t, len, nd[k], nl[k]) != NULL;
+                    ck_assert_msg(as_contains_any(t, len, nd, nl, n) == want, "fill %zu len %zu set %zu at %zu", f,
+                                  len, set, at);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("fixtures");
@@ -231,6 +265,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, annotated_fixtures);
     tcase_add_test(tc, harness_detects_mismatches);
     tcase_add_test(tc, skip_prefilter);
+    tcase_add_test(tc, prefilter_substring_positions);
     tcase_add_loop_test(tc, skip_decisions, 0, (int)(sizeof(skip_cases) / sizeof(skip_cases[0])));
     suite_add_tcase(s, tc);
     return s;
