@@ -303,18 +303,16 @@ static void type_from_node(struct ctx *c, TSNode n, struct as_expr *e, int depth
     if (strcmp(t, "identifier") == 0 || strcmp(t, "attribute") == 0) expr_from_node(c, n, e);
 }
 
-/* The function or lambda whose parameter list holds `name` (a few levels up: identifier, typed/default
- * parameter, parameters, def). {0,0} when the identifier is not in a parameter list. */
-static struct as_span param_owner(TSNode name)
+/* The parameter list (parameters, lambda_parameters) that holds the name a "param" pattern of bindings.scm binds:
+ * its @bind node or one of the first ancestors of it (up to 6 levels above the name). {0,0} when none does (a
+ * starred pattern in an assignment target). owners_by_params turns it into the function or lambda it belongs to;
+ * climbing to that with ts_node_parent (which walks down from the root each time) cost ~1.4% of a cold run. */
+static struct as_span param_list_of(TSNode bind)
 {
-    TSNode n = name;
-    for (int depth = 0; depth < 6 && !ts_node_is_null(n); depth++) {
-        n = ts_node_parent(n);
-        if (type_is(n, "parameters") || type_is(n, "lambda_parameters")) {
-            TSNode owner = ts_node_parent(n);
-            if (type_is(owner, "function_definition") || type_is(owner, "lambda")) return span_of(owner);
-            break;
-        }
+    TSNode n = bind;
+    for (int depth = 1; depth <= 6 && !ts_node_is_null(n); depth++) {
+        if (type_is(n, "parameters") || type_is(n, "lambda_parameters")) return span_of(n);
+        if (depth < 6) n = ts_node_parent(n);
     }
     struct as_span none = {0, 0};
     return none;
@@ -350,6 +348,25 @@ const bool as_name_bytes[256] = {
 #undef W16
 
 static struct as_binding *last_binding(struct ctx *c) { return &c->s->bindings.items[c->s->bindings.len - 1]; }
+
+/* The names an unpacking target binds (bindings.scm, @bind.unpack): each plain name in it, and each plain name
+ * directly in a tuple, list or starred pattern in it; deeper ones are not followed. */
+static void bind_unpacked(struct ctx *c, TSNode target, TSNode stmt)
+{
+    uint32_t n = ts_node_named_child_count(target);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode k = ts_node_named_child(target, i);
+        if (type_is(k, "identifier")) {
+            add_binding(c, AS_BIND_PLAIN, k, stmt);
+        } else if (type_is(k, "tuple_pattern") || type_is(k, "list_pattern") || type_is(k, "list_splat_pattern")) {
+            uint32_t kn = ts_node_named_child_count(k);
+            for (uint32_t j = 0; j < kn; j++) {
+                TSNode g = ts_node_named_child(k, j);
+                if (type_is(g, "identifier")) add_binding(c, AS_BIND_PLAIN, g, stmt);
+            }
+        }
+    }
+}
 
 /* The dotted name an import statement spells (`a.b`, `..pkg`), with the blanks and line continuations Python
  * allows between its tokens taken out; NULL when it holds anything else (only a syntax error does: `a.-b`).
@@ -600,6 +617,43 @@ static bool span_in(const struct as_span *sorted, size_t n, struct as_span sp)
 }
 
 /* qsort that accepts an empty (possibly NULL) array. */
+static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
+/* A parameter's owner, from its parameter list's span (param_list_of) to the span of the function or lambda
+ * whose parameter list that is, as facts.h has it; {0,0} when no scope has it (a def the query did not match,
+ * around a syntax error). */
+struct params_owner {
+    struct as_span params, node;
+};
+static int cmp_params_owner(const void *a, const void *b)
+{
+    const struct params_owner *x = a, *y = b;
+    return x->params.start < y->params.start ? -1 : x->params.start > y->params.start;
+}
+static void owners_by_params(struct as_facts_scratch *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->bindings.len; i++) n += s->bindings.items[i].owner.end != 0;
+    if (!n) return;
+    struct params_owner *by = as_xmalloc((s->scopes.len ? s->scopes.len : 1) * sizeof(*by));
+    size_t nb = 0;
+    for (size_t i = 0; i < s->scopes.len; i++) {
+        const struct as_scope *sc = &s->scopes.items[i];
+        if ((sc->kind == AS_SCOPE_FUNCTION || sc->kind == AS_SCOPE_LAMBDA) && sc->params.end != 0)
+            by[nb++] = (struct params_owner){sc->params, sc->node};
+    }
+    sort(by, nb, sizeof(*by), cmp_params_owner);
+    for (size_t i = 0; i < s->bindings.len; i++) {
+        struct as_binding *b = &s->bindings.items[i];
+        if (b->owner.end == 0) continue;
+        struct params_owner key = {b->owner, {0, 0}};
+        const struct params_owner *o = nb ? bsearch(&key, by, nb, sizeof(*by), cmp_params_owner) : NULL;
+        struct as_span none = {0, 0};
+        b->owner = o && o->params.end == b->owner.end ? o->node : none;
+    }
+    free(by);
+}
+
 static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
     if (n > 1) qsort(items, n, size, cmp);
@@ -749,7 +803,10 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
             }
             case CAP_BIND: {
                 TSNode nm = capture(&m, map, CAP_BIND_NAME);
-                if (ts_node_is_null(nm)) break;
+                if (ts_node_is_null(nm)) {
+                    bind_unpacked(&c, capture(&m, map, CAP_BIND_UNPACK), node);
+                    break;
+                }
                 const char *kind = as_query_pattern_property(q, m.pattern_index, "kind");
                 enum as_binding_kind bk = AS_BIND_PLAIN;
                 if (kind && strcmp(kind, "param") == 0) bk = AS_BIND_PARAM;
@@ -757,7 +814,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 else if (kind && strcmp(kind, "walrus") == 0) bk = AS_BIND_WALRUS;
                 add_binding(&c, bk, nm, node);
                 struct as_binding *b = last_binding(&c);
-                if (bk == AS_BIND_PARAM) b->owner = param_owner(nm);
+                if (bk == AS_BIND_PARAM) b->owner = param_list_of(node);   /* see owners_by_params */
                 b->also_reads = kind && strcmp(kind, "augmented") == 0;
                 expr_from_node(&c, capture(&m, map, CAP_BIND_VALUE), &b->value);
                 type_from_node(&c, capture(&m, map, CAP_BIND_TYPE), &b->type, 0);
@@ -872,6 +929,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
         if (as_query_exceeded(&run)) out->match_limit_exceeded = true;
     }
 
+    owners_by_params(s);
     /* Sort, then link what refers to calls and scopes by span. */
     sort(s->scopes.items + 1, s->scopes.len - 1, sizeof(struct as_scope), cmp_scope);
     sort(s->calls.items, s->calls.len, sizeof(struct as_call), cmp_call);

@@ -1,6 +1,6 @@
 /* test_model.c — the semantic model on small snippets: the qualified name of the last call in each snippet
  * (imports, aliases, relative imports, shadowing, instances, star imports, scopes, import texts spread over
- * blanks or broken by a syntax error) and whether it is in async context. */
+ * blanks or broken by a syntax error, names bound by unpacking) and whether it is in async context. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +74,28 @@ static const struct model_case cases[] = {
     {"m.py", "from os.\\\n    path import join\njoin(p)", "os.path.join", 0},
     {"m.py", "import os . path as osp\nosp.join(p)", "os.path.join", 0},
     {"m.py", "from a.-b import c\nc()", NULL, 0},
+    /* unpacking binds the plain names in the target and those directly in a nested tuple, list or star */
+    {"m.py", "import time\nasync def f():\n    a, time = xs\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    (a, [b, time]) = xs\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    [a, (time, b)] = xs\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    a, *time = xs\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    a, (b, *time) = xs\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    for i, (a, time) in xs: pass\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    for [time] in xs: pass\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    a, (b, (c, time)) = xs\n    time.sleep(1)", "time.sleep", 1},
+    {"m.py", "import time\nasync def f():\n    a.b, time[0] = xs\n    time.sleep(1)", "time.sleep", 1},
+    {"m.py", "import time\nasync def f():\n    ys = [time for i, time in xs]\n    time.sleep(1)", "time.sleep", 1},
+    {"m.py", "import time\nasync def f():\n    ys = [time.sleep(1) for i, (j, time) in xs]", NULL, 1},
+    /* parameters of every form bind in their own function or lambda, not in one around it */
+    {"m.py", "import time\nasync def f(a, *time):\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f(a, **time):\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f(a, *time: int):\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f(a, time: int = 1):\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f(a, time=1):\n    time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f(g=lambda time: 0):\n    time.sleep(1)", "time.sleep", 1},
+    {"m.py", "import time\nasync def f(g=lambda *time: 0):\n    time.sleep(1)", "time.sleep", 1},
+    {"m.py", "import time\ndef f(g=lambda time: time.sleep(1)): pass", NULL, 0},
+    {"m.py", "import time\nclass C:\n    async def m(self, time):\n        time.sleep(1)", NULL, 1},
 };
 
 START_TEST(qualified_names)
