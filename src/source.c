@@ -191,6 +191,18 @@ static void build_lines(struct as_source *self, struct as_arena *arena)
 {
     const char *t = self->text;
     size_t n = 1;
+    if (!self->len || !memchr(t, '\r', self->len)) {
+        /* the common case, `\n` alone: memchr finds them many bytes at a time (this was ~1% of a cold run) */
+        const char *end = self->len ? t + self->len : t;
+        for (const char *p = t; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++) n++;
+        self->line_starts = as_arena_alloc(arena, n * sizeof(uint32_t));
+        self->n_lines = n;
+        self->line_starts[0] = 0;
+        size_t k = 1;
+        for (const char *p = t; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+            self->line_starts[k++] = (uint32_t)(p - t + 1);
+        return;
+    }
     for (size_t i = 0; i < self->len; i++)
         if (t[i] == '\n' || (t[i] == '\r' && (i + 1 >= self->len || t[i + 1] != '\n'))) n++;
     self->line_starts = as_arena_alloc(arena, n * sizeof(uint32_t));

@@ -86,6 +86,32 @@ START_TEST(positions)
 }
 END_TEST
 
+/* The line table, with `\n` only (memchr) and with `\r` anywhere (byte by byte), against the definition: a line
+ * starts after each `\n`, `\r\n` and lone `\r`. */
+START_TEST(line_starts)
+{
+    const char *texts[] = {"", "\n", "a", "a\n", "\n\n\nb", "ab\ncd\n\nef", "a\r\nb", "a\rb\r", "\r\n\r\r\n\n",
+                           "x = 1\n\ndef f():\n    pass"};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct as_arena a;
+        as_arena_init(&a);
+        struct as_source s;
+        char err[64];
+        const char *t = texts[i];
+        size_t len = strlen(t);
+        ck_assert_int_eq(as_source_decode(&s, &a, t, len, err, sizeof(err)), 0);
+        uint32_t want[32];
+        size_t n = 0;
+        want[n++] = 0;
+        for (size_t k = 0; k < len; k++)
+            if (t[k] == '\n' || (t[k] == '\r' && (k + 1 >= len || t[k + 1] != '\n'))) want[n++] = (uint32_t)(k + 1);
+        ck_assert_msg(s.n_lines == n, "text %zu: %zu lines, want %zu", i, s.n_lines, n);
+        for (size_t k = 0; k < n; k++) ck_assert_uint_eq(s.line_starts[k], want[k]);
+        as_arena_release(&a);
+    }
+}
+END_TEST
+
 static char tmpdir[64];
 
 static void make_tmpdir(void)
@@ -146,6 +172,7 @@ Suite *as_test_suite(void)
     TCase *tc = tcase_create("source");
     tcase_add_loop_test(tc, decode, 0, sizeof(decode_cases) / sizeof(decode_cases[0]));
     tcase_add_test(tc, positions);
+    tcase_add_test(tc, line_starts);
     tcase_add_test(tc, read_regular_file);
     tcase_add_test(tc, fifo_is_refused_without_blocking);
     suite_add_tcase(s, tc);
