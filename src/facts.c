@@ -617,7 +617,10 @@ static bool span_in(const struct as_span *sorted, size_t n, struct as_span sp)
 }
 
 /* qsort that accepts an empty (possibly NULL) array. */
-static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *));
+static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1) qsort(items, n, size, cmp);
+}
 
 /* A parameter's owner, from its parameter list's span (param_list_of) to the span of the function or lambda
  * whose parameter list that is, as facts.h has it; {0,0} when no scope has it (a def the query did not match,
@@ -652,11 +655,6 @@ static void owners_by_params(struct as_facts_scratch *s)
         b->owner = o && o->params.end == b->owner.end ? o->node : none;
     }
     free(by);
-}
-
-static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *))
-{
-    if (n > 1) qsort(items, n, size, cmp);
 }
 
 /* Capture ids of the combined query index this table; as_facts_check_captures rejects more. */
