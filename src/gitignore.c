@@ -2,9 +2,15 @@
  * Owns: the libgit2 init/shutdown pair of one context, the repositories it opens (one per work tree root,
  * found again by work tree path) and a table of resolved directories (repository + path inside its work tree),
  * so a walk resolves each directory once, from its parent, instead of searching upwards for every file.
- * Paths handed to libgit2 are relative to the work tree, with a trailing '/' for directories. */
+ * Paths handed to libgit2 are relative to the work tree, with a trailing '/' for directories.
+ * Also a screen in front of libgit2: each call of git_ignore_path_is_ignored stats every ignore file that
+ * could apply (~12 stats per file: most of a warm run's time in a repository), so the last path components of
+ * the rules in effect in a directory are kept, and an entry none of them can match is not asked about. */
+#define _GNU_SOURCE 1 /* FNM_CASEFOLD */
 #include "gitignore.h"
 
+#include <errno.h>
+#include <fnmatch.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +25,27 @@ struct repo {
     git_repository *repo;
 };
 
+/* The rules in effect in a directory, as far as the screen needs them: the last path component of each rule
+ * that can ignore something (negations only re-include), whether it is directory-only (`build/`), and `any`
+ * when a rule could match whatever the name (one ending in `**`, brackets, escapes: the screen does not reason
+ * about them).
+ * A directory without a .gitignore of its own shares its parent's screen; the chain ends at the repository's
+ * own sources (info/exclude, the global excludes file, libgit2's built-in `.git` rules, the .gitignore files
+ * above the first directory resolved). */
+struct screen {
+    const struct screen *parent;
+    char **comps;
+    bool *dir_only;
+    size_t n;
+    bool any;
+};
+
 struct dir {
     size_t repo;             /* index into repos */
     char *prefix;            /* path inside the work tree: "" (the root) or "a/b/" */
+    long parent;             /* the directory it was resolved from (as_gitignore_subdir), or AS_GITDIR_NONE */
+    const struct screen *screen;   /* made when first needed (dir_screen) */
+    bool clear;              /* known not to be ignored itself: only its entries' own names can be */
 };
 
 struct as_gitignore {
@@ -30,6 +54,10 @@ struct as_gitignore {
     struct dir *dirs;
     size_t n_dirs, cap_dirs;
     struct as_buf rel;       /* scratch: the path handed to libgit2 */
+    struct screen **screens; /* every screen made (freed with the context) */
+    size_t n_screens, cap_screens;
+    long cleared_parent;     /* the last subdirectory as_gitignore_check found not ignored: parent and name */
+    char *cleared_name;
 };
 
 static void set_err(char *err, size_t errlen, const char *what)
@@ -47,6 +75,7 @@ struct as_gitignore *as_gitignore_new(void)
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
     struct as_gitignore *g = as_xcalloc(1, sizeof(*g));
     as_buf_init(&g->rel);
+    g->cleared_parent = AS_GITDIR_NONE;
     return g;
 }
 
@@ -58,6 +87,14 @@ void as_gitignore_free(struct as_gitignore *g)
         free(g->repos[i].workdir);
     }
     for (size_t i = 0; i < g->n_dirs; i++) free(g->dirs[i].prefix);
+    for (size_t i = 0; i < g->n_screens; i++) {
+        for (size_t k = 0; k < g->screens[i]->n; k++) free(g->screens[i]->comps[k]);
+        free(g->screens[i]->comps);
+        free(g->screens[i]->dir_only);
+        free(g->screens[i]);
+    }
+    free(g->screens);
+    free(g->cleared_name);
     free(g->repos);
     free(g->dirs);
     as_buf_release(&g->rel);
@@ -83,7 +120,7 @@ static size_t add_repo(struct as_gitignore *g, git_repository *repo)
     return g->n_repos++;
 }
 
-static as_gitdir add_dir(struct as_gitignore *g, size_t repo, char *prefix)
+static as_gitdir add_dir(struct as_gitignore *g, size_t repo, char *prefix, long parent, bool clear)
 {
     if (g->n_dirs == g->cap_dirs) {
         g->cap_dirs = g->cap_dirs ? g->cap_dirs * 2 : 64;
@@ -91,7 +128,167 @@ static as_gitdir add_dir(struct as_gitignore *g, size_t repo, char *prefix)
     }
     g->dirs[g->n_dirs].repo = repo;
     g->dirs[g->n_dirs].prefix = prefix;
+    g->dirs[g->n_dirs].parent = parent;
+    g->dirs[g->n_dirs].screen = NULL;
+    g->dirs[g->n_dirs].clear = clear;
     return (as_gitdir)g->n_dirs++;
+}
+
+/* ---- the screen ------------------------------------------------------------------------------------ */
+
+static struct screen *new_screen(struct as_gitignore *g, const struct screen *parent)
+{
+    struct screen *sc = as_xcalloc(1, sizeof(*sc));
+    sc->parent = parent;
+    if (g->n_screens == g->cap_screens) {
+        g->cap_screens = g->cap_screens ? g->cap_screens * 2 : 16;
+        g->screens = as_xrealloc(g->screens, g->cap_screens * sizeof(*g->screens));
+    }
+    g->screens[g->n_screens++] = sc;
+    return sc;
+}
+
+static void screen_add(struct screen *sc, const char *comp, size_t len, bool dir_only)
+{
+    sc->comps = as_xrealloc(sc->comps, (sc->n + 1) * sizeof(char *));
+    sc->dir_only = as_xrealloc(sc->dir_only, (sc->n + 1) * sizeof(bool));
+    sc->comps[sc->n] = as_xstrndup(comp, len);
+    sc->dir_only[sc->n] = dir_only;
+    sc->n++;
+}
+
+/* One line of an ignore file into the screen: blank lines, comments and negations ignore nothing; of the
+ * others the last component is kept, unless the screen cannot tell what it matches (then `any`). */
+static void screen_rule(struct screen *sc, const char *line, size_t len)
+{
+    while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
+    if (!len || line[0] == '#' || line[0] == '!') return;
+    if (memchr(line, '\\', len) || memchr(line, '[', len) || memchr(line, '\r', len)) {
+        sc->any = true;   /* escapes (a trailing `\ ` too), brackets: left to libgit2 */
+        return;
+    }
+    bool dir_only = line[len - 1] == '/';
+    while (len && line[len - 1] == '/') len--;
+    size_t start = len;
+    while (start && line[start - 1] != '/') start--;
+    const char *comp = line + start;
+    size_t cl = len - start;
+    if (!cl || (cl == 2 && comp[0] == '*' && comp[1] == '*')) {
+        sc->any = true;   /* a last component `**`, or none: anything below */
+        return;
+    }
+    screen_add(sc, comp, cl, dir_only);
+}
+
+/* The rules of the ignore file at `path` into the screen: a missing file has none; one that cannot be read
+ * makes the screen give up (`any`). */
+static void screen_file(struct screen *sc, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno != ENOENT && errno != ENOTDIR) sc->any = true;
+        return;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        size_t len = (size_t)n;
+        if (line[len - 1] == '\n') len--;
+        screen_rule(sc, line, len);
+    }
+    if (ferror(f)) sc->any = true;
+    free(line);
+    fclose(f);
+}
+
+/* The rules a repository applies everywhere (as libgit2 1.5's git_ignore__for_path reads them): its built-in
+ * rules, .git/info/exclude, and core.excludesFile or else the XDG ignore file. */
+static struct screen *repo_screen(struct as_gitignore *g, git_repository *repo)
+{
+    struct screen *sc = new_screen(g, NULL);
+    screen_add(sc, ".", 1, false);
+    screen_add(sc, "..", 2, false);
+    screen_add(sc, ".git", 4, false);
+    struct as_buf p;
+    as_buf_init(&p);
+    const char *common = git_repository_commondir(repo);
+    if (common) {
+        as_buf_puts(&p, common);
+        if (p.len && p.data[p.len - 1] != '/') as_buf_putc(&p, '/');
+        as_buf_puts(&p, "info/exclude");
+        screen_file(sc, p.data);
+    } else {
+        sc->any = true;
+    }
+    git_config *cfg = NULL;
+    git_buf excl = GIT_BUF_INIT;
+    int rc = git_repository_config_snapshot(&cfg, repo);
+    if (rc == 0) rc = git_config_get_path(&excl, cfg, "core.excludesfile");
+    if (rc == 0) {
+        screen_file(sc, excl.ptr);
+    } else if (rc == GIT_ENOTFOUND) {
+        const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+        as_buf_reset(&p);
+        if (xdg && *xdg) as_buf_puts(&p, xdg), as_buf_puts(&p, "/git/ignore");
+        else if (home && *home) as_buf_puts(&p, home), as_buf_puts(&p, "/.config/git/ignore");
+        if (p.len) screen_file(sc, p.data);
+    } else {
+        sc->any = true;
+    }
+    git_buf_dispose(&excl);
+    git_config_free(cfg);
+    as_buf_release(&p);
+    return sc;
+}
+
+/* The screen of resolved directory d, made when first needed: a resolved subdirectory's is its parent's plus
+ * its own .gitignore (the parent's, shared, when it has none); any other's is the repository's rules and every
+ * .gitignore from the work tree root down to it. */
+static const struct screen *dir_screen(struct as_gitignore *g, as_gitdir d)
+{
+    if (g->dirs[d].screen) return g->dirs[d].screen;
+    const struct repo *r = &g->repos[g->dirs[d].repo];
+    const char *prefix = g->dirs[d].prefix;
+    struct as_buf p;
+    as_buf_init(&p);
+    const struct screen *sc;
+    if (g->dirs[d].parent != AS_GITDIR_NONE) {
+        const struct screen *ps = dir_screen(g, g->dirs[d].parent);
+        as_buf_puts(&p, r->workdir);
+        as_buf_puts(&p, prefix);
+        as_buf_puts(&p, ".gitignore");
+        struct screen *own = new_screen(g, ps);
+        screen_file(own, p.data);
+        sc = own->n || own->any ? own : ps;   /* an empty one stays in g->screens, unused */
+    } else {
+        struct screen *own = repo_screen(g, r->repo);
+        for (size_t i = 0;; i++) {
+            if (i == 0 || prefix[i - 1] == '/') {
+                as_buf_reset(&p);
+                as_buf_puts(&p, r->workdir);
+                as_buf_add(&p, prefix, i);
+                as_buf_puts(&p, ".gitignore");
+                screen_file(own, p.data);
+            }
+            if (!prefix[i]) break;
+        }
+        sc = own;
+    }
+    as_buf_release(&p);
+    g->dirs[d].screen = sc;
+    return sc;
+}
+
+/* Whether some rule in effect could ignore entry `name` (a basename) of a directory with this screen. */
+static bool screen_may_match(const struct screen *sc, const char *name, bool is_dir)
+{
+    for (; sc; sc = sc->parent) {
+        if (sc->any) return true;
+        for (size_t i = 0; i < sc->n; i++)
+            if ((is_dir || !sc->dir_only[i]) && fnmatch(sc->comps[i], name, FNM_CASEFOLD) == 0) return true;
+    }
+    return false;
 }
 
 /* Opens the repository for directory `real` (canonical) and records `real` in it, or AS_GITDIR_NONE. */
@@ -125,7 +322,7 @@ static as_gitdir open_dir(struct as_gitignore *g, const char *real, unsigned fla
         if (b.len && b.data[b.len - 1] != '/') as_buf_putc(&b, '/');
         prefix = as_buf_detach(&b, NULL);
     }
-    return add_dir(g, add_repo(g, repo), prefix);
+    return add_dir(g, add_repo(g, repo), prefix, AS_GITDIR_NONE, !prefix[0]);   /* a work tree root: clear */
 }
 
 as_gitdir as_gitignore_dir(struct as_gitignore *g, const char *path, char *err, size_t errlen)
@@ -165,7 +362,10 @@ as_gitdir as_gitignore_subdir(struct as_gitignore *g, as_gitdir parent, const ch
     as_buf_puts(&p, name);
     as_buf_putc(&p, '/');
     size_t repo = g->dirs[parent].repo;   /* read before add_dir may move the table */
-    return add_dir(g, repo, as_buf_detach(&p, NULL));
+    /* clear when the walk has just found it not ignored, in a directory that is not (as_gitignore_check) */
+    bool clear = g->dirs[parent].clear && g->cleared_parent == parent && g->cleared_name &&
+                 strcmp(g->cleared_name, name) == 0;
+    return add_dir(g, repo, as_buf_detach(&p, NULL), parent, clear);
 }
 
 static int is_ignored(struct as_gitignore *g, size_t repo, const char *rel, char *err, size_t errlen)
@@ -182,17 +382,30 @@ int as_gitignore_check(struct as_gitignore *g, as_gitdir dir, const char *name, 
                        size_t errlen)
 {
     if (!g || dir == AS_GITDIR_NONE) return 0;
-    as_buf_reset(&g->rel);
-    as_buf_puts(&g->rel, g->dirs[dir].prefix);
-    as_buf_puts(&g->rel, name);
-    if (is_dir) as_buf_putc(&g->rel, '/');
-    return is_ignored(g, g->dirs[dir].repo, g->rel.data, err, errlen);
+    int rc;
+    if (g->dirs[dir].clear && !strchr(name, '/') && !screen_may_match(dir_screen(g, dir), name, is_dir)) {
+        rc = 0;   /* no rule in effect can match the name, and the directory itself is not ignored */
+    } else {
+        as_buf_reset(&g->rel);
+        as_buf_puts(&g->rel, g->dirs[dir].prefix);
+        as_buf_puts(&g->rel, name);
+        if (is_dir) as_buf_putc(&g->rel, '/');
+        rc = is_ignored(g, g->dirs[dir].repo, g->rel.data, err, errlen);
+    }
+    if (is_dir) {   /* what as_gitignore_subdir needs to know whether this subdirectory is clear */
+        free(g->cleared_name);
+        g->cleared_name = rc == 0 ? as_xstrdup(name) : NULL;
+        g->cleared_parent = rc == 0 ? dir : AS_GITDIR_NONE;
+    }
+    return rc;
 }
 
 int as_gitignore_dir_ignored(struct as_gitignore *g, as_gitdir d, char *err, size_t errlen)
 {
     if (!g || d == AS_GITDIR_NONE || !g->dirs[d].prefix[0]) return 0;
-    return is_ignored(g, g->dirs[d].repo, g->dirs[d].prefix, err, errlen);
+    int rc = is_ignored(g, g->dirs[d].repo, g->dirs[d].prefix, err, errlen);
+    if (rc == 0) g->dirs[d].clear = true;
+    return rc;
 }
 
 int as_gitignore_path(struct as_gitignore *g, const char *path, bool is_dir, char *err, size_t errlen)

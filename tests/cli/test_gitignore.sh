@@ -38,6 +38,16 @@ build/
 docs/**/*.py
 logs
 *.py[co]
+# rules the discovery's screen must read right (gitignore.c): brackets, an escape, trailing blanks, a `**`
+# inside, an anchored glob, a directory-only rule named like a file, a `*` in the middle, another case
+gen[0-9].py
+\#hash.py
+trail.py   
+sub2/**/deep.py
+/rootonly*.py
+cache.py/
+mid/*/leaf.py
+UPPER.PY
 EOF
 mkdir -p "$repo/pkg/sub" "$repo/app"
 cat >"$repo/pkg/.gitignore" <<'EOF'
@@ -65,13 +75,15 @@ mkf top.py a.py b.pyi x.gen.py keep.gen.py stub.pyc my_scratch.py secret_key.py 
   app/main.py app/keep.py app/sub/keep.py app/sub/other.py app/dir.py/inner.py \
   build/gen.py tests/fixtures/data_1.py tests/fixtures/x/y/data_2.py tests/fixtures/x/case.py \
   docs/conf.py docs/api/ref.py docs/readme.txt logs/today.py src/logs/inner.py src/logs.py src/main.py
+mkf gen1.py genx.py '#hash.py' hash.py trail.py trail2.py sub2/a/b/deep.py sub2/deep.py deep.py rootonly_1.py \
+  pkg/rootonly_2.py cache.py/inner.py pkg/cache.py mid/x/leaf.py mid/leaf.py upper.py
 for i in $(seq 1 12); do mkf "src/mod_$i.py"; done
 for i in 1 2 3 4; do mkf "src/gen/g_$i.gen.py" "src/gen/h_$i.py"; done
 printf 'x\n' >"$repo/README.md"
 n_py=$(cd "$repo" && find . -path ./.git -prune -o \( -name '*.py' -o -name '*.pyi' \) -type f -print | wc -l)
 if [ "$n_py" -ge 50 ]; then ok; else ko "only $n_py Python files generated"; fi
 
-# --- parity with git ---------------------------------------------------------------------------------------
+# --- parity with git (discovery asks libgit2 only about names some rule in effect could match: see gitignore.c)
 (cd "$repo" && git ls-files --others --cached --exclude-standard) | grep -E '\.pyi?$' | sort >"$tmp/want"
 (cd "$repo" && find . -path ./.git -prune -o \( -name '*.py' -o -name '*.pyi' \) -type f -print) | sed 's#^\./##' |
   sort >"$tmp/all"
@@ -80,13 +92,15 @@ comm -23 "$tmp/all" "$tmp/ignored" >"$tmp/want_check_ignore"
 same "git ls-files vs git check-ignore" "$tmp/want" "$tmp/want_check_ignore"
 # the oracle itself saw every kind of rule (a broken setup would make both sides trivially agree)
 for f in a.py b.pyi keep.gen.py pkg/top.py pkg/local_keep.py pkg/notbuild/ok.py pkg/deep/only_here.py \
-  pkg/sub/important.gen.py pkg/sub/fine.py app/keep.py app/sub/keep.py tests/fixtures/x/case.py src/main.py; do
+  pkg/sub/important.gen.py pkg/sub/fine.py app/keep.py app/sub/keep.py tests/fixtures/x/case.py src/main.py \
+  genx.py hash.py trail2.py deep.py pkg/rootonly_2.py pkg/cache.py mid/leaf.py upper.py; do
   has "$tmp/want" "$f"
 done
 for f in top.py x.gen.py my_scratch.py secret_key.py pkg/local_a.py pkg/only_here.py pkg/build/out.py \
   pkg/vendor/lib.py pkg/sub/other.gen.py pkg/sub/t.tmp.py pkg/sub/secret_sub.py app/main.py app/sub/other.py \
   app/dir.py/inner.py build/gen.py tests/fixtures/data_1.py tests/fixtures/x/y/data_2.py docs/conf.py \
-  docs/api/ref.py logs/today.py src/logs/inner.py src/gen/g_1.gen.py; do
+  docs/api/ref.py logs/today.py src/logs/inner.py src/gen/g_1.gen.py \
+  gen1.py '#hash.py' trail.py sub2/a/b/deep.py sub2/deep.py rootonly_1.py cache.py/inner.py mid/x/leaf.py; do
   lacks "$tmp/want" "$f"
 done
 
@@ -142,6 +156,33 @@ st=$?
 if [ "$st" -eq 0 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ]; then ok; else ko "stdin top.py --force-exclude: exit $st, $(cat "$tmp/out" "$tmp/err")"; fi
 (cd "$repo" && printf 'x = 1\n' | "$bin" --stdin-filename top.py - >"$tmp/out" 2>"$tmp/err")
 if grep -q "All checks passed" "$tmp/err"; then ok; else ko "stdin top.py was not analysed: $(cat "$tmp/out" "$tmp/err")"; fi
+
+# --- the global excludes file without core.excludesFile: $XDG_CONFIG_HOME/git/ignore, else ~/.config/git/ignore
+xdg="$tmp/xdg"
+git init -q "$xdg"
+mkdir -p "$xdg/pkg" "$tmp/home2/.config/git" "$tmp/xdghome/git"
+printf 'x\n' >"$xdg/pkg/xdg_a.py"
+printf 'x\n' >"$xdg/pkg/cfg_b.py"
+printf 'x\n' >"$xdg/pkg/plain.py"
+printf 'xdg_*.py\n' >"$tmp/home2/.config/git/ignore"
+printf 'cfg_*.py\n' >"$tmp/xdghome/git/ignore"
+for env in "HOME=$tmp/home2" "HOME=$tmp/home2 XDG_CONFIG_HOME=$tmp/xdghome"; do
+  (cd "$xdg" && env $env git ls-files --others --exclude-standard) | sort >"$tmp/want_xdg"
+  env $env "$bin" --show-files "$xdg" | sed "s#^$xdg/##" | sort >"$tmp/got_xdg"
+  same "global excludes file ($env)" "$tmp/want_xdg" "$tmp/got_xdg"
+  if [ "$(wc -l <"$tmp/want_xdg")" -eq 2 ]; then ok; else ko "git ignored no file with $env"; fi
+done
+
+# --- core.ignorecase: rules match names in any case (as on a case-insensitive filesystem)
+icase="$tmp/icase"
+git init -q "$icase"
+git -C "$icase" config core.ignorecase true
+printf 'UPPER.PY\nMixed_*.py\n' >"$icase/.gitignore"
+for f in upper.py mixed_one.py other.py; do printf 'x\n' >"$icase/$f"; done
+(cd "$icase" && git ls-files --others --exclude-standard) | grep '\.py$' | sort >"$tmp/want_icase"
+"$bin" --show-files "$icase" | sed "s#^$icase/##" | sort >"$tmp/got_icase"
+same "core.ignorecase" "$tmp/want_icase" "$tmp/got_icase"
+if [ "$(cat "$tmp/want_icase")" = other.py ]; then ok; else ko "git with core.ignorecase kept: $(cat "$tmp/want_icase")"; fi
 
 # --- known libgit2 divergence (reported, not failed) ---------------------------------------------------------
 # libgit2 (1.5) drops a negation without wildcards that negates no rule of its own file, so a literal `!name`
