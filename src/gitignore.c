@@ -157,15 +157,40 @@ static void screen_add(struct screen *sc, const char *comp, size_t len, bool dir
     sc->n++;
 }
 
+/* The closing `]` of the bracket expression opening at s[at] (git's reading: a `!` or `^` after the `[`, then
+ * a `]` right after those, are part of it); false when there is none. */
+static bool bracket_end(const char *s, size_t len, size_t at, size_t *end)
+{
+    size_t i = at + 1;
+    if (i < len && (s[i] == '!' || s[i] == '^')) i++;
+    if (i < len && s[i] == ']') i++;
+    while (i < len && s[i] != ']') i++;
+    if (i >= len) return false;
+    *end = i;
+    return true;
+}
+
 /* One line of an ignore file into the screen: blank lines, comments and negations ignore nothing; of the
- * others the last component is kept, unless the screen cannot tell what it matches (then `any`). */
+ * others the last component is kept, each bracket expression in it as `?` (whatever it holds, it matches one
+ * character: `*.py[cod]` is in most Python projects' .gitignore), unless the screen cannot tell what it
+ * matches (then `any`). */
 static void screen_rule(struct screen *sc, const char *line, size_t len)
 {
     while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
     if (!len || line[0] == '#' || line[0] == '!') return;
-    if (memchr(line, '\\', len) || memchr(line, '[', len) || memchr(line, '\r', len)) {
-        sc->any = true;   /* escapes (a trailing `\ ` too), brackets: left to libgit2 */
+    if (memchr(line, '\\', len) || memchr(line, '\r', len)) {
+        sc->any = true;   /* escapes (a trailing `\ ` too): left to libgit2 */
         return;
+    }
+    /* brackets holding a `/` (which splits components) or a class (`[[:alpha:]]`), or left open: any */
+    for (size_t i = 0, end; i < len; i++) {
+        if (line[i] != '[') continue;
+        if (!bracket_end(line, len, i, &end) || memchr(line + i + 1, '/', end - i - 1) ||
+            memchr(line + i + 1, '[', end - i - 1)) {
+            sc->any = true;
+            return;
+        }
+        i = end;
     }
     bool dir_only = line[len - 1] == '/';
     while (len && line[len - 1] == '/') len--;
@@ -177,7 +202,18 @@ static void screen_rule(struct screen *sc, const char *line, size_t len)
         sc->any = true;   /* a last component `**`, or none: anything below */
         return;
     }
-    screen_add(sc, comp, cl, dir_only);
+    char *simple = as_xmalloc(cl + 1);
+    size_t n = 0;
+    for (size_t i = 0, end; i < cl; i++) {
+        if (comp[i] == '[' && bracket_end(comp, cl, i, &end)) {
+            simple[n++] = '?';
+            i = end;
+        } else {
+            simple[n++] = comp[i];
+        }
+    }
+    screen_add(sc, simple, n, dir_only);
+    free(simple);
 }
 
 /* The rules of the ignore file at `path` into the screen: a missing file has none; one that cannot be read
@@ -192,10 +228,11 @@ static void screen_file(struct screen *sc, const char *path)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while ((n = getline(&line, &cap, f)) > 0) {
-        size_t len = (size_t)n;
+    for (bool first = true; (n = getline(&line, &cap, f)) > 0; first = false) {
+        size_t len = (size_t)n, skip = 0;
         if (line[len - 1] == '\n') len--;
-        screen_rule(sc, line, len);
+        if (first && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) skip = 3;   /* a UTF-8 byte order mark */
+        screen_rule(sc, line + skip, len - skip);
     }
     if (ferror(f)) sc->any = true;
     free(line);

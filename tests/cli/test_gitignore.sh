@@ -173,6 +173,25 @@ for env in "HOME=$tmp/home2" "HOME=$tmp/home2 XDG_CONFIG_HOME=$tmp/xdghome"; do
   if [ "$(wc -l <"$tmp/want_xdg")" -eq 2 ]; then ok; else ko "git ignored no file with $env"; fi
 done
 
+# --- bracket expressions (read as one character by the screen), a class, a byte order mark; each set of rules
+# in a directory of its own, so that no rule there matches every name
+br="$tmp/brackets"
+git init -q "$br"
+mkdir -p "$br/b" "$br/c" "$br/d"
+printf '\xef\xbb\xbfbom_*.py\n' >"$br/.gitignore"
+printf 'ex[!a].py\nrange[0-4].py\n[]]q.py\n' >"$br/b/.gitignore"
+printf '*.py[cod]\n' >"$br/c/.gitignore"
+printf '[[:digit:]]d.py\n' >"$br/d/.gitignore"
+for f in bom_x.py plain.py b/exa.py b/exb.py b/range3.py b/range7.py 'b/]q.py' b/q.py c/x.py c/x.pyc d/1d.py d/xd.py; do
+  printf 'x\n' >"$br/$f"
+done
+(cd "$br" && git ls-files --others --exclude-standard) | grep -E '\.py[c]?$' | sort >"$tmp/want_br"
+"$bin" --show-files "$br" | sed "s#^$br/##" | sort >"$tmp/got_br"
+grep -v '\.pyc$' "$tmp/want_br" >"$tmp/want_br_py"
+same "bracket expressions" "$tmp/want_br_py" "$tmp/got_br"
+for f in plain.py b/exa.py b/range7.py b/q.py c/x.py d/xd.py; do has "$tmp/want_br" "$f"; done
+for f in bom_x.py b/exb.py b/range3.py 'b/]q.py' c/x.pyc d/1d.py; do lacks "$tmp/want_br" "$f"; done
+
 # --- core.ignorecase: rules match names in any case (as on a case-insensitive filesystem)
 icase="$tmp/icase"
 git init -q "$icase"
