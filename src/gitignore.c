@@ -270,6 +270,7 @@ static struct screen *repo_screen(struct as_gitignore *g, git_repository *repo)
         if (xdg && *xdg) as_buf_puts(&p, xdg), as_buf_puts(&p, "/git/ignore");
         else if (home && *home) as_buf_puts(&p, home), as_buf_puts(&p, "/.config/git/ignore");
         if (p.len) screen_file(sc, p.data);
+        else sc->any = true;   /* libgit2 may find a home directory another way */
     } else {
         sc->any = true;
     }
