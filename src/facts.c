@@ -368,6 +368,61 @@ static void bind_unpacked(struct ctx *c, TSNode target, TSNode stmt)
     }
 }
 
+/* The names `with X() as ...` (with_item: `with`) or `except E as name` binds (bindings.scm, @bind.as): a plain
+ * name in the as_pattern's target, bound to X() for `with`; for `with`, also the plain names directly in a
+ * tuple there (`as (a, b)`, bound plain). */
+static void bind_as(struct ctx *c, TSNode as, TSNode stmt, bool with)
+{
+    TSNode target = ts_node_child_by_field_name(as, "alias", 5);
+    if (!type_is(target, "as_pattern_target")) return;
+    TSNode value = ts_node_named_child(as, 0);   /* what comes before `as` */
+    uint32_t n = ts_node_named_child_count(target);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode k = ts_node_named_child(target, i);
+        if (type_is(k, "identifier")) {
+            if (!with) {
+                add_binding(c, AS_BIND_PLAIN, k, stmt);
+            } else if (!ts_node_is_null(value) && !ts_node_eq(value, target)) {
+                add_binding(c, AS_BIND_WITH, k, stmt);
+                expr_from_node(c, value, &c->s->bindings.items[c->s->bindings.len - 1].value);
+            }
+        } else if (with && type_is(k, "tuple")) {
+            uint32_t kn = ts_node_named_child_count(k);
+            for (uint32_t j = 0; j < kn; j++) {
+                TSNode g = ts_node_named_child(k, j);
+                if (type_is(g, "identifier")) add_binding(c, AS_BIND_PLAIN, g, stmt);
+            }
+        }
+    }
+}
+
+/* The branches of `if isinstance(...)` / `if not isinstance(...)` (structure.scm, @typecheck): the body and an
+ * else branch, as typecheck spans. */
+static void on_typecheck(struct ctx *c, TSNode ifs, TSNode cond)
+{
+    if (type_is(cond, "not_operator")) cond = ts_node_child_by_field_name(cond, "argument", 8);
+    if (!type_is(cond, "call")) return;
+    TSNode f = ts_node_child_by_field_name(cond, "function", 8);
+    if (!type_is(f, "identifier")) return;
+    uint32_t a = ts_node_start_byte(f), b = ts_node_end_byte(f);
+    if (b > c->len || b - a != 10 || memcmp(c->src + a, "isinstance", 10) != 0) return;
+    TSNode body = ts_node_child_by_field_name(ifs, "consequence", 11);
+    if (type_is(body, "block")) {
+        struct as_span sp = span_of(body);
+        vec_push(&c->s->typechecks, sp);
+    }
+    uint32_t n = ts_node_named_child_count(ifs);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode e = ts_node_named_child(ifs, i);
+        if (!type_is(e, "else_clause")) continue;
+        TSNode eb = ts_node_child_by_field_name(e, "body", 4);
+        if (type_is(eb, "block")) {
+            struct as_span sp = span_of(eb);
+            vec_push(&c->s->typechecks, sp);
+        }
+    }
+}
+
 /* The dotted name an import statement spells (`a.b`, `..pkg`), with the blanks and line continuations Python
  * allows between its tokens taken out; NULL when it holds anything else (only a syntax error does: `a.-b`).
  * So a module name in a binding is made of Python names and dots only, which the project pass relies on to
@@ -802,7 +857,9 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
             case CAP_BIND: {
                 TSNode nm = capture(&m, map, CAP_BIND_NAME);
                 if (ts_node_is_null(nm)) {
-                    bind_unpacked(&c, capture(&m, map, CAP_BIND_UNPACK), node);
+                    TSNode as = capture(&m, map, CAP_BIND_AS);
+                    if (!ts_node_is_null(as)) bind_as(&c, as, node, type_is(node, "with_item"));
+                    else bind_unpacked(&c, capture(&m, map, CAP_BIND_UNPACK), node);
                     break;
                 }
                 const char *kind = as_query_pattern_property(q, m.pattern_index, "kind");
@@ -877,11 +934,9 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 vec_push(&s->trys, t);
                 break;
             }
-            case CAP_TYPECHECK: {
-                struct as_span b = span_of(capture(&m, map, CAP_TYPECHECK_BODY));
-                vec_push(&s->typechecks, b);
+            case CAP_TYPECHECK:
+                on_typecheck(&c, node, capture(&m, map, CAP_TYPECHECK_COND));
                 break;
-            }
             case CAP_GLOBAL: case CAP_NONLOCAL: {
                 TSNode nm = capture(&m, map, outer == CAP_GLOBAL ? CAP_GLOBAL_NAME : CAP_NONLOCAL_NAME);
                 if (!ts_node_is_null(nm))
@@ -1033,6 +1088,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     out->n_trys = s->trys.len;
     out->trys = as_arena_alloc(arena, (s->trys.len ? s->trys.len : 1) * sizeof(struct as_try));
     if (s->trys.len) memcpy(out->trys, s->trys.items, s->trys.len * sizeof(struct as_try));
+    sort(s->typechecks.items, s->typechecks.len, sizeof(struct as_span), cmp_span);   /* by start, as facts.h says */
     out->n_typechecks = s->typechecks.len;
     out->typechecks = as_arena_alloc(arena, (s->typechecks.len ? s->typechecks.len : 1) * sizeof(struct as_span));
     if (s->typechecks.len) memcpy(out->typechecks, s->typechecks.items, s->typechecks.len * sizeof(struct as_span));

@@ -1,6 +1,7 @@
 /* test_model.c — the semantic model on small snippets: the qualified name of the last call in each snippet
  * (imports, aliases, relative imports, shadowing, instances, star imports, scopes, import texts spread over
- * blanks or broken by a syntax error, names bound by unpacking) and whether it is in async context. */
+ * blanks or broken by a syntax error, names bound by unpacking, `with`/`except ... as`) and whether it is in
+ * async context; and the branches facts marks as depending on an argument's type. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,14 @@ static const struct model_case cases[] = {
     {"m.py", "import time\nasync def f(g=lambda *time: 0):\n    time.sleep(1)", "time.sleep", 1},
     {"m.py", "import time\ndef f(g=lambda time: time.sleep(1)): pass", NULL, 0},
     {"m.py", "import time\nclass C:\n    async def m(self, time):\n        time.sleep(1)", NULL, 1},
+    /* `with ... as` binds its target (to the context manager, or plain in a tuple); `except ... as` plain */
+    {"m.py", "import time\nasync def f():\n    with g() as time:\n        time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    with g() as (a, time):\n        time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    with g() as (a, [time]):\n        time.sleep(1)", "time.sleep", 1},
+    {"m.py", "import time\nasync def f():\n    with g(), h() as time:\n        time.sleep(1)", NULL, 1},
+    {"m.py", "import time\nasync def f():\n    try:\n        pass\n    except E as time:\n        time.sleep(1)", NULL, 1},
+    {"m.py", "import httpx, time\nasync def f():\n    with httpx.Client() as c, time.x() as d:\n        c.get(u)",
+     "httpx.Client().get", 1},
 };
 
 START_TEST(qualified_names)
@@ -163,12 +172,59 @@ START_TEST(module_names)
 }
 END_TEST
 
+/* The branches that depend on an argument's type (facts: typechecks): the body of `if isinstance(...)` and of
+ * `if not isinstance(...)`, and their plain else branch; nothing for any other condition. */
+static const struct typecheck_case {
+    const char *src;
+    size_t spans;
+} typecheck_cases[] = {
+    {"if isinstance(x, T):\n    a()\n", 1},
+    {"if not isinstance(x, T):\n    a()\nelse:\n    b()\n", 2},
+    {"if isinstance(x, T):\n    a()\nelif y:\n    b()\nelse:\n    c()\n", 2},
+    {"if isinstance(x, T) and y:\n    a()\n", 0},
+    {"if x.isinstance(y):\n    a()\n", 0},
+    {"if isinstancex(x):\n    a()\n", 0},
+    {"if not not isinstance(x, T):\n    a()\n", 0},
+    {"if (isinstance(x, T)):\n    a()\n", 0},
+    {"def f(p):\n    if isinstance(p, str):\n        if isinstance(p, bytes):\n            pass\n", 2},
+};
+
+START_TEST(typecheck_branches)
+{
+    const struct typecheck_case *c = &typecheck_cases[_i];
+    char *err = NULL;
+    struct as_query_set *qs = as_query_set_load(&err);
+    ck_assert_ptr_nonnull(qs);
+    struct as_arena arena;
+    as_arena_init(&arena);
+    TSParser *p = ts_parser_new();
+    ts_parser_set_language(p, tree_sitter_python());
+    TSTree *t = ts_parser_parse_string(p, NULL, c->src, (uint32_t)strlen(c->src));
+    struct as_facts_scratch *scratch = as_facts_scratch_new();
+    struct as_facts facts;
+    as_facts_extract(&facts, &arena, scratch, qs, t, c->src, strlen(c->src));
+    ck_assert_msg(facts.n_typechecks == c->spans, "case %d: %zu typecheck spans, want %zu", _i,
+                  (size_t)facts.n_typechecks, c->spans);
+    /* each span is a block whose text starts after the colon of its branch */
+    for (size_t i = 0; i < facts.n_typechecks; i++) {
+        ck_assert_uint_lt(facts.typechecks[i].start, facts.typechecks[i].end);
+        ck_assert(c->src[facts.typechecks[i].start] != ':');
+    }
+    as_facts_scratch_free(scratch);
+    ts_tree_delete(t);
+    ts_parser_delete(p);
+    as_arena_release(&arena);
+    as_query_set_free(qs);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("model");
     TCase *tc = tcase_create("model");
     tcase_add_loop_test(tc, qualified_names, 0, sizeof(cases) / sizeof(cases[0]));
     tcase_add_loop_test(tc, module_names, 0, sizeof(module_cases) / sizeof(module_cases[0]));
+    tcase_add_loop_test(tc, typecheck_branches, 0, sizeof(typecheck_cases) / sizeof(typecheck_cases[0]));
     suite_add_tcase(s, tc);
     return s;
 }
