@@ -423,6 +423,30 @@ static void on_typecheck(struct ctx *c, TSNode ifs, TSNode cond)
     }
 }
 
+/* A `while` loop whose body is one statement awaiting a call (`while x: await sleep(1)`; structure.scm,
+ * @sleeploop): one entry per call awaited there, as the query's anchors had it — the block's only named node
+ * (a comment after the statement counts) is an expression statement with `await <call>` among its parts. */
+static void on_sleeploop(struct ctx *c, TSNode loop, TSNode body)
+{
+    if (ts_node_named_child_count(body) != 1) return;
+    TSNode st = ts_node_named_child(body, 0);
+    if (!type_is(st, "expression_statement")) return;
+    uint32_t n = ts_node_named_child_count(st);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode a = ts_node_named_child(st, i);
+        if (!type_is(a, "await")) continue;
+        uint32_t an = ts_node_named_child_count(a);
+        for (uint32_t j = 0; j < an; j++) {
+            TSNode k = ts_node_named_child(a, j);
+            if (!type_is(k, "call")) continue;
+            struct as_sleep_loop l = {span_of(loop), -1};
+            struct as_span cs = span_of(k);
+            vec_push(&c->s->sleep_loops, l);
+            vec_push(&c->s->sleep_loop_calls, cs);
+        }
+    }
+}
+
 /* The dotted name an import statement spells (`a.b`, `..pkg`), with the blanks and line continuations Python
  * allows between its tokens taken out; NULL when it holds anything else (only a syntax error does: `a.-b`).
  * So a module name in a binding is made of Python names and dots only, which the project pass relies on to
@@ -899,13 +923,9 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
                 vec_push(&s->withs, w);
                 break;
             }
-            case CAP_SLEEPLOOP: {
-                struct as_sleep_loop l = {span_of(node), -1};
-                struct as_span cs = span_of(capture(&m, map, CAP_SLEEPLOOP_CALL));
-                vec_push(&s->sleep_loops, l);
-                vec_push(&s->sleep_loop_calls, cs);
+            case CAP_SLEEPLOOP:
+                on_sleeploop(&c, node, capture(&m, map, CAP_SLEEPLOOP_BODY));
                 break;
-            }
             case CAP_YIELD: {
                 struct as_span sp = span_of(node);
                 vec_push(&s->yields, sp);

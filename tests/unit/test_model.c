@@ -1,7 +1,7 @@
 /* test_model.c — the semantic model on small snippets: the qualified name of the last call in each snippet
  * (imports, aliases, relative imports, shadowing, instances, star imports, scopes, import texts spread over
  * blanks or broken by a syntax error, names bound by unpacking, `with`/`except ... as`) and whether it is in
- * async context; and the branches facts marks as depending on an argument's type. */
+ * async context; and the branches facts marks as depending on an argument's type, and the loops that only await. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,6 +189,57 @@ static const struct typecheck_case {
     {"def f(p):\n    if isinstance(p, str):\n        if isinstance(p, bytes):\n            pass\n", 2},
 };
 
+/* `while` loops whose body is one statement awaiting a call (facts: sleep_loops, one per call awaited there). */
+static const struct typecheck_case sleeploop_cases[] = {
+    {"while x:\n    await sleep(1)\n", 1},
+    {"while x:\n    # c\n    await sleep(1)\n", 1},
+    {"while x:\n    await sleep(1)\n    # c\n", 0},
+    {"while x:\n    await sleep(1)  # c\n", 0},
+    {"while x:\n    await sleep(1), await g()\n", 2},
+    {"while x:\n    a = 1\n    await sleep(1)\n", 0},
+    {"while x: await sleep(1)\n", 1},
+    {"while x:\n    await sleep(1);\n", 1},
+    {"while x:\n    await sleep(1); pass\n", 0},
+    {"while x:\n    await (sleep(1))\n", 0},
+    {"while x:\n    await sleep(1)\nelse:\n    pass\n", 1},
+    {"while x:\n    await a.b(1)\n", 1},
+    {"while x:\n    x, await sleep(1)\n", 1},
+    {"while x:\n    sleep(1)\n", 0},
+};
+
+static struct as_facts facts_of(const char *src, struct as_arena *arena, struct as_facts_scratch *scratch,
+                                const struct as_query_set *qs, TSTree **tree, TSParser *p)
+{
+    *tree = ts_parser_parse_string(p, NULL, src, (uint32_t)strlen(src));
+    struct as_facts facts;
+    as_facts_extract(&facts, arena, scratch, qs, *tree, src, strlen(src));
+    return facts;
+}
+
+START_TEST(sleep_loops)
+{
+    const struct typecheck_case *c = &sleeploop_cases[_i];
+    char *err = NULL;
+    struct as_query_set *qs = as_query_set_load(&err);
+    ck_assert_ptr_nonnull(qs);
+    struct as_arena arena;
+    as_arena_init(&arena);
+    TSParser *p = ts_parser_new();
+    ts_parser_set_language(p, tree_sitter_python());
+    struct as_facts_scratch *scratch = as_facts_scratch_new();
+    TSTree *t;
+    struct as_facts facts = facts_of(c->src, &arena, scratch, qs, &t, p);
+    ck_assert_msg(facts.n_sleep_loops == c->spans, "case %d: %zu sleep loops, want %zu", _i,
+                  (size_t)facts.n_sleep_loops, c->spans);
+    for (size_t i = 0; i < facts.n_sleep_loops; i++) ck_assert_int_ge(facts.sleep_loops[i].call, 0);
+    as_facts_scratch_free(scratch);
+    ts_tree_delete(t);
+    ts_parser_delete(p);
+    as_arena_release(&arena);
+    as_query_set_free(qs);
+}
+END_TEST
+
 START_TEST(typecheck_branches)
 {
     const struct typecheck_case *c = &typecheck_cases[_i];
@@ -199,10 +250,9 @@ START_TEST(typecheck_branches)
     as_arena_init(&arena);
     TSParser *p = ts_parser_new();
     ts_parser_set_language(p, tree_sitter_python());
-    TSTree *t = ts_parser_parse_string(p, NULL, c->src, (uint32_t)strlen(c->src));
     struct as_facts_scratch *scratch = as_facts_scratch_new();
-    struct as_facts facts;
-    as_facts_extract(&facts, &arena, scratch, qs, t, c->src, strlen(c->src));
+    TSTree *t;
+    struct as_facts facts = facts_of(c->src, &arena, scratch, qs, &t, p);
     ck_assert_msg(facts.n_typechecks == c->spans, "case %d: %zu typecheck spans, want %zu", _i,
                   (size_t)facts.n_typechecks, c->spans);
     /* each span is a block whose text starts after the colon of its branch */
@@ -225,6 +275,7 @@ Suite *as_test_suite(void)
     tcase_add_loop_test(tc, qualified_names, 0, sizeof(cases) / sizeof(cases[0]));
     tcase_add_loop_test(tc, module_names, 0, sizeof(module_cases) / sizeof(module_cases[0]));
     tcase_add_loop_test(tc, typecheck_branches, 0, sizeof(typecheck_cases) / sizeof(typecheck_cases[0]));
+    tcase_add_loop_test(tc, sleep_loops, 0, sizeof(sleeploop_cases) / sizeof(sleeploop_cases[0]));
     suite_add_tcase(s, tc);
     return s;
 }
