@@ -598,6 +598,13 @@ static void on_call(struct ctx *c, TSNode call, TSNode callee, TSNode args)
             TSNode a = ts_node_named_child(args, i);
             const char *t = ts_node_type(a);
             if (strcmp(t, "comment") == 0) continue;
+            /* a call passed as an argument (positional or keyword) is linked to this call (outer_call) */
+            TSNode inner = strcmp(t, "keyword_argument") == 0 ? ts_node_child_by_field_name(a, "value", 5) : a;
+            if (type_is(inner, "call")) {
+                struct as_span in = span_of(inner), o = k.span;
+                vec_push(&c->s->arg_inner, in);
+                vec_push(&c->s->arg_outer, o);
+            }
             if (strcmp(t, "list_splat") == 0 || strcmp(t, "dictionary_splat") == 0) { star = true; continue; }
             if (strcmp(t, "keyword_argument") == 0) {
                 TSNode kn = ts_node_child_by_field_name(a, "name", 4);
@@ -934,6 +941,15 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
             case CAP_CHECKPOINT: {
                 uint32_t p = ts_node_start_byte(node);
                 vec_push(&s->checkpoints, p);
+                if (type_is(node, "await")) {   /* the calls awaited directly */
+                    uint32_t n = ts_node_named_child_count(node);
+                    for (uint32_t i = 0; i < n; i++) {
+                        TSNode k = ts_node_named_child(node, i);
+                        if (!type_is(k, "call")) continue;
+                        struct as_span sp = span_of(k);
+                        vec_push(&s->awaited, sp);
+                    }
+                }
                 break;
             }
             case CAP_DECORATOR: {
@@ -982,17 +998,6 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
             case CAP_DISCARDED: {
                 struct as_span sp = span_of(capture(&m, map, CAP_DISCARDED_CALL));
                 vec_push(&s->discarded, sp);
-                break;
-            }
-            case CAP_AWAITED: {
-                struct as_span sp = span_of(capture(&m, map, CAP_AWAITED_CALL));
-                vec_push(&s->awaited, sp);
-                break;
-            }
-            case CAP_ARGUMENT: {
-                struct as_span in = span_of(capture(&m, map, CAP_ARGUMENT_CALL)), o = span_of(node);
-                vec_push(&s->arg_inner, in);
-                vec_push(&s->arg_outer, o);
                 break;
             }
             default:

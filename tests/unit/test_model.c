@@ -240,6 +240,53 @@ START_TEST(sleep_loops)
 }
 END_TEST
 
+/* Where a call's value goes (facts: awaited, outer_call): directly awaited, passed positionally or by keyword to
+ * another call, or neither. */
+START_TEST(call_destinations)
+{
+    const char *src = "async def f():\n    await a(b(), x=c(d()), *e(), y=[g()])\n    await (h())\n    i(j)(k())\n";
+    static const struct { const char *callee; bool awaited; const char *outer; } want[] = {
+        {"a", true, NULL}, {"b", false, "a"}, {"c", false, "a"}, {"d", false, "c"}, {"e", false, NULL},
+        {"g", false, NULL}, {"h", false, NULL}, {"i", false, NULL}, {"k", false, "i(j)"},
+    };
+    char *err = NULL;
+    struct as_query_set *qs = as_query_set_load(&err);
+    ck_assert_ptr_nonnull(qs);
+    struct as_arena arena;
+    as_arena_init(&arena);
+    TSParser *p = ts_parser_new();
+    ts_parser_set_language(p, tree_sitter_python());
+    struct as_facts_scratch *scratch = as_facts_scratch_new();
+    TSTree *t;
+    struct as_facts facts = facts_of(src, &arena, scratch, qs, &t, p);
+    ck_assert_uint_eq(facts.n_calls, sizeof(want) / sizeof(want[0]) + 1);   /* and the call i(j) */
+    for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
+        const struct as_call *k = NULL;
+        for (size_t i = 0; i < facts.n_calls && !k; i++) {
+            const struct as_span cs = facts.calls[i].callee.span;
+            if (cs.end - cs.start == strlen(want[w].callee) && memcmp(src + cs.start, want[w].callee, cs.end - cs.start) == 0)
+                k = &facts.calls[i];
+        }
+        ck_assert_msg(k != NULL, "no call of %s", want[w].callee);
+        ck_assert_msg(k->awaited == want[w].awaited, "%s: awaited %d", want[w].callee, k->awaited);
+        if (!want[w].outer) {
+            ck_assert_msg(k->outer_call < 0, "%s: has an outer call", want[w].callee);
+        } else {
+            ck_assert_msg(k->outer_call >= 0, "%s: no outer call", want[w].callee);
+            const struct as_span os = facts.calls[k->outer_call].callee.span;
+            ck_assert_msg(os.end - os.start == strlen(want[w].outer) &&
+                              memcmp(src + os.start, want[w].outer, os.end - os.start) == 0,
+                          "%s: outer call %.*s", want[w].callee, (int)(os.end - os.start), src + os.start);
+        }
+    }
+    as_facts_scratch_free(scratch);
+    ts_tree_delete(t);
+    ts_parser_delete(p);
+    as_arena_release(&arena);
+    as_query_set_free(qs);
+}
+END_TEST
+
 START_TEST(typecheck_branches)
 {
     const struct typecheck_case *c = &typecheck_cases[_i];
@@ -276,6 +323,7 @@ Suite *as_test_suite(void)
     tcase_add_loop_test(tc, module_names, 0, sizeof(module_cases) / sizeof(module_cases[0]));
     tcase_add_loop_test(tc, typecheck_branches, 0, sizeof(typecheck_cases) / sizeof(typecheck_cases[0]));
     tcase_add_loop_test(tc, sleep_loops, 0, sizeof(sleeploop_cases) / sizeof(sleeploop_cases[0]));
+    tcase_add_test(tc, call_destinations);
     suite_add_tcase(s, tc);
     return s;
 }
