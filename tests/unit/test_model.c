@@ -174,9 +174,9 @@ END_TEST
 
 /* The branches that depend on an argument's type (facts: typechecks): the body of `if isinstance(...)` and of
  * `if not isinstance(...)`, and their plain else branch; nothing for any other condition. */
-static const struct typecheck_case {
+static const struct count_case {
     const char *src;
-    size_t spans;
+    size_t count;   /* typecheck spans, or sleep loops */
 } typecheck_cases[] = {
     {"if isinstance(x, T):\n    a()\n", 1},
     {"if not isinstance(x, T):\n    a()\nelse:\n    b()\n", 2},
@@ -190,7 +190,7 @@ static const struct typecheck_case {
 };
 
 /* `while` loops whose body is one statement awaiting a call (facts: sleep_loops, one per call awaited there). */
-static const struct typecheck_case sleeploop_cases[] = {
+static const struct count_case sleeploop_cases[] = {
     {"while x:\n    await sleep(1)\n", 1},
     {"while x:\n    # c\n    await sleep(1)\n", 1},
     {"while x:\n    await sleep(1)\n    # c\n", 0},
@@ -207,36 +207,47 @@ static const struct typecheck_case sleeploop_cases[] = {
     {"while x:\n    sleep(1)\n", 0},
 };
 
-static struct as_facts facts_of(const char *src, struct as_arena *arena, struct as_facts_scratch *scratch,
-                                const struct as_query_set *qs, TSTree **tree, TSParser *p)
-{
-    *tree = ts_parser_parse_string(p, NULL, src, (uint32_t)strlen(src));
+/* The facts of one snippet, and what they live in (facts_open / facts_close). */
+struct facts_env {
+    struct as_query_set *qs;
+    struct as_arena arena;
+    TSParser *parser;
+    TSTree *tree;
+    struct as_facts_scratch *scratch;
     struct as_facts facts;
-    as_facts_extract(&facts, arena, scratch, qs, *tree, src, strlen(src));
-    return facts;
+};
+
+static void facts_open(struct facts_env *e, const char *src)
+{
+    char *err = NULL;
+    e->qs = as_query_set_load(&err);
+    ck_assert_ptr_nonnull(e->qs);
+    as_arena_init(&e->arena);
+    e->parser = ts_parser_new();
+    ts_parser_set_language(e->parser, tree_sitter_python());
+    e->tree = ts_parser_parse_string(e->parser, NULL, src, (uint32_t)strlen(src));
+    e->scratch = as_facts_scratch_new();
+    as_facts_extract(&e->facts, &e->arena, e->scratch, e->qs, e->tree, src, strlen(src));
+}
+
+static void facts_close(struct facts_env *e)
+{
+    as_facts_scratch_free(e->scratch);
+    ts_tree_delete(e->tree);
+    ts_parser_delete(e->parser);
+    as_arena_release(&e->arena);
+    as_query_set_free(e->qs);
 }
 
 START_TEST(sleep_loops)
 {
-    const struct typecheck_case *c = &sleeploop_cases[_i];
-    char *err = NULL;
-    struct as_query_set *qs = as_query_set_load(&err);
-    ck_assert_ptr_nonnull(qs);
-    struct as_arena arena;
-    as_arena_init(&arena);
-    TSParser *p = ts_parser_new();
-    ts_parser_set_language(p, tree_sitter_python());
-    struct as_facts_scratch *scratch = as_facts_scratch_new();
-    TSTree *t;
-    struct as_facts facts = facts_of(c->src, &arena, scratch, qs, &t, p);
-    ck_assert_msg(facts.n_sleep_loops == c->spans, "case %d: %zu sleep loops, want %zu", _i,
-                  (size_t)facts.n_sleep_loops, c->spans);
-    for (size_t i = 0; i < facts.n_sleep_loops; i++) ck_assert_int_ge(facts.sleep_loops[i].call, 0);
-    as_facts_scratch_free(scratch);
-    ts_tree_delete(t);
-    ts_parser_delete(p);
-    as_arena_release(&arena);
-    as_query_set_free(qs);
+    const struct count_case *c = &sleeploop_cases[_i];
+    struct facts_env e;
+    facts_open(&e, c->src);
+    ck_assert_msg(e.facts.n_sleep_loops == c->count, "case %d: %zu sleep loops, want %zu", _i,
+                  (size_t)e.facts.n_sleep_loops, c->count);
+    for (size_t i = 0; i < e.facts.n_sleep_loops; i++) ck_assert_int_ge(e.facts.sleep_loops[i].call, 0);
+    facts_close(&e);
 }
 END_TEST
 
@@ -249,23 +260,16 @@ START_TEST(call_destinations)
         {"a", true, NULL}, {"b", false, "a"}, {"c", false, "a"}, {"d", false, "c"}, {"e", false, NULL},
         {"g", false, NULL}, {"h", false, NULL}, {"i", false, NULL}, {"k", false, "i(j)"},
     };
-    char *err = NULL;
-    struct as_query_set *qs = as_query_set_load(&err);
-    ck_assert_ptr_nonnull(qs);
-    struct as_arena arena;
-    as_arena_init(&arena);
-    TSParser *p = ts_parser_new();
-    ts_parser_set_language(p, tree_sitter_python());
-    struct as_facts_scratch *scratch = as_facts_scratch_new();
-    TSTree *t;
-    struct as_facts facts = facts_of(src, &arena, scratch, qs, &t, p);
-    ck_assert_uint_eq(facts.n_calls, sizeof(want) / sizeof(want[0]) + 1);   /* and the call i(j) */
+    struct facts_env e;
+    facts_open(&e, src);
+    const struct as_facts *facts = &e.facts;
+    ck_assert_uint_eq(facts->n_calls, sizeof(want) / sizeof(want[0]) + 1);   /* and the call i(j) */
     for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
         const struct as_call *k = NULL;
-        for (size_t i = 0; i < facts.n_calls && !k; i++) {
-            const struct as_span cs = facts.calls[i].callee.span;
-            if (cs.end - cs.start == strlen(want[w].callee) && memcmp(src + cs.start, want[w].callee, cs.end - cs.start) == 0)
-                k = &facts.calls[i];
+        for (size_t i = 0; i < facts->n_calls && !k; i++) {
+            const struct as_span cs = facts->calls[i].callee.span;
+            size_t n = cs.end - cs.start;
+            if (n == strlen(want[w].callee) && memcmp(src + cs.start, want[w].callee, n) == 0) k = &facts->calls[i];
         }
         ck_assert_msg(k != NULL, "no call of %s", want[w].callee);
         ck_assert_msg(k->awaited == want[w].awaited, "%s: awaited %d", want[w].callee, k->awaited);
@@ -273,45 +277,29 @@ START_TEST(call_destinations)
             ck_assert_msg(k->outer_call < 0, "%s: has an outer call", want[w].callee);
         } else {
             ck_assert_msg(k->outer_call >= 0, "%s: no outer call", want[w].callee);
-            const struct as_span os = facts.calls[k->outer_call].callee.span;
+            const struct as_span os = facts->calls[k->outer_call].callee.span;
             ck_assert_msg(os.end - os.start == strlen(want[w].outer) &&
                               memcmp(src + os.start, want[w].outer, os.end - os.start) == 0,
                           "%s: outer call %.*s", want[w].callee, (int)(os.end - os.start), src + os.start);
         }
     }
-    as_facts_scratch_free(scratch);
-    ts_tree_delete(t);
-    ts_parser_delete(p);
-    as_arena_release(&arena);
-    as_query_set_free(qs);
+    facts_close(&e);
 }
 END_TEST
 
 START_TEST(typecheck_branches)
 {
-    const struct typecheck_case *c = &typecheck_cases[_i];
-    char *err = NULL;
-    struct as_query_set *qs = as_query_set_load(&err);
-    ck_assert_ptr_nonnull(qs);
-    struct as_arena arena;
-    as_arena_init(&arena);
-    TSParser *p = ts_parser_new();
-    ts_parser_set_language(p, tree_sitter_python());
-    struct as_facts_scratch *scratch = as_facts_scratch_new();
-    TSTree *t;
-    struct as_facts facts = facts_of(c->src, &arena, scratch, qs, &t, p);
-    ck_assert_msg(facts.n_typechecks == c->spans, "case %d: %zu typecheck spans, want %zu", _i,
-                  (size_t)facts.n_typechecks, c->spans);
+    const struct count_case *c = &typecheck_cases[_i];
+    struct facts_env e;
+    facts_open(&e, c->src);
+    ck_assert_msg(e.facts.n_typechecks == c->count, "case %d: %zu typecheck spans, want %zu", _i,
+                  (size_t)e.facts.n_typechecks, c->count);
     /* each span is a block whose text starts after the colon of its branch */
-    for (size_t i = 0; i < facts.n_typechecks; i++) {
-        ck_assert_uint_lt(facts.typechecks[i].start, facts.typechecks[i].end);
-        ck_assert(c->src[facts.typechecks[i].start] != ':');
+    for (size_t i = 0; i < e.facts.n_typechecks; i++) {
+        ck_assert_uint_lt(e.facts.typechecks[i].start, e.facts.typechecks[i].end);
+        ck_assert(c->src[e.facts.typechecks[i].start] != ':');
     }
-    as_facts_scratch_free(scratch);
-    ts_tree_delete(t);
-    ts_parser_delete(p);
-    as_arena_release(&arena);
-    as_query_set_free(qs);
+    facts_close(&e);
 }
 END_TEST
 
