@@ -349,6 +349,16 @@ const bool as_name_bytes[256] = {
 
 static struct as_binding *last_binding(struct ctx *c) { return &c->s->bindings.items[c->s->bindings.len - 1]; }
 
+/* Binds each plain name directly in `node` (plain bindings of statement stmt). */
+static void bind_plain_names_in(struct ctx *c, TSNode node, TSNode stmt)
+{
+    uint32_t n = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode k = ts_node_named_child(node, i);
+        if (type_is(k, "identifier")) add_binding(c, AS_BIND_PLAIN, k, stmt);
+    }
+}
+
 /* The names an unpacking target binds (bindings.scm, @bind.unpack): each plain name in it, and each plain name
  * directly in a tuple, list or starred pattern in it; deeper ones are not followed. */
 static void bind_unpacked(struct ctx *c, TSNode target, TSNode stmt)
@@ -356,15 +366,10 @@ static void bind_unpacked(struct ctx *c, TSNode target, TSNode stmt)
     uint32_t n = ts_node_named_child_count(target);
     for (uint32_t i = 0; i < n; i++) {
         TSNode k = ts_node_named_child(target, i);
-        if (type_is(k, "identifier")) {
+        if (type_is(k, "identifier"))
             add_binding(c, AS_BIND_PLAIN, k, stmt);
-        } else if (type_is(k, "tuple_pattern") || type_is(k, "list_pattern") || type_is(k, "list_splat_pattern")) {
-            uint32_t kn = ts_node_named_child_count(k);
-            for (uint32_t j = 0; j < kn; j++) {
-                TSNode g = ts_node_named_child(k, j);
-                if (type_is(g, "identifier")) add_binding(c, AS_BIND_PLAIN, g, stmt);
-            }
-        }
+        else if (type_is(k, "tuple_pattern") || type_is(k, "list_pattern") || type_is(k, "list_splat_pattern"))
+            bind_plain_names_in(c, k, stmt);
     }
 }
 
@@ -375,29 +380,33 @@ static void bind_as(struct ctx *c, TSNode as, TSNode stmt, bool with)
 {
     TSNode target = ts_node_child_by_field_name(as, "alias", 5);
     if (!type_is(target, "as_pattern_target")) return;
+    if (!with) {
+        bind_plain_names_in(c, target, stmt);
+        return;
+    }
     TSNode value = ts_node_named_child(as, 0);   /* what comes before `as` */
+    bool has_value = !ts_node_is_null(value) && !ts_node_eq(value, target);
     uint32_t n = ts_node_named_child_count(target);
     for (uint32_t i = 0; i < n; i++) {
         TSNode k = ts_node_named_child(target, i);
-        if (type_is(k, "identifier")) {
-            if (!with) {
-                add_binding(c, AS_BIND_PLAIN, k, stmt);
-            } else if (!ts_node_is_null(value) && !ts_node_eq(value, target)) {
-                add_binding(c, AS_BIND_WITH, k, stmt);
-                expr_from_node(c, value, &c->s->bindings.items[c->s->bindings.len - 1].value);
-            }
-        } else if (with && type_is(k, "tuple")) {
-            uint32_t kn = ts_node_named_child_count(k);
-            for (uint32_t j = 0; j < kn; j++) {
-                TSNode g = ts_node_named_child(k, j);
-                if (type_is(g, "identifier")) add_binding(c, AS_BIND_PLAIN, g, stmt);
-            }
+        if (type_is(k, "identifier") && has_value) {
+            add_binding(c, AS_BIND_WITH, k, stmt);
+            expr_from_node(c, value, &last_binding(c)->value);
+        } else if (type_is(k, "tuple")) {
+            bind_plain_names_in(c, k, stmt);
         }
     }
 }
 
 /* The branches of `if isinstance(...)` / `if not isinstance(...)` (structure.scm, @typecheck): the body and an
  * else branch, as typecheck spans. */
+static void add_typecheck_block(struct ctx *c, TSNode block)
+{
+    if (!type_is(block, "block")) return;
+    struct as_span sp = span_of(block);
+    vec_push(&c->s->typechecks, sp);
+}
+
 static void on_typecheck(struct ctx *c, TSNode ifs, TSNode cond)
 {
     if (type_is(cond, "not_operator")) cond = ts_node_child_by_field_name(cond, "argument", 8);
@@ -406,20 +415,11 @@ static void on_typecheck(struct ctx *c, TSNode ifs, TSNode cond)
     if (!type_is(f, "identifier")) return;
     uint32_t a = ts_node_start_byte(f), b = ts_node_end_byte(f);
     if (b > c->len || b - a != 10 || memcmp(c->src + a, "isinstance", 10) != 0) return;
-    TSNode body = ts_node_child_by_field_name(ifs, "consequence", 11);
-    if (type_is(body, "block")) {
-        struct as_span sp = span_of(body);
-        vec_push(&c->s->typechecks, sp);
-    }
+    add_typecheck_block(c, ts_node_child_by_field_name(ifs, "consequence", 11));
     uint32_t n = ts_node_named_child_count(ifs);
     for (uint32_t i = 0; i < n; i++) {
         TSNode e = ts_node_named_child(ifs, i);
-        if (!type_is(e, "else_clause")) continue;
-        TSNode eb = ts_node_child_by_field_name(e, "body", 4);
-        if (type_is(eb, "block")) {
-            struct as_span sp = span_of(eb);
-            vec_push(&c->s->typechecks, sp);
-        }
+        if (type_is(e, "else_clause")) add_typecheck_block(c, ts_node_child_by_field_name(e, "body", 4));
     }
 }
 
