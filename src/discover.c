@@ -107,15 +107,15 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 /* directory entries are stored as (type byte, name): ordered by name */
 static int cmp_entry(const void *a, const void *b) { return strcmp(*(char *const *)a + 1, *(char *const *)b + 1); }
 
-/* Whether git ignores entry `name` of the directory resolved as gd; an error is reported and counts as "not
- * ignored" (the file is analysed rather than silently dropped). */
-static bool git_ignored(struct walk *w, as_gitdir gd, const char *path, const char *name, bool is_dir)
+/* Whether git ignores entry `name` of the directory resolved as gd: 1, 0, or -1 on an error, which is reported
+ * and counts as "not ignored" (the file is analysed rather than silently dropped). */
+static int git_ignored(struct walk *w, as_gitdir gd, const char *path, const char *name, bool is_dir)
 {
-    if (!w->git || gd == AS_GITDIR_NONE) return false;
+    if (!w->git || gd == AS_GITDIR_NONE) return 0;
     char err[256];
     int rc = as_gitignore_check(w->git, gd, name, is_dir, err, sizeof(err));
     if (rc < 0) report(w, path, err);
-    return rc == 1;
+    return rc;
 }
 
 static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth, as_gitdir gd)
@@ -172,12 +172,12 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            if (!excluded(w->opts, name, rel, true) && !git_ignored(w, gd, path, name, true) &&
-                !seen_before(w, &st))
-                walk_dir(w, path, root_len, depth + 1, as_gitignore_subdir(w->git, gd, path, name));
+            int ig = excluded(w->opts, name, rel, true) ? 1 : git_ignored(w, gd, path, name, true);
+            if (ig != 1 && !seen_before(w, &st))
+                walk_dir(w, path, root_len, depth + 1, as_gitignore_subdir(w->git, gd, path, name, ig == 0));
             free(path);
         } else if (python_name(name) && !excluded(w->opts, name, rel, true) &&
-                   !git_ignored(w, gd, path, name, false)) {
+                   git_ignored(w, gd, path, name, false) != 1) {
             /* a FIFO or device named *.py is listed too: reading refuses it with a clear error, never blocks */
             push(w->out, path);
         } else {

@@ -56,8 +56,6 @@ struct as_gitignore {
     struct as_buf rel;       /* scratch: the path handed to libgit2 */
     struct screen **screens; /* every screen made (freed with the context) */
     size_t n_screens, cap_screens;
-    long cleared_parent;     /* the last subdirectory as_gitignore_check found not ignored: parent and name */
-    char *cleared_name;
 };
 
 static void set_err(char *err, size_t errlen, const char *what)
@@ -75,7 +73,6 @@ struct as_gitignore *as_gitignore_new(void)
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
     struct as_gitignore *g = as_xcalloc(1, sizeof(*g));
     as_buf_init(&g->rel);
-    g->cleared_parent = AS_GITDIR_NONE;
     return g;
 }
 
@@ -94,7 +91,6 @@ void as_gitignore_free(struct as_gitignore *g)
         free(g->screens[i]);
     }
     free(g->screens);
-    free(g->cleared_name);
     free(g->repos);
     free(g->dirs);
     as_buf_release(&g->rel);
@@ -374,7 +370,8 @@ as_gitdir as_gitignore_dir(struct as_gitignore *g, const char *path, char *err, 
     return d;
 }
 
-as_gitdir as_gitignore_subdir(struct as_gitignore *g, as_gitdir parent, const char *path, const char *name)
+as_gitdir as_gitignore_subdir(struct as_gitignore *g, as_gitdir parent, const char *path, const char *name,
+                              bool not_ignored)
 {
     if (!g) return AS_GITDIR_NONE;
     struct as_buf b;
@@ -400,10 +397,8 @@ as_gitdir as_gitignore_subdir(struct as_gitignore *g, as_gitdir parent, const ch
     as_buf_puts(&p, name);
     as_buf_putc(&p, '/');
     size_t repo = g->dirs[parent].repo;   /* read before add_dir may move the table */
-    /* clear when the walk has just found it not ignored, in a directory that is not (as_gitignore_check) */
-    bool clear = g->dirs[parent].clear && g->cleared_parent == parent && g->cleared_name &&
-                 strcmp(g->cleared_name, name) == 0;
-    return add_dir(g, repo, as_buf_detach(&p, NULL), parent, clear);
+    /* clear when it is not ignored, in a directory that is not */
+    return add_dir(g, repo, as_buf_detach(&p, NULL), parent, g->dirs[parent].clear && not_ignored);
 }
 
 static int is_ignored(struct as_gitignore *g, size_t repo, const char *rel, char *err, size_t errlen)
@@ -420,22 +415,13 @@ int as_gitignore_check(struct as_gitignore *g, as_gitdir dir, const char *name, 
                        size_t errlen)
 {
     if (!g || dir == AS_GITDIR_NONE) return 0;
-    int rc;
-    if (g->dirs[dir].clear && !strchr(name, '/') && !screen_may_match(dir_screen(g, dir), name, is_dir)) {
-        rc = 0;   /* no rule in effect can match the name, and the directory itself is not ignored */
-    } else {
-        as_buf_reset(&g->rel);
-        as_buf_puts(&g->rel, g->dirs[dir].prefix);
-        as_buf_puts(&g->rel, name);
-        if (is_dir) as_buf_putc(&g->rel, '/');
-        rc = is_ignored(g, g->dirs[dir].repo, g->rel.data, err, errlen);
-    }
-    if (is_dir) {   /* what as_gitignore_subdir needs to know whether this subdirectory is clear */
-        free(g->cleared_name);
-        g->cleared_name = rc == 0 ? as_xstrdup(name) : NULL;
-        g->cleared_parent = rc == 0 ? dir : AS_GITDIR_NONE;
-    }
-    return rc;
+    if (g->dirs[dir].clear && !strchr(name, '/') && !screen_may_match(dir_screen(g, dir), name, is_dir))
+        return 0;   /* no rule in effect can match the name, and the directory itself is not ignored */
+    as_buf_reset(&g->rel);
+    as_buf_puts(&g->rel, g->dirs[dir].prefix);
+    as_buf_puts(&g->rel, name);
+    if (is_dir) as_buf_putc(&g->rel, '/');
+    return is_ignored(g, g->dirs[dir].repo, g->rel.data, err, errlen);
 }
 
 int as_gitignore_dir_ignored(struct as_gitignore *g, as_gitdir d, char *err, size_t errlen)

@@ -35,8 +35,11 @@ void as_gitignore_free(struct as_gitignore *g);
 as_gitdir as_gitignore_dir(struct as_gitignore *g, const char *path, char *err, size_t errlen);
 
 /* Resolves `name`, a subdirectory of `parent` found by a walk, at `path`: a nested repository (a `.git` entry
- * in it) starts its own rules, anything else inherits the parent's repository. Cheap: no upward search. */
-as_gitdir as_gitignore_subdir(struct as_gitignore *g, as_gitdir parent, const char *path, const char *name);
+ * in it) starts its own rules, anything else inherits the parent's repository. Cheap: no upward search.
+ * not_ignored: as_gitignore_check(parent, name, true) returned 0 (what a walk knows before it enters it), so
+ * its entries can be screened by name. */
+as_gitdir as_gitignore_subdir(struct as_gitignore *g, as_gitdir parent, const char *path, const char *name,
+                              bool not_ignored);
 
 /* Whether the entry `name` (a basename) of the resolved directory `dir` is ignored; is_dir selects git's
  * directory-only patterns (`build/`). Returns 1 ignored, 0 not ignored, -1 error (message in err). An entry

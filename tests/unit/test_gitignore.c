@@ -162,8 +162,8 @@ START_TEST(patterns)
     ck_assert_int_eq(as_gitignore_check(g, d, "build", true, err, sizeof(err)), 1);
     ck_assert_int_eq(as_gitignore_check(g, d, "top.py", false, err, sizeof(err)), 1);
     mk("pkg/sub/x.py", "");
-    as_gitdir pkg = as_gitignore_subdir(g, d, abs_path("pkg"), "pkg");
-    as_gitdir sub = as_gitignore_subdir(g, pkg, abs_path("pkg/sub"), "sub");
+    as_gitdir pkg = as_gitignore_subdir(g, d, abs_path("pkg"), "pkg", false);
+    as_gitdir sub = as_gitignore_subdir(g, pkg, abs_path("pkg/sub"), "sub", false);
     ck_assert_int_eq(as_gitignore_check(g, pkg, "local.py", false, err, sizeof(err)), 1);
     ck_assert_int_eq(as_gitignore_check(g, pkg, "top.py", false, err, sizeof(err)), 0);   /* re-included */
     ck_assert_int_eq(as_gitignore_check(g, sub, "local.py", false, err, sizeof(err)), 1);
