@@ -78,27 +78,40 @@ static bool is_word(const char *s, size_t n)
     return true;
 }
 
-static void add_needle(struct as_engine *self, const char *pattern)
+/* The needle of a rule's pattern; in_async: the rule is async-only. A qualified name needs its first segment
+ * (the module root; for `builtins.x`, the builtin x) and its last one; a glob segment (`*.request`,
+ * `urllib3.PoolManager().*`) needs nothing, so such a pattern needs the other one alone. */
+static void add_needle(struct as_engine *self, const char *pattern, bool in_async)
 {
-    size_t rl = strcspn(pattern, ".(");
-    const char *last = pattern + strlen(pattern);
-    const char *dot = strrchr(pattern, '.');
-    const char *name = dot ? dot + 1 : pattern;
     bool builtin = strncmp(pattern, "builtins.", 9) == 0;
-    if (!is_word(name, (size_t)(last - name)) || (!builtin && !is_word(pattern, rl)) || strlen(pattern) >= 128) {
-        self->always_parse = true;   /* a wildcard, or not a plain name: no word to look for */
+    const char *first = builtin ? pattern + 9 : pattern;
+    size_t fl = strcspn(first, ".(");
+    const char *end = pattern + strlen(pattern);
+    const char *dot = strrchr(first, '.');
+    const char *name = dot ? dot + 1 : first;
+    size_t nl = (size_t)(end - name);
+    if (nl >= 2 && name[nl - 2] == '(' && name[nl - 1] == ')') nl -= 2;   /* `X.Y()`: a constructor */
+    bool first_ok = is_word(first, fl), name_ok = is_word(name, nl) && dot;
+    if (strlen(pattern) >= 128 || (!first_ok && !name_ok)) {
+        /* not a plain name anywhere: no word to look for */
+        if (in_async) self->async_always = true;
+        else self->always_parse = true;
         return;
     }
-    char *root = builtin ? as_xstrdup("") : as_xstrndup(pattern, rl);
-    char *nm = as_xstrndup(name, (size_t)(last - name));
+    /* a builtin, or a segment that is a glob: one word (a needle without a root) */
+    bool one_word = builtin || !first_ok || !name_ok;
+    char *root = one_word ? as_xstrdup("") : as_xstrndup(first, fl);
+    char *nm = first_ok && (builtin || !name_ok) ? as_xstrndup(first, fl) : as_xstrndup(name, nl);
     for (size_t i = 0; i < self->n_needles; i++)
         if (strcmp(self->needles[i].root, root) == 0 && strcmp(self->needles[i].name, nm) == 0) {
+            self->needles[i].in_async &= in_async;   /* a rule that fires anywhere needs the pair anywhere */
             free(root);
             free(nm);
             return;
         }
     self->needles = as_xrealloc(self->needles, (self->n_needles + 1) * sizeof(*self->needles));
-    self->needles[self->n_needles] = (struct as_needle){.root = root, .name = nm, .root_id = -1, .name_id = -1};
+    self->needles[self->n_needles] =
+        (struct as_needle){.root = root, .name = nm, .root_id = -1, .name_id = -1, .in_async = in_async};
     self->n_needles++;
 }
 
@@ -121,6 +134,7 @@ static void build_prefilter(struct as_engine *self)
     const char *cand[AS_PREFILTER_MAX + 1];
     bool too_many = false;
     for (size_t i = 0; i <= self->n_needles && !too_many; i++) {
+        if (i > 0 && self->needles[i - 1].in_async) continue;   /* a text it keeps contains "async" */
         const char *c = i == 0 ? "async" : *self->needles[i - 1].root ? self->needles[i - 1].root
                                                                         : self->needles[i - 1].name;
         bool covered = false;   /* a text containing c contains a candidate already taken */
@@ -145,10 +159,32 @@ static void collect_needles(struct as_engine *self)
 {
     for (size_t i = 0; i < self->rules.n; i++) {
         const struct as_rule *r = self->rules.rules[i];
-        if (!self->enabled[i] || r->async_only) continue;
-        if (r->kind->on_file) self->always_parse = true;
-        if (r->kind == &as_check_unused_noqa) add_needle(self, "noqa");   /* only a file with "noqa" can have one */
-        for (size_t k = 0; k < r->n_matches; k++) add_needle(self, r->matches[k].pattern);
+        if (!self->enabled[i]) continue;
+        if (r->async_only && r->kind->project_wide) {
+            self->async_always = true;   /* every async function is a root of the project pass */
+            continue;
+        }
+        if (r->kind->on_file) {
+            /* its `match:` lines, if any, exempt (decorators): the word the kind needs is what to look for */
+            if (r->kind->needs_word && r->async_only) add_needle(self, r->kind->needs_word, true);
+            else if (r->async_only) self->async_always = true;
+            else self->always_parse = true;
+            continue;
+        }
+        if (r->kind == &as_check_unused_noqa) add_needle(self, "noqa", false);   /* only a file with "noqa" can have one */
+        for (size_t k = 0; k < r->n_matches; k++) add_needle(self, r->matches[k].pattern, r->async_only);
+    }
+    if (self->async_always) {   /* the async-only pairs cannot change a decision then: async code is kept */
+        size_t kept = 0;
+        for (size_t i = 0; i < self->n_needles; i++) {
+            if (self->needles[i].in_async) {
+                free(self->needles[i].root);
+                free(self->needles[i].name);
+            } else {
+                self->needles[kept++] = self->needles[i];
+            }
+        }
+        self->n_needles = kept;
     }
     /* number the words (keys borrowed from the needles, which live as long as the map) */
     for (size_t i = 0; i < self->n_needles; i++) {
@@ -229,15 +265,22 @@ bool as_contains_any(const char *text, size_t len, char *const *needles, const s
     return false;
 }
 
-bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len)
+bool as_engine_can_skip(const struct as_engine *self, const char *path, const char *text, size_t len)
 {
     if (!self->skip_enabled || self->always_parse) return false;
-    if (self->n_prefilter && !as_contains_any(text, len, self->prefilter, self->prefilter_len, self->n_prefilter))
+    /* The module's own definitions and relative imports are qualified with its name, which comes from the
+     * path (`from . import create_task` in asyncio/x.py is asyncio.create_task): its root counts as written. */
+    size_t rlen = 0;
+    const char *root = path ? as_model_module_root(path, &rlen) : "";
+    if (self->n_prefilter && !as_contains_any(text, len, self->prefilter, self->prefilter_len, self->n_prefilter) &&
+        !as_contains_any(root, rlen, self->prefilter, self->prefilter_len, self->n_prefilter))
         return true;
     bool seen_small[256];
     bool *seen = self->n_skip_words <= 256 ? seen_small : as_xcalloc(self->n_skip_words, sizeof(bool));
     if (seen == seen_small) memset(seen_small, 0, sizeof(seen_small));
-    bool keep = false;
+    int32_t root_id = rlen ? as_strmap_get_n(&self->skip_words, root, rlen) : -1;
+    if (root_id >= 0) seen[root_id] = true;
+    bool keep = false, opens = false;
     size_t i = 0;
     while (i < len && !keep) {
         while (i < len && !as_name_byte((unsigned char)text[i])) i++;
@@ -245,7 +288,10 @@ bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t l
         while (i < len && as_name_byte((unsigned char)text[i])) i++;
         size_t n = i - s;
         if (n == 0) break;
-        if (n == 5 && memcmp(text + s, "async", 5) == 0 && opens_async(text, len, i)) keep = true;
+        if (!opens && n == 5 && memcmp(text + s, "async", 5) == 0 && opens_async(text, len, i)) {
+            opens = true;
+            keep = self->async_always;
+        }
         if ((self->skip_shape[(unsigned char)text[s]] >> (n < 63 ? n : 63) & 1) &&
             self->skip_last[(unsigned char)text[i - 1]]) {
             int32_t id = as_strmap_get_n(&self->skip_words, text + s, n);
@@ -254,7 +300,7 @@ bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t l
     }
     for (size_t k = 0; k < self->n_needles && !keep; k++) {
         const struct as_needle *nd = &self->needles[k];
-        if (seen[nd->name_id] && (nd->root_id < 0 || seen[nd->root_id])) keep = true;
+        if (seen[nd->name_id] && (nd->root_id < 0 || seen[nd->root_id]) && (opens || !nd->in_async)) keep = true;
     }
     if (seen != seen_small) free(seen);
     return !keep;
@@ -267,6 +313,7 @@ static void finish_selection(struct as_engine *self)
     as_rule_index_free(self->index);
     free_needles(self);
     self->always_parse = false;
+    self->async_always = false;
     /* The blocking-call rules feed the summaries ASC108 joins even when only ASC108 is selected: every one on
      * by default (or selected) and not ignored is tracked; only enabled rules report. */
     self->tracked = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
@@ -823,7 +870,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
         return;
     }
     /* a file left out has nothing to show: no copy of its text, no line table */
-    if (!force_parse && as_engine_can_skip(engine, src.text, src.len)) return;
+    if (!force_parse && as_engine_can_skip(engine, path, src.text, src.len)) return;
     as_source_finish(&src, arena);
     out->text = src.text;
     out->text_len = src.len;
@@ -964,7 +1011,9 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
     const char *parts[4096];
     size_t n = 0;
     parts[n++] = "asyncscan " ASYNCSCAN_VERSION;
-    parts[n++] = self->skip_enabled ? "skip" : "no-skip";
+    /* what the skip leaves out changes what a file's entry says (a syntax error is reported only if parsed):
+     * "skip 2" since async code needs a rule's words too */
+    parts[n++] = self->skip_enabled ? "skip 2" : "no-skip";
     for (size_t i = 0; i < as_embedded_count && n < 2048; i++) {
         parts[n++] = as_embedded_files[i].name;
         parts[n++] = as_embedded_files[i].data;

@@ -23,20 +23,24 @@ struct as_engine {
     struct as_rule_index *index;
     double parse_timeout_s;        /* a parse running longer is cancelled and reported; 0 = no limit */
     bool skip_enabled;             /* the pre-parse skip (see as_engine_can_skip); on by default */
-    /* For the skip: (root, name) pairs of the enabled rules that fire outside async code; a file without an
-     * `async` keyword needs parsing only if it contains both words of some pair. The distinct words are
-     * numbered (skip_words maps a word to its number; root_id is -1 for a builtin); skip_shape (per first
-     * byte, a bit per length, lengths of 63 and more sharing bit 63) and skip_last (the last bytes) let the scan
-     * look up only the words that can be one of them. */
-    struct as_needle { char *root; char *name; int32_t root_id, name_id; } *needles;
+    /* For the skip: the (root, name) pairs of the enabled rules' patterns (a name alone for a builtin, and the
+     * word an async-only kind that looks at the whole file needs, such as `timeout`); a file needs parsing only
+     * if it contains both words of some pair, and for a pair of an async-only rule (in_async) only if it also
+     * opens async code. The distinct words are numbered (skip_words maps a word to its number; root_id is -1
+     * for a builtin); skip_shape (per first byte, a bit per length, lengths of 63 and more sharing bit 63) and
+     * skip_last (the last bytes) let the scan look up only the words that can be one of them. */
+    struct as_needle { char *root; char *name; int32_t root_id, name_id; bool in_async; } *needles;
     size_t n_needles;
     struct as_strmap skip_words;
     size_t n_skip_words;
     uint64_t skip_shape[256];
     bool skip_last[256];
     bool always_parse;             /* a rule whose pattern cannot be reduced to a pair is enabled */
-    /* A cheaper first test: substrings one of which every file the skip keeps contains ("async", and each
-     * needle's root, or its name for a builtin; none containing another). A text with none of them is
+    /* Any file that opens async code needs parsing: an enabled async-only rule has no pair to look for (the
+     * project pass's ASC108/ASC109, whose roots are all async functions; a pattern that is not a plain name). */
+    bool async_always;
+    /* A cheaper first test: substrings one of which every file the skip keeps contains ("async", and the root
+     * of each needle not in_async, or its name for a builtin; none containing another). A text with none of them is
      * skipped without the word scan. Not used (n_prefilter 0) when there would be more than AS_PREFILTER_MAX. */
 #define AS_PREFILTER_MAX 8
     char *prefilter[AS_PREFILTER_MAX];
@@ -61,12 +65,15 @@ void as_engine_enable_more(struct as_engine *self, const bool *more);
 void as_engine_release(struct as_engine *self);
 
 /* True when the decoded text cannot produce any finding for the enabled rules, so parsing can be skipped.
- * Exact: every rule either fires only inside `async def` (the text must contain the word `async` followed,
- * across blanks and line continuations, by `def`, `with` or `for`: the only ways to open async code), or
- * matches qualified names whose last name and module root appear as whole words in any file that calls them
- * (imports, aliases and attribute chains all spell them out; builtins have no root to look for). A word is a
- * run of ASCII letters, digits, `_` and non-ASCII bytes, as Python identifiers are. One pass over the text. */
-bool as_engine_can_skip(const struct as_engine *self, const char *text, size_t len);
+ * Exact: a rule's findings need a call of one of its qualified names, whose last name and module root appear as
+ * whole words in any file that calls them (imports, aliases and attribute chains all spell them out; builtins
+ * have no root to look for), or, for a kind that looks at the whole file, the word it names (needs_word); and
+ * the findings of an async-only rule also need the word `async` followed, across blanks and line
+ * continuations, by `def`, `with` or `for` (the only ways to open async code). A word is a run of ASCII
+ * letters, digits, `_` and non-ASCII bytes, as Python identifiers are. One pass over the text. `path` (the
+ * display path the module name comes from; may be NULL) counts as text: a module's own definitions, and the
+ * names it imports relatively, are qualified with its path. */
+bool as_engine_can_skip(const struct as_engine *self, const char *path, const char *text, size_t len);
 /* The prefilter's test: whether text contains one of the n needles (n at most AS_PREFILTER_MAX). */
 bool as_contains_any(const char *text, size_t len, char *const *needles, const size_t *lens, size_t n);
 

@@ -379,10 +379,29 @@ const char *as_model_callee(const struct as_model *self, const struct as_call *c
     return qualify(self, &call->callee, call->scope, call->span.start, 0);
 }
 
-const char *as_model_module_name(struct as_arena *arena, const char *path, bool *is_package_init)
+/* The path as the module name reads it: without leading "./" and "/". */
+static const char *module_path(const char *path)
 {
     while (path[0] == '.' && path[1] == '/') path += 2;
     while (path[0] == '/') path++;
+    return path;
+}
+
+const char *as_model_module_root(const char *path, size_t *len)
+{
+    path = module_path(path);
+    size_t n = strcspn(path, "/");
+    if (!path[n]) {   /* the file itself: its name without the suffix */
+        if (n >= 4 && strcmp(path + n - 4, ".pyi") == 0) n -= 4;
+        else if (n >= 3 && strcmp(path + n - 3, ".py") == 0) n -= 3;
+    }
+    *len = strcspn(path, ".") < n ? strcspn(path, ".") : n;
+    return path;
+}
+
+const char *as_model_module_name(struct as_arena *arena, const char *path, bool *is_package_init)
+{
+    path = module_path(path);
     size_t n = strlen(path);
     if (n >= 4 && strcmp(path + n - 4, ".pyi") == 0) n -= 4;
     else if (n >= 3 && strcmp(path + n - 3, ".py") == 0) n -= 3;

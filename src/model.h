@@ -40,6 +40,9 @@ void as_model_build(struct as_model *self, struct as_facts *facts, struct as_are
 
 /* Dotted module name for a path: "src/pkg/mod.py" -> "src.pkg.mod", "pkg/__init__.py" -> "pkg". Arena. */
 const char *as_model_module_name(struct as_arena *arena, const char *path, bool *is_package_init);
+/* The first segment of that name ("src" for "src/pkg/mod.py", "mod" for "mod.py"): the root of the qualified
+ * names of the file's own definitions and relative imports. Points into path; *len bytes. */
+const char *as_model_module_root(const char *path, size_t *len);
 
 /* Innermost scope whose body contains `pos`. */
 int32_t as_model_scope_at(const struct as_model *self, uint32_t pos);

@@ -498,7 +498,7 @@ static char *read_stdin(size_t max, size_t *len, char *err, size_t errlen)
 }
 
 /* Whether the pre-parse skip keeps this file (it reads and decodes it as the analysis would). */
-static bool needs_parse(const struct as_engine *engine, const char *path, size_t max_size)
+static bool needs_parse(const struct as_engine *engine, const char *path, const char *cwd, size_t max_size)
 {
     char *bytes = NULL;
     size_t len = 0;
@@ -508,7 +508,7 @@ static bool needs_parse(const struct as_engine *engine, const char *path, size_t
     as_arena_init(&arena);
     struct as_source src;
     bool keep = as_source_decode_lazy(&src, &arena, bytes, len, err, sizeof(err)) == 0 &&
-                !as_engine_can_skip(engine, src.text, src.len);
+                !as_engine_can_skip(engine, display_path(path, cwd, &arena), src.text, src.len);
     as_arena_release(&arena);
     free(bytes);
     return keep;
@@ -715,7 +715,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         bool show_parsed_by_pass = o->show_parsed && as_project_enabled(&engine);
         if (o->show_files && !show_parsed_by_pass) {
             for (size_t i = 0; i < st.files.n; i++)
-                if (!o->show_parsed || needs_parse(&engine, st.files.paths[i], st.max_size))
+                if (!o->show_parsed || needs_parse(&engine, st.files.paths[i], st.ctx.cwd, st.max_size))
                     fprintf(out, "%s\n", st.files.paths[i]);
             as_path_list_release(&st.files);
             free(st.file_config);

@@ -51,4 +51,4 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     }
 }
 
-const struct as_check_kind as_check_cancel_scope = {"cancel-scope", true, on_call, NULL, false};
+const struct as_check_kind as_check_cancel_scope = {"cancel-scope", true, on_call, NULL, false, NULL};

@@ -41,6 +41,10 @@ struct as_check_kind {
     /* Rules of this kind are decided by the project-wide pass (project.c) from the function summaries of all
      * files, not per file; they need no `match:` lines. */
     bool project_wide;
+    /* For the pre-parse skip, an async-only kind that looks at the file as a whole: a word its findings cannot
+     * do without (the parameter name `timeout`, the keyword `yield`), or NULL when any async code may have
+     * one. Call-driven kinds need none: their findings need a call matching one of the rule's patterns. */
+    const char *needs_word;
 };
 
 /* The blocking-call kind: its matches also feed function summaries (a sync helper that blocks). */

@@ -4,8 +4,8 @@
  * mark call sites in the function summaries; they fire inside `async def` only, so the pre-parse skip holds. */
 #include "checks/check.h"
 
-const struct as_check_kind as_check_blocking_helper = {"blocking-helper", true, NULL, NULL, true};
-const struct as_check_kind as_check_project_coroutine = {"project-coroutine", true, NULL, NULL, true};
+const struct as_check_kind as_check_blocking_helper = {"blocking-helper", true, NULL, NULL, true, NULL};
+const struct as_check_kind as_check_project_coroutine = {"project-coroutine", true, NULL, NULL, true, NULL};
 
 /* "unused-noqa" (RUF100): decided by the engine from the suppressions it applied (engine.c); no callbacks. */
-const struct as_check_kind as_check_unused_noqa = {"unused-noqa", false, NULL, NULL, true};
+const struct as_check_kind as_check_unused_noqa = {"unused-noqa", false, NULL, NULL, true, NULL};

@@ -32,4 +32,4 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_yield_in_context = {"yield-in-context", true, NULL, on_file, false};
+const struct as_check_kind as_check_yield_in_context = {"yield-in-context", true, NULL, on_file, false, "yield"};

@@ -179,7 +179,7 @@ START_TEST(skip_decisions)
     ck_assert(as_engine_init(&engine, NULL, NULL, NULL, &err) == 0);
     struct as_worker *w = as_worker_new();
     size_t len = strlen(c->text);
-    ck_assert_msg(as_engine_can_skip(&engine, c->text, len) == c->skipped, "case %d: skip should be %d", _i,
+    ck_assert_msg(as_engine_can_skip(&engine, "t.py", c->text, len) == c->skipped, "case %d: skip should be %d", _i,
                   c->skipped);
     struct as_file_result res;
     as_file_result_init(&res);
@@ -193,10 +193,63 @@ START_TEST(skip_decisions)
 }
 END_TEST
 
+/* The skip with a selection of its own: an async-only rule needs, besides async code, the words of one of its
+ * patterns (or the word its kind names: `timeout`, `yield`); a glob segment needs nothing; the first segment of
+ * the path counts as written (the module's own names are qualified with it); the project pass keeps all async
+ * code. What it skips has no findings when parsed anyway; what it keeps has those named. */
+static const struct selected_skip_case {
+    const char *select, *path, *text;
+    bool skipped;
+    size_t findings;
+} selected_skip_cases[] = {
+    {"ASYNC,RUF006", "t.py", "async def f():\n    await g()\n", true, 0},
+    {"ASYNC,RUF006", "t.py", "import time\n\nasync def f():\n    time.sleep(1)\n", false, 1},
+    {"ASYNC,RUF006", "t.py", "import time\n\ndef f():\n    time.sleep(1)\n", true, 0},
+    {"ASYNC,RUF006", "t.py", "import asyncio, time\n\ndef f():\n    time.sleep(1)\n", true, 0},   /* past the prefilter */
+    {"ASYNC,RUF006", "t.py", "from time import sleep as nap\n\nasync def f():\n    nap(1)\n", false, 1},
+    {"ASYNC251", "t.py", "import time\n\nasync def f():\n    time.sleep_ish(1)\n", true, 0},
+    {"ASYNC109", "t.py", "async def f(timeout):\n    await g()\n", false, 1},
+    {"ASYNC109", "t.py", "async def f(delay):\n    await g()\n", true, 0},
+    {"ASYNC119", "t.py", "async def f():\n    with g():\n        yield\n", false, 1},
+    {"ASYNC119", "t.py", "async def f():\n    with g():\n        return\n", true, 0},
+    /* `builtins.open().*`: the builtin's name alone; `*.request`: the last name alone */
+    {"ASYNC230", "t.py", "async def f(p):\n    with open(p) as fh:\n        fh.read()\n", false, 1},
+    {"ASYNC230", "t.py", "async def f(p):\n    fh = p.reader()\n", true, 0},
+    {"ASYNC211", "t.py", "import urllib3\n\nasync def f(c):\n    c.request('GET', 'x')\n", false, 1},
+    /* the module root from the path: asyncio/__init__.py defines asyncio.create_task */
+    {"RUF006", "asyncio/__init__.py", "def create_task(c):\n    pass\n\ndef f():\n    create_task(g())\n", false, 1},
+    {"RUF006", "./asyncio/x.py", "from . import create_task\n\ndef f():\n    create_task(g())\n", false, 1},
+    {"RUF006", "asyncio.py", "def create_task(c):\n    pass\n\ndef f():\n    create_task(g())\n", false, 1},
+    {"RUF006", "pkg/asyncio/x.py", "from . import create_task\n\ndef f():\n    create_task(g())\n", true, 0},
+    {"ASC108", "t.py", "async def f():\n    await g()\n", false, 0},
+};
+
+START_TEST(skip_decisions_by_selection)
+{
+    const struct selected_skip_case *c = &selected_skip_cases[_i];
+    struct as_engine engine;
+    char *err = NULL;
+    ck_assert_msg(as_engine_init(&engine, c->select, NULL, NULL, &err) == 0, "%s", err);
+    struct as_worker *w = as_worker_new();
+    size_t len = strlen(c->text);
+    ck_assert_msg(as_engine_can_skip(&engine, c->path, c->text, len) == c->skipped, "case %d: skip should be %d", _i,
+                  c->skipped);
+    struct as_file_result res;
+    as_file_result_init(&res);
+    as_analyze_buffer_ex(w, &engine, c->path, c->text, len, true, &res);
+    ck_assert_msg(res.error == NULL, "case %d: %s", _i, res.error);
+    ck_assert_msg(res.n_diags == c->findings, "case %d: %zu findings when parsed, want %zu", _i, res.n_diags,
+                  c->findings);
+    as_file_result_release(&res);
+    as_worker_free(w);
+    as_engine_release(&engine);
+}
+END_TEST
+
 /* The skip's substring prefilter is exact only if every text the word scan could keep contains one of its
  * strings: "async" and each needle's root (or name, for a builtin) must each contain one. Checked for the
  * default selection and for every rule. */
-static void check_prefilter(const char *select)
+static void check_prefilter(const char *select, const char *loud)
 {
     struct as_engine engine;
     char *err = NULL;
@@ -204,6 +257,7 @@ static void check_prefilter(const char *select)
     ck_assert_uint_gt(engine.n_prefilter, 0);
     ck_assert_uint_le(engine.n_prefilter, AS_PREFILTER_MAX);
     for (size_t i = 0; i <= engine.n_needles; i++) {
+        if (i > 0 && engine.needles[i - 1].in_async) continue;   /* kept only with async code: "async" covers it */
         const char *must = i == 0 ? "async" : *engine.needles[i - 1].root ? engine.needles[i - 1].root
                                                                            : engine.needles[i - 1].name;
         bool covered = false;
@@ -211,16 +265,17 @@ static void check_prefilter(const char *select)
         ck_assert_msg(covered, "'%s' contains no prefilter string", must);
     }
     /* a text with none of them is skipped; one with the word scan's reasons is kept */
-    const char *quiet = "import os\nos.stat('x')\n", *loud = "async def f():\n    pass\n";
-    ck_assert(as_engine_can_skip(&engine, quiet, strlen(quiet)));
-    ck_assert(!as_engine_can_skip(&engine, loud, strlen(loud)));
+    const char *quiet = "import os\nos.stat('x')\n";
+    ck_assert(as_engine_can_skip(&engine, "t.py", quiet, strlen(quiet)));
+    ck_assert(!as_engine_can_skip(&engine, "t.py", loud, strlen(loud)));
     as_engine_release(&engine);
 }
 
 START_TEST(skip_prefilter)
 {
-    check_prefilter(NULL);
-    check_prefilter("ALL");
+    check_prefilter(NULL, "async def f():\n    pass\n");
+    check_prefilter("ALL", "async def f():\n    pass\n");
+    check_prefilter("ASYNC,RUF006", "import time\n\nasync def f():\n    time.sleep(1)\n");
 }
 END_TEST
 
@@ -267,6 +322,8 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, skip_prefilter);
     tcase_add_test(tc, prefilter_substring_positions);
     tcase_add_loop_test(tc, skip_decisions, 0, (int)(sizeof(skip_cases) / sizeof(skip_cases[0])));
+    tcase_add_loop_test(tc, skip_decisions_by_selection, 0,
+                        (int)(sizeof(selected_skip_cases) / sizeof(selected_skip_cases[0])));
     suite_add_tcase(s, tc);
     return s;
 }
