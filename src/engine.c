@@ -80,8 +80,9 @@ static bool is_word(const char *s, size_t n)
 
 /* The needle of a rule's pattern; in_async: the rule is async-only. A qualified name needs its first segment
  * (the module root; for `builtins.x`, the builtin x) and its last one; a glob segment (`*.request`,
- * `urllib3.PoolManager().*`) needs nothing, so such a pattern needs the other one alone. */
-static void add_needle(struct as_engine *self, const char *pattern, bool in_async)
+ * `urllib3.PoolManager().*`) needs nothing, so such a pattern needs the other one alone, and the root of the
+ * module an `if-imported:` condition names (imported_root, or NULL) when it has one. */
+static void add_needle(struct as_engine *self, const char *pattern, bool in_async, const char *imported_root)
 {
     bool builtin = strncmp(pattern, "builtins.", 9) == 0;
     const char *first = builtin ? pattern + 9 : pattern;
@@ -100,7 +101,7 @@ static void add_needle(struct as_engine *self, const char *pattern, bool in_asyn
     }
     /* a builtin, or a segment that is a glob: one word (a needle without a root) */
     bool one_word = builtin || !first_ok || !name_ok;
-    char *root = one_word ? as_xstrdup("") : as_xstrndup(first, fl);
+    char *root = !one_word ? as_xstrndup(first, fl) : imported_root ? as_xstrdup(imported_root) : as_xstrdup("");
     char *nm = first_ok && (builtin || !name_ok) ? as_xstrndup(first, fl) : as_xstrndup(name, nl);
     for (size_t i = 0; i < self->n_needles; i++)
         if (strcmp(self->needles[i].root, root) == 0 && strcmp(self->needles[i].name, nm) == 0) {
@@ -113,6 +114,30 @@ static void add_needle(struct as_engine *self, const char *pattern, bool in_asyn
     self->needles[self->n_needles] =
         (struct as_needle){.root = root, .name = nm, .root_id = -1, .name_id = -1, .in_async = in_async};
     self->n_needles++;
+}
+
+/* The needles of a `match:` line: its pattern's, once per module an `if-imported:` condition names (the
+ * import statement spells the module's root: `from . import x` is no import of urllib3). */
+static void add_match_needles(struct as_engine *self, const struct as_match *m, bool in_async)
+{
+    for (size_t c = 0; c < m->n_conditions; c++) {
+        const char *w = m->condition_words[c];
+        if (strncmp(w, "if-imported:", 12) != 0) continue;
+        for (const char *v = w + 12; *v;) {
+            size_t vl = strcspn(v, "|"), rl = strcspn(v, ".|");
+            if (!is_word(v, rl) || rl >= 128) {   /* no plain root: the pattern's words alone */
+                add_needle(self, m->pattern, in_async, NULL);
+            } else {
+                char root[128];
+                memcpy(root, v, rl);
+                root[rl] = '\0';
+                add_needle(self, m->pattern, in_async, root);
+            }
+            v += vl + (v[vl] == '|');
+        }
+        return;   /* the conditions must all hold: one of them is enough to require */
+    }
+    add_needle(self, m->pattern, in_async, NULL);
 }
 
 static int32_t skip_word_id(struct as_engine *self, const char *word)
@@ -166,13 +191,13 @@ static void collect_needles(struct as_engine *self)
         }
         if (r->kind->on_file) {
             /* its `match:` lines, if any, exempt (decorators): the word the kind needs is what to look for */
-            if (r->kind->needs_word && r->async_only) add_needle(self, r->kind->needs_word, true);
+            if (r->kind->needs_word && r->async_only) add_needle(self, r->kind->needs_word, true, NULL);
             else if (r->async_only) self->async_always = true;
             else self->always_parse = true;
             continue;
         }
-        if (r->kind == &as_check_unused_noqa) add_needle(self, "noqa", false);   /* only a file with "noqa" can have one */
-        for (size_t k = 0; k < r->n_matches; k++) add_needle(self, r->matches[k].pattern, r->async_only);
+        if (r->kind == &as_check_unused_noqa) add_needle(self, "noqa", false, NULL);   /* only a file with "noqa" can have one */
+        for (size_t k = 0; k < r->n_matches; k++) add_match_needles(self, &r->matches[k], r->async_only);
     }
     if (self->async_always) {   /* the async-only pairs cannot change a decision then: async code is kept */
         size_t kept = 0;

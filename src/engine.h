@@ -24,7 +24,8 @@ struct as_engine {
     double parse_timeout_s;        /* a parse running longer is cancelled and reported; 0 = no limit */
     bool skip_enabled;             /* the pre-parse skip (see as_engine_can_skip); on by default */
     /* For the skip: the (root, name) pairs of the enabled rules' patterns (a name alone for a builtin, and the
-     * word an async-only kind that looks at the whole file needs, such as `timeout`); a file needs parsing only
+     * word an async-only kind that looks at the whole file needs, such as `timeout`; with an `if-imported:`
+     * condition, the imported module's root and the pattern's plain name); a file needs parsing only
      * if it contains both words of some pair, and for a pair of an async-only rule (in_async) only if it also
      * opens async code. The distinct words are numbered (skip_words maps a word to its number; root_id is -1
      * for a builtin); skip_shape (per first byte, a bit per length, lengths of 63 and more sharing bit 63) and

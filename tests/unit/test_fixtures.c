@@ -216,6 +216,9 @@ static const struct selected_skip_case {
     {"ASYNC230", "t.py", "async def f(p):\n    with open(p) as fh:\n        fh.read()\n", false, 1},
     {"ASYNC230", "t.py", "async def f(p):\n    fh = p.reader()\n", true, 0},
     {"ASYNC211", "t.py", "import urllib3\n\nasync def f(c):\n    c.request('GET', 'x')\n", false, 1},
+    /* ASYNC211's `if-imported:urllib3`: the import spells the module */
+    {"ASYNC211", "t.py", "import httpx\n\nasync def f(c):\n    c.request('GET', 'x')\n", true, 0},
+    {"ASYNC211", "t.py", "from urllib3.util import x\n\nasync def f(c):\n    c.request('GET', 'x')\n", false, 1},
     /* the module root from the path: asyncio/__init__.py defines asyncio.create_task */
     {"RUF006", "asyncio/__init__.py", "def create_task(c):\n    pass\n\ndef f():\n    create_task(g())\n", false, 1},
     {"RUF006", "./asyncio/x.py", "from . import create_task\n\ndef f():\n    create_task(g())\n", false, 1},
