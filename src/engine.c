@@ -238,18 +238,50 @@ static void free_needles(struct as_engine *self)
     memset(self->skip_last, 0, sizeof(self->skip_last));
 }
 
-/* After the word `async` ending at text[i]: true when blanks and line continuations lead to `def`, `with` or
- * `for` (an async function, or async code in one). */
-static bool opens_async(const char *text, size_t len, size_t i)
+static bool is_async_opener(const char *w, size_t n)
 {
+    return (n == 3 && (memcmp(w, "def", 3) == 0 || memcmp(w, "for", 3) == 0)) || (n == 4 && memcmp(w, "with", 4) == 0);
+}
+
+/* After the word `async` ending at text[i]: true when it can open async code, an async function or async code in
+ * one: blanks and line continuations lead to `def`, `with` or `for`; or, as tree-sitter's error recovery makes
+ * `async x def f():` or `async \<newline> ) def f():` an async function, one of those words follows later on
+ * its logical line, unless the `async` is in a comment (a `#` before it on its line, and no quote before that
+ * that could make it part of a string). *scanned is where the last such line scan stopped without finding one:
+ * a later `async` before it is on that line too (so the scans stay linear in the text). */
+static bool opens_async(const char *text, size_t len, size_t start, size_t i, size_t *scanned)
+{
+    size_t after = i;
     while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\f' || text[i] == '\\' || text[i] == '\r' ||
                        text[i] == '\n'))
         i++;
     size_t s = i;
     while (i < len && as_name_byte((unsigned char)text[i])) i++;
-    size_t n = i - s;
-    return (n == 3 && (memcmp(text + s, "def", 3) == 0 || memcmp(text + s, "for", 3) == 0)) ||
-           (n == 4 && memcmp(text + s, "with", 4) == 0);
+    if (is_async_opener(text + s, i - s)) return true;
+    i = after;
+    if (i < *scanned) return false;
+    /* (the line's start is after the last scan's end, a newline: the backward scans do not overlap either) */
+    size_t line = start;
+    while (line > 0 && text[line - 1] != '\n') line--;
+    for (size_t k = line; k < start && text[k] != '"' && text[k] != '\''; k++)
+        if (text[k] == '#') {   /* in a comment, and so is every later `async` of this line */
+            const char *nl = memchr(text + i, '\n', len - i);
+            *scanned = nl ? (size_t)(nl - text) : len;
+            return false;
+        }
+    while (i < len) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\\') && !(i >= 2 && text[i - 1] == '\r' && text[i - 2] == '\\'))
+            break;
+        if (!as_name_byte((unsigned char)text[i])) {
+            i++;
+            continue;
+        }
+        s = i;
+        while (i < len && as_name_byte((unsigned char)text[i])) i++;
+        if (is_async_opener(text + s, i - s)) return true;
+    }
+    *scanned = i;
+    return false;
 }
 
 /* The prefilter runs over every file of a tree (~80 MB on the corpus), where memmem per needle cost ~2.4% of a
@@ -306,14 +338,17 @@ bool as_engine_can_skip(const struct as_engine *self, const char *path, const ch
     int32_t root_id = rlen ? as_strmap_get_n(&self->skip_words, root, rlen) : -1;
     if (root_id >= 0) seen[root_id] = true;
     bool keep = false, opens = false;
-    size_t i = 0;
+    size_t i = 0, scanned = 0;
     while (i < len && !keep) {
         while (i < len && !as_name_byte((unsigned char)text[i])) i++;
         size_t s = i;
         while (i < len && as_name_byte((unsigned char)text[i])) i++;
         size_t n = i - s;
         if (n == 0) break;
-        if (!opens && n == 5 && memcmp(text + s, "async", 5) == 0 && opens_async(text, len, i)) {
+        /* `1async def`: tree-sitter reads a number, then the keyword */
+        bool async_word = n >= 5 && memcmp(text + i - 5, "async", 5) == 0 &&
+                          (n == 5 || (text[s] >= '0' && text[s] <= '9'));
+        if (!opens && async_word && opens_async(text, len, i - 5, i, &scanned)) {
             opens = true;
             keep = self->async_always;
         }

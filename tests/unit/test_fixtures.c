@@ -249,6 +249,46 @@ START_TEST(skip_decisions_by_selection)
 }
 END_TEST
 
+/* Invalid code that tree-sitter's error recovery still parses into an async function (a word between `async`
+ * and `def` on one logical line, a number glued before `async`) is kept, and has its finding; a `def` on the
+ * next logical line is not recovered so, and is left out. */
+static const struct recovered_case {
+    const char *text;
+    bool skipped;
+    size_t findings;
+} recovered_cases[] = {
+    {"import time\nasync x def f():\n    time.sleep(1)\n", false, 1},
+    {"import time\nasync ) def f():\n    time.sleep(1)\n", false, 1},
+    {"import time\nasync \\\n x def f():\n    time.sleep(1)\n", false, 1},
+    {"import time\n1async def f():\n    time.sleep(1)\n", false, 1},
+    {"import time\nasync\ndef f():\n    time.sleep(1)\n", false, 0},   /* blank lines count as blanks: kept */
+    {"import time\nasync x\ndef f():\n    time.sleep(1)\n", true, 0},
+    {"import time\nx = 1  # async, then\ndef f():\n    time.sleep(1)\n", true, 0},
+    {"import time\n# wait for this async call, then for the def\ndef f():\n    time.sleep(1)\n", true, 0},
+    {"import time\nx = '#'; async x def f():\n    time.sleep(1)\n", false, 0},   /* a quote: maybe code, kept */
+};
+
+START_TEST(skip_keeps_recovered_async)
+{
+    const struct recovered_case *c = &recovered_cases[_i];
+    struct as_engine engine;
+    char *err = NULL;
+    ck_assert(as_engine_init(&engine, "ASYNC251", NULL, NULL, &err) == 0);
+    struct as_worker *w = as_worker_new();
+    size_t len = strlen(c->text);
+    ck_assert_msg(as_engine_can_skip(&engine, "t.py", c->text, len) == c->skipped, "case %d: skip should be %d", _i,
+                  c->skipped);
+    struct as_file_result res;
+    as_file_result_init(&res);
+    as_analyze_buffer_ex(w, &engine, "t.py", c->text, len, true, &res);
+    ck_assert_msg(res.n_diags == c->findings, "case %d: %zu findings when parsed, want %zu", _i, res.n_diags,
+                  c->findings);
+    as_file_result_release(&res);
+    as_worker_free(w);
+    as_engine_release(&engine);
+}
+END_TEST
+
 /* The skip's substring prefilter is exact only if every text the word scan could keep contains one of its
  * strings: "async" and each needle's root (or name, for a builtin) must each contain one. Checked for the
  * default selection and for every rule. */
@@ -327,6 +367,7 @@ Suite *as_test_suite(void)
     tcase_add_loop_test(tc, skip_decisions, 0, (int)(sizeof(skip_cases) / sizeof(skip_cases[0])));
     tcase_add_loop_test(tc, skip_decisions_by_selection, 0,
                         (int)(sizeof(selected_skip_cases) / sizeof(selected_skip_cases[0])));
+    tcase_add_loop_test(tc, skip_keeps_recovered_async, 0, (int)(sizeof(recovered_cases) / sizeof(recovered_cases[0])));
     suite_add_tcase(s, tc);
     return s;
 }
