@@ -171,25 +171,31 @@ static const struct skip_case {
     {"import asyncio\n\ndef f():\n    asyncio.create_task(g())", false, 1},
 };
 
-START_TEST(skip_decisions)
+/* Case `i`: with the rules `select` (NULL: the default ones), whether the skip leaves `text` out as the file `path`,
+ * and the findings it has when parsed anyway (valid: it parses without a syntax error). */
+static void check_skip(int i, const char *select, const char *path, const char *text, bool skipped, size_t findings,
+                       bool valid)
 {
-    const struct skip_case *c = &skip_cases[_i];
     struct as_engine engine;
     char *err = NULL;
-    ck_assert(as_engine_init(&engine, NULL, NULL, NULL, &err) == 0);
+    ck_assert_msg(as_engine_init(&engine, select, NULL, NULL, &err) == 0, "%s", err);
     struct as_worker *w = as_worker_new();
-    size_t len = strlen(c->text);
-    ck_assert_msg(as_engine_can_skip(&engine, "t.py", c->text, len) == c->skipped, "case %d: skip should be %d", _i,
-                  c->skipped);
+    size_t len = strlen(text);
+    ck_assert_msg(as_engine_can_skip(&engine, path, text, len) == skipped, "case %d: skip should be %d", i, skipped);
     struct as_file_result res;
     as_file_result_init(&res);
-    as_analyze_buffer_ex(w, &engine, "t.py", c->text, len, true, &res);
-    ck_assert_msg(res.error == NULL, "case %d: %s", _i, res.error);
-    ck_assert_msg(res.n_diags == c->findings, "case %d: %zu findings when parsed, want %zu", _i, res.n_diags,
-                  c->findings);
+    as_analyze_buffer_ex(w, &engine, path, text, len, true, &res);
+    if (valid) ck_assert_msg(res.error == NULL, "case %d: %s", i, res.error);
+    ck_assert_msg(res.n_diags == findings, "case %d: %zu findings when parsed, want %zu", i, res.n_diags, findings);
     as_file_result_release(&res);
     as_worker_free(w);
     as_engine_release(&engine);
+}
+
+START_TEST(skip_decisions)
+{
+    const struct skip_case *c = &skip_cases[_i];
+    check_skip(_i, NULL, "t.py", c->text, c->skipped, c->findings, true);
 }
 END_TEST
 
@@ -230,22 +236,7 @@ static const struct selected_skip_case {
 START_TEST(skip_decisions_by_selection)
 {
     const struct selected_skip_case *c = &selected_skip_cases[_i];
-    struct as_engine engine;
-    char *err = NULL;
-    ck_assert_msg(as_engine_init(&engine, c->select, NULL, NULL, &err) == 0, "%s", err);
-    struct as_worker *w = as_worker_new();
-    size_t len = strlen(c->text);
-    ck_assert_msg(as_engine_can_skip(&engine, c->path, c->text, len) == c->skipped, "case %d: skip should be %d", _i,
-                  c->skipped);
-    struct as_file_result res;
-    as_file_result_init(&res);
-    as_analyze_buffer_ex(w, &engine, c->path, c->text, len, true, &res);
-    ck_assert_msg(res.error == NULL, "case %d: %s", _i, res.error);
-    ck_assert_msg(res.n_diags == c->findings, "case %d: %zu findings when parsed, want %zu", _i, res.n_diags,
-                  c->findings);
-    as_file_result_release(&res);
-    as_worker_free(w);
-    as_engine_release(&engine);
+    check_skip(_i, c->select, c->path, c->text, c->skipped, c->findings, true);
 }
 END_TEST
 
@@ -271,21 +262,7 @@ static const struct recovered_case {
 START_TEST(skip_keeps_recovered_async)
 {
     const struct recovered_case *c = &recovered_cases[_i];
-    struct as_engine engine;
-    char *err = NULL;
-    ck_assert(as_engine_init(&engine, "ASYNC251", NULL, NULL, &err) == 0);
-    struct as_worker *w = as_worker_new();
-    size_t len = strlen(c->text);
-    ck_assert_msg(as_engine_can_skip(&engine, "t.py", c->text, len) == c->skipped, "case %d: skip should be %d", _i,
-                  c->skipped);
-    struct as_file_result res;
-    as_file_result_init(&res);
-    as_analyze_buffer_ex(w, &engine, "t.py", c->text, len, true, &res);
-    ck_assert_msg(res.n_diags == c->findings, "case %d: %zu findings when parsed, want %zu", _i, res.n_diags,
-                  c->findings);
-    as_file_result_release(&res);
-    as_worker_free(w);
-    as_engine_release(&engine);
+    check_skip(_i, "ASYNC251", "t.py", c->text, c->skipped, c->findings, false);
 }
 END_TEST
 
