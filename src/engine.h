@@ -70,10 +70,11 @@ void as_engine_release(struct as_engine *self);
  * whole words in any file that calls them (imports, aliases and attribute chains all spell them out; builtins
  * have no root to look for), or, for a kind that looks at the whole file, the word it names (needs_word); and
  * the findings of an async-only rule also need the word `async` followed, across blanks and line
- * continuations, by `def`, `with` or `for` (the only ways to open async code). A word is a run of ASCII
- * letters, digits, `_` and non-ASCII bytes, as Python identifiers are. One pass over the text. `path` (the
- * display path the module name comes from; may be NULL) counts as text: a module's own definitions, and the
- * names it imports relatively, are qualified with its path. */
+ * continuations, by `def`, `with` or `for` (the only ways to open async code), or followed by one of them later
+ * on its logical line outside a comment (what tree-sitter's error recovery makes an async function of). A word
+ * is a run of ASCII letters, digits, `_` and non-ASCII bytes, as Python identifiers are. One pass over the text.
+ * The first component of `path` (the display path the module name comes from; may be NULL) counts as written:
+ * a module's own definitions, and the names it imports relatively, are qualified with it. */
 bool as_engine_can_skip(const struct as_engine *self, const char *path, const char *text, size_t len);
 /* The prefilter's test: whether text contains one of the n needles (n at most AS_PREFILTER_MAX). */
 bool as_contains_any(const char *text, size_t len, char *const *needles, const size_t *lens, size_t n);
