@@ -243,6 +243,53 @@ static bool is_async_opener(const char *w, size_t n)
     return (n == 3 && (memcmp(w, "def", 3) == 0 || memcmp(w, "for", 3) == 0)) || (n == 4 && memcmp(w, "with", 4) == 0);
 }
 
+/* A word tree-sitter may not read as one identifier: one that starts with a digit (`6sleep` is the number 6, then
+ * `sleep`) or holds non-ASCII bytes (a character that cannot be in an identifier, `€sleep`, ends one). The
+ * skip reads every suffix of each of its ASCII runs as a word too. */
+static bool odd_word(const char *w, size_t n)
+{
+    if (w[0] >= '0' && w[0] <= '9') return true;
+    for (size_t k = 0; k < n; k++)
+        if ((unsigned char)w[k] >= 0x80) return true;
+    return false;
+}
+
+/* Calls fn(ud, start, end) for each word the skip reads in text[s, e): the word itself, and for an odd word the
+ * suffixes of its ASCII runs; stops when fn returns true, and returns that. */
+static bool each_part(const char *text, size_t s, size_t e, bool (*fn)(void *ud, size_t start, size_t end),
+                      void *ud)
+{
+    if (fn(ud, s, e)) return true;
+    if (!odd_word(text + s, e - s)) return false;
+    size_t a = s;
+    while (a < e) {
+        while (a < e && (unsigned char)text[a] >= 0x80) a++;
+        size_t b = a;
+        while (b < e && (unsigned char)text[b] < 0x80) b++;
+        for (size_t k = a; k < b; k++)
+            if ((k > s || b < e) && fn(ud, k, b)) return true;   /* (the whole word was read above) */
+        a = b;
+    }
+    return false;
+}
+
+struct opener_probe {
+    const char *text;
+};
+
+static bool probe_opener(void *ud, size_t start, size_t end)
+{
+    const struct opener_probe *p = ud;
+    return is_async_opener(p->text + start, end - start);
+}
+
+/* Whether text[s, e) is, or (odd) holds, `def`, `with` or `for`. */
+static bool has_async_opener(const char *text, size_t s, size_t e)
+{
+    struct opener_probe p = {text};
+    return each_part(text, s, e, probe_opener, &p);
+}
+
 /* After the word `async` ending at text[i]: true when it can open async code, an async function or async code in
  * one: blanks and line continuations lead to `def`, `with` or `for`; or, as tree-sitter's error recovery makes
  * `async x def f():` or `async \<newline> ) def f():` an async function, one of those words follows later on
@@ -257,7 +304,7 @@ static bool opens_async(const char *text, size_t len, size_t start, size_t i, si
         i++;
     size_t s = i;
     while (i < len && as_name_byte((unsigned char)text[i])) i++;
-    if (is_async_opener(text + s, i - s)) return true;
+    if (i > s && has_async_opener(text, s, i)) return true;
     i = after;
     if (i < *scanned) return false;
     /* (the line's start is after the last scan's end, a newline: the backward scans do not overlap either) */
@@ -278,7 +325,7 @@ static bool opens_async(const char *text, size_t len, size_t start, size_t i, si
         }
         s = i;
         while (i < len && as_name_byte((unsigned char)text[i])) i++;
-        if (is_async_opener(text + s, i - s)) return true;
+        if (has_async_opener(text, s, i)) return true;
     }
     *scanned = i;
     return false;
@@ -322,6 +369,34 @@ bool as_contains_any(const char *text, size_t len, char *const *needles, const s
     return false;
 }
 
+/* The word scan's state: the needles' words seen, whether async code opens (and where the last line scan for it
+ * stopped). */
+struct word_probe {
+    const struct as_engine *engine;
+    const char *text;
+    size_t len;
+    bool *seen;
+    bool opens, keep;
+    size_t scanned;
+};
+
+static bool probe_word(void *ud, size_t s, size_t e)
+{
+    struct word_probe *p = ud;
+    const struct as_engine *self = p->engine;
+    const char *text = p->text;
+    size_t n = e - s;
+    if (!p->opens && n == 5 && memcmp(text + s, "async", 5) == 0 && opens_async(text, p->len, s, e, &p->scanned)) {
+        p->opens = true;
+        p->keep = self->async_always;
+    }
+    if ((self->skip_shape[(unsigned char)text[s]] >> (n < 63 ? n : 63) & 1) && self->skip_last[(unsigned char)text[e - 1]]) {
+        int32_t id = as_strmap_get_n(&self->skip_words, text + s, n);
+        if (id >= 0) p->seen[id] = true;
+    }
+    return p->keep;
+}
+
 bool as_engine_can_skip(const struct as_engine *self, const char *path, const char *text, size_t len)
 {
     if (!self->skip_enabled || self->always_parse) return false;
@@ -337,27 +412,16 @@ bool as_engine_can_skip(const struct as_engine *self, const char *path, const ch
     if (seen == seen_small) memset(seen_small, 0, sizeof(seen_small));
     int32_t root_id = rlen ? as_strmap_get_n(&self->skip_words, root, rlen) : -1;
     if (root_id >= 0) seen[root_id] = true;
-    bool keep = false, opens = false;
-    size_t i = 0, scanned = 0;
-    while (i < len && !keep) {
+    struct word_probe wp = {self, text, len, seen, false, false, 0};
+    size_t i = 0;
+    while (i < len && !wp.keep) {
         while (i < len && !as_name_byte((unsigned char)text[i])) i++;
         size_t s = i;
         while (i < len && as_name_byte((unsigned char)text[i])) i++;
-        size_t n = i - s;
-        if (n == 0) break;
-        /* `1async def`: tree-sitter reads a number, then the keyword */
-        bool async_word = n >= 5 && memcmp(text + i - 5, "async", 5) == 0 &&
-                          (n == 5 || (text[s] >= '0' && text[s] <= '9'));
-        if (!opens && async_word && opens_async(text, len, i - 5, i, &scanned)) {
-            opens = true;
-            keep = self->async_always;
-        }
-        if ((self->skip_shape[(unsigned char)text[s]] >> (n < 63 ? n : 63) & 1) &&
-            self->skip_last[(unsigned char)text[i - 1]]) {
-            int32_t id = as_strmap_get_n(&self->skip_words, text + s, n);
-            if (id >= 0) seen[id] = true;
-        }
+        if (i == s) break;
+        each_part(text, s, i, probe_word, &wp);
     }
+    bool keep = wp.keep, opens = wp.opens;
     for (size_t k = 0; k < self->n_needles && !keep; k++) {
         const struct as_needle *nd = &self->needles[k];
         if (seen[nd->name_id] && (nd->root_id < 0 || seen[nd->root_id]) && (opens || !nd->in_async)) keep = true;
