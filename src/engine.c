@@ -254,13 +254,11 @@ static bool odd_word(const char *w, size_t n)
     return false;
 }
 
-/* Calls fn(ud, start, end) for each word the skip reads in text[s, e): the word itself, and for an odd word the
+/* Calls fn(ud, start, end) for each word the skip reads in the odd word text[s, e) besides the word itself: the
  * suffixes of its ASCII runs; stops when fn returns true, and returns that. */
-static bool each_part(const char *text, size_t s, size_t e, bool (*fn)(void *ud, size_t start, size_t end),
-                      void *ud)
+static bool each_odd_part(const char *text, size_t s, size_t e, bool (*fn)(void *ud, size_t start, size_t end),
+                          void *ud)
 {
-    if (fn(ud, s, e)) return true;
-    if (!odd_word(text + s, e - s)) return false;
     size_t a = s;
     while (a < e) {
         while (a < e && (unsigned char)text[a] >= 0x80) a++;
@@ -273,21 +271,16 @@ static bool each_part(const char *text, size_t s, size_t e, bool (*fn)(void *ud,
     return false;
 }
 
-struct opener_probe {
-    const char *text;
-};
-
-static bool probe_opener(void *ud, size_t start, size_t end)
+static bool probe_opener(void *text, size_t start, size_t end)
 {
-    const struct opener_probe *p = ud;
-    return is_async_opener(p->text + start, end - start);
+    return is_async_opener((const char *)text + start, end - start);
 }
 
 /* Whether text[s, e) is, or (odd) holds, `def`, `with` or `for`. */
 static bool has_async_opener(const char *text, size_t s, size_t e)
 {
-    struct opener_probe p = {text};
-    return each_part(text, s, e, probe_opener, &p);
+    return is_async_opener(text + s, e - s) ||
+           (odd_word(text + s, e - s) && each_odd_part(text, s, e, probe_opener, (void *)text));
 }
 
 /* After the word `async` ending at text[i]: true when it can open async code, an async function or async code in
@@ -417,9 +410,11 @@ bool as_engine_can_skip(const struct as_engine *self, const char *path, const ch
     while (i < len && !wp.keep) {
         while (i < len && !as_name_byte((unsigned char)text[i])) i++;
         size_t s = i;
-        while (i < len && as_name_byte((unsigned char)text[i])) i++;
+        unsigned char seen_bytes = 0;   /* (their bits or'ed: a non-ASCII byte sets the high one) */
+        while (i < len && as_name_byte((unsigned char)text[i])) seen_bytes |= (unsigned char)text[i++];
         if (i == s) break;
-        each_part(text, s, i, probe_word, &wp);
+        bool odd = seen_bytes >= 0x80 || (text[s] >= '0' && text[s] <= '9');   /* odd_word, without a second pass */
+        if (!probe_word(&wp, s, i) && odd) each_odd_part(text, s, i, probe_word, &wp);
     }
     bool keep = wp.keep, opens = wp.opens;
     for (size_t k = 0; k < self->n_needles && !keep; k++) {

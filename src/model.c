@@ -379,32 +379,30 @@ const char *as_model_callee(const struct as_model *self, const struct as_call *c
     return qualify(self, &call->callee, call->scope, call->span.start, 0);
 }
 
-/* The path as the module name reads it: without leading "./" and "/". */
-static const char *module_path(const char *path)
+/* The path as the module name reads it: without leading "./" and "/"; *n bytes, without the .py/.pyi suffix. */
+static const char *module_text(const char *path, size_t *n)
 {
     while (path[0] == '.' && path[1] == '/') path += 2;
     while (path[0] == '/') path++;
+    *n = strlen(path);
+    if (*n >= 4 && strcmp(path + *n - 4, ".pyi") == 0) *n -= 4;
+    else if (*n >= 3 && strcmp(path + *n - 3, ".py") == 0) *n -= 3;
     return path;
 }
 
 const char *as_model_module_root(const char *path, size_t *len)
 {
-    path = module_path(path);
-    size_t n = strcspn(path, "/");
-    if (!path[n]) {   /* the file itself: its name without the suffix */
-        if (n >= 4 && strcmp(path + n - 4, ".pyi") == 0) n -= 4;
-        else if (n >= 3 && strcmp(path + n - 3, ".py") == 0) n -= 3;
-    }
-    *len = strcspn(path, ".") < n ? strcspn(path, ".") : n;
+    size_t n;
+    path = module_text(path, &n);
+    size_t first = strcspn(path, "/.");   /* the name's first segment ends at a directory or a dot */
+    *len = first < n ? first : n;
     return path;
 }
 
 const char *as_model_module_name(struct as_arena *arena, const char *path, bool *is_package_init)
 {
-    path = module_path(path);
-    size_t n = strlen(path);
-    if (n >= 4 && strcmp(path + n - 4, ".pyi") == 0) n -= 4;
-    else if (n >= 3 && strcmp(path + n - 3, ".py") == 0) n -= 3;
+    size_t n;
+    path = module_text(path, &n);
     char *m = as_arena_strndup(arena, path, n);
     for (char *p = m; *p; p++)
         if (*p == '/') *p = '.';

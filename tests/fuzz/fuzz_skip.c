@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!worker) setup();
     if (size == 0) return 0;
-    const struct as_engine *engine = &engines[data[0] % N_SELECTIONS];
+    size_t sel = data[0] % N_SELECTIONS;
+    const struct as_engine *engine = &engines[sel];
     const char *path = paths[(data[0] / N_SELECTIONS) % N_PATHS];
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
@@ -58,9 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     as_analyze_buffer_ex(worker, engine, path, text, len, true, &res);
     if (res.n_diags) {
         fprintf(stderr, "fuzz_skip: the skip left out %s (selection %s, ignore %s), which has %zu findings: %s\n",
-                path, selections[data[0] % N_SELECTIONS][0] ? selections[data[0] % N_SELECTIONS][0] : "default",
-                selections[data[0] % N_SELECTIONS][1] ? selections[data[0] % N_SELECTIONS][1] : "-", res.n_diags,
-                res.diags[0].code);
+                path, selections[sel][0] ? selections[sel][0] : "default", selections[sel][1] ? selections[sel][1] : "-",
+                res.n_diags, res.diags[0].code);
         abort();
     }
     as_file_result_release(&res);
