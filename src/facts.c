@@ -702,10 +702,15 @@ static bool span_in(const struct as_span *sorted, size_t n, struct as_span sp)
     return n && bsearch(&sp, sorted, n, sizeof(*sorted), cmp_span) != NULL;
 }
 
-/* qsort that accepts an empty (possibly NULL) array. */
+/* qsort that accepts an empty (possibly NULL) array, and leaves one already in order as it is (the query
+ * cursor delivers most facts in document order; glibc's qsort, a merge sort, would leave it so too). */
 static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
-    if (n > 1) qsort(items, n, size, cmp);
+    if (n < 2) return;
+    const char *p = items;
+    size_t i = 1;
+    while (i < n && cmp(p + (i - 1) * size, p + i * size) <= 0) i++;
+    if (i < n) qsort(items, n, size, cmp);
 }
 
 /* A parameter's owner, from its parameter list's span (param_list_of) to the span of the function or lambda
