@@ -23,6 +23,7 @@
 #include "noqa.h"
 #include "query.h"
 #include "source.h"
+#include "tsalloc.h"
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -458,6 +459,7 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
                       const struct as_engine_extras *extras, char **err)
 {
     memset(self, 0, sizeof(*self));
+    as_tsalloc_install();   /* before any thread that uses tree-sitter (the queries' background compile) */
     self->parse_timeout_s = 20.0;
     self->queries = as_xcalloc(1, sizeof(*self->queries));
     pthread_mutex_init(&self->queries->lock, NULL);
@@ -521,7 +523,7 @@ struct blocking_hit {
 };
 
 struct as_worker {
-    TSParser *parser;
+    struct as_ts_arena *ts_arena;   /* tree-sitter's memory for the file at hand (NULL: malloc's) */
     struct as_facts_scratch *scratch;
     VEC(struct as_finding) findings;
     VEC(struct blocking_hit) blocking;
@@ -530,8 +532,8 @@ struct as_worker {
 struct as_worker *as_worker_new(void)
 {
     struct as_worker *w = as_xcalloc(1, sizeof(*w));
-    w->parser = ts_parser_new();
-    ts_parser_set_language(w->parser, tree_sitter_python());
+    as_tsalloc_install();
+    w->ts_arena = as_ts_arena_new();
     w->scratch = as_facts_scratch_new();
     return w;
 }
@@ -539,7 +541,7 @@ struct as_worker *as_worker_new(void)
 void as_worker_free(struct as_worker *w)
 {
     if (!w) return;
-    ts_parser_delete(w->parser);
+    as_ts_arena_free(w->ts_arena);
     as_facts_scratch_free(w->scratch);
     vec_free(&w->findings);
     vec_free(&w->blocking);
@@ -1000,13 +1002,29 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
         return;
     }
 
+    /* the queries outlive the file: compiled before the arena's window opens */
+    const char *qerr = NULL;
+    const struct as_query_set *queries = as_engine_queries(engine, &qerr);
+    if (!queries) {
+        out->error = qerr;
+        return;
+    }
+    /* The parser, the tree and the query cursor are made for this file in the worker's arena (tsalloc.h), and
+     * dropped with it. */
+    as_ts_arena_begin(w->ts_arena);
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, tree_sitter_python());
     struct parse_deadline deadline = {.limit = engine->parse_timeout_s};
     clock_gettime(CLOCK_MONOTONIC, &deadline.start);
     struct string_input si = {src.text, src.len};
     TSInput input = {.payload = &si, .read = read_string, .encoding = TSInputEncodingUTF8};
     TSParseOptions opts = {.payload = &deadline, .progress_callback = parse_progress};
-    ts_parser_reset(w->parser);
-    TSTree *tree = ts_parser_parse_with_options(w->parser, NULL, input, opts);
+    TSTree *tree = ts_parser_parse_with_options(parser, NULL, input, opts);
+    struct as_facts facts;
+    if (tree) as_facts_extract(&facts, arena, w->scratch, queries, tree, src.text, src.len);
+    if (tree && !as_ts_arena_holds_all(w->ts_arena)) ts_tree_delete(tree);
+    ts_parser_delete(parser);
+    as_ts_arena_end(w->ts_arena);
     if (!tree) {
         out->error = deadline.expired
                          ? as_arena_printf(arena, "parsing took longer than %.0f s and was cancelled",
@@ -1014,16 +1032,6 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
                          : "the parser failed on this file";
         return;
     }
-    const char *qerr = NULL;
-    const struct as_query_set *queries = as_engine_queries(engine, &qerr);
-    if (!queries) {
-        ts_tree_delete(tree);
-        out->error = qerr;
-        return;
-    }
-    struct as_facts facts;
-    as_facts_extract(&facts, arena, w->scratch, queries, tree, src.text, src.len);
-    ts_tree_delete(tree);
 
     bool is_init = false;
     const char *module = as_model_module_name(arena, path, &is_init);

@@ -78,7 +78,6 @@ int as_facts_check_captures(const struct as_query_set *queries, char **err)
 }
 
 struct as_facts_scratch {
-    TSQueryCursor *cursor;
     VEC(struct as_scope) scopes;
     VEC(struct as_binding) bindings;
     VEC(struct as_call) calls;
@@ -102,7 +101,6 @@ struct as_facts_scratch {
 struct as_facts_scratch *as_facts_scratch_new(void)
 {
     struct as_facts_scratch *s = as_xcalloc(1, sizeof(*s));
-    s->cursor = ts_query_cursor_new();
     as_buf_init(&s->tmp);
     return s;
 }
@@ -110,7 +108,6 @@ struct as_facts_scratch *as_facts_scratch_new(void)
 void as_facts_scratch_free(struct as_facts_scratch *self)
 {
     if (!self) return;
-    ts_query_cursor_delete(self->cursor);
     vec_free(&self->scopes);
     vec_free(&self->bindings);
     vec_free(&self->calls);
@@ -821,7 +818,9 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
             map[i] = capture_kind_of(nm, l);
         }
         struct as_query_run run;
-        as_query_run_start(&run, s->cursor, q, root, src, len);
+        /* a cursor per file: it lives in the file's tree-sitter arena (tsalloc.h) */
+        TSQueryCursor *cursor = ts_query_cursor_new();
+        as_query_run_start(&run, cursor, q, root, src, len);
         TSQueryMatch m;
         while (as_query_run_next(&run, &m)) {
             /* The outer capture decides the fact. */
@@ -1010,6 +1009,7 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
             }
         }
         if (as_query_exceeded(&run)) out->match_limit_exceeded = true;
+        ts_query_cursor_delete(cursor);
     }
 
     owners_by_params(s);

@@ -174,7 +174,7 @@ struct as_facts {
     bool match_limit_exceeded;
 };
 
-/* Per-worker scratch (query cursor and growable buffers). */
+/* Per-worker scratch (growable buffers; the query cursor is made per file, in the tree-sitter arena). */
 struct as_facts_scratch;
 struct as_facts_scratch *as_facts_scratch_new(void);
 void as_facts_scratch_free(struct as_facts_scratch *self);

@@ -1,0 +1,175 @@
+/* tsalloc.c — tree-sitter's per-file bump arenas; see tsalloc.h. An arena is one reservation of address space
+ * (pages are only backed once touched); each block carries its size in a 16-byte header, so realloc can copy
+ * it, and the last block grows in place. Whether a pointer is the arena's is one range check. */
+#define _GNU_SOURCE 1 /* MAP_NORESERVE, MAP_ANONYMOUS */
+#include "tsalloc.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <tree_sitter/api.h>
+
+#include "util/xalloc.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define AS_TS_ARENA_ENABLED 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AS_TS_ARENA_ENABLED 0
+#endif
+#endif
+#ifndef AS_TS_ARENA_ENABLED
+#define AS_TS_ARENA_ENABLED 1
+#endif
+
+#define RESERVE ((size_t)1 << 30) /* address space per arena: a file needing more spills over to malloc */
+#define KEEP ((size_t)8 << 20)    /* pages kept backed between files; the rest go back to the system */
+#define ALIGN 16
+
+struct header {
+    size_t size;
+    size_t pad; /* keeps blocks 16-byte aligned, as malloc's are */
+};
+
+struct as_ts_arena {
+    char *base;
+    size_t reserve; /* bytes of address space at base */
+    size_t used;    /* bytes handed out in this window */
+    size_t touched; /* high-water mark since the pages past KEEP were last given back */
+    bool spilled;   /* an allocation of this window came from malloc */
+};
+
+static _Thread_local struct as_ts_arena *current;
+static bool installed;
+
+static size_t rounded(size_t n) { return (n + (ALIGN - 1)) & ~(size_t)(ALIGN - 1); }
+
+static bool owns(const struct as_ts_arena *a, const void *p)
+{
+    return a && (const char *)p >= a->base && (const char *)p < a->base + a->reserve;
+}
+
+static void *take(struct as_ts_arena *a, size_t n)
+{
+    if (n > a->reserve) {
+        a->spilled = true;
+        return NULL;
+    }
+    size_t need = sizeof(struct header) + rounded(n);
+    if (need > a->reserve - a->used) {
+        a->spilled = true;
+        return NULL;
+    }
+    struct header *h = (struct header *)(a->base + a->used);
+    h->size = n;
+    a->used += need;
+    if (a->used > a->touched) a->touched = a->used;
+    return h + 1;
+}
+
+static void *ts_arena_malloc(size_t n)
+{
+    struct as_ts_arena *a = current;
+    void *p = a ? take(a, n) : NULL;
+    return p ? p : malloc(n);
+}
+
+static void *ts_arena_calloc(size_t count, size_t size)
+{
+    struct as_ts_arena *a = current;
+    if (a && (!size || count <= SIZE_MAX / size)) {
+        void *p = take(a, count * size);
+        if (p) return memset(p, 0, count * size);
+    }
+    return calloc(count, size);
+}
+
+static void *ts_arena_realloc(void *p, size_t n)
+{
+    struct as_ts_arena *a = current;
+    if (!p) return ts_arena_malloc(n);
+    if (!owns(a, p)) return realloc(p, n);
+    struct header *h = (struct header *)p - 1;
+    size_t old = h->size;
+    if ((char *)p + rounded(old) == a->base + a->used && n <= a->reserve &&
+        rounded(n) <= a->reserve - (size_t)((char *)p - a->base)) {
+        /* the last block: grow or shrink it where it is */
+        a->used = (size_t)((char *)p - a->base) + rounded(n);
+        if (a->used > a->touched) a->touched = a->used;
+        h->size = n;
+        return p;
+    }
+    if (n <= old) {
+        h->size = n;
+        return p;
+    }
+    void *q = ts_arena_malloc(n);
+    if (q) memcpy(q, p, old);
+    return q;
+}
+
+static void ts_arena_free(void *p)
+{
+    if (!owns(current, p)) free(p);
+}
+
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+
+static void install(void)
+{
+    ts_set_allocator(ts_arena_malloc, ts_arena_calloc, ts_arena_realloc, ts_arena_free);
+    installed = true;
+}
+
+void as_tsalloc_install(void)
+{
+    if (AS_TS_ARENA_ENABLED) pthread_once(&install_once, install);
+}
+
+struct as_ts_arena *as_ts_arena_new_reserving(size_t bytes)
+{
+    if (!AS_TS_ARENA_ENABLED || bytes < 4096) return NULL;
+    void *base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) return NULL;
+    struct as_ts_arena *a = as_xcalloc(1, sizeof(*a));
+    a->base = base;
+    a->reserve = bytes;
+    return a;
+}
+
+struct as_ts_arena *as_ts_arena_new(void) { return as_ts_arena_new_reserving(RESERVE); }
+
+void as_ts_arena_free(struct as_ts_arena *self)
+{
+    if (!self) return;
+    if (current == self) current = NULL;
+    munmap(self->base, self->reserve);
+    free(self);
+}
+
+void as_ts_arena_begin(struct as_ts_arena *self)
+{
+    if (!self) return;
+    self->used = 0;
+    self->spilled = false;
+    current = self;
+}
+
+bool as_ts_arena_holds_all(const struct as_ts_arena *self)
+{
+    return self && installed && current == self && !self->spilled;
+}
+
+void as_ts_arena_end(struct as_ts_arena *self)
+{
+    if (!self) return;
+    if (current == self) current = NULL;
+    self->used = 0;
+    if (self->touched > KEEP && self->reserve > KEEP) {
+        madvise(self->base + KEEP, self->touched - KEEP, MADV_DONTNEED);
+        self->touched = KEEP;
+    }
+}
