@@ -26,7 +26,7 @@
 #endif
 
 #define RESERVE ((size_t)1 << 30) /* address space per arena: a file needing more spills over to malloc */
-#define KEEP ((size_t)8 << 20)    /* pages kept backed between files; the rest go back to the system */
+#define KEEP ((size_t)2 << 20)    /* pages kept backed between files; the rest go back to the system */
 #define ALIGN 16
 
 struct header {
