@@ -1108,8 +1108,12 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     if (facts.has_error) {
         uint32_t line, col;
         as_source_position(&src, facts.first_error.start, &line, &col);
-        out->error = as_arena_printf(arena, "invalid syntax at line %u, column %u (the intact parts were analysed)",
-                                     line, col);
+        /* a cut query run says so even then: findings may be missing beyond the broken line's */
+        out->error = as_arena_printf(arena, "invalid syntax at line %u, column %u (the intact parts were analysed%s)",
+                                     line, col,
+                                     facts.match_limit_exceeded
+                                         ? ", but not completely: the query match or time limit was reached"
+                                         : "");
     } else if (facts.match_limit_exceeded) {
         out->error = "too deeply nested to analyse completely (the query match or time limit was reached)";
     }
