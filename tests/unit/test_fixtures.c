@@ -307,8 +307,9 @@ START_TEST(skip_prefilter)
 }
 END_TEST
 
-/* The prefilter's substring test against memmem: every needle at every offset around the 16-byte blocks and the
- * end of the text, in filler made of near misses (the first and last bytes of the needles, partial needles). */
+/* The prefilter's substring test against memmem: every needle at every offset around the 32-byte (AVX2, where the
+ * CPU has it) and 16-byte blocks and the end of the text, in filler made of near misses (the first and last bytes
+ * of the needles, partial needles). */
 START_TEST(prefilter_substring_positions)
 {
     char *needles[] = {"async", "trio", "ab", "q"};
@@ -317,7 +318,7 @@ START_TEST(prefilter_substring_positions)
     char text[128];
     for (size_t f = 0; f < sizeof(fills) / sizeof(fills[0]); f++) {
         size_t fl = strlen(fills[f]) ? strlen(fills[f]) : 1;
-        for (size_t len = 0; len <= 80; len++) {
+        for (size_t len = 0; len <= 110; len++) {
             for (size_t i = 0; i < len; i++) text[i] = fills[f][i % fl];
             for (size_t set = 1; set < 16; set++) {   /* every non-empty subset of the needles */
                 char *nd[4];
