@@ -1,6 +1,7 @@
 /* pool.h — a fixed pthread pool over the items 0..n-1 with ordered delivery.
- * `work(worker, i)` runs on some worker thread; `emit(i)` runs on the calling thread, exactly once per item,
- * in increasing i, as soon as items 0..i are done. So output printed from emit is byte-identical whatever the
+ * `work(worker, i)` runs on some thread of the pool (the calling thread is one of the `jobs`: it works between
+ * emissions); `emit(i)` runs on the calling thread, exactly once per item, in increasing i, once items 0..i are
+ * done and the calling thread is not in the middle of an item of its own. So output printed from emit is byte-identical whatever the
  * thread count. With jobs <= 1 everything runs inline on the calling thread (no threads are created).
  * Each worker owns a state made by `worker_init` and freed by `worker_fini` (e.g. a TSParser). */
 #ifndef AS_POOL_H
