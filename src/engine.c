@@ -331,6 +331,19 @@ static bool opens_async(const char *text, size_t len, size_t start, size_t i, si
 /* The prefilter runs over every file of a tree (~80 MB on the corpus), where memmem per needle cost ~2.4% of a
  * cold run's instructions: with SSE2 (every x86-64), one pass compares 16 starting positions at a time against
  * each needle's first and last byte and checks the middle only where both agree; memmem does the rest. */
+#if defined(__SSE2__)
+/* Each set bit of mask is an offset from `at` where needle's (len bytes) first and last bytes agree: whether its
+ * middle bytes agree too at one of them. Both block widths share it. */
+static bool mask_has_needle(const char *at, unsigned mask, const char *needle, size_t len)
+{
+    for (; mask; mask &= mask - 1) {
+        unsigned bit = (unsigned)__builtin_ctz(mask);
+        if (len <= 2 || memcmp(at + bit + 1, needle + 1, len - 2) == 0) return true;
+    }
+    return false;
+}
+#endif
+
 #if defined(__x86_64__) && defined(__GNUC__)
 /* The blocks of as_contains_any 32 bytes at a time, on a CPU with AVX2 (chosen at run time: release builds do not
  * assume it). Returns the offset it stopped at (the tail is left to the caller), or len + 1 when a needle was
@@ -351,11 +364,7 @@ __attribute__((target("avx2"))) static size_t contains_blocks_avx2(const char *t
             __m256i end = _mm256_loadu_si256((const __m256i *)(const void *)(text + i + lens[k] - 1));
             unsigned mask = (unsigned)_mm256_movemask_epi8(
                 _mm256_and_si256(_mm256_cmpeq_epi8(at, first[k]), _mm256_cmpeq_epi8(end, last[k])));
-            while (mask) {
-                unsigned bit = (unsigned)__builtin_ctz(mask);
-                if (lens[k] <= 2 || memcmp(text + i + bit + 1, needles[k] + 1, lens[k] - 2) == 0) return len + 1;
-                mask &= mask - 1;
-            }
+            if (mask_has_needle(text + i, mask, needles[k], lens[k])) return len + 1;
         }
     }
     return i;
@@ -390,11 +399,7 @@ bool as_contains_any(const char *text, size_t len, char *const *needles, const s
             __m128i end = _mm_loadu_si128((const __m128i *)(const void *)(text + i + lens[k] - 1));
             unsigned mask = (unsigned)_mm_movemask_epi8(
                 _mm_and_si128(_mm_cmpeq_epi8(at, first[k]), _mm_cmpeq_epi8(end, last[k])));
-            while (mask) {
-                unsigned bit = (unsigned)__builtin_ctz(mask);
-                if (lens[k] <= 2 || memcmp(text + i + bit + 1, needles[k] + 1, lens[k] - 2) == 0) return true;
-                mask &= mask - 1;
-            }
+            if (mask_has_needle(text + i, mask, needles[k], lens[k])) return true;
         }
     }
 #endif
@@ -572,8 +577,7 @@ struct as_worker {
 struct as_worker *as_worker_new(void)
 {
     struct as_worker *w = as_xcalloc(1, sizeof(*w));
-    as_tsalloc_install();
-    w->ts_arena = as_ts_arena_new();
+    w->ts_arena = as_ts_arena_new();   /* (tree-sitter's allocator is installed by as_engine_init) */
     w->scratch = as_facts_scratch_new();
     return w;
 }

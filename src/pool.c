@@ -40,6 +40,22 @@ static bool must_wait(const struct pool *p)
     return p->next >= p->next_emit + p->window || (p->job->held && p->held > p->job->max_held);
 }
 
+/* Under p->mu, on any thread of the pool: takes item p->next, works it unlocked, and marks it done (waking the
+ * emitter if it sleeps on that item). Returns with p->mu held. */
+static void run_next(struct pool *p, void *state)
+{
+    const struct as_pool_job *job = p->job;
+    size_t i = p->next++;
+    pthread_mutex_unlock(&p->mu);
+    job->work(job->ud, state, i);
+    size_t w = job->held ? job->held(job->ud, i) : 0;
+    pthread_mutex_lock(&p->mu);
+    p->weight[i] = w;
+    p->held += w;
+    p->done[i] = true;
+    if (p->emitter_awaits == i) pthread_cond_signal(&p->done_cv);
+}
+
 static void *worker_main(void *arg)
 {
     struct pool *p = arg;
@@ -53,16 +69,7 @@ static void *worker_main(void *arg)
             p->workers_waiting--;
         }
         if (p->next >= job->n_items) break;
-        size_t i = p->next++;
-        pthread_mutex_unlock(&p->mu);
-        job->work(job->ud, state, i);
-        size_t w = job->held ? job->held(job->ud, i) : 0;
-        /* one lock round: this item done, then (at the loop's top) the next one taken */
-        pthread_mutex_lock(&p->mu);
-        p->weight[i] = w;
-        p->held += w;
-        p->done[i] = true;
-        if (p->emitter_awaits == i) pthread_cond_signal(&p->done_cv);
+        run_next(p, state);   /* (then, at the loop's top, the next one taken in the same lock round) */
     }
     pthread_mutex_unlock(&p->mu);
     if (job->worker_fini) job->worker_fini(job->ud, state);
@@ -100,7 +107,7 @@ int as_pool_run(const struct as_pool_job *job)
     p.done = as_xcalloc(job->n_items, sizeof(bool));
     p.weight = as_xcalloc(job->n_items, sizeof(size_t));
     /* the calling thread is a worker too: n_threads - 1 more */
-    pthread_t *threads = as_xcalloc(n_threads, sizeof(pthread_t));
+    pthread_t *threads = as_xcalloc(n_threads - 1, sizeof(pthread_t));
     size_t started = 0;
     for (; started + 1 < n_threads; started++)
         if (pthread_create(&threads[started], NULL, worker_main, &p) != 0) break;
@@ -121,14 +128,7 @@ int as_pool_run(const struct as_pool_job *job)
             if (p.workers_waiting) pthread_cond_broadcast(&p.room_cv);
             i = end;
         } else if (p.next < job->n_items && !must_wait(&p)) {
-            size_t k = p.next++;
-            pthread_mutex_unlock(&p.mu);
-            job->work(job->ud, state, k);
-            size_t w = job->held ? job->held(job->ud, k) : 0;
-            pthread_mutex_lock(&p.mu);
-            p.weight[k] = w;
-            p.held += w;
-            p.done[k] = true;
+            run_next(&p, state);
         } else {
             p.emitter_awaits = i;
             pthread_cond_wait(&p.done_cv, &p.mu);
