@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <tree_sitter/api.h>
@@ -502,9 +503,18 @@ static bool pyproject_has_table(const char *path)
     return has;
 }
 
+static const char *const config_names[] = {".asyncscan.toml", "asyncscan.toml", "pyproject.toml"};
+
+bool as_config_file_name(const char *name)
+{
+    for (size_t i = 0; i < 3; i++)
+        if (strcasecmp(name, config_names[i]) == 0) return true;
+    return false;
+}
+
 char *as_config_in_dir(const char *dir)
 {
-    static const char *const names[] = {".asyncscan.toml", "asyncscan.toml", "pyproject.toml"};
+    const char *const *names = config_names;
     for (size_t i = 0; i < 3; i++) {
         char cand[PATH_MAX + 32];
         snprintf(cand, sizeof(cand), "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, names[i]);

@@ -49,6 +49,9 @@ void as_config_release(struct as_config *self);
 char *as_config_find(const char *dir);
 /* The configuration file in the (absolute, canonical) directory itself, or NULL. Heap. */
 char *as_config_in_dir(const char *dir);
+/* Whether a directory entry named `name` could be one of the files as_config_in_dir looks for (compared in any
+ * case, so a file system that ignores case is covered). */
+bool as_config_file_name(const char *name);
 
 /* Whether `path` (as discovered) is matched by one of `globs`, relative to `base_dir` (ruff's semantics: a
  * glob with a slash matches the path relative to base_dir; one without matches any path component or the

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config.h"
 #include "gitignore.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -51,6 +52,17 @@ static void push(struct as_path_list *l, char *path)
         l->paths = as_xrealloc(l->paths, l->cap * sizeof(char *));
     }
     l->paths[l->n++] = path;
+}
+
+static void push_dir(struct as_path_list *l, const char *dir, bool plain, bool config_names)
+{
+    if (l->n_dirs == l->cap_dirs) {
+        l->cap_dirs = l->cap_dirs ? l->cap_dirs * 2 : 64;
+        l->dirs = as_xrealloc(l->dirs, l->cap_dirs * sizeof(*l->dirs));
+    }
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;   /* "src/" lists the files "src/a.py": their directory is "src" */
+    l->dirs[l->n_dirs++] = (struct as_listed_dir){as_xstrndup(dir, n), plain, config_names};
 }
 
 static bool seen_before(struct walk *w, const struct stat *st)
@@ -118,7 +130,7 @@ static int git_ignored(struct walk *w, as_gitdir gd, const char *path, const cha
     return rc;
 }
 
-static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth, as_gitdir gd)
+static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_len, int depth, as_gitdir gd)
 {
     if (depth > MAX_DEPTH) {
         report(w, dir, "directory nesting too deep");
@@ -132,9 +144,11 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
     /* Read all names first, then sort: output order never depends on the filesystem. */
     char **names = NULL;
     size_t n = 0, cap = 0;
+    bool config_names = false;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        config_names |= as_config_file_name(e->d_name);
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
             names = as_xrealloc(names, cap * sizeof(char *));
@@ -147,6 +161,7 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
         names[n++] = entry;
     }
     closedir(d);
+    push_dir(w->out, dir, plain, config_names);
     if (n > 1) qsort(names, n, sizeof(char *), cmp_entry);
     for (size_t i = 0; i < n; i++) {
         unsigned char type = (unsigned char)names[i][0];
@@ -174,7 +189,8 @@ static void walk_dir(struct walk *w, const char *dir, size_t root_len, int depth
         if (S_ISDIR(st.st_mode)) {
             int ig = excluded(w->opts, name, rel, true) ? 1 : git_ignored(w, gd, path, name, true);
             if (ig != 1 && !seen_before(w, &st))
-                walk_dir(w, path, root_len, depth + 1, as_gitignore_subdir(w->git, gd, path, name, ig == 0));
+                walk_dir(w, path, type == DT_DIR, root_len, depth + 1,
+                         as_gitignore_subdir(w->git, gd, path, name, ig == 0));
             free(path);
         } else if (python_name(name) && !excluded(w->opts, name, rel, true) &&
                    git_ignored(w, gd, path, name, false) != 1) {
@@ -258,7 +274,7 @@ size_t as_discover(const char *const *roots, size_t n_roots, const struct as_dis
                 if (ig < 0) report(&w, r, err);
                 if (ig == 1) continue;
             }
-            if (!seen_before(&w, &st)) walk_dir(&w, r, strlen(r), 0, gd);
+            if (!seen_before(&w, &st)) walk_dir(&w, r, false, strlen(r), 0, gd);
         } else if (!force_excluded(&w, r, false)) {
             push(out, as_xstrdup(r));
         }
@@ -286,4 +302,8 @@ void as_path_list_release(struct as_path_list *self)
     free(self->paths);
     self->paths = NULL;
     self->n = self->cap = 0;
+    for (size_t i = 0; i < self->n_dirs; i++) free(self->dirs[i].path);
+    free(self->dirs);
+    self->dirs = NULL;
+    self->n_dirs = self->cap_dirs = 0;
 }

@@ -16,9 +16,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A directory the walk listed, spelled as the paths of its files spell it (no trailing '/'). Settings use the
+ * listing instead of asking the file system again for each directory (settings.c). */
+struct as_listed_dir {
+    char *path;
+    bool plain;          /* reached as a directory entry of type directory: no symbolic link */
+    bool config_names;   /* holds an entry named like a configuration file, in any case (as_config_file_name) */
+};
+
 struct as_path_list {
     char **paths;   /* heap strings, owned by the list */
     size_t n, cap;
+    struct as_listed_dir *dirs;   /* every directory walked, in walk order; owned by the list */
+    size_t n_dirs, cap_dirs;
 };
 
 /* Called once per problem ("path", "reason"); discovery goes on afterwards. */

@@ -521,6 +521,7 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
 {
     struct as_settings *settings = st->settings;
     st->file_config = as_xcalloc(st->files.n + 1, sizeof(int));
+    as_settings_use_listing(settings, st->files.dirs, st->files.n_dirs);
     size_t keep = 0;
     for (size_t i = 0; i < st->files.n; i++) {
         char *cerr = NULL;
@@ -528,6 +529,7 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
         if (cerr) {
             fprintf(err, "asyncscan: error: %s\n", cerr);
             free(cerr);
+            as_settings_use_listing(settings, NULL, 0);
             return -1;
         }
         bool explicit_path = false;
@@ -540,6 +542,7 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
         st->files.paths[keep++] = st->files.paths[i];
     }
     st->files.n = keep;
+    as_settings_use_listing(settings, NULL, 0);
     char *berr = NULL;
     if (as_settings_bind(settings, engine, &berr)) {
         fprintf(err, "asyncscan: error: %s\n", berr);

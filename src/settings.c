@@ -88,6 +88,8 @@ void as_settings_release(struct as_settings *s)
     }
     free(s->canon_keys);
     free(s->canon);
+    as_strmap_free(&s->listed);
+    as_strmap_free(&s->no_config);
     memset(s, 0, sizeof(*s));
 }
 
@@ -143,7 +145,7 @@ static int config_of_dir(struct as_settings *s, const char *dir, char **err)
     int32_t have = as_strmap_get(&s->dir_config, dir);
     if (have >= 0) return have - 1;
     int idx = -1;
-    char *found = as_config_in_dir(dir);
+    char *found = as_strmap_get(&s->no_config, dir) >= 0 ? NULL : as_config_in_dir(dir);
     if (found) {
         for (size_t i = 0; i < s->n_configs && idx < 0; i++)
             if (same_file(s->configs[i].path, found)) idx = (int)i;
@@ -181,9 +183,11 @@ static const char *canonical_dir(struct as_settings *s, const char *dir)
     const char *result = NULL;
     const char *slash = strrchr(dir, '/');
     const char *name = slash ? slash + 1 : dir;
+    int32_t li = s->listing ? as_strmap_get(&s->listed, dir) : -1;
+    const struct as_listed_dir *ld = li >= 0 ? &s->listing[li] : NULL;
     struct stat st;
-    if (slash && slash != dir && *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 && lstat(dir, &st) == 0 &&
-        S_ISDIR(st.st_mode)) {
+    if (slash && slash != dir && *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+        ((ld && ld->plain) || (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)))) {
         char *parent = as_xstrndup(dir, (size_t)(slash - dir));
         const char *pc = canonical_dir(s, parent);
         free(parent);
@@ -198,7 +202,15 @@ static const char *canonical_dir(struct as_settings *s, const char *dir)
     s->canon_keys[s->n_canon] = as_xstrdup(dir);
     s->canon[s->n_canon] = as_xstrdup(result);
     as_strmap_put(&s->dir_canon, s->canon_keys[s->n_canon], (int32_t)s->n_canon);
+    if (ld && !ld->config_names) as_strmap_put(&s->no_config, s->canon[s->n_canon], 0);
     return s->canon[s->n_canon++];
+}
+
+void as_settings_use_listing(struct as_settings *s, const struct as_listed_dir *dirs, size_t n)
+{
+    as_strmap_clear(&s->listed);
+    s->listing = n ? dirs : NULL;
+    for (size_t i = 0; i < n; i++) as_strmap_put(&s->listed, dirs[i].path, (int32_t)i);
 }
 
 int as_settings_config_for(struct as_settings *s, const char *path, char **err)

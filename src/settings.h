@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
+#include "discover.h"
 #include "engine.h"
 #include "util/strmap.h"
 
@@ -31,6 +32,9 @@ struct as_settings {
     char **keys; size_t n_keys;
     struct as_strmap dir_canon;  /* directory as discovered -> index into canon (its realpath) */
     char **canon_keys, **canon; size_t n_canon;
+    const struct as_listed_dir *listing;  /* what discovery listed (as_settings_use_listing), or NULL */
+    struct as_strmap listed;     /* directory as discovered -> index into listing */
+    struct as_strmap no_config;  /* canonical directories whose listing holds no configuration file (keys: canon) */
     char *select_buf[3];         /* scratch: joined selections */
 };
 
@@ -40,6 +44,12 @@ void as_settings_release(struct as_settings *self);
 
 /* The engine for the root selection, with the root configuration's extras. */
 int as_settings_engine(struct as_settings *self, struct as_engine *engine, char **err);
+
+/* The directories discovery listed (discover.h), used until the next call (NULL, 0: none) by
+ * as_settings_config_for instead of asking the file system again: a directory listed as no symbolic link needs
+ * no lstat to be canonicalised, and one whose listing holds no configuration file's name no stat per name. On
+ * the corpus that is ~4,600 of a warm run's ~21,000 stat calls. */
+void as_settings_use_listing(struct as_settings *self, const struct as_listed_dir *dirs, size_t n);
 
 /* The configuration governing `path` (-1: none), loading nested ones on first use. -1 with *err on a broken
  * nested configuration (err is then heap, else NULL). */

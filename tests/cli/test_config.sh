@@ -54,6 +54,18 @@ out=$(codes p)
 has "p/sub/mod.py:6:5: ASYNC230" "$out"
 hasnt "p/sub/mod.py:5:5: ASYNC251" "$out"
 has "p/src/app/main.py:5:5: ASYNC251" "$out"
+# the same through a symbolic link to the project, with the root spelled with a trailing slash (settings use
+# discovery's listing of each directory instead of stat'ing for configuration files: it must find the same ones)
+ln -s p plink
+out=$(codes plink/)
+has "plink/sub/mod.py:6:5: ASYNC230" "$out"
+hasnt "plink/sub/mod.py:5:5: ASYNC251" "$out"
+has "plink/src/app/main.py:5:5: ASYNC251" "$out"
+hasnt "plink/legacy" "$out"
+mkdir -p deep/a/b && printf 'select = ["ASYNC230"]\n' >deep/a/.asyncscan.toml && printf "$blocking" >deep/a/b/m.py
+out=$(codes deep/)
+has "deep/a/b/m.py:6:5: ASYNC230" "$out"
+hasnt "ASYNC251" "$out"
 # a pyproject.toml without [tool.asyncscan] does not count: the search goes on upwards
 mkdir -p p/other && printf '[project]\nname = "x"\n' >p/other/pyproject.toml && printf "$blocking" >p/other/m.py
 hasnt "p/other/m.py:6:5: ASYNC230" "$(codes p)"

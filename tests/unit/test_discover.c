@@ -1,6 +1,7 @@
 /* test_discover.c — discovery on generated trees: recursion and byte-wise order, Python files only (.py, .pyi), explicit
  * files always kept, default excludes skipped in walks only, user excludes (names and globs), force-exclude,
- * a directory named x.py, symlink loops and dangling links, missing roots, de-duplication, many files. */
+ * a directory named x.py, symlink loops and dangling links, missing roots, de-duplication, many files, and the
+ * directories listed on the way (for settings.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,53 @@ START_TEST(many_files_and_odd_names)
 }
 END_TEST
 
+/* The walk lists each directory once, spelled as its files' directory is (no trailing '/'), with whether it is
+ * no symbolic link and whether it holds a configuration file's name in any case (settings skip their stats
+ * on that word: a wrong flag would lose a nested configuration). */
+START_TEST(listed_directories)
+{
+    mk("a/b/pyproject.toml", "");
+    mk("a/b/m.py", "");
+    mk("a/c/PyProject.TOML", "");
+    mk("a/d/x.py", "");
+    mk("a/d/pyproject.toml.bak", "");
+    mk("a/d/e/.asyncscan.toml", "");
+    mk("outside/asyncscan.toml", "");
+    mk("outside/o.py", "");
+    char link[256], target[256];
+    snprintf(link, sizeof(link), "%s/a/link", root);
+    snprintf(target, sizeof(target), "%s/outside", root);
+    ck_assert_int_eq(symlink(target, link), 0);
+    char a[128];
+    snprintf(a, sizeof(a), "%s/a/", root);
+    const char *roots[] = {a};
+    struct as_path_list out = {0};
+    struct as_discover_opts o = {0};
+    as_discover(roots, 1, &o, &out);
+    struct as_buf b;
+    as_buf_init(&b);
+    for (size_t i = 0; i < out.n_dirs; i++)
+        as_buf_printf(&b, "%s plain=%d config=%d\n", out.dirs[i].path + strlen(root), out.dirs[i].plain,
+                      out.dirs[i].config_names);
+    ck_assert_str_eq(b.data, "/a plain=0 config=0\n"
+                             "/a/b plain=1 config=1\n"
+                             "/a/c plain=1 config=1\n"
+                             "/a/d plain=1 config=0\n"
+                             "/a/d/e plain=1 config=1\n"
+                             "/a/link plain=0 config=1\n");
+    /* each file's directory (as config.c derives it) is one of the listed ones */
+    for (size_t i = 0; i < out.n; i++) {
+        size_t dl = (size_t)(strrchr(out.paths[i], '/') - out.paths[i]);
+        bool found = false;
+        for (size_t k = 0; k < out.n_dirs && !found; k++)
+            found = strlen(out.dirs[k].path) == dl && strncmp(out.dirs[k].path, out.paths[i], dl) == 0;
+        ck_assert_msg(found, "no listed directory for %s", out.paths[i]);
+    }
+    as_buf_release(&b);
+    as_path_list_release(&out);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("discover");
@@ -223,6 +271,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, missing_roots_dedupe_and_stdin);
     tcase_add_test(tc, unreadable_directory);
     tcase_add_test(tc, many_files_and_odd_names);
+    tcase_add_test(tc, listed_directories);
     suite_add_tcase(s, tc);
     return s;
 }
