@@ -1,12 +1,14 @@
 /* test_cache.c — the result cache: a stored result comes back identical (findings, error, summaries); keys
  * differ by content, path and settings; corrupt, truncated and foreign entries are misses that get rewritten;
- * concurrent writers never leave a torn entry; an unwritable directory is refused with a reason. */
+ * concurrent writers never leave a torn entry; an unwritable directory is refused with a reason; the stat index
+ * round-trips, is not written again when nothing changed, and a malformed line drops it. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "cache.h"
 #include "engine.h"
@@ -194,6 +196,81 @@ START_TEST(unusable_directory)
 }
 END_TEST
 
+static ino_t inode_of(const char *path)
+{
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    return st.st_ino;
+}
+
+/* The stat index: entries come back with exactly their status (times before 1970, the largest numbers, a name
+ * that starts with a space); a run that changes nothing does not write it again (the same inode: it is
+ * replaced by a rename when written); a run that does writes what changed; a line with a malformed number
+ * drops the index whole. */
+START_TEST(stat_index)
+{
+    char err[256], index[128];
+    snprintf(index, sizeof(index), "%s/stat-index-%016llx", dir, 7ULL);
+    struct as_file_status st[3] = {
+        {1, 2, 3, 10, 5, 11, 6},
+        {UINT64_MAX, UINT64_MAX - 1, 0, -5, 999999999, INT64_MIN + 1, 0},
+        {4, 5, 6, 12, 0, 13, 0},
+    };
+    const char *paths[3] = {"a.py", " leading space.py", "c.py"};
+    bool trivial[3] = {true, true, false};
+    struct as_cache *c = as_cache_open(dir, 7, err, sizeof(err));
+    ck_assert_ptr_nonnull(c);
+    as_cache_save_index(c, paths, st, trivial, 3);
+    as_cache_close(c);
+    ino_t first = inode_of(index);
+
+    c = as_cache_open(dir, 7, err, sizeof(err));
+    struct as_file_status touched = st[0];
+    touched.ctime_ns++;
+    ck_assert(!as_cache_known_trivial(c, "a.py", &touched));
+    ck_assert(as_cache_known_trivial(c, "a.py", &st[0]));
+    ck_assert(as_cache_known_trivial(c, " leading space.py", &st[1]));
+    ck_assert(!as_cache_known_trivial(c, "c.py", &st[2]));
+    ck_assert_uint_eq(as_cache_unchanged(c), 2);
+    as_cache_save_index(c, paths, st, trivial, 3);   /* nothing changed */
+    as_cache_close(c);
+    ck_assert(inode_of(index) == first);
+
+    c = as_cache_open(dir, 7, err, sizeof(err));
+    ck_assert(as_cache_known_trivial(c, "a.py", &st[0]));
+    ck_assert(as_cache_known_trivial(c, " leading space.py", &st[1]));
+    trivial[2] = true;                               /* c.py has nothing to show now */
+    as_cache_save_index(c, paths, st, trivial, 3);
+    as_cache_close(c);
+    ck_assert(inode_of(index) != first);
+    c = as_cache_open(dir, 7, err, sizeof(err));
+    ck_assert(as_cache_known_trivial(c, "c.py", &st[2]));
+    ck_assert(as_cache_known_trivial(c, "a.py", &st[0]));
+    as_cache_close(c);
+
+    /* a checksummed index whose line holds a malformed number is dropped whole */
+    char text[256];
+    int n = snprintf(text, sizeof(text), "asyncscan-stat-index 1\n1 2 3 10 5 11 6 a.py\n4 5 6x 12 0 13 0 c.py\n");
+    char body[320];
+    snprintf(body, sizeof(body), "%send %016llx\n", text, (unsigned long long)XXH3_64bits(text, (size_t)n));
+    FILE *f = fopen(index, "w");
+    fputs(body, f);
+    fclose(f);
+    c = as_cache_open(dir, 7, err, sizeof(err));
+    ck_assert(!as_cache_known_trivial(c, "a.py", &st[0]));
+    as_cache_close(c);
+    /* and the same index with that number well formed is read */
+    n = snprintf(text, sizeof(text), "asyncscan-stat-index 1\n1 2 3 10 5 11 6 a.py\n4 5 6 12 0 13 0 c.py\n");
+    snprintf(body, sizeof(body), "%send %016llx\n", text, (unsigned long long)XXH3_64bits(text, (size_t)n));
+    f = fopen(index, "w");
+    fputs(body, f);
+    fclose(f);
+    c = as_cache_open(dir, 7, err, sizeof(err));
+    ck_assert(as_cache_known_trivial(c, "a.py", &st[0]));
+    as_cache_close(c);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("cache");
@@ -204,6 +281,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, corrupt_entries_are_misses);
     tcase_add_test(tc, concurrent_writers);
     tcase_add_test(tc, unusable_directory);
+    tcase_add_test(tc, stat_index);
     suite_add_tcase(s, tc);
     return s;
 }
