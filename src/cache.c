@@ -259,10 +259,16 @@ static void put_signed(struct as_buf *b, long long v)
     put_number(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0);
 }
 
+/* Whether this run's file goes into the index: nothing to show, settled, and a name without a newline (the
+ * index is one line per file). */
+static bool indexable(const struct as_cache *self, const char *path, const struct as_file_status *st, bool trivial)
+{
+    return trivial && settled(self, st) && !strchr(path, '\n');
+}
+
 /* One line: "dev ino size mtime_s mtime_ns ctime_s ctime_ns path" (read_number reads the numbers back). */
 static void put_entry(struct as_buf *b, const char *path, const struct as_file_status *st)
 {
-    if (strchr(path, '\n')) return;   /* a name with a newline is never indexed */
     put_number(b, (unsigned long long)st->dev, false);
     put_number(b, (unsigned long long)st->ino, false);
     put_number(b, (unsigned long long)st->size, false);
@@ -282,7 +288,7 @@ void as_cache_save_index(struct as_cache *self, const char *const *paths, const 
      * looked up is one of those): the file on disk already says it all, and a warm run writes nothing. */
     size_t wanted = 0, matched = 0, looked_up = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!trivial[i] || !settled(self, &status[i]) || strchr(paths[i], '\n')) continue;
+        if (!indexable(self, paths[i], &status[i], trivial[i])) continue;
         wanted++;
         int32_t k = as_strmap_get(&self->index_by_path, paths[i]);
         if (k >= 0 && self->index[k].looked_up && memcmp(&self->index[k].st, &status[i], sizeof(status[i])) == 0)
@@ -295,7 +301,7 @@ void as_cache_save_index(struct as_cache *self, const char *const *paths, const 
     as_buf_puts(&b, INDEX_MAGIC "\n");
     struct as_strmap written = {0};
     for (size_t i = 0; i < n; i++)
-        if (trivial[i] && settled(self, &status[i])) {
+        if (indexable(self, paths[i], &status[i], trivial[i])) {
             put_entry(&b, paths[i], &status[i]);
             as_strmap_put(&written, paths[i], 1);
         }

@@ -503,21 +503,22 @@ static bool pyproject_has_table(const char *path)
     return has;
 }
 
+/* The files a directory's configuration may be in, first found wins (pyproject.toml only with our table). */
 static const char *const config_names[] = {".asyncscan.toml", "asyncscan.toml", "pyproject.toml"};
+#define N_CONFIG_NAMES (sizeof(config_names) / sizeof(config_names[0]))
 
 bool as_config_file_name(const char *name)
 {
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < N_CONFIG_NAMES; i++)
         if (strcasecmp(name, config_names[i]) == 0) return true;
     return false;
 }
 
 char *as_config_in_dir(const char *dir)
 {
-    const char *const *names = config_names;
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < N_CONFIG_NAMES; i++) {
         char cand[PATH_MAX + 32];
-        snprintf(cand, sizeof(cand), "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, names[i]);
+        snprintf(cand, sizeof(cand), "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, config_names[i]);
         struct stat st;
         if (stat(cand, &st) != 0 || !S_ISREG(st.st_mode)) continue;
         if (i == 2 && !pyproject_has_table(cand)) continue;

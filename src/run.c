@@ -521,17 +521,12 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
 {
     struct as_settings *settings = st->settings;
     st->file_config = as_xcalloc(st->files.n + 1, sizeof(int));
-    as_settings_use_listing(settings, st->files.dirs, st->files.n_dirs);
+    as_settings_use_listing(settings, st->files.dirs, st->files.n_dirs);   /* until the files are bound */
     size_t keep = 0;
+    char *cerr = NULL;
     for (size_t i = 0; i < st->files.n; i++) {
-        char *cerr = NULL;
         int cfg = as_settings_config_for(settings, st->files.paths[i], &cerr);
-        if (cerr) {
-            fprintf(err, "asyncscan: error: %s\n", cerr);
-            free(cerr);
-            as_settings_use_listing(settings, NULL, 0);
-            return -1;
-        }
+        if (cerr) break;
         bool explicit_path = false;
         for (size_t k = 0; k < o->n_paths; k++) explicit_path |= strcmp(o->paths[k], st->files.paths[i]) == 0;
         if ((!explicit_path || settings->force_exclude) && as_settings_excluded(settings, cfg, st->files.paths[i])) {
@@ -541,8 +536,13 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
         st->file_config[keep] = cfg;
         st->files.paths[keep++] = st->files.paths[i];
     }
-    st->files.n = keep;
     as_settings_use_listing(settings, NULL, 0);
+    if (cerr) {
+        fprintf(err, "asyncscan: error: %s\n", cerr);
+        free(cerr);
+        return -1;
+    }
+    st->files.n = keep;
     char *berr = NULL;
     if (as_settings_bind(settings, engine, &berr)) {
         fprintf(err, "asyncscan: error: %s\n", berr);
