@@ -522,9 +522,9 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
     struct as_settings *settings = st->settings;
     st->file_config = as_xcalloc(st->files.n + 1, sizeof(int));
     as_settings_use_listing(settings, st->files.dirs, st->files.n_dirs);   /* until the files are bound */
-    size_t keep = 0;
+    size_t keep = 0, i = 0;
     char *cerr = NULL;
-    for (size_t i = 0; i < st->files.n; i++) {
+    for (; i < st->files.n; i++) {
         int cfg = as_settings_config_for(settings, st->files.paths[i], &cerr);
         if (cerr) break;
         bool explicit_path = false;
@@ -537,12 +537,15 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
         st->files.paths[keep++] = st->files.paths[i];
     }
     as_settings_use_listing(settings, NULL, 0);
+    /* the list holds the kept paths, then those not looked at (an error stops early): each once, so that
+     * releasing it frees each once (excluded paths are freed above) */
+    for (; i < st->files.n; i++) st->files.paths[keep++] = st->files.paths[i];
+    st->files.n = keep;
     if (cerr) {
         fprintf(err, "asyncscan: error: %s\n", cerr);
         free(cerr);
         return -1;
     }
-    st->files.n = keep;
     char *berr = NULL;
     if (as_settings_bind(settings, engine, &berr)) {
         fprintf(err, "asyncscan: error: %s\n", berr);

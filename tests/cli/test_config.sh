@@ -185,6 +185,16 @@ printf 'select = ["ASYNC251"\nignore = \n' >e/asyncscan.toml
 run e >/dev/null; check test $? -eq 2
 has "asyncscan.toml:" "$(cat "$tmp/err")"
 has "invalid TOML" "$(cat "$tmp/err")"
+# a broken nested configuration met after a file another configuration excludes: its error, exit 2, and
+# nothing else (the file list used to keep the excluded path, already freed, and free it again)
+mkdir -p e2/a e2/b
+printf 'exclude = ["a"]\n' >e2/asyncscan.toml
+printf "$blocking" >e2/a/x.py
+printf 'select = [\n' >e2/b/asyncscan.toml
+printf "$blocking" >e2/b/y.py
+run e2 >/dev/null; check test $? -eq 2
+check test "$(grep -c . "$tmp/err")" -eq 1
+has "e2/b/asyncscan.toml:1:1: invalid TOML" "$(cat "$tmp/err")"
 printf 'select = ["ASYNC2511"]\n' >e/asyncscan.toml
 run e >/dev/null; check test $? -eq 2
 has "ASYNC2511" "$(cat "$tmp/err")"
