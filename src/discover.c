@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,12 +29,13 @@ const char *const as_default_excludes[] = {
 struct dev_ino {
     dev_t dev;
     ino_t ino;
+    bool used;
 };
 
 struct walk {
     const struct as_discover_opts *opts;
     struct as_path_list *out;
-    struct dev_ino *seen;
+    struct dev_ino *seen;   /* the directories entered: an open-addressing set, at most half full */
     size_t n_seen, cap_seen;
     size_t errors;
     struct as_gitignore *git;   /* NULL unless respect_gitignore */
@@ -65,16 +67,33 @@ static void push_dir(struct as_path_list *l, const char *dir, bool plain, bool c
     l->dirs[l->n_dirs++] = (struct as_listed_dir){as_xstrndup(dir, n), plain, config_names};
 }
 
+static size_t dev_ino_slot(dev_t dev, ino_t ino, size_t cap)
+{
+    uint64_t h = ((uint64_t)ino ^ ((uint64_t)dev << 32) ^ ((uint64_t)dev >> 32)) * 0x9E3779B97F4A7C15u;
+    return (size_t)(h >> 32) & (cap - 1);
+}
+
+/* Whether the directory `st` names was entered before; records it if not. A set, not a list: a tree of 11,000
+ * directories spent 15% of its discovery comparing with every directory seen. */
 static bool seen_before(struct walk *w, const struct stat *st)
 {
-    for (size_t i = 0; i < w->n_seen; i++)
-        if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino) return true;
-    if (w->n_seen == w->cap_seen) {
-        w->cap_seen = w->cap_seen ? w->cap_seen * 2 : 64;
-        w->seen = as_xrealloc(w->seen, w->cap_seen * sizeof(*w->seen));
+    if (2 * (w->n_seen + 1) > w->cap_seen) {
+        size_t cap = w->cap_seen ? w->cap_seen * 2 : 64;
+        struct dev_ino *set = as_xcalloc(cap, sizeof(*set));
+        for (size_t i = 0; i < w->cap_seen; i++) {
+            if (!w->seen[i].used) continue;
+            size_t k = dev_ino_slot(w->seen[i].dev, w->seen[i].ino, cap);
+            while (set[k].used) k = (k + 1) & (cap - 1);
+            set[k] = w->seen[i];
+        }
+        free(w->seen);
+        w->seen = set;
+        w->cap_seen = cap;
     }
-    w->seen[w->n_seen].dev = st->st_dev;
-    w->seen[w->n_seen].ino = st->st_ino;
+    size_t k = dev_ino_slot(st->st_dev, st->st_ino, w->cap_seen);
+    for (; w->seen[k].used; k = (k + 1) & (w->cap_seen - 1))
+        if (w->seen[k].dev == st->st_dev && w->seen[k].ino == st->st_ino) return true;
+    w->seen[k] = (struct dev_ino){st->st_dev, st->st_ino, true};
     w->n_seen++;
     return false;
 }

@@ -1,6 +1,6 @@
 /* test_discover.c — discovery on generated trees: recursion and byte-wise order, Python files only (.py, .pyi), explicit
  * files always kept, default excludes skipped in walks only, user excludes (names and globs), force-exclude,
- * a directory named x.py, symlink loops and dangling links, missing roots, de-duplication, many files, and the
+ * a directory named x.py, symlink loops (also across hundreds of directories) and dangling links, missing roots, de-duplication, many files, and the
  * directories listed on the way (for settings.c). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +144,36 @@ START_TEST(symlinks)
 }
 END_TEST
 
+/* Hundreds of directories, each with a link back to the top and one across to the first: each directory is
+ * entered once (the set of entered directories grows several times on the way), and nothing else is listed. */
+START_TEST(many_directories_with_loops)
+{
+    struct as_buf want;
+    as_buf_init(&want);
+    for (int i = 0; i < 300; i++) {
+        char rel[64], link[256];
+        snprintf(rel, sizeof(rel), "t/d%03d/m.py", i);
+        mk(rel, "");
+        as_buf_printf(&want, "/t/d%03d/m.py\n", i);
+        snprintf(link, sizeof(link), "%s/t/d%03d/back", root, i);
+        ck_assert_int_eq(symlink("..", link), 0);
+        snprintf(link, sizeof(link), "%s/t/d%03d/zfirst", root, i);
+        ck_assert_int_eq(symlink("../d000", link), 0);
+    }
+    struct errs e;
+    as_buf_init(&e.text);
+    char t[128];
+    snprintf(t, sizeof(t), "%s/t", root);
+    const char *roots[] = {t};
+    char *got = discover(roots, 1, NULL, &e);
+    ck_assert_str_eq(got, want.data);
+    ck_assert_uint_eq(e.text.len, 0);
+    free(got);
+    as_buf_release(&e.text);
+    as_buf_release(&want);
+}
+END_TEST
+
 START_TEST(missing_roots_dedupe_and_stdin)
 {
     mk("x.py", "");
@@ -268,6 +298,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, walk_sorted_python_only);
     tcase_add_test(tc, default_and_user_excludes);
     tcase_add_test(tc, symlinks);
+    tcase_add_test(tc, many_directories_with_loops);
     tcase_add_test(tc, missing_roots_dedupe_and_stdin);
     tcase_add_test(tc, unreadable_directory);
     tcase_add_test(tc, many_files_and_odd_names);
