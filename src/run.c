@@ -5,6 +5,7 @@
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <pthread.h>
 #endif
 #include <sys/stat.h>
 #include <limits.h>
@@ -34,6 +35,10 @@ struct run_state {
     struct as_file_result *results;   /* a ring of `window` slots: item i lives in slot i % window */
     size_t window;
     FILE *err;
+    /* Workers (a parser arena, fact scratch) between pool runs: the project pass makes several runs, and a
+     * fresh worker touches its pages again from nothing. At most `jobs` of them; freed at the end. */
+    pthread_mutex_t idle_mu;
+    VEC(struct as_worker *) idle;
     size_t max_size;
     int errors;
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
@@ -62,14 +67,20 @@ struct run_state {
 
 static void *worker_init(void *ud)
 {
-    (void)ud;
-    return as_worker_new();
+    struct run_state *st = ud;
+    struct as_worker *w = NULL;
+    pthread_mutex_lock(&st->idle_mu);
+    if (st->idle.len) w = st->idle.items[--st->idle.len];
+    pthread_mutex_unlock(&st->idle_mu);
+    return w ? w : as_worker_new();
 }
 
 static void worker_fini(void *ud, void *w)
 {
-    (void)ud;
-    as_worker_free(w);
+    struct run_state *st = ud;
+    pthread_mutex_lock(&st->idle_mu);
+    vec_push(&st->idle, (struct as_worker *)w);
+    pthread_mutex_unlock(&st->idle_mu);
 }
 
 /* Display path: relative to the current directory when under it; a leading "./" dropped. */
@@ -748,6 +759,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         job.ud = &st;
         job.worker_init = worker_init;
         job.worker_fini = worker_fini;
+        pthread_mutex_init(&st.idle_mu, NULL);
         job.work = work;
         job.emit = emit;
         if (show_parsed_by_pass) st.parsed = as_xcalloc(st.files.n + 1, sizeof(bool));
@@ -786,6 +798,9 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
             free(st.kept);
         }
         as_arena_release(&st.kept_arena);
+        for (size_t k = 0; k < st.idle.len; k++) as_worker_free(st.idle.items[k]);
+        vec_free(&st.idle);
+        pthread_mutex_destroy(&st.idle_mu);
         free(st.results);
         if (st.cache) as_cache_save_index(st.cache, (const char *const *)st.files.paths, st.status, st.trivial, st.files.n);
         free(st.status);
