@@ -56,6 +56,16 @@ static char *discover(const char *const *roots, size_t n, struct as_discover_opt
     return as_buf_detach(&b, NULL);
 }
 
+/* Discovery from the one root root/rel, its errors collected in *e (initialised here). */
+static char *discover_under(const char *rel, struct errs *e)
+{
+    as_buf_init(&e->text);
+    char dir[256];
+    snprintf(dir, sizeof(dir), "%s/%s", root, rel);
+    const char *roots[] = {dir};
+    return discover(roots, 1, NULL, e);
+}
+
 START_TEST(walk_sorted_python_only)
 {
     mk("b.py", "");
@@ -132,11 +142,7 @@ START_TEST(symlinks)
     snprintf(target, sizeof(target), "%s/outside/o.py", root);
     ck_assert_int_eq(symlink(target, link), 0);
     struct errs e;
-    as_buf_init(&e.text);
-    char a[128];
-    snprintf(a, sizeof(a), "%s/a", root);
-    const char *roots[] = {a};
-    char *got = discover(roots, 1, NULL, &e);
+    char *got = discover_under("a", &e);
     ck_assert_str_eq(got, "/a/loop/outside/o.py\n/a/m.py\n/a/o_link.py\n");
     ck_assert_str_eq(e.text.data, "/a/dangling.py: broken symbolic link\n");
     free(got);
@@ -161,11 +167,7 @@ START_TEST(many_directories_with_loops)
         ck_assert_int_eq(symlink("../d000", link), 0);
     }
     struct errs e;
-    as_buf_init(&e.text);
-    char t[128];
-    snprintf(t, sizeof(t), "%s/t", root);
-    const char *roots[] = {t};
-    char *got = discover(roots, 1, NULL, &e);
+    char *got = discover_under("t", &e);
     ck_assert_str_eq(got, want.data);
     ck_assert_uint_eq(e.text.len, 0);
     free(got);
