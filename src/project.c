@@ -90,9 +90,7 @@ struct as_project {
     struct as_strmap memo;
     struct as_arena memo_arena;    /* the memo's keys: released with the memo, so they never pile up */
     VEC(struct pmemo) memo_values;
-    bool maps_built;       /* the tables (and the memo) answer for every file parsed so far */
-    bool modules_mapped;   /* module_by_name holds every declared file: later builds only add definitions */
-    VEC(uint32_t) unmapped;   /* files parsed since the tables last took them in */
+    bool maps_built;       /* the memo answers for the tables as they are (cleared when a file was added) */
     unsigned budget;       /* resolutions left for the current top-level name (see canon) */
     /* The on-demand search (as_project_wanted), kept from round to round so that a round only looks at what
      * the files parsed since the last one can change. */
@@ -156,7 +154,6 @@ void as_project_free(struct as_project *p)
     as_strmap_free(&p->memo);
     as_arena_release(&p->memo_arena);
     vec_free(&p->memo_values);
-    vec_free(&p->unmapped);
     vec_free(&p->reached);
     vec_free(&p->queue);
     vec_free(&p->retry);
@@ -181,6 +178,9 @@ static void ensure_file(struct as_project *p, size_t file)
     }
 }
 
+static void map_module(struct as_project *p, uint32_t i);
+static void map_file(struct as_project *p, uint32_t i);
+
 void as_project_declare(struct as_project *p, size_t file, const char *path)
 {
     ensure_file(p, file);
@@ -195,8 +195,8 @@ void as_project_declare(struct as_project *p, size_t file, const char *path)
     if (is_init) f->dir = f->module;
     else f->dir = dot ? intern(p, as_arena_strndup(&tmp, module, (size_t)(dot - module))) : intern(p, "");
     as_arena_release(&tmp);
+    map_module(p, (uint32_t)file);
     p->maps_built = false;
-    p->modules_mapped = false;   /* a new module: the tables are built again from the start */
 }
 
 /* A blocking call that does not make its function blocking: the helper rule's `match:` lines name rule codes
@@ -267,7 +267,7 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
     }
     f->n_aliases = (uint32_t)res->n_aliases;
     uint32_t fi = (uint32_t)file;
-    vec_push(&p->unmapped, fi);
+    map_file(p, fi);
     vec_push(&p->unsearched, fi);
     p->maps_built = false;
 }
@@ -355,6 +355,16 @@ static void map_file(struct as_project *p, uint32_t i)
     for (uint32_t k = 0; k < f->n_classes; k++) map_definition(p, i, true, (int32_t)(f->first_class + k));
 }
 
+/* Adds declared file i's module name to the tables; of two files with one module name, the earlier one's. */
+static void map_module(struct as_project *p, uint32_t i)
+{
+    const struct pfile *f = &p->files.items[i];
+    int32_t have = as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
+    if (have > (int32_t)i) as_strmap_set(&p->module_by_name, f->module, (int32_t)i);
+    add_components(p, f->module);
+    add_prefixes(p, f->module);
+}
+
 /* Forgets every memoised resolution (and frees their keys). */
 static void clear_memo(struct as_project *p)
 {
@@ -363,33 +373,14 @@ static void clear_memo(struct as_project *p)
     p->memo_values.len = 0;
 }
 
-/* Brings the tables up to date. The modules are all declared before the first build, so a later build only
- * adds the definitions of the files parsed since (cheaper than building everything again each on-demand
- * round); the memo is cleared whenever anything was added, as new definitions can change any answer. */
+/* Readies the tables for a search: they take each file in as it is declared and added (map_module,
+ * map_file: during the analysis of the files, while the other workers parse, instead of in one go before the
+ * search, when they would idle); the memo is cleared whenever anything was added, as new definitions can change
+ * any answer. */
 static void build_maps(struct as_project *p)
 {
     if (p->maps_built) return;   /* same tables, same answers: the memo stays */
     clear_memo(p);
-    if (!p->modules_mapped) {
-        as_strmap_clear(&p->components);
-        as_strmap_clear(&p->last_names);
-        as_strmap_clear(&p->prefixes);
-        as_strmap_clear(&p->func_by_name);
-        as_strmap_clear(&p->class_by_name);
-        as_strmap_clear(&p->module_by_name);
-        for (size_t i = 0; i < p->files.len; i++) {
-            const struct pfile *f = &p->files.items[i];
-            if (!f->module) continue;
-            as_strmap_put(&p->module_by_name, f->module, (int32_t)i);
-            add_components(p, f->module);
-            add_prefixes(p, f->module);
-            if (f->parsed) map_file(p, (uint32_t)i);
-        }
-        p->modules_mapped = true;
-    } else {
-        for (size_t k = 0; k < p->unmapped.len; k++) map_file(p, p->unmapped.items[k]);
-    }
-    p->unmapped.len = 0;
     p->maps_built = true;
 }
 

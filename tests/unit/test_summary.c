@@ -1,11 +1,14 @@
 /* test_summary.c — per-file function summaries, the input of the project-wide pass: qualified names of defs
- * and methods, the calls each makes by qualified name, and the blocking calls each makes even in sync code. */
+ * and methods, the calls each makes by qualified name, and the blocking calls each makes even in sync code; and
+ * the project's tables, which take the summaries in whatever order files are added. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "project.h"
 #include "test_util.h"
+#include "util/buf.h"
 
 static const struct as_function_summary *find(const struct as_file_result *r, const char *qname)
 {
@@ -66,11 +69,61 @@ START_TEST(summaries)
 }
 END_TEST
 
+/* The project's findings in file `main` when the files are added in the order `order` (every file parsed). */
+static char *project_findings(struct as_engine *engine, const char *const *paths, const char *const *texts, size_t n,
+                              const size_t *order, size_t main)
+{
+    struct as_worker *w = as_worker_new();
+    struct as_project *p = as_project_new(engine, 16);
+    ck_assert_ptr_nonnull(p);
+    struct as_file_result *r = calloc(n, sizeof(*r));
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
+        as_file_result_init(&r[i]);
+        as_analyze_buffer_ex(w, engine, paths[i], texts[i], strlen(texts[i]), true, &r[i]);
+        as_project_add(p, i, &r[i]);
+    }
+    as_project_solve(p);
+    as_project_findings(p, main, &r[main]);
+    struct as_buf b;
+    as_buf_init(&b);
+    for (size_t d = 0; d < r[main].n_diags; d++) as_buf_printf(&b, "%u:%s\n", r[main].diags[d].line, r[main].diags[d].code);
+    for (size_t i = 0; i < n; i++) as_file_result_release(&r[i]);
+    free(r);
+    as_project_free(p);
+    as_worker_free(w);
+    return as_buf_detach(&b, NULL);
+}
+
+/* The project's tables take files in as they are added, in any order, and answer as if built in file order:
+ * of two files of one module (app/api.py and its stub app/api.pyi), the earlier one's module is the one whose
+ * import aliases resolve `app.api.nap` (to app.util.nap, which blocks). */
+START_TEST(project_tables_any_order)
+{
+    const char *paths[] = {"app/__init__.py", "app/api.py", "app/api.pyi", "app/main.py", "app/util.py"};
+    const char *texts[] = {"", "from .util import nap\n", "x: int\n",
+                           "from app.api import nap\n\nasync def go():\n    nap()\n",
+                           "import time\n\ndef nap():\n    time.sleep(1)\n"};
+    struct as_engine engine;
+    char *err = NULL;
+    ck_assert_int_eq(as_engine_init(&engine, NULL, NULL, NULL, &err), 0);
+    const size_t forward[] = {0, 1, 2, 3, 4}, backward[] = {4, 3, 2, 1, 0};
+    char *a = project_findings(&engine, paths, texts, 5, forward, 3);
+    char *b = project_findings(&engine, paths, texts, 5, backward, 3);
+    ck_assert_str_eq(a, "4:ASC108\n");
+    ck_assert_str_eq(b, a);
+    free(a);
+    free(b);
+    as_engine_release(&engine);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("summary");
     TCase *tc = tcase_create("summary");
     tcase_add_test(tc, summaries);
+    tcase_add_test(tc, project_tables_any_order);
     suite_add_tcase(s, tc);
     return s;
 }
