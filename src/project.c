@@ -102,6 +102,8 @@ struct as_project {
     VEC(uint32_t) unsearched; /* files parsed since the last search: their async functions are new roots */
     VEC(bool) req;         /* per file: a resolution needed it (handed out once, see pfile.requested) */
     unsigned long n_requests; /* times a resolution met a module not parsed yet: tells a site that it did */
+    void (*on_request)(void *ud, size_t file);   /* see as_project_on_request */
+    void *on_request_ud;
 };
 
 static const char *intern(struct as_project *p, const char *s)
@@ -527,6 +529,7 @@ static const char *canon_uncached(struct as_project *p, const char *name, const 
                 const struct pfile *f = &p->files.items[m];
                 if (!f->parsed) {
                     if (req) {
+                        if (!req[m] && !f->requested && p->on_request) p->on_request(p->on_request_ud, (size_t)m);
                         req[m] = true;
                         p->n_requests++;
                     }
@@ -737,6 +740,12 @@ static size_t take_requests(struct as_project *p, size_t **out)
             (v)->len = (n);                                                                       \
         }                                                                                         \
     } while (0)
+
+void as_project_on_request(struct as_project *p, void (*fn)(void *ud, size_t file), void *ud)
+{
+    p->on_request = fn;
+    p->on_request_ud = ud;
+}
 
 /* Rounds: the first searches from every async function through the sync functions it reaches; the next ones
  * only go on from what the files parsed since change (search_more). Once they want nothing more, a full search

@@ -42,6 +42,10 @@ void as_project_add(struct as_project *self, size_t file, const struct as_file_r
  * their indices in increasing order. Parse them with the skip off, as_project_add them, and ask again until
  * it returns 0. */
 size_t as_project_wanted(struct as_project *self, size_t **out);
+/* While as_project_wanted searches, fn(ud, file) is called on its thread the moment the search first needs a
+ * file it will return, each such file once: the caller may start analysing it then (run.c does, on another
+ * thread, so that parsing overlaps the search). What the search returns is the same with or without it. */
+void as_project_on_request(struct as_project *self, void (*fn)(void *ud, size_t file), void *ud);
 /* Joins the summaries (call once, after the last add). */
 void as_project_solve(struct as_project *self);
 /* Appends the project-wide findings located in `file` to res->diags (in res's arena) and re-sorts them. */
@@ -58,6 +62,7 @@ size_t as_project_batches(const char *const *paths, size_t n, size_t min_files, 
 /* Counts for benchmarks and tests, added to *sum (a run adds those of each batch). */
 struct as_project_counts {
     size_t files, parsed, on_demand, functions, sites;
+    size_t on_demand_ahead;   /* of on_demand: analysed while the search ran (run.c adds these) */
 };
 void as_project_count(const struct as_project *self, struct as_project_counts *sum);
 

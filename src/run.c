@@ -36,7 +36,8 @@ struct run_state {
     size_t window;
     FILE *err;
     /* Workers (a parser arena, fact scratch) between pool runs: the project pass makes several runs, and a
-     * fresh worker touches its pages again from nothing. At most `jobs` of them; freed at the end. */
+     * fresh worker touches its pages again from nothing. At most `jobs` + 1 of them (struct ahead has one);
+     * freed at the end. */
     pthread_mutex_t idle_mu;
     VEC(struct as_worker *) idle;
     size_t max_size;
@@ -51,6 +52,7 @@ struct run_state {
     struct as_file_result **kept;   /* per file, or NULL */
     struct as_arena kept_arena;     /* what the kept results hold (one arena: a few hundred bytes a file) */
     const size_t *wanted;           /* the on-demand round: the files to parse with the skip off (in the batch) */
+    struct ahead *ahead;            /* -j2 and up: helper modules analysed while the project pass searches */
     struct as_settings *settings;
     int *file_config;               /* per file: the configuration that governs it (-1: none) */
     size_t noqa_added;              /* --add-noqa: directives written */
@@ -159,10 +161,105 @@ static size_t held_bytes(void *ud, size_t i)
     return st->results[i % st->window].arena.total;
 }
 
+/* ---- analysing ahead -------------------------------------------------------------------------------- */
+
+/* While the project pass searches for the helper modules it needs (one thread: the other workers would idle),
+ * a thread analyses each module the moment the search first needs it; the round that follows then takes those
+ * results instead of analysing the modules again. A result depends only on the file, so the output is the same
+ * whoever analysed it and whenever. The results held ahead are bounded like the pool's (max_held bytes). */
+struct ahead {
+    struct run_state *st;
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    VEC(size_t) queue;               /* files (in the batch) the search needs, in the order it met them */
+    size_t next;                     /* queue[next..] are still to analyse */
+    bool stop;                       /* the search is over: take no more */
+    bool drain;                      /* (tests) the search is over: analyse the rest of the queue, then stop */
+    struct as_file_result **done;    /* per file of the batch: its result, analysed ahead, or NULL */
+    size_t held, max_held;
+    size_t taken;                    /* results the rounds took (ASYNCSCAN_PROJECT_STATS) */
+};
+
+static void *worker_init(void *ud);
+static void worker_fini(void *ud, void *w);
+
+static void *ahead_main(void *arg)
+{
+    struct ahead *a = arg;
+    void *worker = worker_init(a->st);
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (!a->stop && a->next == a->queue.len) pthread_cond_wait(&a->cv, &a->mu);
+        if (a->next == a->queue.len || (a->stop && !a->drain) || a->held > a->max_held) break;
+        size_t file = a->queue.items[a->next++];
+        pthread_mutex_unlock(&a->mu);
+        struct as_file_result *res = as_xmalloc(sizeof(*res));
+        analyse_file(a->st, worker, a->st->base + file, true, res);
+        pthread_mutex_lock(&a->mu);
+        a->done[file] = res;
+        a->held += res->arena.total;
+    }
+    pthread_mutex_unlock(&a->mu);
+    worker_fini(a->st, worker);
+    return NULL;
+}
+
+/* as_project_on_request's callback, on the searching thread. */
+static void ahead_request(void *ud, size_t file)
+{
+    struct ahead *a = ud;
+    pthread_mutex_lock(&a->mu);
+    vec_push(&a->queue, file);
+    pthread_cond_signal(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+}
+
+static void ahead_start(struct ahead *a)
+{
+    a->stop = false;
+    a->queue.len = a->next = 0;
+    a->running = pthread_create(&a->thread, NULL, ahead_main, a) == 0;
+}
+
+static void ahead_stop(struct ahead *a)
+{
+    if (!a->running) return;
+    pthread_mutex_lock(&a->mu);
+    a->stop = true;
+    pthread_cond_signal(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    pthread_join(a->thread, NULL);
+    a->running = false;
+    a->held = 0;   /* the round about to run takes (or its end frees) every result held */
+}
+
+/* Frees the results no round took (none should be left: every file the search needs is in its answer). */
+static void ahead_release_untaken(struct ahead *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a->done[i]) {
+            as_file_result_release(a->done[i]);
+            free(a->done[i]);
+            a->done[i] = NULL;
+        }
+}
+
 static void work_wanted(void *ud, void *worker, size_t j)
 {
     struct run_state *st = ud;
-    analyse_file(st, worker, st->base + st->wanted[j], true, &st->results[j % st->window]);
+    size_t file = st->wanted[j];
+    struct as_file_result *slot = &st->results[j % st->window];
+    struct as_file_result *early = st->ahead ? st->ahead->done[file] : NULL;
+    if (early) {   /* each file is one item of the round: no other worker touches this entry */
+        *slot = *early;
+        free(early);
+        st->ahead->done[file] = NULL;
+        __atomic_add_fetch(&st->ahead->taken, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    analyse_file(st, worker, st->base + file, true, slot);
 }
 
 static void print_error(struct run_state *st, const char *path, const char *msg)
@@ -409,6 +506,15 @@ static void report_kept(struct run_state *st, size_t end, const struct as_join_f
     }
 }
 
+/* as_project_wanted, with the files it needs analysed ahead while it searches (struct ahead). */
+static size_t search_wanted(struct run_state *st, size_t **wanted)
+{
+    if (st->ahead) ahead_start(st->ahead);
+    size_t n = as_project_wanted(st->project, wanted);
+    if (st->ahead) ahead_stop(st->ahead);
+    return n;
+}
+
 /* Files a batch of the project pass holds at least, where the tree splits (as_project_batches): the pass's
  * memory is that of one batch, and each batch costs a few pool runs, whose tails leave a worker idle. With
  * 2,048 the corpus (6,758 files) made 3 batches and cold -j2 was 1-9% slower than in one; with 8,192 it is one,
@@ -444,9 +550,22 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
         reuse = as_cache_load_join(st->cache, jkey, &join_arena, &reused, &n_reused);
         if (reuse && getenv("ASYNCSCAN_CACHE_STATS")) fprintf(st->err, "asyncscan: cache: project pass reused\n");
     }
-    /* helper modules the skip left out, parsed when a call from async code may lead into them */
+    /* helper modules the skip left out, parsed when a call from async code may lead into them; with more than
+     * one worker, analysed from the moment a search needs them (see struct ahead) */
+    struct ahead ahead = {0};
+    const char *mode = getenv("ASYNCSCAN_AHEAD");   /* for the tests: "off", or "all" (the whole queue) */
+    if (!reuse && job->jobs > 1 && !(mode && strcmp(mode, "off") == 0)) {
+        ahead.st = st;
+        ahead.drain = mode && strcmp(mode, "all") == 0;
+        ahead.max_held = job->max_held;
+        ahead.done = as_xcalloc(n + 1, sizeof(*ahead.done));
+        pthread_mutex_init(&ahead.mu, NULL);
+        pthread_cond_init(&ahead.cv, NULL);
+        as_project_on_request(st->project, ahead_request, &ahead);
+        st->ahead = &ahead;
+    }
     size_t *wanted = NULL, n_wanted;
-    while (!reuse && (n_wanted = as_project_wanted(st->project, &wanted)) > 0) {
+    while (!reuse && (n_wanted = search_wanted(st, &wanted)) > 0) {
         (*rounds)++;
         st->wanted = wanted;
         job->n_items = n_wanted;
@@ -455,6 +574,16 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
         as_pool_run(job);
         free(wanted);
         st->wanted = NULL;
+    }
+    if (st->ahead) {
+        ahead_release_untaken(&ahead, n);
+        counts->on_demand_ahead += ahead.taken;
+        as_project_on_request(st->project, NULL, NULL);
+        vec_free(&ahead.queue);
+        free(ahead.done);
+        pthread_cond_destroy(&ahead.cv);
+        pthread_mutex_destroy(&ahead.mu);
+        st->ahead = NULL;
     }
     if (st->parsed) {
         for (size_t i = st->base; i < end; i++)
@@ -791,8 +920,9 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
             if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
                 fprintf(err,
                         "asyncscan: project: %zu files, %zu with summaries (%zu parsed on demand), %zu functions, "
-                        "%zu call sites, %zu on-demand rounds, %zu batch%s\n",
-                        counts.files, counts.parsed, counts.on_demand, counts.functions, counts.sites, rounds, n_batches,
+                        "%zu call sites, %zu on-demand rounds (%zu modules analysed ahead), %zu batch%s\n",
+                        counts.files, counts.parsed, counts.on_demand, counts.functions, counts.sites, rounds,
+                        counts.on_demand_ahead, n_batches,
                         n_batches == 1 ? "" : "es");
             }
             free(st.kept);

@@ -112,6 +112,22 @@ for dir in fixtures/project fixtures; do
   split=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 "$bin" --no-cache --select ALL --no-skip -j1 "$dir" 2>&1)
   check test "$one" = "$split"
 done
+# with more than one worker, helper modules are analysed from the moment the search needs them (run.c, struct
+# ahead): the output is the same whichever thread analysed them and when; "all" waits for every one of them,
+# so that path is taken for each on-demand module
+for dir in fixtures/project/helpers fixtures; do
+  ref=$("$bin" --no-cache --select ALL -j1 "$dir" 2>&1)
+  for mode in off on all; do
+    check test "$(ASYNCSCAN_AHEAD=$mode "$bin" --no-cache --select ALL -j2 "$dir" 2>&1)" = "$ref"
+  done
+  stats=$(ASYNCSCAN_AHEAD=all ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache -j2 "$dir" 2>&1 >/dev/null)
+  demand=$(sed -n 's/.*(\([0-9]*\) parsed on demand).*/\1/p' <<<"$stats")
+  check test "$demand" -gt 0
+  check grep -q "($demand modules analysed ahead)" <<<"$stats"
+  stats=$(ASYNCSCAN_AHEAD=off ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache -j2 "$dir" 2>&1 >/dev/null)
+  check grep -q "(0 modules analysed ahead)" <<<"$stats"
+done
+
 # each part's findings are reused from the cache while its files are as they were
 cp -r fixtures/project/monorepo "$tmp/mono"
 mono_run() { ASYNCSCAN_PROJECT_BATCH_FILES=1 ASYNCSCAN_CACHE_STATS=1 "$bin" --output-format concise --cache-dir "$tmp/c4" "$tmp/mono" >"$tmp/m$1" 2>"$tmp/m$1.err"; }
