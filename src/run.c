@@ -9,6 +9,7 @@
 #endif
 #include <sys/stat.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -170,11 +171,13 @@ static size_t held_bytes(void *ud, size_t i)
 struct ahead {
     struct run_state *st;
     pthread_t thread;
-    bool running;
+    bool running;                    /* the thread was started and is not joined yet */
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t cv;               /* the queue grew, or stop was set */
+    pthread_cond_t finished_cv;      /* the file in progress is done */
     VEC(size_t) queue;               /* files (in the batch) the search needs, in the order it met them */
     size_t next;                     /* queue[next..] are still to analyse */
+    size_t in_progress;              /* the file being analysed, or SIZE_MAX */
     bool stop;                       /* the search is over: take no more */
     bool drain;                      /* (tests) the search is over: analyse the rest of the queue, then stop */
     struct as_file_result **done;    /* per file of the batch: its result, analysed ahead, or NULL */
@@ -194,12 +197,15 @@ static void *ahead_main(void *arg)
         while (!a->stop && a->next == a->queue.len) pthread_cond_wait(&a->cv, &a->mu);
         if (a->next == a->queue.len || (a->stop && !a->drain) || a->held > a->max_held) break;
         size_t file = a->queue.items[a->next++];
+        a->in_progress = file;
         pthread_mutex_unlock(&a->mu);
         struct as_file_result *res = as_xmalloc(sizeof(*res));
         analyse_file(a->st, worker, a->st->base + file, true, res);
         pthread_mutex_lock(&a->mu);
         a->done[file] = res;
         a->held += res->arena.total;
+        a->in_progress = SIZE_MAX;
+        pthread_cond_broadcast(&a->finished_cv);
     }
     pthread_mutex_unlock(&a->mu);
     worker_fini(a->st, worker);
@@ -216,28 +222,52 @@ static void ahead_request(void *ud, size_t file)
     pthread_mutex_unlock(&a->mu);
 }
 
+/* Waits for the thread of the last search to end (it ends after the file it was analysing, if any). */
+static void ahead_join(struct ahead *a)
+{
+    if (!a->running) return;
+    pthread_join(a->thread, NULL);
+    a->running = false;
+}
+
 static void ahead_start(struct ahead *a)
 {
+    ahead_join(a);
     a->stop = false;
+    a->held = 0;   /* what the last search's thread analysed was taken by the round after it */
     a->queue.len = a->next = 0;
+    a->in_progress = SIZE_MAX;
     a->running = pthread_create(&a->thread, NULL, ahead_main, a) == 0;
 }
 
+/* The search is over: the thread takes no more files, and the round starts without waiting for the one it is
+ * analysing (work_wanted waits for that file only if it reaches it first). */
 static void ahead_stop(struct ahead *a)
 {
-    if (!a->running) return;
     pthread_mutex_lock(&a->mu);
     a->stop = true;
     pthread_cond_signal(&a->cv);
     pthread_mutex_unlock(&a->mu);
-    pthread_join(a->thread, NULL);
-    a->running = false;
-    a->held = 0;   /* the round about to run takes (or its end frees) every result held */
+    if (a->drain) ahead_join(a);
 }
 
-/* Frees the results no round took (none should be left: every file the search needs is in its answer). */
-static void ahead_release_untaken(struct ahead *a, size_t n)
+/* The result of `file` analysed ahead (the caller owns it), or NULL; waits while the thread is analysing it. */
+static struct as_file_result *ahead_take(struct ahead *a, size_t file)
 {
+    pthread_mutex_lock(&a->mu);
+    while (a->in_progress == file) pthread_cond_wait(&a->finished_cv, &a->mu);
+    struct as_file_result *res = a->done[file];
+    a->done[file] = NULL;
+    if (res) a->taken++;
+    pthread_mutex_unlock(&a->mu);
+    return res;
+}
+
+/* Ends the thread and frees the results no round took (none should be left: every file the search needs is in
+ * its answer). */
+static void ahead_finish(struct ahead *a, size_t n)
+{
+    ahead_join(a);
     for (size_t i = 0; i < n; i++)
         if (a->done[i]) {
             as_file_result_release(a->done[i]);
@@ -251,12 +281,10 @@ static void work_wanted(void *ud, void *worker, size_t j)
     struct run_state *st = ud;
     size_t file = st->wanted[j];
     struct as_file_result *slot = &st->results[j % st->window];
-    struct as_file_result *early = st->ahead ? st->ahead->done[file] : NULL;
-    if (early) {   /* each file is one item of the round: no other worker touches this entry */
+    struct as_file_result *early = st->ahead ? ahead_take(st->ahead, file) : NULL;
+    if (early) {
         *slot = *early;
         free(early);
-        st->ahead->done[file] = NULL;
-        __atomic_add_fetch(&st->ahead->taken, 1, __ATOMIC_RELAXED);
         return;
     }
     analyse_file(st, worker, st->base + file, true, slot);
@@ -561,6 +589,7 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
         ahead.done = as_xcalloc(n + 1, sizeof(*ahead.done));
         pthread_mutex_init(&ahead.mu, NULL);
         pthread_cond_init(&ahead.cv, NULL);
+        pthread_cond_init(&ahead.finished_cv, NULL);
         as_project_on_request(st->project, ahead_request, &ahead);
         st->ahead = &ahead;
     }
@@ -576,12 +605,13 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
         st->wanted = NULL;
     }
     if (st->ahead) {
-        ahead_release_untaken(&ahead, n);
+        ahead_finish(&ahead, n);
         counts->on_demand_ahead += ahead.taken;
         as_project_on_request(st->project, NULL, NULL);
         vec_free(&ahead.queue);
         free(ahead.done);
         pthread_cond_destroy(&ahead.cv);
+        pthread_cond_destroy(&ahead.finished_cv);
         pthread_mutex_destroy(&ahead.mu);
         st->ahead = NULL;
     }
