@@ -91,6 +91,8 @@ struct as_project {
     struct as_arena memo_arena;    /* the memo's keys: released with the memo, so they never pile up */
     VEC(struct pmemo) memo_values;
     bool maps_built;       /* the memo answers for the tables as they are (cleared when a file was added) */
+    bool eager;            /* the tables take files in as they come (as_project_map_eagerly) */
+    VEC(uint32_t) unmapped_modules, unmapped_files;   /* otherwise: declared, added since the last build */
     unsigned budget;       /* resolutions left for the current top-level name (see canon) */
     /* The on-demand search (as_project_wanted), kept from round to round so that a round only looks at what
      * the files parsed since the last one can change. */
@@ -156,6 +158,8 @@ void as_project_free(struct as_project *p)
     as_strmap_free(&p->memo);
     as_arena_release(&p->memo_arena);
     vec_free(&p->memo_values);
+    vec_free(&p->unmapped_modules);
+    vec_free(&p->unmapped_files);
     vec_free(&p->reached);
     vec_free(&p->queue);
     vec_free(&p->retry);
@@ -197,7 +201,9 @@ void as_project_declare(struct as_project *p, size_t file, const char *path)
     if (is_init) f->dir = f->module;
     else f->dir = dot ? intern(p, as_arena_strndup(&tmp, module, (size_t)(dot - module))) : intern(p, "");
     as_arena_release(&tmp);
-    map_module(p, (uint32_t)file);
+    uint32_t fi = (uint32_t)file;
+    if (p->eager) map_module(p, fi);
+    else vec_push(&p->unmapped_modules, fi);
     p->maps_built = false;
 }
 
@@ -269,7 +275,8 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
     }
     f->n_aliases = (uint32_t)res->n_aliases;
     uint32_t fi = (uint32_t)file;
-    map_file(p, fi);
+    if (p->eager) map_file(p, fi);
+    else vec_push(&p->unmapped_files, fi);
     vec_push(&p->unsearched, fi);
     p->maps_built = false;
 }
@@ -375,15 +382,22 @@ static void clear_memo(struct as_project *p)
     p->memo_values.len = 0;
 }
 
-/* Readies the tables for a search: they take each file in as it is declared and added (map_module,
- * map_file: during the analysis of the files, while the other workers parse, instead of in one go before the
- * search, when they would idle); the memo is cleared whenever anything was added, as new definitions can change
- * any answer. */
+/* Readies the tables for a search: they take in the files declared and added since the last build (the
+ * modules first: a definition's names build on its module's), unless they took each in as it came (eager);
+ * the memo is cleared whenever anything was added, as new definitions can change any answer. */
 static void build_maps(struct as_project *p)
 {
     if (p->maps_built) return;   /* same tables, same answers: the memo stays */
     clear_memo(p);
+    for (size_t k = 0; k < p->unmapped_modules.len; k++) map_module(p, p->unmapped_modules.items[k]);
+    for (size_t k = 0; k < p->unmapped_files.len; k++) map_file(p, p->unmapped_files.items[k]);
+    p->unmapped_modules.len = p->unmapped_files.len = 0;
     p->maps_built = true;
+}
+
+void as_project_map_eagerly(struct as_project *p, bool eager)
+{
+    p->eager = eager;
 }
 
 /* ---- resolution -------------------------------------------------------------------------------------- */

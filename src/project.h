@@ -32,6 +32,11 @@ bool as_project_owns(const struct as_project *p, const struct as_diag *d);
 struct as_project *as_project_new(const struct as_engine *engine, unsigned max_chain);
 void as_project_free(struct as_project *self);
 
+/* Whether the name tables take each file in as it is declared and added (on the caller's thread, while its
+ * other workers analyse files), rather than all at once when a search or the solve first needs them. Worth it
+ * only when they will be needed: a run that may reuse the last join's findings (a warm run) never builds them.
+ * Either way the tables, and so the results, are the same. Set it before the first declare. */
+void as_project_map_eagerly(struct as_project *self, bool eager);
 /* Declares file `file` (0..n-1, in output order) with its display path; the module name comes from the path.
  * Call for every file before as_project_add. */
 void as_project_declare(struct as_project *self, size_t file, const char *path);

@@ -558,6 +558,9 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     const struct as_options *o = st->opts;
     size_t n = end - st->base;
     st->project = as_project_new(st->engine, o->max_chain);
+    /* without the cache nothing can be reused, so the join surely searches: its tables are built as the files
+     * come in (see as_project_map_eagerly) */
+    as_project_map_eagerly(st->project, !st->cache);
     job->n_items = n;
     job->work = work;
     job->emit = emit;
