@@ -167,7 +167,7 @@ static size_t held_bytes(void *ud, size_t i)
 /* While the project pass searches for the helper modules it needs (one thread: the other workers would idle),
  * a thread analyses each module the moment the search first needs it; the round that follows then takes those
  * results instead of analysing the modules again. A result depends only on the file, so the output is the same
- * whoever analysed it and whenever. The results held ahead are bounded like the pool's (max_held bytes). */
+ * whoever analysed it and whenever. The results held ahead are bounded (a quarter of the pool's max_held). */
 struct ahead {
     struct run_state *st;
     pthread_t thread;
@@ -588,7 +588,7 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     if (!reuse && job->jobs > 1 && !(mode && strcmp(mode, "off") == 0)) {
         ahead.st = st;
         ahead.drain = mode && strcmp(mode, "all") == 0;
-        ahead.max_held = job->max_held;
+        ahead.max_held = job->max_held / 4;   /* a few modules at a time is all it gets to */
         ahead.done = as_xcalloc(n + 1, sizeof(*ahead.done));
         pthread_mutex_init(&ahead.mu, NULL);
         pthread_cond_init(&ahead.cv, NULL);
