@@ -37,10 +37,11 @@ struct run_state {
     size_t window;
     FILE *err;
     /* Workers (a parser arena, fact scratch) between pool runs: the project pass makes several runs, and a
-     * fresh worker touches its pages again from nothing. At most `jobs` + 1 of them (struct ahead has one);
-     * freed at the end. */
+     * fresh worker touches its pages again from nothing. At most max_idle (`jobs`) of them: one more is made
+     * while struct ahead's thread holds one, and freed when it is done. Freed at the end. */
     pthread_mutex_t idle_mu;
     VEC(struct as_worker *) idle;
+    size_t max_idle;
     size_t max_size;
     int errors;
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
@@ -82,8 +83,10 @@ static void worker_fini(void *ud, void *w)
 {
     struct run_state *st = ud;
     pthread_mutex_lock(&st->idle_mu);
-    vec_push(&st->idle, (struct as_worker *)w);
+    bool keep = st->idle.len < st->max_idle;
+    if (keep) vec_push(&st->idle, (struct as_worker *)w);
     pthread_mutex_unlock(&st->idle_mu);
+    if (!keep) as_worker_free(w);   /* (each keeps the scratch its largest file needed) */
 }
 
 /* Display path: relative to the current directory when under it; a leading "./" dropped. */
@@ -922,6 +925,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         job.worker_init = worker_init;
         job.worker_fini = worker_fini;
         pthread_mutex_init(&st.idle_mu, NULL);
+        st.max_idle = (size_t)job.jobs;
         job.work = work;
         job.emit = emit;
         if (show_parsed_by_pass) st.parsed = as_xcalloc(st.files.n + 1, sizeof(bool));
