@@ -5,8 +5,8 @@
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
-#include <pthread.h>
 #endif
+#include <pthread.h>
 #include <sys/stat.h>
 #include <limits.h>
 #include <stdint.h>
@@ -188,9 +188,6 @@ struct ahead {
     size_t taken;                    /* results the rounds took (ASYNCSCAN_PROJECT_STATS) */
 };
 
-static void *worker_init(void *ud);
-static void worker_fini(void *ud, void *w);
-
 static void *ahead_main(void *arg)
 {
     struct ahead *a = arg;
@@ -266,17 +263,37 @@ static struct as_file_result *ahead_take(struct ahead *a, size_t file)
     return res;
 }
 
-/* Ends the thread and frees the results no round took (none should be left: every file the search needs is in
- * its answer). */
-static void ahead_finish(struct ahead *a, size_t n)
+/* Readies `a` for the batch of n files being joined and has the project's searches tell it what they need.
+ * `mode` (ASYNCSCAN_AHEAD, for the tests): "all" analyses the whole queue after each search. */
+static void ahead_init(struct ahead *a, struct run_state *st, size_t n, size_t max_held, const char *mode)
+{
+    memset(a, 0, sizeof(*a));
+    a->st = st;
+    a->drain = mode && strcmp(mode, "all") == 0;
+    a->max_held = max_held;
+    a->done = as_xcalloc(n + 1, sizeof(*a->done));
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv, NULL);
+    pthread_cond_init(&a->finished_cv, NULL);
+    as_project_on_request(st->project, ahead_request, a);
+}
+
+/* Ends the thread, frees the results no round took (none should be left: every file the search needs is in
+ * its answer) and everything else of `a`. */
+static void ahead_release(struct ahead *a, size_t n)
 {
     ahead_join(a);
     for (size_t i = 0; i < n; i++)
         if (a->done[i]) {
             as_file_result_release(a->done[i]);
             free(a->done[i]);
-            a->done[i] = NULL;
         }
+    as_project_on_request(a->st->project, NULL, NULL);
+    vec_free(&a->queue);
+    free(a->done);
+    pthread_cond_destroy(&a->cv);
+    pthread_cond_destroy(&a->finished_cv);
+    pthread_mutex_destroy(&a->mu);
 }
 
 static void work_wanted(void *ud, void *worker, size_t j)
@@ -586,17 +603,11 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     }
     /* helper modules the skip left out, parsed when a call from async code may lead into them; with more than
      * one worker, analysed from the moment a search needs them (see struct ahead) */
-    struct ahead ahead = {0};
+    struct ahead ahead;
     const char *mode = getenv("ASYNCSCAN_AHEAD");   /* for the tests: "off", or "all" (the whole queue) */
     if (!reuse && job->jobs > 1 && !(mode && strcmp(mode, "off") == 0)) {
-        ahead.st = st;
-        ahead.drain = mode && strcmp(mode, "all") == 0;
-        ahead.max_held = job->max_held / 4;   /* a few modules at a time is all it gets to */
-        ahead.done = as_xcalloc(n + 1, sizeof(*ahead.done));
-        pthread_mutex_init(&ahead.mu, NULL);
-        pthread_cond_init(&ahead.cv, NULL);
-        pthread_cond_init(&ahead.finished_cv, NULL);
-        as_project_on_request(st->project, ahead_request, &ahead);
+        /* a few modules at a time is all it gets to: a quarter of the pool's bytes */
+        ahead_init(&ahead, st, n, job->max_held / 4, mode);
         st->ahead = &ahead;
     }
     size_t *wanted = NULL, n_wanted;
@@ -611,14 +622,8 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
         st->wanted = NULL;
     }
     if (st->ahead) {
-        ahead_finish(&ahead, n);
         counts->on_demand_ahead += ahead.taken;
-        as_project_on_request(st->project, NULL, NULL);
-        vec_free(&ahead.queue);
-        free(ahead.done);
-        pthread_cond_destroy(&ahead.cv);
-        pthread_cond_destroy(&ahead.finished_cv);
-        pthread_mutex_destroy(&ahead.mu);
+        ahead_release(&ahead, n);
         st->ahead = NULL;
     }
     if (st->parsed) {
