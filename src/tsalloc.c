@@ -1,6 +1,8 @@
 /* tsalloc.c — tree-sitter's per-file bump arenas; see tsalloc.h. An arena is one reservation of address space
  * (pages are only backed once touched); each block carries its size in a 16-byte header, so realloc can copy
- * it, and the last block grows in place. Whether a pointer is the arena's is one range check. */
+ * it, and the last block grows in place. Whether a pointer is the arena's is one range check. Small blocks
+ * freed in a window are kept on free lists by size (the header's second word links them) and handed out again:
+ * the Python grammar's external scanner frees and allocates its indent stack before every token it scans. */
 #define _GNU_SOURCE 1 /* MAP_NORESERVE, MAP_ANONYMOUS */
 #include "tsalloc.h"
 
@@ -31,8 +33,12 @@
 
 struct header {
     size_t size;
-    size_t pad; /* keeps blocks 16-byte aligned, as malloc's are */
+    struct header *next_free; /* on a free list: the next block of its class; keeps blocks 16-byte aligned */
 };
+
+/* Free lists for blocks of up to SMALL_MAX bytes, one per multiple of ALIGN */
+#define SMALL_MAX 128
+#define SMALL_CLASSES (SMALL_MAX / ALIGN)
 
 struct as_ts_arena {
     char *base;
@@ -40,12 +46,16 @@ struct as_ts_arena {
     size_t used;    /* bytes handed out in this window */
     size_t touched; /* high-water mark since the pages past KEEP were last given back */
     bool spilled;   /* an allocation of this window came from malloc */
+    struct header *free_small[SMALL_CLASSES]; /* blocks freed in this window, by rounded size (16, 32, ...) */
 };
 
 static _Thread_local struct as_ts_arena *current;
 static bool installed;
 
 static size_t rounded(size_t n) { return (n + (ALIGN - 1)) & ~(size_t)(ALIGN - 1); }
+
+/* The free list for blocks of n bytes, or -1 (0 bytes, or larger than SMALL_MAX) */
+static int small_class(size_t n) { return n && n <= SMALL_MAX ? (int)(rounded(n) / ALIGN) - 1 : -1; }
 
 static bool owns(const struct as_ts_arena *a, const void *p)
 {
@@ -54,6 +64,13 @@ static bool owns(const struct as_ts_arena *a, const void *p)
 
 static void *take(struct as_ts_arena *a, size_t n)
 {
+    int c = small_class(n);
+    if (c >= 0 && a->free_small[c]) {
+        struct header *h = a->free_small[c];
+        a->free_small[c] = h->next_free;
+        h->size = n;
+        return h + 1;
+    }
     if (n > a->reserve) {
         a->spilled = true;
         return NULL;
@@ -65,6 +82,7 @@ static void *take(struct as_ts_arena *a, size_t n)
     }
     struct header *h = (struct header *)(a->base + a->used);
     h->size = n;
+    h->next_free = NULL;
     a->used += need;
     if (a->used > a->touched) a->touched = a->used;
     return h + 1;
@@ -87,6 +105,15 @@ static void *ts_arena_calloc(size_t count, size_t size)
     return calloc(count, size);
 }
 
+static void give_back(struct as_ts_arena *a, void *p)
+{
+    struct header *h = (struct header *)p - 1;
+    int c = small_class(h->size);
+    if (c < 0) return;   /* larger blocks stay where they are until the window ends */
+    h->next_free = a->free_small[c];
+    a->free_small[c] = h;
+}
+
 static void *ts_arena_realloc(void *p, size_t n)
 {
     struct as_ts_arena *a = current;
@@ -107,13 +134,17 @@ static void *ts_arena_realloc(void *p, size_t n)
         return p;
     }
     void *q = ts_arena_malloc(n);
-    if (q) memcpy(q, p, old);
+    if (q) {
+        memcpy(q, p, old);
+        give_back(a, p);
+    }
     return q;
 }
 
 static void ts_arena_free(void *p)
 {
-    if (!owns(current, p)) free(p);
+    if (owns(current, p)) give_back(current, p);
+    else free(p);
 }
 
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
@@ -155,6 +186,7 @@ void as_ts_arena_begin(struct as_ts_arena *self)
     if (!self) return;
     self->used = 0;
     self->spilled = false;
+    memset(self->free_small, 0, sizeof(self->free_small));
     current = self;
 }
 
@@ -168,6 +200,7 @@ void as_ts_arena_end(struct as_ts_arena *self)
     if (!self) return;
     if (current == self) current = NULL;
     self->used = 0;
+    memset(self->free_small, 0, sizeof(self->free_small));
     if (self->touched > KEEP && self->reserve > KEEP) {
         madvise(self->base + KEEP, self->touched - KEEP, MADV_DONTNEED);
         self->touched = KEEP;

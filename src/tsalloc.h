@@ -1,9 +1,10 @@
 /* tsalloc.h — tree-sitter's allocator (installed with ts_set_allocator): while a worker analyses one file,
- * everything tree-sitter allocates on that thread (the parser, the tree, the query cursor) comes from the
- * worker's bump arena, freeing one object is a no-op, and the whole file's worth is dropped at once when the
- * file is done. tree-sitter mallocs and frees every node of every tree; on the corpus that churn (malloc, free,
- * and walking each tree to free it) was ~10% of the instructions. Outside an arena's window (compiling queries,
- * reading configuration, another thread) and past an arena's reservation, allocations are malloc's. */
+ * everything tree-sitter allocates on that thread (the parser, the tree, the query cursor, the Python grammar's
+ * scanner state) comes from the worker's bump arena; freeing one object only keeps it for reuse when it is
+ * small, and the whole file's worth is dropped at once when the file is done. tree-sitter mallocs and frees
+ * every node of every tree; on the corpus that churn (malloc, free, and walking each tree to free it) was ~10%
+ * of the instructions. Outside an arena's window (compiling queries, reading configuration, another thread)
+ * and past an arena's reservation, allocations are malloc's. */
 #ifndef AS_TSALLOC_H
 #define AS_TSALLOC_H
 #include <stdbool.h>

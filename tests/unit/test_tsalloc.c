@@ -1,7 +1,9 @@
 /* test_tsalloc.c — tree-sitter's per-file arenas: trees made in an arena's window read the same as with malloc,
- * window after window; blocks keep their bytes when they grow (in place or moved); an allocation that does not
- * fit spills over to malloc and says so; outside a window, and on other threads, allocation is malloc's. Under
- * AddressSanitizer there is no arena (as_ts_arena_new is NULL) and the cases that need one are skipped. */
+ * window after window; blocks keep their bytes when they grow (in place or moved); small blocks freed in a
+ * window are handed out again by size, large ones are not, and no free list carries over to the next window; an
+ * allocation that does not fit spills over to malloc and says so; outside a window, and on other threads,
+ * allocation is malloc's. Under AddressSanitizer there is no arena (as_ts_arena_new is NULL) and the cases that
+ * need one are skipped. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -122,6 +124,52 @@ START_TEST(too_big_spills_to_malloc)
 }
 END_TEST
 
+START_TEST(small_blocks_are_reused)
+{
+    as_tsalloc_install();
+    struct as_ts_arena *a = as_ts_arena_new();
+    if (!a) return;
+    as_ts_arena_begin(a);
+    char *x = ts_current_malloc(24);    /* a 32-byte block */
+    char *y = ts_current_malloc(100);   /* a 112-byte one */
+    char *big = ts_current_malloc(4096);
+    char *x2 = ts_current_malloc(30);   /* 32 bytes too */
+    memset(y, 0xff, 100);
+    ts_current_free(x);
+    ts_current_free(y);
+    ts_current_free(big);
+    ts_current_free(x2);
+    char *m40 = ts_current_malloc(40);   /* another size: a new block */
+    ck_assert_ptr_ne(m40, x);
+    ck_assert_ptr_ne(m40, x2);
+    ck_assert_ptr_eq(ts_current_malloc(20), x2);   /* the same size: the last one freed first */
+    ck_assert_ptr_eq(ts_current_malloc(32), x);
+    ck_assert_ptr_ne(ts_current_malloc(17), x);    /* that list is empty now */
+    unsigned char *z = ts_current_calloc(1, 97);
+    ck_assert_ptr_eq(z, y);
+    for (int i = 0; i < 97; i++) ck_assert_uint_eq(z[i], 0);
+    ck_assert_ptr_ne(ts_current_malloc(4096), big);   /* large blocks wait for the window's end */
+    /* a block realloc moves gives its old place back */
+    char *r = ts_current_malloc(16);
+    (void)ts_current_malloc(16);
+    char *moved = ts_current_realloc(r, 64);
+    ck_assert_ptr_ne(moved, r);
+    ck_assert_ptr_eq(ts_current_malloc(8), r);
+    ck_assert(as_ts_arena_holds_all(a));
+    as_ts_arena_end(a);
+    /* the free lists go with the window */
+    as_ts_arena_begin(a);
+    char *first = ts_current_malloc(24);
+    char *second = ts_current_malloc(24);
+    ts_current_free(second);
+    as_ts_arena_end(a);
+    as_ts_arena_begin(a);
+    ck_assert_ptr_eq(ts_current_malloc(24), first);
+    as_ts_arena_end(a);
+    as_ts_arena_free(a);
+}
+END_TEST
+
 static void *other_thread(void *arg)
 {
     /* no window on this thread: malloc's, which free() accepts */
@@ -155,6 +203,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, trees_read_the_same);
     tcase_add_test(tc, blocks_keep_their_bytes);
     tcase_add_test(tc, too_big_spills_to_malloc);
+    tcase_add_test(tc, small_blocks_are_reused);
     tcase_add_test(tc, other_threads_use_malloc);
     suite_add_tcase(s, tc);
     return s;
