@@ -82,7 +82,6 @@ static void *take(struct as_ts_arena *a, size_t n)
     }
     struct header *h = (struct header *)(a->base + a->used);
     h->size = n;
-    h->next_free = NULL;
     a->used += need;
     if (a->used > a->touched) a->touched = a->used;
     return h + 1;
