@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "facts.h"
-#include "model.h"
-#include "rules.h"
+#include "analysis/facts.h"
+#include "analysis/model.h"
+#include "analysis/rules.h"
 
 struct as_finding {
     const struct as_rule *rule;

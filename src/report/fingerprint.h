@@ -5,7 +5,7 @@
 #define AS_REPORT_FINGERPRINT_H
 #include <stdint.h>
 
-#include "diag.h"
+#include "util/diag.h"
 
 /* Fingerprint of res->diags[i]: a 64-bit hash and its occurrence index (0-based). */
 uint64_t as_fingerprint(const struct as_file_result *res, size_t i, unsigned *occurrence);

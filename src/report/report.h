@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "diag.h"
+#include "util/diag.h"
 
 struct as_rule;   /* rules.h: code, name, summary, doc, url ... */
 

@@ -9,7 +9,7 @@
 
 #include "report/fingerprint.h"
 #include "report/report.h"
-#include "rules.h"
+#include "analysis/rules.h"
 #include "util/json.h"
 
 /* ASYNCSCAN_HOMEPAGE comes from the project's HOMEPAGE_URL in CMakeLists.txt. */

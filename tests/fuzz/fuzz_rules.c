@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "analysis/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "cache.h"
-#include "engine.h"
+#include "pipeline/cache.h"
+#include "pipeline/engine.h"
 #include "test_util.h"
 
 static char dir[64];

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "input/config.h"
 #include "test_util.h"
 
 static int parse(struct as_config *c, const char *text, bool pyproject, bool *found, char **err)

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "discover.h"
+#include "input/discover.h"
 #include "test_util.h"
 #include "util/buf.h"
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "discover.h"
-#include "engine.h"
-#include "source.h"
+#include "input/discover.h"
+#include "pipeline/engine.h"
+#include "input/source.h"
 #include "test_util.h"
 #include "util/buf.h"
 

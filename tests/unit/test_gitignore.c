@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "discover.h"
-#include "gitignore.h"
+#include "input/discover.h"
+#include "input/gitignore.h"
 #include "test_util.h"
 #include "util/buf.h"
 

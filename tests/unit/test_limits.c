@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "query.h"
+#include "pipeline/engine.h"
+#include "analysis/query.h"
 #include "test_util.h"
 
 /* an async function with a blocking call, then enough statements for the cursor's progress callbacks to fire */

@@ -7,10 +7,10 @@
 
 #include <tree_sitter/api.h>
 
-#include "facts.h"
-#include "model.h"
-#include "query.h"
-#include "source.h"
+#include "analysis/facts.h"
+#include "analysis/model.h"
+#include "analysis/query.h"
+#include "input/source.h"
 #include "test_util.h"
 
 struct model_case {

@@ -2,7 +2,7 @@
  * directives after other comment text, invalid forms, and file-level exemptions (own line only). */
 #include <string.h>
 
-#include "noqa.h"
+#include "pipeline/noqa.h"
 #include "test_util.h"
 
 struct noqa_case {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "noqa_edit.h"
+#include "pipeline/noqa_edit.h"
 #include "test_util.h"
 
 #define W(l, c) {(l), (c)}

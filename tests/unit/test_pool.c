@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pool.h"
+#include "util/pool.h"
 #include "test_util.h"
 
 struct state {

@@ -5,7 +5,7 @@
  * comes back after another); small parts are taken together up to the minimum size. */
 #include <stdlib.h>
 
-#include "project.h"
+#include "project/project.h"
 #include "test_util.h"
 
 /* The batches of `paths` (NULL-terminated) with min_files, as ends written to out; returns their number. */

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embedded.h"
-#include "facts.h"
-#include "query.h"
+#include "util/embedded.h"
+#include "analysis/facts.h"
+#include "analysis/query.h"
 #include "test_util.h"
 
 START_TEST(shipped_queries_compile)
@@ -156,7 +156,7 @@ START_TEST(undeclared_capture_is_an_error)
     struct as_query *q = as_query_compile("x.scm", src, strlen(src), &err);
     ck_assert_ptr_nonnull(q);
     ck_assert_int_eq(as_facts_check_query(q, &err), -1);
-    ck_assert_str_eq(err, "x.scm: error: unknown capture '@not.declared' (not declared in src/facts.def)\n");
+    ck_assert_str_eq(err, "x.scm: error: unknown capture '@not.declared' (not declared in src/analysis/facts.def)\n");
     free(err);
     as_query_free(q);
 }

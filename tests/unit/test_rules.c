@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "rules.h"
+#include "analysis/rules.h"
 #include "test_util.h"
 
 static const char *const doc =

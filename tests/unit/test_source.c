@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "source.h"
+#include "input/source.h"
 #include "test_util.h"
 
 struct decode_case {

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "project.h"
+#include "pipeline/engine.h"
+#include "project/project.h"
 #include "test_util.h"
 #include "util/buf.h"
 

@@ -11,9 +11,9 @@
 
 #include <tree_sitter/api.h>
 
-#include "query.h"
+#include "analysis/query.h"
 #include "test_util.h"
-#include "tsalloc.h"
+#include "analysis/tsalloc.h"
 
 /* tree-sitter's allocator hooks (lib/src/alloc.h), as grammars built with TREE_SITTER_REUSE_ALLOCATOR see them */
 extern void *(*ts_current_malloc)(size_t size);

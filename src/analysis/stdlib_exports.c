@@ -1,7 +1,7 @@
 /* stdlib_exports.c — the public names of the modules rules care about, as `from M import *` exports them
  * (CPython 3.12 __all__ or, without __all__, the public names). Only the names a rule can flag matter here;
  * the lists are complete for those. */
-#include "stdlib_exports.h"
+#include "analysis/stdlib_exports.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * could apply (~12 stats per file: most of a warm run's time in a repository), so the last path components of
  * the rules in effect in a directory are kept, and an entry none of them can match is not asked about. */
 #define _GNU_SOURCE 1 /* FNM_CASEFOLD */
-#include "gitignore.h"
+#include "input/gitignore.h"
 
 #include <errno.h>
 #include <fnmatch.h>

@@ -1,7 +1,7 @@
 /* project.c — the project-wide pass; see project.h. Everything it keeps is small (qualified names and call
  * sites of the functions, bases of the classes, import aliases of the modules), interned in one arena, so the
  * memory it needs grows with the project's definitions, not with its source text. */
-#include "project.h"
+#include "project/project.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "model.h"
+#include "analysis/model.h"
 #include "util/arena.h"
 #include "util/strmap.h"
 #include "util/vec.h"

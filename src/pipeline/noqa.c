@@ -1,6 +1,6 @@
 /* noqa.c — the `# noqa` grammar (ruff's lexer: shared/docs/ecosystem.md section 4) and file-level exemptions
  * (`# asyncscan: noqa`, `# ruff: noqa[: CODES]`, `# flake8: noqa[: CODES]`). See noqa.h. */
-#include "noqa.h"
+#include "pipeline/noqa.h"
 
 #include <ctype.h>
 #include <string.h>

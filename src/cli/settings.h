@@ -10,11 +10,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "config.h"
-#include "diag.h"
-#include "discover.h"
-#include "engine.h"
+#include "cli/cli.h"
+#include "input/config.h"
+#include "util/diag.h"
+#include "input/discover.h"
+#include "pipeline/engine.h"
 #include "util/strmap.h"
 
 struct as_settings {

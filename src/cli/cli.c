@@ -1,6 +1,6 @@
 /* cli.c — argument parsing and the usage text; see cli.h. Options are one table so the parser and the help
  * cannot drift apart. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #define AS_RUN_H
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* Runs the check command; findings go to out, errors and the summary to err. Returns the exit status. */
 int as_run_check(const struct as_options *opts, FILE *out, FILE *err);

@@ -3,7 +3,7 @@
  * tables are flattened the same way, and only the values asyncscan reads are decoded (strings, arrays of
  * strings, booleans, integers). */
 #define _GNU_SOURCE 1 /* memmem */
-#include "config.h"
+#include "input/config.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 
 #include <tree_sitter/api.h>
 
-#include "rules.h"
+#include "analysis/rules.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 

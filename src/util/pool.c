@@ -4,7 +4,7 @@
  * finished ones hold more than max_held bytes: that bounds how many results, and how many bytes of them, are held
  * in memory at once. */
 #define _GNU_SOURCE 1 /* sched_getaffinity */
-#include "pool.h"
+#include "util/pool.h"
 
 #include <pthread.h>
 #include <sched.h>

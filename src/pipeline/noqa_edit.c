@@ -2,14 +2,14 @@
  * (see noqa_edit.h). Owns the per-line Python-aware scan that finds where a line's comment starts (skipping
  * string literals, f-string replacement fields included) and the rewriting of one line; recognising a
  * directive is noqa.c's as_noqa_parse. */
-#include "noqa_edit.h"
+#include "pipeline/noqa_edit.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "noqa.h"
+#include "pipeline/noqa.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 

@@ -1,12 +1,12 @@
 /* conditions.c — parsing and evaluating the conditions of `match:` lines; see conditions.h. */
 #define _GNU_SOURCE 1 /* memmem */
-#include "conditions.h"
+#include "analysis/conditions.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "rules.h"
+#include "analysis/rules.h"
 #include "util/xalloc.h"
 
 enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE, C_UNLESS_CALLEE, C_UNLESS_HANDLED, C_UNLESS_TEXT };

@@ -1,7 +1,7 @@
 /* source.c — reading regular files safely and decoding Python source to UTF-8 (BOM, PEP 263 cookies through
  * iconv, strict UTF-8 validation), plus the line table that turns byte offsets into 1-based (line, column)
  * positions counted in code points. See source.h. */
-#include "source.h"
+#include "input/source.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* query.c — loading, validating and running tree-sitter queries with client-side text predicates.
  * Predicates are compiled once per pattern into a flat list of checks (strings interned as pointers into the
  * TSQuery's string table, regexes compiled with regcomp) and evaluated on each match's captured text. */
-#include "query.h"
+#include "analysis/query.h"
 
 #include <ctype.h>
 #include <regex.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "embedded.h"
+#include "util/embedded.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 

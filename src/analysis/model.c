@@ -1,10 +1,10 @@
 /* model.c — scopes, binding lookup and qualified-name resolution for one file; see model.h. */
-#include "model.h"
+#include "analysis/model.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "stdlib_exports.h"
+#include "analysis/stdlib_exports.h"
 
 #define MAX_RESOLVE_DEPTH 12
 

@@ -4,7 +4,7 @@
  * freed in a window are kept on free lists by size (the header's second word links them) and handed out again:
  * the Python grammar's external scanner frees and allocates its indent stack before every token it scans. */
 #define _GNU_SOURCE 1 /* MAP_NORESERVE, MAP_ANONYMOUS */
-#include "tsalloc.h"
+#include "analysis/tsalloc.h"
 
 #include <pthread.h>
 #include <stdint.h>

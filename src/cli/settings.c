@@ -1,12 +1,12 @@
 /* settings.c — command line over configuration files; see settings.h. */
-#include "settings.h"
+#include "cli/settings.h"
 
 #include <limits.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "analysis/rules.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "rules.h"
+#include "util/diag.h"
+#include "analysis/rules.h"
 #include "util/strmap.h"
 
 struct as_query_set;

@@ -20,8 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "facts.h"
-#include "model.h"
+#include "analysis/facts.h"
+#include "analysis/model.h"
 
 struct as_condition;
 

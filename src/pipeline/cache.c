@@ -3,7 +3,7 @@
  * where the body is a list of sections (u32 tag, u32 length, payload). Integers are little-endian on the
  * machines this runs on; an entry written elsewhere fails the magic/checksum test and is a miss. */
 #define _GNU_SOURCE 1 /* mkostemp */
-#include "cache.h"
+#include "pipeline/cache.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* engine.c — the per-file pipeline and the shared engine state; see engine.h. */
 #define _GNU_SOURCE 1 /* memmem */
-#include "engine.h"
+#include "pipeline/engine.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -18,15 +18,15 @@
 #include <tree_sitter/api.h>
 
 #include "checks/check.h"
-#include "cache.h"
-#include "conditions.h"
-#include "embedded.h"
-#include "facts.h"
-#include "model.h"
-#include "noqa.h"
-#include "query.h"
-#include "source.h"
-#include "tsalloc.h"
+#include "pipeline/cache.h"
+#include "analysis/conditions.h"
+#include "util/embedded.h"
+#include "analysis/facts.h"
+#include "analysis/model.h"
+#include "pipeline/noqa.h"
+#include "analysis/query.h"
+#include "input/source.h"
+#include "analysis/tsalloc.h"
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"

@@ -2,7 +2,7 @@
  * Directories are walked with an explicit set of visited (device, inode) pairs, so symlink loops end; with
  * respect_gitignore each directory carries its resolved git directory (gitignore.h), and ignored directories
  * are pruned rather than entered. */
-#include "discover.h"
+#include "input/discover.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "gitignore.h"
+#include "input/config.h"
+#include "input/gitignore.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 

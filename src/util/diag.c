@@ -1,5 +1,5 @@
 /* diag.c — per-file results and the canonical order of findings; see diag.h. */
-#include "diag.h"
+#include "util/diag.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* facts.c — runs the compiled queries over one parse tree and turns each match into a fact record
  * (facts.h). The outer capture of a match names the fact (facts.def); its dotted captures are the fields.
  * Expressions are summarised (as_expr) while the tree is alive; afterwards nothing refers to tree nodes. */
-#include "facts.h"
+#include "analysis/facts.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 
 #include <tree_sitter/api.h>
 
-#include "query.h"
+#include "analysis/query.h"
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -17,7 +17,7 @@
 enum capture_kind {
     CAP_UNKNOWN = 0,
 #define CAPTURE(tok, name) CAP_##tok,
-#include "facts.def"
+#include "analysis/facts.def"
 #undef CAPTURE
     CAP_COUNT
 };
@@ -25,7 +25,7 @@ enum capture_kind {
 static const char *const capture_names[] = {
     NULL,
 #define CAPTURE(tok, name) name,
-#include "facts.def"
+#include "analysis/facts.def"
 #undef CAPTURE
 };
 
@@ -71,7 +71,7 @@ static void check_query_captures(const struct as_query *q, struct as_buf *eb)
         const char *name = ts_query_capture_name_for_id(ts, c, &len);
         if (len > 0 && name[0] == '_') continue;
         if (capture_kind_of(name, len) == CAP_UNKNOWN)
-            as_buf_printf(eb, "%s: error: unknown capture '@%.*s' (not declared in src/facts.def)\n",
+            as_buf_printf(eb, "%s: error: unknown capture '@%.*s' (not declared in src/analysis/facts.def)\n",
                           as_query_name(q), (int)len, name);
     }
 }

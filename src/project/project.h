@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "diag.h"
-#include "engine.h"
+#include "util/diag.h"
+#include "pipeline/engine.h"
 
 #define AS_PROJECT_DEFAULT_MAX_CHAIN 16
 

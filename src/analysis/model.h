@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "facts.h"
+#include "analysis/facts.h"
 
 struct as_binding_slot;
 

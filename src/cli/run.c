@@ -1,6 +1,6 @@
 /* run.c — drives one check run: engine setup, discovery, parallel analysis with ordered output, summary and
  * exit status; and the `rule` command. The only place that decides what goes to stdout vs stderr. */
-#include "run.h"
+#include "cli/run.h"
 
 #include <errno.h>
 #ifdef __GLIBC__
@@ -14,15 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cache.h"
-#include "discover.h"
-#include "engine.h"
-#include "pool.h"
-#include "noqa_edit.h"
-#include "project.h"
+#include "pipeline/cache.h"
+#include "input/discover.h"
+#include "pipeline/engine.h"
+#include "util/pool.h"
+#include "pipeline/noqa_edit.h"
+#include "project/project.h"
 #include "report/report.h"
-#include "settings.h"
-#include "source.h"
+#include "cli/settings.h"
+#include "input/source.h"
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"

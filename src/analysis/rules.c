@@ -1,5 +1,5 @@
 /* rules.c — parsing, validating, selecting and indexing rule files; see rules.h and rules/README.md. */
-#include "rules.h"
+#include "analysis/rules.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "checks/check.h"
-#include "conditions.h"
-#include "embedded.h"
+#include "analysis/conditions.h"
+#include "util/embedded.h"
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
