@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analysis/rules.h"
+#include "util/name_match.h"
 #include "util/xalloc.h"
 
 enum cond_type { C_IF, C_UNLESS, C_IF_MISSING, C_IF_IMPORTED, C_UNLESS_INSIDE, C_UNLESS_CALLEE, C_UNLESS_HANDLED, C_UNLESS_TEXT };

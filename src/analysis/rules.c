@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/check.h"
 #include "analysis/conditions.h"
 #include "util/embedded.h"
 #include "util/buf.h"
+#include "util/name_match.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
@@ -116,7 +116,8 @@ static int parse_match(struct as_rule *r, const char *value, const char *source,
     return 0;
 }
 
-struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, char **err)
+struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, as_rule_kind_lookup kinds,
+                              char **err)
 {
     struct as_rule *r = as_xcalloc(1, sizeof(*r));
     r->source = as_xstrdup(source);
@@ -204,10 +205,12 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
         if (!*slots[i] || !**slots[i]) { fail(err, source, 0, "missing required key '%s'", required[i]); goto bad; }
     if (!valid_code(r->code)) { fail(err, source, 0, "invalid code '%s' (letters then digits)", r->code); goto bad; }
     if (!valid_name(r->name)) { fail(err, source, 0, "invalid name '%s' (kebab-case)", r->name); goto bad; }
-    r->kind = as_check_kind_find(r->kind_name);
-    if (!r->kind) { fail(err, source, 0, "unknown kind '%s'", r->kind_name); goto bad; }
-    if (r->kind->async_only) r->async_only = true;
-    if (r->n_matches == 0 && !r->kind->on_file && !r->kind->project_wide) { fail(err, source, 0, "no 'match:' line"); goto bad; }
+    struct as_rule_kind_info kind;
+    if (!kinds(r->kind_name, &kind)) { fail(err, source, 0, "unknown kind '%s'", r->kind_name); goto bad; }
+    r->kind = kind.kind;
+    r->call_driven = kind.call_driven;
+    if (kind.async_only) r->async_only = true;
+    if (r->n_matches == 0 && kind.needs_matches) { fail(err, source, 0, "no 'match:' line"); goto bad; }
     for (size_t i = 0; doc_sections[i]; i++)
         if (!strstr(r->doc, doc_sections[i])) {
             fail(err, source, 0, "documentation lacks the section '%s'", doc_sections[i]);
@@ -225,7 +228,7 @@ static int cmp_rule(const void *a, const void *b)
     return strcmp(x->code, y->code);
 }
 
-int as_ruleset_load_embedded(struct as_ruleset *self, char **err)
+int as_ruleset_load_embedded(struct as_ruleset *self, as_rule_kind_lookup kinds, char **err)
 {
     memset(self, 0, sizeof(*self));
     struct as_buf eb;
@@ -234,7 +237,7 @@ int as_ruleset_load_embedded(struct as_ruleset *self, char **err)
         const struct as_embedded *e = &as_embedded_files[i];
         if (strncmp(e->name, "rules/", 6) != 0) continue;
         char *rerr = NULL;
-        struct as_rule *r = as_rule_parse(e->name, e->data, e->len, &rerr);
+        struct as_rule *r = as_rule_parse(e->name, e->data, e->len, kinds, &rerr);
         if (!r) {
             as_buf_puts(&eb, rerr);
             free(rerr);
@@ -277,7 +280,7 @@ int as_ruleset_add(struct as_ruleset *self, struct as_rule *rule, char **err)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, char **err)
+int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, as_rule_kind_lookup kinds, char **err)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -317,7 +320,7 @@ int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, char **err)
             as_buf_init(&text);
             as_buf_read_stream(&text, f, 1u << 20);   /* a larger file fails validation anyway */
             fclose(f);
-            struct as_rule *r = as_rule_parse(path.data, text.data ? text.data : "", text.len, err);
+            struct as_rule *r = as_rule_parse(path.data, text.data ? text.data : "", text.len, kinds, err);
             as_buf_release(&text);
             if (!r || as_ruleset_add(self, r, err)) rc = -1;
         }
@@ -328,7 +331,8 @@ int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, char **err)
     return rc;
 }
 
-struct as_rule *as_rule_blocking_table(const char *const *patterns, const char *const *notes, size_t n, char **err)
+struct as_rule *as_rule_blocking_table(const char *const *patterns, const char *const *notes, size_t n,
+                                       as_rule_kind_lookup kinds, char **err)
 {
     struct as_buf b;
     as_buf_init(&b);
@@ -353,7 +357,7 @@ struct as_rule *as_rule_blocking_table(const char *const *patterns, const char *
                     "aliases like the built-in rules.\n\n## Why is this bad?\nThe project says they block.\n\n"
                     "## Example\n```python\nasync def f():\n    mycompany.db.query()\n```\n\n## Use instead\n"
                     "What the table suggests.\n");
-    struct as_rule *r = as_rule_parse("[tool.asyncscan.blocking]", b.data, b.len, err);
+    struct as_rule *r = as_rule_parse("[tool.asyncscan.blocking]", b.data, b.len, kinds, err);
     as_buf_release(&b);
     if (!r) return NULL;
     for (size_t i = 0; i < r->n_matches && i < n; i++) r->matches[i].note = notes[i] && *notes[i] ? as_xstrdup(notes[i]) : NULL;
@@ -372,23 +376,6 @@ const struct as_rule *as_ruleset_find(const struct as_ruleset *self, const char 
     for (size_t i = 0; i < self->n; i++)
         if (strcmp(self->rules[i]->code, code) == 0) return self->rules[i];
     return NULL;
-}
-
-size_t as_edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 32 || lb > 32) return 99;
-    size_t d[33][33];
-    for (size_t i = 0; i <= la; i++) d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++) d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
 }
 
 static bool selector_matches(const char *sel, const struct as_rule *r)
@@ -499,7 +486,7 @@ struct as_rule_index *as_rule_index_new(const struct as_ruleset *set, const bool
     self->mask = cap - 1;
     self->slots = as_xcalloc(cap, sizeof(*self->slots));
     for (size_t i = 0; i < set->n; i++) {
-        if (!enabled[i] || !set->rules[i]->kind->on_call) continue;
+        if (!enabled[i] || !set->rules[i]->call_driven) continue;
         const struct as_rule *r = set->rules[i];
         for (size_t k = 0; k < r->n_matches; k++) {
             struct as_rule_hit hit = {r, &r->matches[k]};
@@ -524,44 +511,6 @@ void as_rule_index_free(struct as_rule_index *self)
     for (size_t i = 0; i < self->n_segments; i++) free(self->segments[i]);
     free(self->segments);
     free(self);
-}
-
-/* Glob on qualified names: `*` matches one name segment (identifier characters, and a "()" instance marker),
- * never a dot, so `builtins.open().*` matches `builtins.open().read` but not `builtins.open().read().strip`.
- * A leading `*.` matches any prefix ending in a dot: `*.request` matches `?.pool.request`. `?` matches one
- * identifier character. */
-bool as_qname_glob(const char *pat, const char *s)
-{
-    if (pat[0] == '*' && pat[1] == '.') {
-        size_t pl = strlen(pat + 1), sl = strlen(s);
-        return sl >= pl && strcmp(s + sl - pl, pat + 1) == 0;
-    }
-    /* Neither `*` nor `?` matches a dot, so the pattern's dots meet the name's dots in order and each segment
-     * matches on its own: the classic greedy match with one backtracking point (the last `*`, reset at every
-     * dot) is exact and takes O(len(pat) * len(s)); trying every split recursively was exponential in the
-     * number of stars (fuzzing: `*a*a*a*a*a*a*a*b` against a long name). */
-    const char *star = NULL, *star_s = NULL;
-    while (*s) {
-        if (*pat == '*') {
-            star = ++pat;
-            star_s = s;
-            continue;
-        }
-        if (*pat && (*pat == '?' ? *s != '.' : *pat == *s)) {
-            if (*s == '.') star = NULL;
-            pat++;
-            s++;
-            continue;
-        }
-        if (star && *star_s != '.') {   /* let the last star take one more character of its segment */
-            pat = star;
-            s = ++star_s;
-            continue;
-        }
-        return false;
-    }
-    while (*pat == '*') pat++;
-    return *pat == '\0';
 }
 
 void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, bool globs_only,

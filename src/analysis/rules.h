@@ -29,6 +29,7 @@ struct as_rule {
     char *name;             /* blocking-sleep */
     char *kind_name;        /* blocking-call */
     const struct as_check_kind *kind;
+    bool call_driven;       /* the kind looks at matching calls: the rule's patterns go into the index */
     bool default_on;
     char *origin;           /* ruff | flake8-async | asyncscan */
     char *summary;          /* one line */
@@ -44,25 +45,38 @@ struct as_rule {
     size_t n_matches;
 };
 
+/* Check kinds live in checks/, a stage above this one, so the loaders ask a lookup (checks' as_check_rule_kind)
+ * what they must know of the kind a rule's `kind:` line names. */
+struct as_rule_kind_info {
+    const struct as_check_kind *kind;
+    bool async_only;      /* the kind's findings exist only in async code */
+    bool call_driven;     /* the kind looks at calls matching the rule's patterns (the index holds them) */
+    bool needs_matches;   /* call-driven: a rule of this kind needs at least one `match:` line */
+};
+/* Fills *info and returns true when `name` is a registered kind. */
+typedef bool (*as_rule_kind_lookup)(const char *name, struct as_rule_kind_info *info);
+
 struct as_ruleset {
     struct as_rule **rules;  /* sorted by code */
     size_t n;
 };
 
 /* Parses one rule file; on error returns NULL and sets *err ("rules/x.rule:LINE: error: ..."; heap). */
-struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, char **err);
+struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, as_rule_kind_lookup kinds,
+                              char **err);
 void as_rule_free(struct as_rule *self);
 
 /* Loads and validates every embedded rules/<CODE>.rule. Returns 0 or -1 with *err set (heap). */
-int as_ruleset_load_embedded(struct as_ruleset *self, char **err);
+int as_ruleset_load_embedded(struct as_ruleset *self, as_rule_kind_lookup kinds, char **err);
 void as_ruleset_release(struct as_ruleset *self);
 /* Adds a parsed rule (taking ownership); -1 with *err when its code is already taken. Keeps the set sorted. */
 int as_ruleset_add(struct as_ruleset *self, struct as_rule *rule, char **err);
 /* Loads every *.rule file of `dir` (sorted by name) with the same validation as the built-in ones. */
-int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, char **err);
+int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, as_rule_kind_lookup kinds, char **err);
 /* ASYNC200 from a configured table: `patterns[i]` (a qualified name or glob) is blocking; `notes[i]` says what
  * to use instead. Returns the rule (heap) or NULL with *err. */
-struct as_rule *as_rule_blocking_table(const char *const *patterns, const char *const *notes, size_t n, char **err);
+struct as_rule *as_rule_blocking_table(const char *const *patterns, const char *const *notes, size_t n,
+                                       as_rule_kind_lookup kinds, char **err);
 const struct as_rule *as_ruleset_find(const struct as_ruleset *self, const char *code);
 
 /* Rule selection: `select`/`ignore` are comma-separated lists of codes or prefixes ("ASYNC", "ASYNC2", "ALL").
@@ -83,10 +97,6 @@ void as_rule_index_free(struct as_rule_index *self);
  * up (used for the "?.attr" names of calls whose receiver is unknown). */
 void as_rule_index_lookup(const struct as_rule_index *self, const char *qname, bool globs_only,
                           void (*fn)(void *ud, const struct as_rule_hit *hit), void *ud);
-/* Levenshtein distance (for "did you mean" hints). */
-size_t as_edit_distance(const char *a, const char *b);
-/* The glob used by `match:` patterns (see rules/README.md). */
-bool as_qname_glob(const char *pattern, const char *qname);
 /* Every distinct last segment of the exact patterns ("sleep", "get", ...), for the pre-parse skip. */
 bool as_rule_index_has_name_segment(const struct as_rule_index *self, const char *seg, size_t len);
 

@@ -58,6 +58,8 @@ extern const struct as_check_kind as_check_unused_noqa;
 
 /* The kind registered under `name`, or NULL. */
 const struct as_check_kind *as_check_kind_find(const char *name);
+/* The rule loaders' kind lookup (analysis/rules.h): what a rule file's `kind:` line binds to. */
+bool as_check_rule_kind(const char *name, struct as_rule_kind_info *info);
 extern const struct as_check_kind *const as_check_kinds[];
 
 /* Expands a rule's message template for a call: {callee} -> its qualified name (the source text when the

@@ -23,6 +23,17 @@ const struct as_check_kind *as_check_kind_find(const char *name)
     return NULL;
 }
 
+bool as_check_rule_kind(const char *name, struct as_rule_kind_info *info)
+{
+    const struct as_check_kind *kind = as_check_kind_find(name);
+    if (!kind) return false;
+    info->kind = kind;
+    info->async_only = kind->async_only;
+    info->call_driven = kind->on_call != NULL;
+    info->needs_matches = !kind->on_file && !kind->project_wide;
+    return true;
+}
+
 const char *as_check_text(struct as_check_ctx *ctx, struct as_span span)
 {
     return as_arena_strndup(ctx->arena, ctx->src + span.start, span.end - span.start);

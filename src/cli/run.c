@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checks/check.h"
 #include "pipeline/cache.h"
 #include "input/discover.h"
 #include "pipeline/engine.h"
@@ -1033,7 +1034,7 @@ int as_run_rule(const struct as_options *o, FILE *out, FILE *err)
 {
     struct as_ruleset rules;
     char *eerr = NULL;
-    if (as_ruleset_load_embedded(&rules, &eerr)) {
+    if (as_ruleset_load_embedded(&rules, as_check_rule_kind, &eerr)) {
         fprintf(err, "asyncscan: error: %s", eerr);
         free(eerr);
         return 2;

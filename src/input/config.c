@@ -17,7 +17,7 @@
 
 #include <tree_sitter/api.h>
 
-#include "analysis/rules.h"
+#include "util/name_match.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 

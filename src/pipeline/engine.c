@@ -508,13 +508,13 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
     self->parse_timeout_s = 20.0;
     self->queries = as_xcalloc(1, sizeof(*self->queries));
     pthread_mutex_init(&self->queries->lock, NULL);
-    if (as_ruleset_load_embedded(&self->rules, err)) goto fail;
+    if (as_ruleset_load_embedded(&self->rules, as_check_rule_kind, err)) goto fail;
     if (extras) {
         for (size_t i = 0; i < extras->n_rules_dirs; i++)
-            if (as_ruleset_load_dir(&self->rules, extras->rules_dirs[i], err)) goto fail;
+            if (as_ruleset_load_dir(&self->rules, extras->rules_dirs[i], as_check_rule_kind, err)) goto fail;
         if (extras->n_blocking) {
             struct as_rule *r = as_rule_blocking_table(extras->blocking_patterns, extras->blocking_notes,
-                                                       extras->n_blocking, err);
+                                                       extras->n_blocking, as_check_rule_kind, err);
             if (!r || as_ruleset_add(&self->rules, r, err)) goto fail;
         }
     }

@@ -11,6 +11,7 @@
 #include "checks/check.h"
 #include "analysis/model.h"
 #include "util/arena.h"
+#include "util/name_match.h"
 #include "util/strmap.h"
 #include "util/vec.h"
 #include "util/xalloc.h"

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "analysis/rules.h"
+#include "checks/check.h"
+#include "util/name_match.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
     char *err = NULL;
-    struct as_rule *r = as_rule_parse("rules/FUZZ.rule", text, size, &err);
+    struct as_rule *r = as_rule_parse("rules/FUZZ.rule", text, size, as_check_rule_kind, &err);
     if (r) {
         if (err) abort();
         for (size_t i = 0; i < r->n_matches; i++) {

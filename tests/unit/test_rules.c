@@ -7,6 +7,7 @@
 
 #include "checks/check.h"
 #include "analysis/rules.h"
+#include "util/name_match.h"
 #include "test_util.h"
 
 static const char *const doc =
@@ -24,7 +25,7 @@ START_TEST(shipped_rules_load)
 {
     struct as_ruleset set;
     char *err = NULL;
-    ck_assert_msg(as_ruleset_load_embedded(&set, &err) == 0, "load: %s", err ? err : "");
+    ck_assert_msg(as_ruleset_load_embedded(&set, as_check_rule_kind, &err) == 0, "load: %s", err ? err : "");
     ck_assert_uint_ge(set.n, 3);
     for (size_t i = 1; i < set.n; i++) ck_assert_int_lt(strcmp(set.rules[i - 1]->code, set.rules[i]->code), 0);
     const struct as_rule *r = as_ruleset_find(&set, "ASYNC251");
@@ -71,7 +72,7 @@ START_TEST(malformed_rules)
 {
     char *text = rule_text(bad_rules[_i].header);
     char *err = NULL;
-    struct as_rule *r = as_rule_parse("r.rule", text, strlen(text), &err);
+    struct as_rule *r = as_rule_parse("r.rule", text, strlen(text), as_check_rule_kind, &err);
     ck_assert_ptr_null(r);
     ck_assert_msg(err && strncmp(err, bad_rules[_i].error, strlen(bad_rules[_i].error)) == 0, "got '%s', want '%s'",
                   err ? err : "(null)", bad_rules[_i].error);
@@ -85,7 +86,7 @@ START_TEST(missing_doc_section)
     const char *text = "code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n---\n"
                        "## What it does\nx\n## Example\n";
     char *err = NULL;
-    ck_assert_ptr_null(as_rule_parse("r.rule", text, strlen(text), &err));
+    ck_assert_ptr_null(as_rule_parse("r.rule", text, strlen(text), as_check_rule_kind, &err));
     ck_assert_str_eq(err, "r.rule: error: documentation lacks the section '## Why is this bad?'\n");
     free(err);
 }
@@ -102,7 +103,7 @@ START_TEST(selection)
 {
     struct as_ruleset set;
     char *err = NULL;
-    ck_assert_int_eq(as_ruleset_load_embedded(&set, &err), 0);
+    ck_assert_int_eq(as_ruleset_load_embedded(&set, as_check_rule_kind, &err), 0);
     bool *en = calloc(set.n, sizeof(bool));
     ck_assert_int_eq(as_ruleset_select(&set, "ASYNC251", NULL, NULL, en, &err), 0);
     ck_assert_uint_eq(count_enabled(&set, en), 1);
@@ -138,8 +139,8 @@ START_TEST(index_lookup)
     char *a = rule_text("code: X1\nname: a\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: time.sleep\n"
                         "match: os.spawn*\n");
     char *b = rule_text("code: X2\nname: b\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: time.sleep\n");
-    rules[0] = as_rule_parse("a.rule", a, strlen(a), &err);
-    rules[1] = as_rule_parse("b.rule", b, strlen(b), &err);
+    rules[0] = as_rule_parse("a.rule", a, strlen(a), as_check_rule_kind, &err);
+    rules[1] = as_rule_parse("b.rule", b, strlen(b), as_check_rule_kind, &err);
     ck_assert_ptr_nonnull(rules[0]);
     ck_assert_ptr_nonnull(rules[1]);
     struct as_ruleset set = {rules, 2};
