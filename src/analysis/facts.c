@@ -816,242 +816,293 @@ static void first_error(TSNode root, struct as_facts *out)
     ts_tree_cursor_delete(&cur);
 }
 
-int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s,
-                     const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len)
+/* ---- one query match -> one fact ----------------------------------------------------------------------- */
+
+/* A query match being turned into a fact: its captures, the node of its outer capture, and the table from the
+ * combined query's capture ids to capture kinds. */
+struct match {
+    struct ctx *c;
+    const struct as_query *q;
+    const TSQueryMatch *m;
+    const enum capture_kind *map;
+    TSNode node;
+};
+
+/* The match's capture of kind `want` (a null node when it has none). */
+static TSNode cap(const struct match *mt, enum capture_kind want) { return capture(mt->m, mt->map, want); }
+
+static void on_scope_fact(const struct match *mt, enum capture_kind outer)
 {
-    pthread_once(&fields_once, look_up_fields);
-    memset(out, 0, sizeof(*out));
+    struct ctx *c = mt->c;
+    TSNode node = mt->node;
+    struct as_scope sc;
+    memset(&sc, 0, sizeof(sc));
+    sc.node = span_of(node);
+    sc.parent = -1;
+    if (outer == CAP_FUNCTION) {
+        sc.kind = AS_SCOPE_FUNCTION;
+        sc.is_async = !ts_node_is_null(cap(mt, CAP_FUNCTION_ASYNC));
+        TSNode nm = cap(mt, CAP_FUNCTION_NAME);
+        sc.name = text_of(c, nm);
+        sc.name_span = span_of(nm);
+        sc.params = span_of(cap(mt, CAP_FUNCTION_PARAMS));
+        sc.body = span_of(cap(mt, CAP_FUNCTION_BODY));
+        /* The def binds its name in the enclosing scope. */
+        add_binding(c, AS_BIND_FUNCTION, nm, node);
+    } else if (outer == CAP_LAMBDA) {
+        sc.kind = AS_SCOPE_LAMBDA;
+        TSNode p = cap(mt, CAP_LAMBDA_PARAMS);
+        if (!ts_node_is_null(p)) sc.params = span_of(p);
+        sc.body = span_of(cap(mt, CAP_LAMBDA_BODY));
+    } else if (outer == CAP_CLASS) {
+        sc.kind = AS_SCOPE_CLASS;
+        TSNode nm = cap(mt, CAP_CLASS_NAME);
+        sc.name = text_of(c, nm);
+        sc.name_span = span_of(nm);
+        sc.body = span_of(cap(mt, CAP_CLASS_BODY));
+        TSNode bases = cap(mt, CAP_CLASS_BASES);
+        if (!ts_node_is_null(bases)) sc.bases = span_of(bases);
+        add_binding(c, AS_BIND_CLASS, nm, node);
+    } else {
+        sc.kind = AS_SCOPE_COMPREHENSION;
+        sc.body = sc.node;
+    }
+    vec_push(&c->s->scopes, sc);
+}
+
+static void on_assign_fact(const struct match *mt)
+{
+    struct ctx *c = mt->c;
+    TSNode target = cap(mt, CAP_ASSIGN_TARGET);
+    add_binding(c, AS_BIND_ASSIGN, target, mt->node);
+    struct as_binding *b = last_binding(c);
+    TSNode v = cap(mt, CAP_ASSIGN_VALUE), t = cap(mt, CAP_ASSIGN_TYPE);
+    /* Chained `a = b = value`: the value is the innermost right side. */
+    while (type_is(v, "assignment")) v = child_in(v, F_RIGHT);
+    expr_from_node(c, v, &b->value);
+    type_from_node(c, t, &b->type, 0);
+}
+
+static void on_bind_fact(const struct match *mt)
+{
+    struct ctx *c = mt->c;
+    TSNode node = mt->node;
+    TSNode nm = cap(mt, CAP_BIND_NAME);
+    if (ts_node_is_null(nm)) {
+        TSNode as = cap(mt, CAP_BIND_AS);
+        if (!ts_node_is_null(as)) bind_as(c, as, node, type_is(node, "with_item"));
+        else bind_unpacked(c, cap(mt, CAP_BIND_UNPACK), node);
+        return;
+    }
+    const char *kind = as_query_pattern_property(mt->q, mt->m->pattern_index, "kind");
+    enum as_binding_kind bk = AS_BIND_PLAIN;
+    if (kind && strcmp(kind, "param") == 0) bk = AS_BIND_PARAM;
+    else if (kind && strcmp(kind, "with") == 0) bk = AS_BIND_WITH;
+    else if (kind && strcmp(kind, "walrus") == 0) bk = AS_BIND_WALRUS;
+    add_binding(c, bk, nm, node);
+    struct as_binding *b = last_binding(c);
+    if (bk == AS_BIND_PARAM) b->owner = param_list_of(node);   /* see owners_by_params */
+    b->also_reads = kind && strcmp(kind, "augmented") == 0;
+    expr_from_node(c, cap(mt, CAP_BIND_VALUE), &b->value);
+    type_from_node(c, cap(mt, CAP_BIND_TYPE), &b->type, 0);
+}
+
+static void on_attr_fact(const struct match *mt)
+{
+    struct ctx *c = mt->c;
+    struct as_attr_assign a;
+    memset(&a, 0, sizeof(a));
+    a.object = text_of(c, cap(mt, CAP_ATTR_OBJECT));
+    a.name = text_of(c, cap(mt, CAP_ATTR_NAME));
+    a.pos = ts_node_start_byte(mt->node);
+    a.scope = -1;
+    TSNode v = cap(mt, CAP_ATTR_VALUE);
+    while (type_is(v, "assignment")) v = child_in(v, F_RIGHT);
+    expr_from_node(c, v, &a.value);
+    type_from_node(c, cap(mt, CAP_ATTR_TYPE), &a.type, 0);
+    vec_push(&c->s->attrs, a);
+}
+
+static void on_with_fact(const struct match *mt)
+{
+    struct as_with w;
+    memset(&w, 0, sizeof(w));
+    w.span = span_of(mt->node);
+    w.body = span_of(cap(mt, CAP_WITH_BODY));
+    w.is_async = !ts_node_is_null(cap(mt, CAP_WITH_ASYNC));
+    on_with_items(mt->c, mt->node, &w);
+    vec_push(&mt->c->s->withs, w);
+}
+
+static void on_checkpoint_fact(const struct match *mt)
+{
+    struct as_facts_scratch *s = mt->c->s;
+    TSNode node = mt->node;
+    uint32_t p = ts_node_start_byte(node);
+    vec_push(&s->checkpoints, p);
+    if (type_is(node, "await")) {   /* the calls awaited directly */
+        uint32_t n = ts_node_named_child_count(node);
+        for (uint32_t i = 0; i < n; i++) {
+            TSNode k = ts_node_named_child(node, i);
+            if (!type_is(k, "call")) continue;
+            struct as_span sp = span_of(k);
+            vec_push(&s->awaited, sp);
+        }
+    }
+}
+
+static void on_decorator_fact(const struct match *mt)
+{
+    struct as_decorator d;
+    memset(&d, 0, sizeof(d));
+    TSNode e = cap(mt, CAP_DECORATOR_EXPR);
+    if (type_is(e, "call")) e = child_in(e, F_FUNCTION);
+    expr_from_node(mt->c, e, &d.expr);
+    d.function = span_of(cap(mt, CAP_DECORATOR_FUNCTION));
+    vec_push(&mt->c->s->decorators, d);
+}
+
+static void on_try_fact(const struct match *mt)
+{
+    struct as_try t;
+    memset(&t, 0, sizeof(t));
+    t.body = span_of(cap(mt, CAP_TRY_BODY));
+    on_try_handlers(mt->c, mt->node, &t);
+    vec_push(&mt->c->s->trys, t);
+}
+
+/* Facts whose whole record is the outer node's position or span. */
+static void on_position_fact(const struct match *mt, enum capture_kind outer)
+{
+    struct ctx *c = mt->c;
+    struct as_facts_scratch *s = c->s;
+    TSNode node = mt->node;
+    if (outer == CAP_YIELD) {
+        struct as_span sp = span_of(node);
+        vec_push(&s->yields, sp);
+    } else if (outer == CAP_REF) {
+        struct as_ref r = {NULL, ts_node_start_byte(node), -1};
+        r.name = text_of(c, node);
+        vec_push(&s->refs, r);
+    } else if (outer == CAP_NONREF) {
+        uint32_t p = ts_node_start_byte(node);
+        vec_push(&s->nonrefs, p);
+    } else if (outer == CAP_COMMENT) {
+        struct as_span sp = span_of(node);
+        vec_push(&s->comments, sp);
+    } else if (outer == CAP_DISCARDED) {
+        struct as_span sp = span_of(cap(mt, CAP_DISCARDED_CALL));
+        vec_push(&s->discarded, sp);
+    }
+}
+
+/* Records the fact named by the match's outer capture. */
+static void on_match(struct match *mt)
+{
+    struct ctx *c = mt->c;
+    const TSQueryMatch *m = mt->m;
+    /* The outer capture decides the fact. */
+    enum capture_kind outer = CAP_UNKNOWN;
+    memset(&mt->node, 0, sizeof(mt->node));
+    for (uint16_t i = 0; i < m->capture_count; i++) {
+        enum capture_kind k = kind_at(mt->map, m->captures[i].index);
+        const char *nm = capture_names[k];
+        if (k != CAP_UNKNOWN && !strchr(nm, '.')) { outer = k; mt->node = m->captures[i].node; break; }
+    }
+    TSNode node = mt->node;
+    switch (outer) {
+    case CAP_FUNCTION: case CAP_LAMBDA: case CAP_CLASS: case CAP_COMPREHENSION:
+        on_scope_fact(mt, outer);
+        break;
+    case CAP_IMPORT:
+        on_import(c, node, cap(mt, CAP_IMPORT_MODULE), cap(mt, CAP_IMPORT_ALIAS));
+        break;
+    case CAP_FROM:
+        on_from(c, node, cap(mt, CAP_FROM_MODULE));
+        break;
+    case CAP_CALL:
+        on_call(c, node, cap(mt, CAP_CALL_CALLEE), cap(mt, CAP_CALL_ARGS));
+        break;
+    case CAP_ASSIGN: on_assign_fact(mt); break;
+    case CAP_BIND: on_bind_fact(mt); break;
+    case CAP_ATTR: on_attr_fact(mt); break;
+    case CAP_WITH: on_with_fact(mt); break;
+    case CAP_SLEEPLOOP:
+        on_sleeploop(c, node, cap(mt, CAP_SLEEPLOOP_BODY));
+        break;
+    case CAP_CHECKPOINT: on_checkpoint_fact(mt); break;
+    case CAP_DECORATOR: on_decorator_fact(mt); break;
+    case CAP_TRY: on_try_fact(mt); break;
+    case CAP_TYPECHECK:
+        on_typecheck(c, node, cap(mt, CAP_TYPECHECK_COND));
+        break;
+    case CAP_GLOBAL: case CAP_NONLOCAL: {
+        TSNode nm = cap(mt, outer == CAP_GLOBAL ? CAP_GLOBAL_NAME : CAP_NONLOCAL_NAME);
+        if (!ts_node_is_null(nm))
+            add_binding(c, outer == CAP_GLOBAL ? AS_BIND_GLOBAL : AS_BIND_NONLOCAL, nm, node);
+        break;
+    }
+    case CAP_YIELD: case CAP_REF: case CAP_NONREF: case CAP_COMMENT: case CAP_DISCARDED:
+        on_position_fact(mt, outer);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- the extraction's steps ------------------------------------------------------------------------------ */
+
+/* Empties the scratch vectors (keeping their memory) and pushes the module scope, scope 0. */
+static void start_scratch(struct as_facts_scratch *s, size_t len)
+{
     s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = s->attrs.len = 0;
     s->withs.len = s->sleep_loops.len = s->sleep_loop_calls.len = s->yields.len = s->checkpoints.len = 0;
     s->decorators.len = s->trys.len = s->typechecks.len = 0;
     s->comments.len = s->discarded.len = s->awaited.len = s->arg_inner.len = s->arg_outer.len = 0;
-    struct ctx c = {arena, s, src, len};
-    TSNode root = ts_tree_root_node(tree);
-
     struct as_scope module;
     memset(&module, 0, sizeof(module));
     module.kind = AS_SCOPE_MODULE;
     module.node = module.body = (struct as_span){0, (uint32_t)len};
     module.parent = -1;
     vec_push(&s->scopes, module);
+}
 
+/* Runs the combined query over the tree and records every match's fact in the scratch vectors. */
+static void collect_matches(struct ctx *c, const struct as_query *q, TSNode root, struct as_facts *out)
+{
     enum capture_kind map[MAX_CAPTURES];
-    {
-        const struct as_query *q = as_query_set_combined(queries);
-        const TSQuery *ts = as_query_ts(q);
-        uint32_t ncap = ts_query_capture_count(ts);
-        for (uint32_t i = 0; i < MAX_CAPTURES; i++) map[i] = CAP_UNKNOWN;
-        for (uint32_t i = 0; i < ncap && i < MAX_CAPTURES; i++) {
-            uint32_t l;
-            const char *nm = ts_query_capture_name_for_id(ts, i, &l);
-            map[i] = capture_kind_of(nm, l);
-        }
-        struct as_query_run run;
-        /* a cursor per file: it lives in the file's tree-sitter arena (tsalloc.h) */
-        TSQueryCursor *cursor = ts_query_cursor_new();
-        as_query_run_start(&run, cursor, q, root, src, len);
-        TSQueryMatch m;
-        while (as_query_run_next(&run, &m)) {
-            /* The outer capture decides the fact. */
-            enum capture_kind outer = CAP_UNKNOWN;
-            TSNode node;
-            memset(&node, 0, sizeof(node));
-            for (uint16_t i = 0; i < m.capture_count; i++) {
-                enum capture_kind k = kind_at(map, m.captures[i].index);
-                const char *nm = capture_names[k];
-                if (k != CAP_UNKNOWN && !strchr(nm, '.')) { outer = k; node = m.captures[i].node; break; }
-            }
-            switch (outer) {
-            case CAP_FUNCTION: case CAP_LAMBDA: case CAP_CLASS: case CAP_COMPREHENSION: {
-                struct as_scope sc;
-                memset(&sc, 0, sizeof(sc));
-                sc.node = span_of(node);
-                sc.parent = -1;
-                if (outer == CAP_FUNCTION) {
-                    sc.kind = AS_SCOPE_FUNCTION;
-                    sc.is_async = !ts_node_is_null(capture(&m, map, CAP_FUNCTION_ASYNC));
-                    TSNode nm = capture(&m, map, CAP_FUNCTION_NAME);
-                    sc.name = text_of(&c, nm);
-                    sc.name_span = span_of(nm);
-                    sc.params = span_of(capture(&m, map, CAP_FUNCTION_PARAMS));
-                    sc.body = span_of(capture(&m, map, CAP_FUNCTION_BODY));
-                    /* The def binds its name in the enclosing scope. */
-                    add_binding(&c, AS_BIND_FUNCTION, nm, node);
-                } else if (outer == CAP_LAMBDA) {
-                    sc.kind = AS_SCOPE_LAMBDA;
-                    TSNode p = capture(&m, map, CAP_LAMBDA_PARAMS);
-                    if (!ts_node_is_null(p)) sc.params = span_of(p);
-                    sc.body = span_of(capture(&m, map, CAP_LAMBDA_BODY));
-                } else if (outer == CAP_CLASS) {
-                    sc.kind = AS_SCOPE_CLASS;
-                    TSNode nm = capture(&m, map, CAP_CLASS_NAME);
-                    sc.name = text_of(&c, nm);
-                    sc.name_span = span_of(nm);
-                    sc.body = span_of(capture(&m, map, CAP_CLASS_BODY));
-                    TSNode bases = capture(&m, map, CAP_CLASS_BASES);
-                    if (!ts_node_is_null(bases)) sc.bases = span_of(bases);
-                    add_binding(&c, AS_BIND_CLASS, nm, node);
-                } else {
-                    sc.kind = AS_SCOPE_COMPREHENSION;
-                    sc.body = sc.node;
-                }
-                vec_push(&s->scopes, sc);
-                break;
-            }
-            case CAP_IMPORT:
-                on_import(&c, node, capture(&m, map, CAP_IMPORT_MODULE), capture(&m, map, CAP_IMPORT_ALIAS));
-                break;
-            case CAP_FROM:
-                on_from(&c, node, capture(&m, map, CAP_FROM_MODULE));
-                break;
-            case CAP_CALL:
-                on_call(&c, node, capture(&m, map, CAP_CALL_CALLEE), capture(&m, map, CAP_CALL_ARGS));
-                break;
-            case CAP_ASSIGN: {
-                TSNode target = capture(&m, map, CAP_ASSIGN_TARGET);
-                add_binding(&c, AS_BIND_ASSIGN, target, node);
-                struct as_binding *b = last_binding(&c);
-                TSNode v = capture(&m, map, CAP_ASSIGN_VALUE), t = capture(&m, map, CAP_ASSIGN_TYPE);
-                /* Chained `a = b = value`: the value is the innermost right side. */
-                while (type_is(v, "assignment")) v = child_in(v, F_RIGHT);
-                expr_from_node(&c, v, &b->value);
-                type_from_node(&c, t, &b->type, 0);
-                break;
-            }
-            case CAP_BIND: {
-                TSNode nm = capture(&m, map, CAP_BIND_NAME);
-                if (ts_node_is_null(nm)) {
-                    TSNode as = capture(&m, map, CAP_BIND_AS);
-                    if (!ts_node_is_null(as)) bind_as(&c, as, node, type_is(node, "with_item"));
-                    else bind_unpacked(&c, capture(&m, map, CAP_BIND_UNPACK), node);
-                    break;
-                }
-                const char *kind = as_query_pattern_property(q, m.pattern_index, "kind");
-                enum as_binding_kind bk = AS_BIND_PLAIN;
-                if (kind && strcmp(kind, "param") == 0) bk = AS_BIND_PARAM;
-                else if (kind && strcmp(kind, "with") == 0) bk = AS_BIND_WITH;
-                else if (kind && strcmp(kind, "walrus") == 0) bk = AS_BIND_WALRUS;
-                add_binding(&c, bk, nm, node);
-                struct as_binding *b = last_binding(&c);
-                if (bk == AS_BIND_PARAM) b->owner = param_list_of(node);   /* see owners_by_params */
-                b->also_reads = kind && strcmp(kind, "augmented") == 0;
-                expr_from_node(&c, capture(&m, map, CAP_BIND_VALUE), &b->value);
-                type_from_node(&c, capture(&m, map, CAP_BIND_TYPE), &b->type, 0);
-                break;
-            }
-            case CAP_ATTR: {
-                struct as_attr_assign a;
-                memset(&a, 0, sizeof(a));
-                a.object = text_of(&c, capture(&m, map, CAP_ATTR_OBJECT));
-                a.name = text_of(&c, capture(&m, map, CAP_ATTR_NAME));
-                a.pos = ts_node_start_byte(node);
-                a.scope = -1;
-                TSNode v = capture(&m, map, CAP_ATTR_VALUE);
-                while (type_is(v, "assignment")) v = child_in(v, F_RIGHT);
-                expr_from_node(&c, v, &a.value);
-                type_from_node(&c, capture(&m, map, CAP_ATTR_TYPE), &a.type, 0);
-                vec_push(&s->attrs, a);
-                break;
-            }
-            case CAP_WITH: {
-                struct as_with w;
-                memset(&w, 0, sizeof(w));
-                w.span = span_of(node);
-                w.body = span_of(capture(&m, map, CAP_WITH_BODY));
-                w.is_async = !ts_node_is_null(capture(&m, map, CAP_WITH_ASYNC));
-                on_with_items(&c, node, &w);
-                vec_push(&s->withs, w);
-                break;
-            }
-            case CAP_SLEEPLOOP:
-                on_sleeploop(&c, node, capture(&m, map, CAP_SLEEPLOOP_BODY));
-                break;
-            case CAP_YIELD: {
-                struct as_span sp = span_of(node);
-                vec_push(&s->yields, sp);
-                break;
-            }
-            case CAP_CHECKPOINT: {
-                uint32_t p = ts_node_start_byte(node);
-                vec_push(&s->checkpoints, p);
-                if (type_is(node, "await")) {   /* the calls awaited directly */
-                    uint32_t n = ts_node_named_child_count(node);
-                    for (uint32_t i = 0; i < n; i++) {
-                        TSNode k = ts_node_named_child(node, i);
-                        if (!type_is(k, "call")) continue;
-                        struct as_span sp = span_of(k);
-                        vec_push(&s->awaited, sp);
-                    }
-                }
-                break;
-            }
-            case CAP_DECORATOR: {
-                struct as_decorator d;
-                memset(&d, 0, sizeof(d));
-                TSNode e = capture(&m, map, CAP_DECORATOR_EXPR);
-                if (type_is(e, "call")) e = child_in(e, F_FUNCTION);
-                expr_from_node(&c, e, &d.expr);
-                d.function = span_of(capture(&m, map, CAP_DECORATOR_FUNCTION));
-                vec_push(&s->decorators, d);
-                break;
-            }
-            case CAP_TRY: {
-                struct as_try t;
-                memset(&t, 0, sizeof(t));
-                t.body = span_of(capture(&m, map, CAP_TRY_BODY));
-                on_try_handlers(&c, node, &t);
-                vec_push(&s->trys, t);
-                break;
-            }
-            case CAP_TYPECHECK:
-                on_typecheck(&c, node, capture(&m, map, CAP_TYPECHECK_COND));
-                break;
-            case CAP_GLOBAL: case CAP_NONLOCAL: {
-                TSNode nm = capture(&m, map, outer == CAP_GLOBAL ? CAP_GLOBAL_NAME : CAP_NONLOCAL_NAME);
-                if (!ts_node_is_null(nm))
-                    add_binding(&c, outer == CAP_GLOBAL ? AS_BIND_GLOBAL : AS_BIND_NONLOCAL, nm, node);
-                break;
-            }
-            case CAP_REF: {
-                struct as_ref r = {NULL, ts_node_start_byte(node), -1};
-                r.name = text_of(&c, node);
-                vec_push(&s->refs, r);
-                break;
-            }
-            case CAP_NONREF: {
-                uint32_t p = ts_node_start_byte(node);
-                vec_push(&s->nonrefs, p);
-                break;
-            }
-            case CAP_COMMENT: {
-                struct as_span sp = span_of(node);
-                vec_push(&s->comments, sp);
-                break;
-            }
-            case CAP_DISCARDED: {
-                struct as_span sp = span_of(capture(&m, map, CAP_DISCARDED_CALL));
-                vec_push(&s->discarded, sp);
-                break;
-            }
-            default:
-                break;
-            }
-        }
-        if (as_query_exceeded(&run)) out->match_limit_exceeded = true;
-        ts_query_cursor_delete(cursor);
+    const TSQuery *ts = as_query_ts(q);
+    uint32_t ncap = ts_query_capture_count(ts);
+    for (uint32_t i = 0; i < MAX_CAPTURES; i++) map[i] = CAP_UNKNOWN;
+    for (uint32_t i = 0; i < ncap && i < MAX_CAPTURES; i++) {
+        uint32_t l;
+        const char *nm = ts_query_capture_name_for_id(ts, i, &l);
+        map[i] = capture_kind_of(nm, l);
     }
+    struct as_query_run run;
+    /* a cursor per file: it lives in the file's tree-sitter arena (tsalloc.h) */
+    TSQueryCursor *cursor = ts_query_cursor_new();
+    as_query_run_start(&run, cursor, q, root, c->src, c->len);
+    TSQueryMatch m;
+    struct match mt = {c, q, &m, map, {{0}, NULL, NULL}};
+    while (as_query_run_next(&run, &m)) on_match(&mt);
+    if (as_query_exceeded(&run)) out->match_limit_exceeded = true;
+    ts_query_cursor_delete(cursor);
+}
 
-    owners_by_params(s);
-    /* Sort, then link what refers to calls and scopes by span. */
-    sort(s->scopes.items + 1, s->scopes.len - 1, sizeof(struct as_scope), cmp_scope);
-    sort(s->calls.items, s->calls.len, sizeof(struct as_call), cmp_call);
-    sort(s->discarded.items, s->discarded.len, sizeof(struct as_span), cmp_span);
-    sort(s->awaited.items, s->awaited.len, sizeof(struct as_span), cmp_span);
-    sort(s->nonrefs.items, s->nonrefs.len, sizeof(uint32_t), cmp_u32);
+/* Copies `n` items of `size` bytes into the arena (one item's room when there are none). */
+static void *publish(struct as_arena *arena, const void *items, size_t n, size_t size)
+{
+    void *to = as_arena_alloc(arena, (n ? n : 1) * size);
+    if (n) memcpy(to, items, n * size);
+    return to;
+}
 
+/* Calls in span order, with whether each is awaited or discarded and the call each is an argument of. */
+static void publish_calls(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+{
     out->n_calls = s->calls.len;
-    out->calls = as_arena_alloc(arena, (s->calls.len ? s->calls.len : 1) * sizeof(struct as_call));
-    if (s->calls.len) memcpy(out->calls, s->calls.items, s->calls.len * sizeof(struct as_call));
+    out->calls = publish(arena, s->calls.items, s->calls.len, sizeof(struct as_call));
     for (size_t i = 0; i < out->n_calls; i++) {
         struct as_call *k = &out->calls[i];
         k->awaited = span_in(s->awaited.items, s->awaited.len, k->span);
@@ -1062,17 +1113,19 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
         int32_t ou = find_call(out->calls, out->n_calls, s->arg_outer.items[i]);
         if (in >= 0 && ou >= 0) out->calls[in].outer_call = ou;
     }
+}
 
+/* Scopes and bindings; CALL-kind expressions of calls and bindings linked to the call they are built on. */
+static void publish_scopes_and_bindings(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+{
     out->n_scopes = s->scopes.len;
     out->scopes = as_arena_alloc(arena, s->scopes.len * sizeof(struct as_scope));
     memcpy(out->scopes, s->scopes.items, s->scopes.len * sizeof(struct as_scope));
 
     sort(s->bindings.items, s->bindings.len, sizeof(struct as_binding), cmp_binding);
     out->n_bindings = s->bindings.len;
-    out->bindings = as_arena_alloc(arena, (s->bindings.len ? s->bindings.len : 1) * sizeof(struct as_binding));
-    if (s->bindings.len) memcpy(out->bindings, s->bindings.items, s->bindings.len * sizeof(struct as_binding));
+    out->bindings = publish(arena, s->bindings.items, s->bindings.len, sizeof(struct as_binding));
 
-    /* Link CALL-kind expressions to the call they are built on. */
     for (size_t i = 0; i < out->n_calls; i++) {
         struct as_call *k = &out->calls[i];
         link_call(out, &k->callee);
@@ -1082,37 +1135,44 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
         link_call(out, &out->bindings[i].value);
         link_call(out, &out->bindings[i].type);
     }
+}
 
+static void publish_attrs(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+{
     out->n_attrs = s->attrs.len;
-    out->attrs = as_arena_alloc(arena, (s->attrs.len ? s->attrs.len : 1) * sizeof(struct as_attr_assign));
-    if (s->attrs.len) memcpy(out->attrs, s->attrs.items, s->attrs.len * sizeof(struct as_attr_assign));
+    out->attrs = publish(arena, s->attrs.items, s->attrs.len, sizeof(struct as_attr_assign));
     sort(out->attrs, out->n_attrs, sizeof(struct as_attr_assign), cmp_attr);
     for (size_t i = 0; i < out->n_attrs; i++) {
         link_call(out, &out->attrs[i].value);
         link_call(out, &out->attrs[i].type);
     }
+}
 
+/* With statements in span order, nested by body ranges like scopes, and the calls of their items. */
+static void publish_withs(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+{
     out->n_withs = s->withs.len;
-    out->withs = as_arena_alloc(arena, (s->withs.len ? s->withs.len : 1) * sizeof(struct as_with));
-    if (s->withs.len) memcpy(out->withs, s->withs.items, s->withs.len * sizeof(struct as_with));
+    out->withs = publish(arena, s->withs.items, s->withs.len, sizeof(struct as_with));
     sort(out->withs, out->n_withs, sizeof(struct as_with), cmp_with);
-    {
-        /* nesting by body ranges, like scopes */
-        int32_t *stack = as_arena_alloc(arena, (out->n_withs + 1) * sizeof(int32_t));
-        size_t sp = 0;
-        for (size_t i = 0; i < out->n_withs; i++) {
-            struct as_with *w = &out->withs[i];
-            while (sp && !(w->body.start >= out->withs[stack[sp - 1]].body.start &&
-                           w->body.end <= out->withs[stack[sp - 1]].body.end))
-                sp--;
-            w->parent = sp ? stack[sp - 1] : -1;
-            stack[sp++] = (int32_t)i;
-        }
+    int32_t *stack = as_arena_alloc(arena, (out->n_withs + 1) * sizeof(int32_t));
+    size_t sp = 0;
+    for (size_t i = 0; i < out->n_withs; i++) {
+        struct as_with *w = &out->withs[i];
+        while (sp && !(w->body.start >= out->withs[stack[sp - 1]].body.start &&
+                       w->body.end <= out->withs[stack[sp - 1]].body.end))
+            sp--;
+        w->parent = sp ? stack[sp - 1] : -1;
+        stack[sp++] = (int32_t)i;
     }
     for (size_t i = 0; i < out->n_withs; i++)
         for (uint32_t k = 0; k < out->withs[i].n_items; k++)
             if (out->withs[i].item_calls[k].end)
                 out->withs[i].item_call_index[k] = find_call(out->calls, out->n_calls, out->withs[i].item_calls[k]);
+}
+
+/* Sleep loops, and on each call the sleep loop, with statement or assignment it belongs to. */
+static void link_calls_to_owners(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+{
     out->n_sleep_loops = s->sleep_loops.len;
     out->sleep_loops = as_arena_alloc(arena, (s->sleep_loops.len ? s->sleep_loops.len : 1) * sizeof(struct as_sleep_loop));
     for (size_t i = 0; i < out->n_sleep_loops; i++) {
@@ -1128,6 +1188,11 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
         if (b->kind == AS_BIND_ASSIGN && b->value.kind == AS_EXPR_CALL && b->value.call >= 0 && !*b->value.tail)
             out->calls[b->value.call].assigned_to = (int32_t)i;
     }
+}
+
+/* Yields, checkpoints, decorators, try statements and type-checking blocks. */
+static void publish_markers(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+{
     sort(s->yields.items, s->yields.len, sizeof(struct as_span), cmp_span);
     out->n_yields = s->yields.len;
     out->yields = as_arena_alloc(arena, (s->yields.len ? s->yields.len : 1) * sizeof(uint32_t));
@@ -1138,21 +1203,21 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     }
     sort(s->checkpoints.items, s->checkpoints.len, sizeof(uint32_t), cmp_u32);
     out->n_checkpoints = s->checkpoints.len;
-    out->checkpoints = as_arena_alloc(arena, (s->checkpoints.len ? s->checkpoints.len : 1) * sizeof(uint32_t));
-    if (s->checkpoints.len) memcpy(out->checkpoints, s->checkpoints.items, s->checkpoints.len * sizeof(uint32_t));
+    out->checkpoints = publish(arena, s->checkpoints.items, s->checkpoints.len, sizeof(uint32_t));
     out->n_decorators = s->decorators.len;
-    out->decorators = as_arena_alloc(arena, (s->decorators.len ? s->decorators.len : 1) * sizeof(struct as_decorator));
-    if (s->decorators.len) memcpy(out->decorators, s->decorators.items, s->decorators.len * sizeof(struct as_decorator));
+    out->decorators = publish(arena, s->decorators.items, s->decorators.len, sizeof(struct as_decorator));
     for (size_t i = 0; i < out->n_decorators; i++) link_call(out, &out->decorators[i].expr);
     out->n_trys = s->trys.len;
-    out->trys = as_arena_alloc(arena, (s->trys.len ? s->trys.len : 1) * sizeof(struct as_try));
-    if (s->trys.len) memcpy(out->trys, s->trys.items, s->trys.len * sizeof(struct as_try));
+    out->trys = publish(arena, s->trys.items, s->trys.len, sizeof(struct as_try));
     sort(s->typechecks.items, s->typechecks.len, sizeof(struct as_span), cmp_span);   /* by start, as facts.h says */
     out->n_typechecks = s->typechecks.len;
-    out->typechecks = as_arena_alloc(arena, (s->typechecks.len ? s->typechecks.len : 1) * sizeof(struct as_span));
-    if (s->typechecks.len) memcpy(out->typechecks, s->typechecks.items, s->typechecks.len * sizeof(struct as_span));
+    out->typechecks = publish(arena, s->typechecks.items, s->typechecks.len, sizeof(struct as_span));
+}
 
-    /* References: identifiers that are neither nonrefs nor binding sites. */
+/* References: identifiers that are neither nonrefs nor binding sites (a site that also reads, `x += 1`,
+ * stays); then the comments. */
+static void publish_refs_and_comments(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+{
     size_t nr = 0;
     out->refs = as_arena_alloc(arena, (s->refs.len ? s->refs.len : 1) * sizeof(struct as_ref));
     sort(s->refs.items, s->refs.len, sizeof(struct as_ref), cmp_ref);
@@ -1175,9 +1240,34 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     out->n_refs = nr;
 
     out->n_comments = s->comments.len;
-    out->comments = as_arena_alloc(arena, (s->comments.len ? s->comments.len : 1) * sizeof(struct as_span));
     sort(s->comments.items, s->comments.len, sizeof(struct as_span), cmp_span);
-    if (s->comments.len) memcpy(out->comments, s->comments.items, s->comments.len * sizeof(struct as_span));
+    out->comments = publish(arena, s->comments.items, s->comments.len, sizeof(struct as_span));
+}
+
+int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s,
+                     const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len)
+{
+    pthread_once(&fields_once, look_up_fields);
+    memset(out, 0, sizeof(*out));
+    start_scratch(s, len);
+    struct ctx c = {arena, s, src, len};
+    TSNode root = ts_tree_root_node(tree);
+    collect_matches(&c, as_query_set_combined(queries), root, out);
+
+    owners_by_params(s);
+    /* Sort, then link what refers to calls and scopes by span. */
+    sort(s->scopes.items + 1, s->scopes.len - 1, sizeof(struct as_scope), cmp_scope);
+    sort(s->calls.items, s->calls.len, sizeof(struct as_call), cmp_call);
+    sort(s->discarded.items, s->discarded.len, sizeof(struct as_span), cmp_span);
+    sort(s->awaited.items, s->awaited.len, sizeof(struct as_span), cmp_span);
+    sort(s->nonrefs.items, s->nonrefs.len, sizeof(uint32_t), cmp_u32);
+    publish_calls(out, arena, s);
+    publish_scopes_and_bindings(out, arena, s);
+    publish_attrs(out, arena, s);
+    publish_withs(out, arena, s);
+    link_calls_to_owners(out, arena, s);
+    publish_markers(out, arena, s);
+    publish_refs_and_comments(out, arena, s);
 
     first_error(root, out);
     return 0;
