@@ -737,7 +737,378 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
     return 0;
 }
 
-static int check(const struct as_options *o, struct as_settings *settings, FILE *out, FILE *err);
+/* A step of check returns RUN_ON to go on, or the exit status to stop with. */
+#define RUN_ON (-1)
+
+static const char *output_format(const struct as_settings *settings)
+{
+    return settings->output_format ? settings->output_format : "full";
+}
+
+/* The reporter of the configured output format, or NULL after saying which formats exist. */
+static const struct as_reporter *find_reporter(const char *format, FILE *err)
+{
+    const struct as_reporter *reporter = as_reporter_find(format);
+    if (!reporter) {
+        fprintf(err, "asyncscan: error: unknown output format '%s' (expected one of:", format);
+        for (size_t i = 0; as_reporters[i]; i++) fprintf(err, " %s", as_reporters[i]->name);
+        fprintf(err, ")\n");
+    }
+    return reporter;
+}
+
+/* --show-settings: the settings that govern the first path. */
+static void show_settings(const struct as_options *o, struct as_settings *settings, struct as_engine *engine,
+                          FILE *out, FILE *err)
+{
+    char *berr = NULL;
+    if (as_settings_bind(settings, engine, &berr)) {
+        fprintf(err, "asyncscan: error: %s\n", berr);
+        free(berr);
+    }
+    as_settings_show(settings, engine, o->n_paths ? o->paths[0] : (o->stdin_filename ? o->stdin_filename : "."), out);
+}
+
+/* Whether the input is a buffer on standard input (`-`, or --stdin-filename without paths). */
+static bool reads_stdin(const struct as_options *o)
+{
+    return o->stdin_filename ? (o->n_paths == 0 || (o->n_paths == 1 && strcmp(o->paths[0], "-") == 0))
+                             : (o->n_paths == 1 && strcmp(o->paths[0], "-") == 0);
+}
+
+static void discover_options(struct run_state *st, struct as_discover_opts *dopts)
+{
+    const struct as_options *o = st->opts;
+    const struct as_settings *settings = st->settings;
+    memset(dopts, 0, sizeof(*dopts));
+    dopts->on_error = on_discover_error;
+    dopts->ud = st;
+    dopts->exclude = o->exclude;
+    dopts->n_exclude = o->n_exclude;
+    dopts->no_default_excludes = o->replace_default_excludes || (settings->has_root && settings->configs[0].has_exclude);
+    dopts->force_exclude = settings->force_exclude;
+    dopts->respect_gitignore = settings->respect_gitignore;
+}
+
+/* With --stdin-filename: the configuration that governs the buffer (-1 without the option or a configuration).
+ * Stops on a configuration error (2), and, silently, when --force-exclude excludes the buffer (0: ruff prints
+ * nothing, so editors and pre-commit can pass anything). */
+static int stdin_configuration(struct run_state *st, const struct as_discover_opts *dopts, int *config)
+{
+    const struct as_options *o = st->opts;
+    *config = -1;
+    if (!o->stdin_filename) return RUN_ON;
+    char *cerr = NULL;
+    *config = as_settings_config_for(st->settings, o->stdin_filename, &cerr);
+    if (cerr) {
+        fprintf(st->err, "asyncscan: error: %s\n", cerr);
+        free(cerr);
+        return 2;
+    }
+    if (st->settings->force_exclude && (as_discover_is_excluded(dopts, o->stdin_filename) ||
+                                        as_settings_excluded(st->settings, *config, o->stdin_filename)))
+        return 0;
+    return RUN_ON;
+}
+
+/* Analyses the buffer on standard input (the project pass sees it as a project of one file) and reports it. */
+static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin_config)
+{
+    const struct as_options *o = st->opts;
+    char rerr[256];
+    size_t len = 0;
+    const char *name = o->stdin_filename ? o->stdin_filename : "-";
+    char *berr = NULL;
+    if (as_settings_bind(st->settings, engine, &berr)) {
+        fprintf(st->err, "asyncscan: error: %s\n", berr);
+        free(berr);
+        return 2;
+    }
+    int stdin_cfg[1] = {stdin_config};
+    st->file_config = stdin_cfg;
+    char *bytes = read_stdin(st->max_size, &len, rerr, sizeof(rerr));
+    struct as_file_result res;
+    as_file_result_init(&res);
+    if (!bytes) {
+        res.path = name;
+        res.error = as_arena_strdup(&res.arena, rerr);
+    } else {
+        struct as_worker *w = as_worker_new();
+        as_analyze_buffer(w, engine, display_path(name, st->ctx.cwd, &res.arena), bytes, len, &res);
+        as_worker_free(w);
+        free(bytes);
+    }
+    struct as_project *project = as_project_new(engine, o->max_chain);
+    if (project) {
+        as_project_add(project, 0, &res);
+        as_project_solve(project);
+        as_project_findings(project, 0, &res);
+        as_project_free(project);
+    }
+    report_result(st, 0, &res);
+    as_file_result_release(&res);
+    st->file_config = NULL;
+    return RUN_ON;
+}
+
+/* The cache, unless --no-cache (or --show-files) says otherwise, and its per-file tables. */
+static void open_cache(struct run_state *st, const struct as_engine *engine)
+{
+    const struct as_options *o = st->opts;
+    if (!o->no_cache && !o->show_files) {
+        char cerr[512];
+        st->cache = as_cache_open(o->cache_dir ? o->cache_dir : ".asyncscan_cache", as_engine_settings_hash(engine),
+                                  cerr, sizeof(cerr));
+        if (!st->cache) fprintf(st->err, "asyncscan: warning: cache disabled: %s\n", cerr);
+    }
+    if (st->cache) {
+        st->status = as_xcalloc(st->files.n + 1, sizeof(*st->status));
+        st->trivial = as_xcalloc(st->files.n + 1, sizeof(bool));
+        st->keys = as_xcalloc(st->files.n + 1, sizeof(*st->keys));
+        st->keyed = as_xcalloc(st->files.n + 1, sizeof(bool));
+    }
+}
+
+/* Saves the cache's stat index, says what the cache has to say, and closes it. */
+static void close_cache(struct run_state *st)
+{
+    if (st->cache) as_cache_save_index(st->cache, (const char *const *)st->files.paths, st->status, st->trivial, st->files.n);
+    free(st->status);
+    free(st->trivial);
+    free(st->keys);
+    free(st->keyed);
+    as_path_list_release(&st->files);
+    free(st->file_config);
+    if (st->cache) {
+        const char *warn = as_cache_warning(st->cache);
+        if (warn) fprintf(st->err, "asyncscan: warning: %s\n", warn);
+        if (getenv("ASYNCSCAN_CACHE_STATS")) {   /* for tests and scripts/bench */
+            size_t hits, misses, writes;
+            as_cache_stats(st->cache, &hits, &misses, &writes);
+            fprintf(st->err, "asyncscan: cache: %zu hits, %zu misses, %zu writes, %zu unchanged\n", hits, misses,
+                    writes, as_cache_unchanged(st->cache));
+        }
+        as_cache_close(st->cache);
+    }
+}
+
+/* The worker pool's job: its callbacks, and the bounds on the results in flight. */
+static void start_pool_job(struct run_state *st, struct as_pool_job *job)
+{
+    memset(job, 0, sizeof(*job));
+    job->n_items = st->files.n;
+    job->jobs = st->settings->jobs ? st->settings->jobs : as_pool_online_cpus();
+#ifdef __GLIBC__
+    /* One malloc arena per worker: fewer and the workers queue on a lock (-j2 was ~12% slower on the
+     * corpus with one); glibc's default (8 per core) only raises the peak RSS. */
+    mallopt(M_ARENA_MAX, job->jobs);
+#endif
+    /* Memory stays bounded whatever the number of files: at most `window` results exist at once, and those
+     * waiting to be emitted hold at most ~max_held bytes (plus the files being analysed). The window is wide
+     * so that one slow file does not stall the other workers: with 4 per worker, -j2 was 1.3x -j1 on the
+     * corpus; with 256, 1.7x. */
+    st->window = 256 * (size_t)job->jobs;
+    job->max_in_flight = st->window;
+    job->held = held_bytes;
+    job->max_held = 16u << 20;
+    st->results = as_xcalloc(st->window, sizeof(*st->results));
+    job->ud = st;
+    job->worker_init = worker_init;
+    job->worker_fini = worker_fini;
+    pthread_mutex_init(&st->idle_mu, NULL);
+    st->max_idle = (size_t)job->jobs;
+    job->work = work;
+    job->emit = emit;
+}
+
+static void end_pool_job(struct run_state *st)
+{
+    for (size_t k = 0; k < st->idle.len; k++) as_worker_free(st->idle.items[k]);
+    vec_free(&st->idle);
+    pthread_mutex_destroy(&st->idle_mu);
+    free(st->results);
+}
+
+/* With the project pass on: the tree's independent parts (as_project_batches) are analysed and joined one
+ * batch at a time. */
+static void run_project_batches(struct run_state *st, struct as_pool_job *job)
+{
+    const char *cwd = st->ctx.cwd;
+    st->kept = as_xcalloc(st->files.n + 1, sizeof(*st->kept));
+    size_t *ends = NULL, n_batches;
+    {
+        struct as_arena shown;
+        as_arena_init(&shown);
+        const char **paths = as_xmalloc((st->files.n + 1) * sizeof(*paths));
+        for (size_t i = 0; i < st->files.n; i++) paths[i] = display_path(st->files.paths[i], cwd, &shown);
+        const char *min = getenv("ASYNCSCAN_PROJECT_BATCH_FILES");   /* for the tests */
+        n_batches = as_project_batches(paths, st->files.n, min ? strtoul(min, NULL, 10) : PROJECT_BATCH_FILES,
+                                       &ends);
+        free(paths);
+        as_arena_release(&shown);
+    }
+    struct as_project_counts counts = {0};
+    size_t rounds = 0;
+    for (size_t k = 0; k < n_batches; k++) {
+        st->base = k ? ends[k - 1] : 0;
+        join_batch(st, job, ends[k], cwd, &counts, &rounds);
+    }
+    free(ends);
+    if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
+        fprintf(st->err,
+                "asyncscan: project: %zu files, %zu with summaries (%zu parsed on demand), %zu functions, "
+                "%zu call sites, %zu on-demand rounds (%zu modules analysed ahead), %zu batch%s\n",
+                counts.files, counts.parsed, counts.on_demand, counts.functions, counts.sites, rounds,
+                counts.on_demand_ahead, n_batches,
+                n_batches == 1 ? "" : "es");
+    }
+    free(st->kept);
+}
+
+/* Discovers the files under the paths, binds their configurations, and analyses and reports them in order
+ * (or, with --show-files, lists them). */
+static int check_files(struct run_state *st, struct as_engine *engine, const struct as_discover_opts *dopts)
+{
+    const struct as_options *o = st->opts;
+    const char *dot = ".";
+    const char *const *roots = o->n_paths ? o->paths : &dot;
+    size_t n_roots = o->n_paths ? o->n_paths : 1;
+    as_discover(roots, n_roots, dopts, &st->files);
+    if (bind_configurations(st, o, engine, st->err)) {
+        as_path_list_release(&st->files);
+        free(st->file_config);
+        return 2;
+    }
+    open_cache(st, engine);
+    /* With the project pass on, the files parsed are those the skip keeps plus the helper modules parsed on
+     * demand: only running the pass tells which. */
+    bool show_parsed_by_pass = o->show_parsed && as_project_enabled(engine);
+    if (o->show_files && !show_parsed_by_pass) {
+        for (size_t i = 0; i < st->files.n; i++)
+            if (!o->show_parsed || needs_parse(engine, st->files.paths[i], st->ctx.cwd, st->max_size))
+                fprintf(st->ctx.out, "%s\n", st->files.paths[i]);
+        as_path_list_release(&st->files);
+        free(st->file_config);
+        return st->errors ? 2 : 0;
+    }
+    struct as_pool_job job;
+    start_pool_job(st, &job);
+    if (show_parsed_by_pass) st->parsed = as_xcalloc(st->files.n + 1, sizeof(bool));
+    as_arena_init(&st->kept_arena);
+    if (!as_project_enabled(engine)) as_pool_run(&job);   /* each file is reported as it is emitted */
+    else run_project_batches(st, &job);
+    as_arena_release(&st->kept_arena);
+    end_pool_job(st);
+    close_cache(st);
+    return RUN_ON;
+}
+
+/* After the files: --add-noqa's count, --statistics or the reporter's end, the summary line; the exit status. */
+static int finish_check(struct run_state *st, const char *format)
+{
+    const struct as_options *o = st->opts;
+    const struct as_engine *engine = st->engine;
+    FILE *out = st->ctx.out, *err = st->err;
+    if (st->parsed) {
+        free(st->parsed);
+        return st->errors ? 2 : 0;
+    }
+    st->ctx.n_errors = (size_t)st->errors;
+    if (o->add_noqa) {
+        as_worker_free(st->verifier);
+        fprintf(err, "Added %zu noqa directive%s.\n", st->noqa_added, st->noqa_added == 1 ? "" : "s");
+        return st->errors ? 2 : 0;
+    }
+    if (o->statistics) {
+        for (size_t r = 0; r < engine->rules.n && r < 512; r++)
+            if (st->counts_by_rule[r])
+                fprintf(out, "%5zu\t%s\t%s\n", st->counts_by_rule[r], engine->rules.rules[r]->code,
+                        engine->rules.rules[r]->name);
+    } else {
+        st->reporter->end(&st->ctx);
+    }
+
+    int status = st->errors ? 2 : (st->ctx.n_findings && !o->exit_zero ? 1 : 0);
+    if (fflush(out) != 0 || ferror(out)) {
+        if (errno != EPIPE) fprintf(err, "asyncscan: error: cannot write the output: %s\n", strerror(errno));
+        status = 2;
+    } else if (!o->quiet && !o->statistics && (strcmp(format, "full") == 0 || strcmp(format, "concise") == 0)) {
+        if (st->ctx.n_findings)
+            fprintf(err, "Found %zu error%s in %zu file%s.\n", st->ctx.n_findings, st->ctx.n_findings == 1 ? "" : "s",
+                    st->ctx.n_files_with_findings, st->ctx.n_files_with_findings == 1 ? "" : "s");
+        else if (!st->errors)
+            fprintf(err, "All checks passed!\n");
+    }
+    return status;
+}
+
+/* The run once the engine is set up: the input (standard input or the files under the paths), then the end. */
+static int check_with_engine(const struct as_options *o, struct as_settings *settings,
+                             const struct as_reporter *reporter, struct as_engine *engine, FILE *out, FILE *err)
+{
+    const char *format = output_format(settings);
+    if (o->show_settings) {
+        show_settings(o, settings, engine, out, err);
+        return 0;
+    }
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd))) strcpy(cwd, ".");
+
+    struct run_state st;
+    memset(&st, 0, sizeof(st));
+    st.opts = o;
+    st.engine = engine;
+    st.settings = settings;
+    st.reporter = reporter;
+    st.err = err;
+    st.max_size = o->max_file_size ? o->max_file_size : AS_SOURCE_DEFAULT_MAX_SIZE;
+    st.ctx.out = out;
+    st.ctx.cwd = cwd;
+    st.ctx.color = want_color(o, format);
+    st.ctx.rules = (const struct as_rule *const *)engine->rules.rules;
+    st.ctx.n_rules = engine->rules.n;
+
+    bool use_stdin = reads_stdin(o);
+    struct as_discover_opts dopts;
+    discover_options(&st, &dopts);
+    int stdin_config = -1;
+    if (use_stdin) {
+        int stop = stdin_configuration(&st, &dopts, &stdin_config);
+        if (stop != RUN_ON) return stop;
+    }
+    if (o->add_noqa) {
+        if (use_stdin) {
+            fprintf(err, "asyncscan: error: --add-noqa rewrites files; it cannot be used with standard input\n");
+            return 2;
+        }
+        st.verifier = as_worker_new();
+    }
+    if (!o->statistics && !o->add_noqa) reporter->begin(&st.ctx);
+    int stop = use_stdin ? check_stdin(&st, engine, stdin_config) : check_files(&st, engine, &dopts);
+    if (stop != RUN_ON) return stop;
+    return finish_check(&st, format);
+}
+
+static int check(const struct as_options *o, struct as_settings *settings, FILE *out, FILE *err)
+{
+    const struct as_reporter *reporter = find_reporter(output_format(settings), err);
+    if (!reporter) return 2;
+    struct as_engine engine;
+    char *eerr = NULL;
+    if (as_settings_engine(settings, &engine, &eerr)) {
+        fprintf(err, "asyncscan: error: %s%s", eerr, eerr[strlen(eerr) - 1] == '\n' ? "" : "\n");
+        free(eerr);
+        return 2;
+    }
+    engine.skip_enabled = !o->no_skip;
+    /* A file to parse will need the queries: without the cache, compiling them (~75 ms) overlaps discovery.
+     * With it, they are compiled when a file first needs them: a run served by the cache (most runs) does not
+     * compile them at all (warm -j2 on the corpus: 268 -> 219 ms of CPU). */
+    if (o->no_cache && !o->show_settings && !o->show_files) as_engine_compile_in_background(&engine);
+    int status = check_with_engine(o, settings, reporter, &engine, out, err);
+    as_engine_release(&engine);
+    return status;
+}
 
 int as_run_check(const struct as_options *o, FILE *out, FILE *err)
 {
@@ -752,282 +1123,6 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
     int rc = check(o, &settings, out, err);
     as_settings_release(&settings);
     return rc;
-}
-
-static int check(const struct as_options *o, struct as_settings *settings, FILE *out, FILE *err)
-{
-    const char *format = settings->output_format ? settings->output_format : "full";
-    const struct as_reporter *reporter = as_reporter_find(format);
-    if (!reporter) {
-        fprintf(err, "asyncscan: error: unknown output format '%s' (expected one of:", format);
-        for (size_t i = 0; as_reporters[i]; i++) fprintf(err, " %s", as_reporters[i]->name);
-        fprintf(err, ")\n");
-        return 2;
-    }
-    struct as_engine engine;
-    char *eerr = NULL;
-    if (as_settings_engine(settings, &engine, &eerr)) {
-        fprintf(err, "asyncscan: error: %s%s", eerr, eerr[strlen(eerr) - 1] == '\n' ? "" : "\n");
-        free(eerr);
-        return 2;
-    }
-    engine.skip_enabled = !o->no_skip;
-    /* A file to parse will need the queries: without the cache, compiling them (~75 ms) overlaps discovery.
-     * With it, they are compiled when a file first needs them: a run served by the cache (most runs) does not
-     * compile them at all (warm -j2 on the corpus: 268 -> 219 ms of CPU). */
-    if (o->no_cache && !o->show_settings && !o->show_files) as_engine_compile_in_background(&engine);
-    if (o->show_settings) {
-        char *berr = NULL;
-        if (as_settings_bind(settings, &engine, &berr)) {
-            fprintf(err, "asyncscan: error: %s\n", berr);
-            free(berr);
-        }
-        as_settings_show(settings, &engine, o->n_paths ? o->paths[0] : (o->stdin_filename ? o->stdin_filename : "."), out);
-        as_engine_release(&engine);
-        return 0;
-    }
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof(cwd))) strcpy(cwd, ".");
-
-    struct run_state st;
-    memset(&st, 0, sizeof(st));
-    st.opts = o;
-    st.engine = &engine;
-    st.settings = settings;
-    st.reporter = reporter;
-    st.err = err;
-    st.max_size = o->max_file_size ? o->max_file_size : AS_SOURCE_DEFAULT_MAX_SIZE;
-    st.ctx.out = out;
-    st.ctx.cwd = cwd;
-    st.ctx.color = want_color(o, format);
-    st.ctx.rules = (const struct as_rule *const *)engine.rules.rules;
-    st.ctx.n_rules = engine.rules.n;
-
-    bool use_stdin = o->stdin_filename ? (o->n_paths == 0 || (o->n_paths == 1 && strcmp(o->paths[0], "-") == 0))
-                                       : (o->n_paths == 1 && strcmp(o->paths[0], "-") == 0);
-    struct as_discover_opts dopts = {0};
-    dopts.on_error = on_discover_error;
-    dopts.ud = &st;
-    dopts.exclude = o->exclude;
-    dopts.n_exclude = o->n_exclude;
-    dopts.no_default_excludes = o->replace_default_excludes || (settings->has_root && settings->configs[0].has_exclude);
-    dopts.force_exclude = settings->force_exclude;
-    dopts.respect_gitignore = settings->respect_gitignore;
-    int stdin_config = -1;
-    if (use_stdin && o->stdin_filename) {
-        char *cerr = NULL;
-        stdin_config = as_settings_config_for(settings, o->stdin_filename, &cerr);
-        if (cerr) {
-            fprintf(err, "asyncscan: error: %s\n", cerr);
-            free(cerr);
-            as_engine_release(&engine);
-            return 2;
-        }
-    }
-    if (use_stdin && o->stdin_filename && settings->force_exclude &&
-        (as_discover_is_excluded(&dopts, o->stdin_filename) ||
-         as_settings_excluded(settings, stdin_config, o->stdin_filename))) {
-        /* an excluded buffer is not linted (ruff prints nothing), so editors and pre-commit can pass anything */
-        as_engine_release(&engine);
-        return 0;
-    }
-    if (o->add_noqa) {
-        if (use_stdin) {
-            fprintf(err, "asyncscan: error: --add-noqa rewrites files; it cannot be used with standard input\n");
-            as_engine_release(&engine);
-            return 2;
-        }
-        st.verifier = as_worker_new();
-    }
-    if (!o->statistics && !o->add_noqa) reporter->begin(&st.ctx);
-    if (use_stdin) {
-        char rerr[256];
-        size_t len = 0;
-        const char *name = o->stdin_filename ? o->stdin_filename : "-";
-        char *berr = NULL;
-        if (as_settings_bind(settings, &engine, &berr)) {
-            fprintf(err, "asyncscan: error: %s\n", berr);
-            free(berr);
-            as_engine_release(&engine);
-            return 2;
-        }
-        int stdin_cfg[1] = {stdin_config};
-        st.file_config = stdin_cfg;
-        char *bytes = read_stdin(st.max_size, &len, rerr, sizeof(rerr));
-        struct as_file_result res;
-        as_file_result_init(&res);
-        if (!bytes) {
-            res.path = name;
-            res.error = as_arena_strdup(&res.arena, rerr);
-        } else {
-            struct as_worker *w = as_worker_new();
-            as_analyze_buffer(w, &engine, display_path(name, cwd, &res.arena), bytes, len, &res);
-            as_worker_free(w);
-            free(bytes);
-        }
-        struct as_project *project = as_project_new(&engine, o->max_chain);
-        if (project) {
-            as_project_add(project, 0, &res);
-            as_project_solve(project);
-            as_project_findings(project, 0, &res);
-            as_project_free(project);
-        }
-        report_result(&st, 0, &res);
-        as_file_result_release(&res);
-        st.file_config = NULL;
-    } else {
-        const char *dot = ".";
-        const char *const *roots = o->n_paths ? o->paths : &dot;
-        size_t n_roots = o->n_paths ? o->n_paths : 1;
-        as_discover(roots, n_roots, &dopts, &st.files);
-        if (bind_configurations(&st, o, &engine, err)) {
-            as_path_list_release(&st.files);
-            free(st.file_config);
-            as_engine_release(&engine);
-            return 2;
-        }
-        if (!o->no_cache && !o->show_files) {
-            char cerr[512];
-            st.cache = as_cache_open(o->cache_dir ? o->cache_dir : ".asyncscan_cache", as_engine_settings_hash(&engine),
-                                     cerr, sizeof(cerr));
-            if (!st.cache) fprintf(err, "asyncscan: warning: cache disabled: %s\n", cerr);
-        }
-        if (st.cache) {
-            st.status = as_xcalloc(st.files.n + 1, sizeof(*st.status));
-            st.trivial = as_xcalloc(st.files.n + 1, sizeof(bool));
-            st.keys = as_xcalloc(st.files.n + 1, sizeof(*st.keys));
-            st.keyed = as_xcalloc(st.files.n + 1, sizeof(bool));
-        }
-        /* With the project pass on, the files parsed are those the skip keeps plus the helper modules parsed on
-         * demand: only running the pass tells which. */
-        bool show_parsed_by_pass = o->show_parsed && as_project_enabled(&engine);
-        if (o->show_files && !show_parsed_by_pass) {
-            for (size_t i = 0; i < st.files.n; i++)
-                if (!o->show_parsed || needs_parse(&engine, st.files.paths[i], st.ctx.cwd, st.max_size))
-                    fprintf(out, "%s\n", st.files.paths[i]);
-            as_path_list_release(&st.files);
-            free(st.file_config);
-            as_engine_release(&engine);
-            return st.errors ? 2 : 0;
-        }
-        struct as_pool_job job = {0};
-        job.n_items = st.files.n;
-        job.jobs = settings->jobs ? settings->jobs : as_pool_online_cpus();
-#ifdef __GLIBC__
-        /* One malloc arena per worker: fewer and the workers queue on a lock (-j2 was ~12% slower on the
-         * corpus with one); glibc's default (8 per core) only raises the peak RSS. */
-        mallopt(M_ARENA_MAX, job.jobs);
-#endif
-        /* Memory stays bounded whatever the number of files: at most `window` results exist at once, and those
-         * waiting to be emitted hold at most ~max_held bytes (plus the files being analysed). The window is wide
-         * so that one slow file does not stall the other workers: with 4 per worker, -j2 was 1.3x -j1 on the
-         * corpus; with 256, 1.7x. */
-        st.window = 256 * (size_t)job.jobs;
-        job.max_in_flight = st.window;
-        job.held = held_bytes;
-        job.max_held = 16u << 20;
-        st.results = as_xcalloc(st.window, sizeof(*st.results));
-        job.ud = &st;
-        job.worker_init = worker_init;
-        job.worker_fini = worker_fini;
-        pthread_mutex_init(&st.idle_mu, NULL);
-        st.max_idle = (size_t)job.jobs;
-        job.work = work;
-        job.emit = emit;
-        if (show_parsed_by_pass) st.parsed = as_xcalloc(st.files.n + 1, sizeof(bool));
-        as_arena_init(&st.kept_arena);
-        if (!as_project_enabled(&engine)) {
-            as_pool_run(&job);   /* each file is reported as it is emitted */
-        } else {
-            /* the project pass joins the tree's independent parts one at a time (as_project_batches) */
-            st.kept = as_xcalloc(st.files.n + 1, sizeof(*st.kept));
-            size_t *ends = NULL, n_batches;
-            {
-                struct as_arena shown;
-                as_arena_init(&shown);
-                const char **paths = as_xmalloc((st.files.n + 1) * sizeof(*paths));
-                for (size_t i = 0; i < st.files.n; i++) paths[i] = display_path(st.files.paths[i], cwd, &shown);
-                const char *min = getenv("ASYNCSCAN_PROJECT_BATCH_FILES");   /* for the tests */
-                n_batches = as_project_batches(paths, st.files.n, min ? strtoul(min, NULL, 10) : PROJECT_BATCH_FILES,
-                                               &ends);
-                free(paths);
-                as_arena_release(&shown);
-            }
-            struct as_project_counts counts = {0};
-            size_t rounds = 0;
-            for (size_t k = 0; k < n_batches; k++) {
-                st.base = k ? ends[k - 1] : 0;
-                join_batch(&st, &job, ends[k], cwd, &counts, &rounds);
-            }
-            free(ends);
-            if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
-                fprintf(err,
-                        "asyncscan: project: %zu files, %zu with summaries (%zu parsed on demand), %zu functions, "
-                        "%zu call sites, %zu on-demand rounds (%zu modules analysed ahead), %zu batch%s\n",
-                        counts.files, counts.parsed, counts.on_demand, counts.functions, counts.sites, rounds,
-                        counts.on_demand_ahead, n_batches,
-                        n_batches == 1 ? "" : "es");
-            }
-            free(st.kept);
-        }
-        as_arena_release(&st.kept_arena);
-        for (size_t k = 0; k < st.idle.len; k++) as_worker_free(st.idle.items[k]);
-        vec_free(&st.idle);
-        pthread_mutex_destroy(&st.idle_mu);
-        free(st.results);
-        if (st.cache) as_cache_save_index(st.cache, (const char *const *)st.files.paths, st.status, st.trivial, st.files.n);
-        free(st.status);
-        free(st.trivial);
-        free(st.keys);
-        free(st.keyed);
-        as_path_list_release(&st.files);
-        free(st.file_config);
-        if (st.cache) {
-            const char *warn = as_cache_warning(st.cache);
-            if (warn) fprintf(err, "asyncscan: warning: %s\n", warn);
-            if (getenv("ASYNCSCAN_CACHE_STATS")) {   /* for tests and scripts/bench */
-                size_t hits, misses, writes;
-                as_cache_stats(st.cache, &hits, &misses, &writes);
-                fprintf(err, "asyncscan: cache: %zu hits, %zu misses, %zu writes, %zu unchanged\n", hits, misses, writes,
-                        as_cache_unchanged(st.cache));
-            }
-            as_cache_close(st.cache);
-        }
-    }
-    if (st.parsed) {
-        free(st.parsed);
-        as_engine_release(&engine);
-        return st.errors ? 2 : 0;
-    }
-    st.ctx.n_errors = (size_t)st.errors;
-    if (o->add_noqa) {
-        as_worker_free(st.verifier);
-        fprintf(err, "Added %zu noqa directive%s.\n", st.noqa_added, st.noqa_added == 1 ? "" : "s");
-        as_engine_release(&engine);
-        return st.errors ? 2 : 0;
-    }
-    if (o->statistics) {
-        for (size_t r = 0; r < engine.rules.n && r < 512; r++)
-            if (st.counts_by_rule[r])
-                fprintf(out, "%5zu\t%s\t%s\n", st.counts_by_rule[r], engine.rules.rules[r]->code,
-                        engine.rules.rules[r]->name);
-    } else {
-        reporter->end(&st.ctx);
-    }
-
-    int status = st.errors ? 2 : (st.ctx.n_findings && !o->exit_zero ? 1 : 0);
-    if (fflush(out) != 0 || ferror(out)) {
-        if (errno != EPIPE) fprintf(err, "asyncscan: error: cannot write the output: %s\n", strerror(errno));
-        status = 2;
-    } else if (!o->quiet && !o->statistics && (strcmp(format, "full") == 0 || strcmp(format, "concise") == 0)) {
-        if (st.ctx.n_findings)
-            fprintf(err, "Found %zu error%s in %zu file%s.\n", st.ctx.n_findings, st.ctx.n_findings == 1 ? "" : "s",
-                    st.ctx.n_files_with_findings, st.ctx.n_files_with_findings == 1 ? "" : "s");
-        else if (!st.errors)
-            fprintf(err, "All checks passed!\n");
-    }
-    as_engine_release(&engine);
-    return status;
 }
 
 int as_run_rule(const struct as_options *o, FILE *out, FILE *err)
