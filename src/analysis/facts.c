@@ -1,6 +1,9 @@
 /* facts.c — runs the compiled queries over one parse tree and turns each match into a fact record
  * (facts.h). The outer capture of a match names the fact (facts.def); its dotted captures are the fields.
- * Expressions are summarised (as_expr) while the tree is alive; afterwards nothing refers to tree nodes. */
+ * Expressions are summarised (as_expr) while the tree is alive; afterwards nothing refers to tree nodes.
+ * as_facts_extract runs in steps: collect_matches records each match's fact in scratch vectors (on_match, one
+ * on_*_fact per kind of fact), then the publish_* steps sort them, copy them into the file's arena and link
+ * what refers to calls by span. */
 #include "analysis/facts.h"
 
 #include <pthread.h>

@@ -1,4 +1,5 @@
-/* project_kinds.c — the kinds decided outside the per-call checks. First, the two kinds decided by the project-wide pass (src/project.c) rather than per file:
+/* project_kinds.c — the kinds decided outside the per-call checks. First, the two kinds decided by the
+ * project-wide pass (src/project/project.c) rather than per file:
  * "blocking-helper" (an async function calls a project function that blocks, transitively) and
  * "project-coroutine" (a project `async def` is called and its coroutine thrown away). Per file they only
  * mark call sites in the function summaries; they fire inside `async def` only, so the pre-parse skip holds. */
