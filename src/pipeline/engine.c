@@ -1017,6 +1017,103 @@ static const char *partial_target(const struct as_model *m, const char *const *n
     return NULL;
 }
 
+/* Parses the decoded text and extracts its facts. The parser, the tree and the query cursor are made for this
+ * file in the worker's arena (tsalloc.h), and dropped with it. False, with out->error set, when the parser
+ * failed or ran out of time. */
+static bool parse_facts(struct as_worker *w, const struct as_engine *engine, const struct as_query_set *queries,
+                        const struct as_source *src, struct as_facts *facts, struct as_file_result *out)
+{
+    struct as_arena *arena = &out->arena;
+    as_ts_arena_begin(w->ts_arena);
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, tree_sitter_python());
+    struct parse_deadline deadline = {.limit = engine->parse_timeout_s};
+    clock_gettime(CLOCK_MONOTONIC, &deadline.start);
+    struct string_input si = {src->text, src->len};
+    TSInput input = {.payload = &si, .read = read_string, .encoding = TSInputEncodingUTF8};
+    TSParseOptions opts = {.payload = &deadline, .progress_callback = parse_progress};
+    TSTree *tree = ts_parser_parse_with_options(parser, NULL, input, opts);
+    if (tree) as_facts_extract(facts, arena, w->scratch, queries, tree, src->text, src->len);
+    if (tree && !as_ts_arena_holds_all(w->ts_arena)) ts_tree_delete(tree);
+    ts_parser_delete(parser);
+    as_ts_arena_end(w->ts_arena);
+    if (!tree) {
+        out->error = deadline.expired
+                         ? as_arena_printf(arena, "parsing took longer than %.0f s and was cancelled",
+                                           engine->parse_timeout_s)
+                         : "the parser failed on this file";
+        return false;
+    }
+    return true;
+}
+
+/* Resolves every call's qualified name (through functools.partial), runs the rules whose patterns match it and
+ * the whole-file kinds; the findings go to w->findings. Returns the callee names (facts order, arena). */
+static const char **run_checks(struct as_worker *w, const struct as_engine *engine, const struct as_model *model,
+                               struct as_arena *arena)
+{
+    const struct as_facts *facts = model->facts;
+    const char **callee_names = as_arena_alloc(arena, (facts->n_calls ? facts->n_calls : 1) * sizeof(char *));
+    struct as_check_ctx check = {model, arena, model->source, callee_names, collect_finding, w};
+    w->findings.len = 0;
+    w->blocking.len = 0;
+    for (size_t i = 0; i < facts->n_calls; i++) callee_names[i] = as_model_callee(model, &facts->calls[i]);
+    for (size_t i = 0; i < facts->n_calls; i++)
+        if (callee_names[i] && strcmp(callee_names[i], "functools.partial()") == 0) {
+            const char *t = partial_target(model, callee_names, i);
+            if (t) callee_names[i] = t;
+        }
+    for (size_t i = 0; i < facts->n_calls; i++) {
+        struct hit_ctx h = {&check, i, engine};
+        if (callee_names[i]) {
+            as_rule_index_lookup(engine->index, callee_names[i], false, on_hit, &h);
+        } else if (*facts->calls[i].callee.tail) {
+            /* Unknown receiver: only `*.attr` patterns can match ("?.pool.request"). */
+            const char *pseudo = as_arena_cat(arena, "?", facts->calls[i].callee.tail, (char *)NULL);
+            as_rule_index_lookup(engine->index, pseudo, true, on_hit, &h);
+        }
+    }
+
+    for (size_t i = 0; i < engine->rules.n; i++)
+        if (engine->enabled[i] && engine->rules.rules[i]->kind->on_file)
+            engine->rules.rules[i]->kind->on_file(&check, engine->rules.rules[i]);
+    return callee_names;
+}
+
+/* The findings no `# noqa` suppressed, as diagnostics with final positions, sorted; the same call matched twice
+ * by one rule (two patterns) is one finding. */
+static void publish_diags(struct as_worker *w, const struct as_source *src, const struct suppressions *sup,
+                          struct as_file_result *out)
+{
+    out->diags = as_arena_alloc(&out->arena, (w->findings.len ? w->findings.len : 1) * sizeof(struct as_diag));
+    size_t nd = 0;
+    for (size_t i = 0; i < w->findings.len; i++) {
+        const struct as_finding *f = &w->findings.items[i];
+        struct as_diag *d = &out->diags[nd];
+        as_source_position(src, f->span.start, &d->line, &d->col);
+        as_source_position(src, f->span.end, &d->end_line, &d->end_col);
+        if (f->suppressed || (f->rule->kind == &as_check_unused_noqa && suppressed(sup, d->line, f->rule))) continue;
+        d->code = f->rule->code;
+        d->name = f->rule->name;
+        d->message = f->message;
+        d->help = f->help;
+        d->url = f->rule->url;
+        d->noqa_line = d->line;
+        nd++;
+    }
+    out->n_diags = nd;
+    as_diags_sort(out->diags, nd);
+    size_t u = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (u && out->diags[u - 1].line == out->diags[i].line && out->diags[u - 1].col == out->diags[i].col &&
+            strcmp(out->diags[u - 1].code, out->diags[i].code) == 0 &&
+            strcmp(out->diags[u - 1].message, out->diags[i].message) == 0)
+            continue;
+        out->diags[u++] = out->diags[i];
+    }
+    out->n_diags = u;
+}
+
 void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                        size_t len, struct as_file_result *out)
 {
@@ -1053,29 +1150,8 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
         out->error = qerr;
         return;
     }
-    /* The parser, the tree and the query cursor are made for this file in the worker's arena (tsalloc.h), and
-     * dropped with it. */
-    as_ts_arena_begin(w->ts_arena);
-    TSParser *parser = ts_parser_new();
-    ts_parser_set_language(parser, tree_sitter_python());
-    struct parse_deadline deadline = {.limit = engine->parse_timeout_s};
-    clock_gettime(CLOCK_MONOTONIC, &deadline.start);
-    struct string_input si = {src.text, src.len};
-    TSInput input = {.payload = &si, .read = read_string, .encoding = TSInputEncodingUTF8};
-    TSParseOptions opts = {.payload = &deadline, .progress_callback = parse_progress};
-    TSTree *tree = ts_parser_parse_with_options(parser, NULL, input, opts);
     struct as_facts facts;
-    if (tree) as_facts_extract(&facts, arena, w->scratch, queries, tree, src.text, src.len);
-    if (tree && !as_ts_arena_holds_all(w->ts_arena)) ts_tree_delete(tree);
-    ts_parser_delete(parser);
-    as_ts_arena_end(w->ts_arena);
-    if (!tree) {
-        out->error = deadline.expired
-                         ? as_arena_printf(arena, "parsing took longer than %.0f s and was cancelled",
-                                           engine->parse_timeout_s)
-                         : "the parser failed on this file";
-        return;
-    }
+    if (!parse_facts(w, engine, queries, &src, &facts, out)) return;
 
     bool is_init = false;
     const char *module = as_model_module_name(arena, path, &is_init);
@@ -1083,30 +1159,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     as_model_build(&model, &facts, arena, module, is_init);
     model.source = src.text;
 
-    const char **callee_names = as_arena_alloc(arena, (facts.n_calls ? facts.n_calls : 1) * sizeof(char *));
-    struct as_check_ctx check = {&model, arena, src.text, callee_names, collect_finding, w};
-    w->findings.len = 0;
-    w->blocking.len = 0;
-    for (size_t i = 0; i < facts.n_calls; i++) callee_names[i] = as_model_callee(&model, &facts.calls[i]);
-    for (size_t i = 0; i < facts.n_calls; i++)
-        if (callee_names[i] && strcmp(callee_names[i], "functools.partial()") == 0) {
-            const char *t = partial_target(&model, callee_names, i);
-            if (t) callee_names[i] = t;
-        }
-    for (size_t i = 0; i < facts.n_calls; i++) {
-        struct hit_ctx h = {&check, i, engine};
-        if (callee_names[i]) {
-            as_rule_index_lookup(engine->index, callee_names[i], false, on_hit, &h);
-        } else if (*facts.calls[i].callee.tail) {
-            /* Unknown receiver: only `*.attr` patterns can match ("?.pool.request"). */
-            const char *pseudo = as_arena_cat(arena, "?", facts.calls[i].callee.tail, (char *)NULL);
-            as_rule_index_lookup(engine->index, pseudo, true, on_hit, &h);
-        }
-    }
-
-    for (size_t i = 0; i < engine->rules.n; i++)
-        if (engine->enabled[i] && engine->rules.rules[i]->kind->on_file)
-            engine->rules.rules[i]->kind->on_file(&check, engine->rules.rules[i]);
+    const char **callee_names = run_checks(w, engine, &model, arena);
 
     out->module = module;
     struct suppressions sup;
@@ -1120,34 +1173,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     }
     const struct as_rule *unused_rule = as_engine_rule_of_kind(engine, &as_check_unused_noqa);
     if (unused_rule) report_unused_noqa(w, engine, &sup, unused_rule, arena);
-    out->diags = as_arena_alloc(arena, (w->findings.len ? w->findings.len : 1) * sizeof(struct as_diag));
-    size_t nd = 0;
-    for (size_t i = 0; i < w->findings.len; i++) {
-        const struct as_finding *f = &w->findings.items[i];
-        struct as_diag *d = &out->diags[nd];
-        as_source_position(&src, f->span.start, &d->line, &d->col);
-        as_source_position(&src, f->span.end, &d->end_line, &d->end_col);
-        if (f->suppressed || (f->rule->kind == &as_check_unused_noqa && suppressed(&sup, d->line, f->rule))) continue;
-        d->code = f->rule->code;
-        d->name = f->rule->name;
-        d->message = f->message;
-        d->help = f->help;
-        d->url = f->rule->url;
-        d->noqa_line = d->line;
-        nd++;
-    }
-    out->n_diags = nd;
-    as_diags_sort(out->diags, nd);
-    /* The same call matched twice by one rule (two patterns) is one finding. */
-    size_t u = 0;
-    for (size_t i = 0; i < nd; i++) {
-        if (u && out->diags[u - 1].line == out->diags[i].line && out->diags[u - 1].col == out->diags[i].col &&
-            strcmp(out->diags[u - 1].code, out->diags[i].code) == 0 &&
-            strcmp(out->diags[u - 1].message, out->diags[i].message) == 0)
-            continue;
-        out->diags[u++] = out->diags[i];
-    }
-    out->n_diags = u;
+    publish_diags(w, &src, &sup, out);
 
     if (facts.has_error) {
         uint32_t line, col;
