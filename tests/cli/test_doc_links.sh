@@ -17,16 +17,11 @@ source "$(dirname "$0")/lib.sh"
 python3 - "$root" "$tmp/help.txt" <<'PY'
 import os, re, sys
 
-root, help_path = sys.argv[1], sys.argv[2]
-passed = failed = 0
+sys.dont_write_bytecode = True   # nothing written into the source tree
+sys.path.insert(0, os.path.join(sys.argv[1], "tests", "cli"))
+from pycheck import result, finish
 
-def result(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+root, help_path = sys.argv[1], sys.argv[2]
 
 def read(rel):
     with open(os.path.join(root, rel), encoding="utf-8") as f:
@@ -115,6 +110,5 @@ documented = re.findall(r"^- `([\w-]+)`", section, re.M)
 result(len(formats) > 5 and sorted(formats) == sorted(documented),
        f"README output formats {documented} are not formats.def's {formats}")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
 PY
