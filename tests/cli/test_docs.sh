@@ -16,16 +16,11 @@ cd "$tmp/proj"
 python3 - "$root" "$modules" <<'PY'
 import json, os, re, subprocess, sys
 
-root, modules = sys.argv[1], sys.argv[2]
-passed = failed = 0
+sys.dont_write_bytecode = True   # nothing written into the source tree
+sys.path.insert(0, os.path.join(sys.argv[1], "tests", "cli"))
+from pycheck import result, finish
 
-def result(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+root, modules = sys.argv[1], sys.argv[2]
 
 def blocks(path):
     text = open(os.path.join(root, path), encoding="utf-8").read()
@@ -103,6 +98,5 @@ for line in re.findall(r"- (asyncscan .*)", ci["gitlab job"]):
                and re.fullmatch(r"[0-9a-f]{24}", rep[0]["fingerprint"]), "GitLab report: %r" % rep)
     else:
         result(out.returncode == 1, "GitLab gate exit status")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
 PY
