@@ -1,7 +1,13 @@
-/* fingerprint.c — stable finding identities; see fingerprint.h. FNV-1a over code, path and trimmed line. */
+/* fingerprint.c — stable finding identities; see fingerprint.h. FNV-1a over code, path and trimmed line; the
+ * occurrence of each hash is counted in an open-addressing table (a report of 40,000 findings in one file
+ * rescanned the earlier ones for each: 27 s, now linear). */
 #include "report/fingerprint.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/xalloc.h"
 
 static uint64_t fnv(uint64_t h, const char *s, size_t n)
 {
@@ -21,12 +27,29 @@ static uint64_t base_hash(const struct as_file_result *res, const struct as_diag
     return fnv(h, line, len);
 }
 
-uint64_t as_fingerprint(const struct as_file_result *res, size_t i, unsigned *occurrence)
+struct seen {
+    uint64_t hash;
+    unsigned count;
+    bool used;
+};
+
+struct as_fingerprint *as_fingerprints(const struct as_file_result *res)
 {
-    uint64_t h = base_hash(res, &res->diags[i]);
-    unsigned occ = 0;
-    for (size_t k = 0; k < i; k++)
-        if (base_hash(res, &res->diags[k]) == h) occ++;
-    *occurrence = occ;
-    return h;
+    size_t n = res->n_diags;
+    if (!n) return NULL;
+    struct as_fingerprint *out = as_xcalloc(n, sizeof(*out));
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    struct seen *table = as_xcalloc(cap, sizeof(*table));
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = base_hash(res, &res->diags[i]);
+        size_t slot = (size_t)(h ^ (h >> 29)) & (cap - 1);
+        while (table[slot].used && table[slot].hash != h) slot = (slot + 1) & (cap - 1);
+        table[slot].used = true;
+        table[slot].hash = h;
+        out[i].hash = h;
+        out[i].occurrence = table[slot].count++;
+    }
+    free(table);
+    return out;
 }

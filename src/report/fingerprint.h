@@ -7,7 +7,13 @@
 
 #include "util/diag.h"
 
-/* Fingerprint of res->diags[i]: a 64-bit hash and its occurrence index (0-based). */
-uint64_t as_fingerprint(const struct as_file_result *res, size_t i, unsigned *occurrence);
+struct as_fingerprint {
+    uint64_t hash;
+    unsigned occurrence;   /* 0-based, among the file's earlier findings with the same hash */
+};
+
+/* The fingerprints of every finding of res, in order (heap, res->n_diags entries; NULL when there is none).
+ * Linear in the number of findings: the occurrences are counted in a hash table, not by rescanning. */
+struct as_fingerprint *as_fingerprints(const struct as_file_result *res);
 
 #endif

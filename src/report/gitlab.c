@@ -1,23 +1,57 @@
 /* gitlab.c — `--output-format gitlab`: a GitLab Code Quality report, one JSON array of
  * {description, check_name, fingerprint, severity, location: {path, lines: {begin, end}}}; fingerprints are
- * stable across runs (fingerprint.h) and unique within the report. */
+ * stable across runs (fingerprint.h) and unique within the report. GitLab wants paths relative to the
+ * repository: when CI_PROJECT_DIR is set, a path under it is written relative to it (as ruff does). */
 #include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "report/fingerprint.h"
 #include "report/json_array.h"
 #include "util/json.h"
 
-static void begin(struct as_report_ctx *ctx) { as_json_array_begin(ctx); }
+static _Thread_local char project_dir[PATH_MAX];   /* CI_PROJECT_DIR, resolved; "" when unset */
+
+static void begin(struct as_report_ctx *ctx)
+{
+    const char *dir = getenv("CI_PROJECT_DIR");
+    project_dir[0] = '\0';
+    if (dir && *dir && !realpath(dir, project_dir)) snprintf(project_dir, sizeof(project_dir), "%s", dir);
+    size_t n = strlen(project_dir);
+    while (n > 1 && project_dir[n - 1] == '/') project_dir[--n] = '\0';
+    as_json_array_begin(ctx);
+}
+
 static void end(struct as_report_ctx *ctx) { as_json_array_end(ctx); }
+
+/* The path GitLab shows: relative to CI_PROJECT_DIR when the file is under it, else as displayed. */
+static void write_path(struct as_buf *b, const struct as_report_ctx *ctx, const char *path)
+{
+    size_t pl = strlen(project_dir);
+    if (pl) {
+        struct as_buf abs;
+        as_buf_init(&abs);
+        if (path[0] == '/') as_buf_puts(&abs, path);
+        else as_buf_printf(&abs, "%s/%s", ctx->cwd, path);
+        bool under = pl == 1 ? abs.data[0] == '/' : strncmp(abs.data, project_dir, pl) == 0 && abs.data[pl] == '/';
+        if (under) {
+            as_json_string_z(b, abs.data + (pl == 1 ? 1 : pl + 1));
+            as_buf_release(&abs);
+            return;
+        }
+        as_buf_release(&abs);
+    }
+    as_json_string_z(b, path);
+}
 
 static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
 {
     struct as_buf b;
     as_buf_init(&b);
+    struct as_fingerprint *fp = as_fingerprints(res);
     for (size_t i = 0; i < res->n_diags; i++) {
         const struct as_diag *d = &res->diags[i];
-        unsigned occ;
-        uint64_t h = as_fingerprint(res, i, &occ);
         as_json_array_next(ctx, &b);
         as_buf_putc(&b, '{');
         as_buf_puts(&b, "\"description\": ");
@@ -28,11 +62,13 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         as_buf_release(&desc);
         as_buf_puts(&b, ", \"check_name\": ");
         as_json_string_z(&b, d->code);
-        as_buf_printf(&b, ", \"fingerprint\": \"%016" PRIx64 "%08x\", \"severity\": \"major\", ", h, occ);
+        as_buf_printf(&b, ", \"fingerprint\": \"%016" PRIx64 "%08x\", \"severity\": \"major\", ", fp[i].hash,
+                      fp[i].occurrence);
         as_buf_puts(&b, "\"location\": {\"path\": ");
-        as_json_string_z(&b, res->path);
+        write_path(&b, ctx, res->path);
         as_buf_printf(&b, ", \"lines\": {\"begin\": %u, \"end\": %u}}}", d->line, d->end_line);
     }
+    free(fp);
     fwrite(b.data, 1, b.len, ctx->out);
     as_buf_release(&b);
 }

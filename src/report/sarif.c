@@ -5,6 +5,7 @@
  * directory), a region in code points (run.columnKind) and partialFingerprints.primaryLocationLineHash
  * (fingerprint.h), stable when unrelated lines move. Findings through helpers add relatedLocations. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/fingerprint.h"
@@ -103,10 +104,9 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
     struct sarif_state *st = ctx->state;
     struct as_buf b;
     as_buf_init(&b);
+    struct as_fingerprint *fp = as_fingerprints(res);
     for (size_t i = 0; i < res->n_diags; i++) {
         const struct as_diag *d = &res->diags[i];
-        unsigned occ;
-        uint64_t h = as_fingerprint(res, i, &occ);
         as_buf_puts(&b, st->written++ ? ",\n        {" : "\n        {");
         as_buf_puts(&b, "\"ruleId\": ");
         as_json_string_z(&b, d->code);
@@ -114,7 +114,8 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         as_json_string_z(&b, d->message);
         as_buf_puts(&b, "}, \"locations\": [");
         location(&b, res->path, d->line, d->col, d->end_line, d->end_col);
-        as_buf_printf(&b, "], \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016" PRIx64 ":%u\"}", h, occ + 1);
+        as_buf_printf(&b, "], \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016" PRIx64 ":%u\"}", fp[i].hash,
+                      fp[i].occurrence + 1);
         if (d->n_chain) {
             as_buf_puts(&b, ", \"relatedLocations\": [");
             size_t k = 0;
@@ -134,6 +135,7 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         }
         as_buf_puts(&b, "}");
     }
+    free(fp);
     fwrite(b.data, 1, b.len, ctx->out);
     as_buf_release(&b);
 }

@@ -117,6 +117,35 @@ ga, gb = (json.load(open(p)) for p in sys.argv[3:5])
 assert [g["fingerprint"] for g in ga] == [g["fingerprint"] for g in gb]
 PY
 
+# identical lines: each finding's fingerprint counts the earlier ones with the same hash (1, 2, 3 in SARIF;
+# distinct GitLab fingerprints), in a file of several hundred such findings
+mkdir -p "$tmp/rep"
+{ printf 'import time\nasync def f():\n'; for _ in $(seq 300); do printf '    time.sleep(1)\n'; done; } >"$tmp/rep/rep.py"
+(cd "$tmp/rep" && "$bin" --output-format sarif rep.py >"$tmp/rep.sarif"; "$bin" --output-format gitlab rep.py >"$tmp/rep.gitlab")
+check python3 - "$tmp/rep.sarif" "$tmp/rep.gitlab" <<'PY'
+import json, sys
+res = json.load(open(sys.argv[1]))["runs"][0]["results"]
+fps = [r["partialFingerprints"]["primaryLocationLineHash"] for r in res]
+assert len(fps) == 300 and len({f.split(":")[0] for f in fps}) == 1, fps[:3]
+assert [int(f.split(":")[1]) for f in fps] == list(range(1, 301)), fps[:5]
+gl = json.load(open(sys.argv[2]))
+assert len({g["fingerprint"] for g in gl}) == 300
+PY
+
+# GitLab paths are relative to CI_PROJECT_DIR when it is set (from a subdirectory, and given absolute paths)
+mkdir -p "$tmp/glproj/sub/pkg"
+cp fixtures/demo/app/server.py "$tmp/glproj/sub/pkg/server.py"
+(cd "$tmp/glproj/sub" && CI_PROJECT_DIR="$tmp/glproj/" "$bin" --output-format gitlab pkg >"$tmp/glp1.json")
+(cd / && CI_PROJECT_DIR="$tmp/glproj" "$bin" --output-format gitlab "$tmp/glproj/sub/pkg" >"$tmp/glp2.json")
+(cd "$tmp/glproj/sub" && CI_PROJECT_DIR=/nonexistent "$bin" --output-format gitlab pkg >"$tmp/glp3.json")
+check python3 - "$tmp/glp1.json" "$tmp/glp2.json" "$tmp/glp3.json" <<'PY'
+import json, sys
+a, b, c = (json.load(open(p)) for p in sys.argv[1:4])
+assert a and {g["location"]["path"] for g in a} == {"sub/pkg/server.py"}, a[0]["location"]
+assert {g["location"]["path"] for g in b} == {"sub/pkg/server.py"}, b[0]["location"]
+assert {g["location"]["path"] for g in c} == {"pkg/server.py"}, c[0]["location"]
+PY
+
 # paths: relative under the current directory, absolute outside it
 "$bin" --output-format concise "$hostile/new
 line.py" >"$tmp/abs" 2>/dev/null
