@@ -46,11 +46,38 @@ static bool valid_name(const char *n)
     return true;
 }
 
+/* `old-names:` — kebab-case names separated by spaces. */
+static bool valid_old_names(const char *s)
+{
+    bool any = false;
+    for (const char *p = s; *p; p++) {
+        if (*p == ' ') continue;
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) return false;
+        any = true;
+    }
+    return any;
+}
+
+/* Whether the space-separated list holds `word`. */
+static bool list_has(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; *p;) {
+        while (*p == ' ') p++;
+        const char *e = p;
+        while (*e && *e != ' ') e++;
+        if ((size_t)(e - p) == n && n && strncmp(p, word, n) == 0) return true;
+        p = e;
+    }
+    return false;
+}
+
 void as_rule_free(struct as_rule *r)
 {
     if (!r) return;
     free(r->code); free(r->name); free(r->kind_name); free(r->origin); free(r->summary);
     free(r->message); free(r->help); free(r->url); free(r->doc); free(r->source); free(r->aliases);
+    free(r->old_names);
     for (size_t i = 0; i < r->n_matches; i++) {
         free(r->matches[i].pattern);
         free(r->matches[i].note);
@@ -152,6 +179,7 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
         else if (strcmp(key, "help") == 0) slot = &r->help;
         else if (strcmp(key, "url") == 0) slot = &r->url;
         else if (strcmp(key, "aliases") == 0) slot = &r->aliases;
+        else if (strcmp(key, "old-names") == 0) slot = &r->old_names;
         if (slot) {
             if (*slot) {
                 fail(err, source, line, "duplicate key '%s'", key);
@@ -190,7 +218,7 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
             if (rc) { free(key); goto bad; }
         } else {
             fail(err, source, line, "unknown key '%s' (expected code, name, kind, default, origin, summary, "
-                                    "message, help, url, span, context, aliases, match)", key);
+                                    "message, help, url, span, context, aliases, old-names, match)", key);
             free(key); free(value);
             goto bad;
         }
@@ -205,6 +233,10 @@ struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, 
         if (!*slots[i] || !**slots[i]) { fail(err, source, 0, "missing required key '%s'", required[i]); goto bad; }
     if (!valid_code(r->code)) { fail(err, source, 0, "invalid code '%s' (letters then digits)", r->code); goto bad; }
     if (!valid_name(r->name)) { fail(err, source, 0, "invalid name '%s' (kebab-case)", r->name); goto bad; }
+    if (r->old_names && !valid_old_names(r->old_names)) {
+        fail(err, source, 0, "invalid old-names '%s' (kebab-case names, space-separated)", r->old_names);
+        goto bad;
+    }
     struct as_rule_kind_info kind;
     if (!kinds(r->kind_name, &kind)) { fail(err, source, 0, "unknown kind '%s'", r->kind_name); goto bad; }
     r->kind = kind.kind;
@@ -376,6 +408,16 @@ const struct as_rule *as_ruleset_find(const struct as_ruleset *self, const char 
     for (size_t i = 0; i < self->n; i++)
         if (strcmp(self->rules[i]->code, code) == 0) return self->rules[i];
     return NULL;
+}
+
+const struct as_rule *as_ruleset_find_named(const struct as_ruleset *self, const char *code_or_name)
+{
+    const struct as_rule *r = as_ruleset_find(self, code_or_name);
+    for (size_t i = 0; !r && i < self->n; i++)
+        if (strcmp(self->rules[i]->name, code_or_name) == 0 ||
+            (self->rules[i]->old_names && list_has(self->rules[i]->old_names, code_or_name)))
+            r = self->rules[i];
+    return r;
 }
 
 static bool selector_matches(const char *sel, const struct as_rule *r)

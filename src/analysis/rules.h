@@ -39,6 +39,7 @@ struct as_rule {
     char *help;             /* may be NULL */
     char *url;              /* may be NULL */
     char *aliases;          /* other codes whose `# noqa` also suppresses this rule ("ASYNC300"), or NULL */
+    char *old_names;        /* names the rule had before (space-separated; `asyncscan rule NAME`), or NULL */
     char *doc;              /* Markdown after the header */
     char *source;           /* "rules/ASYNC251.rule" */
     struct as_match *matches;
@@ -78,6 +79,8 @@ int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, as_rule_kind_l
 struct as_rule *as_rule_blocking_table(const char *const *patterns, const char *const *notes, size_t n,
                                        as_rule_kind_lookup kinds, char **err);
 const struct as_rule *as_ruleset_find(const struct as_ruleset *self, const char *code);
+/* The rule a user names: by its code, its name or one of its old names (`asyncscan rule blocking-sleep`). */
+const struct as_rule *as_ruleset_find_named(const struct as_ruleset *self, const char *code_or_name);
 
 /* Rule selection: `select`/`ignore` are comma-separated lists of codes or prefixes ("ASYNC", "ASYNC2", "ALL").
  * NULL select means the rules that are on by default. `extend_select` adds. Fills enabled[i] for rules[i].

@@ -1143,13 +1143,13 @@ int as_run_rule(const struct as_options *o, FILE *out, FILE *err)
                     r->summary);
         }
     } else if (o->rule_all) {
-        fprintf(out, "%-9s %-28s %-7s %s\n", "CODE", "NAME", "DEFAULT", "SUMMARY");
+        fprintf(out, "%-9s %-44s %-7s %s\n", "CODE", "NAME", "DEFAULT", "SUMMARY");
         for (size_t i = 0; i < rules.n; i++) {
             const struct as_rule *r = rules.rules[i];
-            fprintf(out, "%-9s %-28s %-7s %s\n", r->code, r->name, r->default_on ? "on" : "off", r->summary);
+            fprintf(out, "%-9s %-44s %-7s %s\n", r->code, r->name, r->default_on ? "on" : "off", r->summary);
         }
     } else {
-        const struct as_rule *r = as_ruleset_find(&rules, o->rule_code);
+        const struct as_rule *r = as_ruleset_find_named(&rules, o->rule_code);
         if (!r) {
             fprintf(err, "asyncscan: error: unknown rule '%s' (see 'asyncscan rule --all')\n", o->rule_code);
             status = 2;
@@ -1157,6 +1157,7 @@ int as_run_rule(const struct as_options *o, FILE *out, FILE *err)
             fprintf(out, "# %s %s\n\n%s\n\nDefault: %s. Origin: %s.", r->code, r->name, r->summary,
                     r->default_on ? "on" : "off", r->origin);
             if (r->url) fprintf(out, " See also %s.", r->url);
+            if (r->old_names) fprintf(out, " Formerly named %s.", r->old_names);
             fprintf(out, "\n\n%s\n", r->doc);
         }
     }

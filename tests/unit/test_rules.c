@@ -30,7 +30,7 @@ START_TEST(shipped_rules_load)
     for (size_t i = 1; i < set.n; i++) ck_assert_int_lt(strcmp(set.rules[i - 1]->code, set.rules[i]->code), 0);
     const struct as_rule *r = as_ruleset_find(&set, "ASYNC251");
     ck_assert_ptr_nonnull(r);
-    ck_assert_str_eq(r->name, "blocking-sleep");
+    ck_assert_str_eq(r->name, "blocking-sleep-in-async-function");
     ck_assert_str_eq(r->kind->name, "blocking-call");
     ck_assert(r->default_on);
     ck_assert_str_eq(r->matches[0].pattern, "time.sleep");
@@ -54,6 +54,8 @@ static const struct bad_rule bad_rules[] = {
      "r.rule: error: invalid code 'x1'"},
     {"code: X1\nname: Bad_Name\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n",
      "r.rule: error: invalid name 'Bad_Name'"},
+    {"code: X1\nname: n\nold-names: ok Bad,name\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n",
+     "r.rule: error: invalid old-names 'ok Bad,name'"},
     {"code: X1\nname: n\nkind: nope\nsummary: s\nmessage: m\norigin: o\nmatch: a.b\n",
      "r.rule: error: unknown kind 'nope'"},
     {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\n", "r.rule: error: no 'match:' line"},
@@ -67,6 +69,36 @@ static const struct bad_rule bad_rules[] = {
      "r.rule:7: error: condition 'if:0': expected an operator"},
     {"just text\n", "r.rule:1: error: expected 'key: value'"},
 };
+
+/* A rule ruff has is named as ruff names it: the last segment of its docs URL (tools that key on ruff's JSON
+ * `name` see the same), and its old names still find it. */
+START_TEST(ruff_names)
+{
+    struct as_ruleset set;
+    char *err = NULL;
+    ck_assert_msg(as_ruleset_load_embedded(&set, as_check_rule_kind, &err) == 0, "load: %s", err ? err : "");
+    const char *prefix = "https://docs.astral.sh/ruff/rules/";
+    size_t checked = 0;
+    for (size_t i = 0; i < set.n; i++) {
+        const struct as_rule *r = set.rules[i];
+        if (!r->url || strncmp(r->url, prefix, strlen(prefix)) != 0) continue;
+        char slug[128];
+        snprintf(slug, sizeof(slug), "%s", r->url + strlen(prefix));
+        size_t n = strlen(slug);
+        if (n && slug[n - 1] == '/') slug[n - 1] = '\0';
+        ck_assert_msg(strcmp(r->name, slug) == 0, "%s is named %s, ruff calls it %s", r->code, r->name, slug);
+        checked++;
+    }
+    ck_assert_uint_ge(checked, 15);
+    ck_assert_str_eq(as_ruleset_find_named(&set, "blocking-sleep")->code, "ASYNC251");
+    ck_assert_str_eq(as_ruleset_find_named(&set, "blocking-sleep-in-async-function")->code, "ASYNC251");
+    ck_assert_str_eq(as_ruleset_find_named(&set, "blocking-open-call")->code, "ASYNC230");
+    ck_assert_str_eq(as_ruleset_find_named(&set, "RUF006")->code, "RUF006");
+    ck_assert_ptr_null(as_ruleset_find_named(&set, "blocking"));
+    ck_assert_ptr_null(as_ruleset_find_named(&set, "sleep"));
+    as_ruleset_release(&set);
+}
+END_TEST
 
 START_TEST(malformed_rules)
 {
@@ -201,6 +233,7 @@ Suite *as_test_suite(void)
     Suite *s = suite_create("rules");
     TCase *tc = tcase_create("rules");
     tcase_add_test(tc, shipped_rules_load);
+    tcase_add_test(tc, ruff_names);
     tcase_add_loop_test(tc, malformed_rules, 0, sizeof(bad_rules) / sizeof(bad_rules[0]));
     tcase_add_test(tc, missing_doc_section);
     tcase_add_test(tc, selection);
