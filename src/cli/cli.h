@@ -16,9 +16,11 @@ struct as_options {
     size_t n_paths;
     const char *output_format;   /* NULL = full */
     int jobs;                    /* 0 = online CPUs */
-    const char *select, *extend_select, *ignore;
+    const char *select, *extend_select, *ignore;   /* --ignore and --extend-ignore, comma-joined (heap) */
     bool exit_zero;
-    bool quiet;
+    bool quiet;                  /* -q: findings only, no summary */
+    bool silent;                 /* -s: nothing on stdout and no summary; the exit status still tells */
+    bool verbose;                /* -v: what was found and read, on stderr */
     enum as_color color;
     const char *stdin_filename;
     const char *rule_code;       /* rule CODE */
@@ -43,9 +45,20 @@ struct as_options {
     bool replace_default_excludes;
     bool no_cache;               /* do not read or write the result cache */
     const char *cache_dir;       /* NULL = .asyncscan_cache in the current directory */
+    const char *output_file;     /* -o/--output-file: write the report there instead of stdout */
+    bool ignore_noqa;            /* --ignore-noqa: `# noqa` directives suppress nothing */
+    const char **per_file_ignores;   /* --per-file-ignores GLOB:CODES, split into "GLOB:CODES" items (heap) */
+    size_t n_per_file_ignores;
+    const char **extensions;     /* --extension EXT:LANG, the extensions (without the dot) analysed as Python */
+    size_t n_extensions;
+    const char **config_overrides;   /* --config 'KEY = VALUE' (TOML lines, ruff's overrides) */
+    size_t n_config_overrides;
+    char **owned;                /* strings this struct owns (argfile lines, joined lists) */
+    size_t n_owned;
 };
 
-/* Returns 0, or -1 with a one-line message in err. */
+/* Returns 0, or -1 with a one-line message in err. Arguments `@FILE` are replaced by FILE's lines, one argument
+ * per line (ruff's argfiles). */
 int as_cli_parse(struct as_options *opts, int argc, char **argv, char *err, size_t errlen);
 void as_cli_release(struct as_options *opts);
 void as_cli_usage(FILE *out);

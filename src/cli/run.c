@@ -657,7 +657,7 @@ static bool want_color(const struct as_options *o, const char *format)
 {
     if (strcmp(format, "full") != 0 && strcmp(format, "concise") != 0) return false;
     if (o->color == AS_COLOR_ALWAYS) return true;
-    if (o->color == AS_COLOR_NEVER) return false;
+    if (o->color == AS_COLOR_NEVER || o->output_file) return false;
     const char *force = getenv("FORCE_COLOR");
     if (force && *force) return true;
     const char *no = getenv("NO_COLOR");
@@ -737,6 +737,48 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
     return 0;
 }
 
+/* --statistics: the number of findings per rule, most frequent first (then by code), as ruff prints them: a
+ * tab-separated table, or with --output-format json an array of {code, name, count, fixable, fixable_count}. */
+static void print_statistics(struct run_state *st, const char *format, FILE *out)
+{
+    size_t order[512], n = 0;
+    for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
+        if (st->counts_by_rule[r]) order[n++] = r;
+    for (size_t i = 1; i < n; i++)   /* insertion sort by count, descending; rules are already in code order */
+        for (size_t k = i; k > 0 && st->counts_by_rule[order[k]] > st->counts_by_rule[order[k - 1]]; k--) {
+            size_t t = order[k];
+            order[k] = order[k - 1];
+            order[k - 1] = t;
+        }
+    bool json = strcmp(format, "json") == 0;
+    if (json) fputs(n ? "[\n" : "[]\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const struct as_rule *r = st->engine->rules.rules[order[i]];
+        if (json)
+            fprintf(out, "  {\n    \"code\": \"%s\",\n    \"name\": \"%s\",\n    \"count\": %zu,\n    \"fixable\": false,\n"
+                         "    \"fixable_count\": 0\n  }%s\n", r->code, r->name, st->counts_by_rule[order[i]],
+                    i + 1 < n ? "," : "");
+        else
+            fprintf(out, "%5zu\t%s\t%s\n", st->counts_by_rule[order[i]], r->code, r->name);
+    }
+    if (json && n) fputs("]\n", out);
+}
+
+/* -v: what the run is about to do, on stderr. */
+static void verbose_start(const struct run_state *st, const struct as_settings *settings, FILE *err)
+{
+    size_t enabled = 0;
+    for (size_t r = 0; r < st->engine->rules.n; r++) enabled += st->engine->enabled[r];
+    fprintf(err, "asyncscan: verbose: configuration: %s\n",
+            settings->has_root ? settings->configs[0].path : (st->opts->isolated ? "none (--isolated)" : "none found"));
+    if (settings->has_overrides) fprintf(err, "asyncscan: verbose: %zu --config override(s)\n", st->opts->n_config_overrides);
+    fprintf(err, "asyncscan: verbose: %zu files to analyse, %zu rules enabled, %d jobs, cache %s\n", st->files.n, enabled,
+            settings->jobs ? settings->jobs : as_pool_online_cpus(),
+            st->cache ? (st->opts->cache_dir ? st->opts->cache_dir : ".asyncscan_cache") : "off");
+    for (size_t i = 0; i < st->files.n; i++) fprintf(err, "asyncscan: verbose: file %s\n", st->files.paths[i]);
+}
+
+
 /* A step of check returns RUN_ON to go on, or the exit status to stop with. */
 #define RUN_ON (-1)
 
@@ -783,9 +825,12 @@ static void discover_options(struct run_state *st, struct as_discover_opts *dopt
     memset(dopts, 0, sizeof(*dopts));
     dopts->on_error = on_discover_error;
     dopts->ud = st;
-    dopts->exclude = o->exclude;
-    dopts->n_exclude = o->n_exclude;
-    dopts->no_default_excludes = o->replace_default_excludes || (settings->has_root && settings->configs[0].has_exclude);
+    dopts->exclude = settings->exclude;
+    dopts->n_exclude = settings->n_exclude;
+    dopts->no_default_excludes = settings->replace_default_excludes ||
+                                 (settings->has_root && settings->configs[0].has_exclude);
+    dopts->extensions = o->extensions;
+    dopts->n_extensions = o->n_extensions;
     dopts->force_exclude = settings->force_exclude;
     dopts->respect_gitignore = settings->respect_gitignore;
 }
@@ -859,7 +904,7 @@ static void open_cache(struct run_state *st, const struct as_engine *engine)
         char cerr[512];
         st->cache = as_cache_open(o->cache_dir ? o->cache_dir : ".asyncscan_cache", as_engine_settings_hash(engine),
                                   cerr, sizeof(cerr));
-        if (!st->cache) fprintf(st->err, "asyncscan: warning: cache disabled: %s\n", cerr);
+        if (!st->cache && !o->silent) fprintf(st->err, "asyncscan: warning: cache disabled: %s\n", cerr);
     }
     if (st->cache) {
         st->status = as_xcalloc(st->files.n + 1, sizeof(*st->status));
@@ -881,7 +926,7 @@ static void close_cache(struct run_state *st)
     free(st->file_config);
     if (st->cache) {
         const char *warn = as_cache_warning(st->cache);
-        if (warn) fprintf(st->err, "asyncscan: warning: %s\n", warn);
+        if (warn && !st->opts->silent) fprintf(st->err, "asyncscan: warning: %s\n", warn);
         if (getenv("ASYNCSCAN_CACHE_STATS")) {   /* for tests and scripts/bench */
             size_t hits, misses, writes;
             as_cache_stats(st->cache, &hits, &misses, &writes);
@@ -979,7 +1024,11 @@ static int check_files(struct run_state *st, struct as_engine *engine, const str
         free(st->file_config);
         return 2;
     }
+    /* ruff's warning (and exit 0) when nothing is left to analyse */
+    if (!st->files.n && !st->errors && !o->silent)
+        fprintf(st->err, "asyncscan: warning: No Python files found under the given path(s)\n");
     open_cache(st, engine);
+    if (o->verbose) verbose_start(st, st->settings, st->err);
     /* With the project pass on, the files parsed are those the skip keeps plus the helper modules parsed on
      * demand: only running the pass tells which. */
     bool show_parsed_by_pass = o->show_parsed && as_project_enabled(engine);
@@ -1007,7 +1056,6 @@ static int check_files(struct run_state *st, struct as_engine *engine, const str
 static int finish_check(struct run_state *st, const char *format)
 {
     const struct as_options *o = st->opts;
-    const struct as_engine *engine = st->engine;
     FILE *out = st->ctx.out, *err = st->err;
     if (st->parsed) {
         free(st->parsed);
@@ -1019,14 +1067,10 @@ static int finish_check(struct run_state *st, const char *format)
         fprintf(err, "Added %zu noqa directive%s.\n", st->noqa_added, st->noqa_added == 1 ? "" : "s");
         return st->errors ? 2 : 0;
     }
-    if (o->statistics) {
-        for (size_t r = 0; r < engine->rules.n && r < 512; r++)
-            if (st->counts_by_rule[r])
-                fprintf(out, "%5zu\t%s\t%s\n", st->counts_by_rule[r], engine->rules.rules[r]->code,
-                        engine->rules.rules[r]->name);
-    } else {
-        st->reporter->end(&st->ctx);
-    }
+    if (o->statistics) print_statistics(st, format, out);
+    else st->reporter->end(&st->ctx);
+    if (o->verbose) fprintf(err, "asyncscan: verbose: %zu files analysed, %zu findings, %d errors\n", st->ctx.n_files,
+                            st->ctx.n_findings, st->errors);
 
     int status = st->errors ? 2 : (st->ctx.n_findings && !o->exit_zero ? 1 : 0);
     if (fflush(out) != 0 || ferror(out)) {
@@ -1091,8 +1135,14 @@ static int check_with_engine(const struct as_options *o, struct as_settings *set
 
 static int check(const struct as_options *o, struct as_settings *settings, FILE *out, FILE *err)
 {
-    const struct as_reporter *reporter = find_reporter(output_format(settings), err);
+    const char *format = output_format(settings);
+    const struct as_reporter *reporter = find_reporter(format, err);
     if (!reporter) return 2;
+    if (o->statistics && strcmp(format, "full") != 0 && strcmp(format, "concise") != 0 && strcmp(format, "json") != 0) {
+        fprintf(err, "asyncscan: error: --statistics prints a table or JSON (output format full, concise or json), not %s\n",
+                format);
+        return 2;
+    }
     struct as_engine engine;
     char *eerr = NULL;
     if (as_settings_engine(settings, &engine, &eerr)) {
@@ -1101,6 +1151,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
         return 2;
     }
     engine.skip_enabled = !o->no_skip;
+    engine.ignore_noqa = o->ignore_noqa;
     /* A file to parse will need the queries: without the cache, compiling them (~75 ms) overlaps discovery.
      * With it, they are compiled when a file first needs them: a run served by the cache (most runs) does not
      * compile them at all (warm -j2 on the corpus: 268 -> 219 ms of CPU). */
@@ -1108,6 +1159,22 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
     int status = check_with_engine(o, settings, reporter, &engine, out, err);
     as_engine_release(&engine);
     return status;
+}
+
+/* Where the report goes: stdout, the --output-file, or nowhere (-s). Returns NULL with a message on error. */
+static FILE *open_output(const struct as_options *o, FILE *out, FILE *err)
+{
+    if (o->output_file) {
+        FILE *f = fopen(o->output_file, "w");
+        if (!f) fprintf(err, "asyncscan: error: cannot write %s: %s\n", o->output_file, strerror(errno));
+        return f;
+    }
+    if (o->silent) {
+        FILE *f = fopen("/dev/null", "w");
+        if (!f) fprintf(err, "asyncscan: error: cannot open /dev/null: %s\n", strerror(errno));
+        return f;
+    }
+    return out;
 }
 
 int as_run_check(const struct as_options *o, FILE *out, FILE *err)
@@ -1120,7 +1187,12 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
         as_settings_release(&settings);
         return 2;
     }
-    int rc = check(o, &settings, out, err);
+    FILE *dest = open_output(o, out, err);
+    int rc = dest ? check(o, &settings, dest, err) : 2;
+    if (dest && dest != out && fclose(dest) != 0 && o->output_file) {
+        fprintf(err, "asyncscan: error: cannot write %s: %s\n", o->output_file, strerror(errno));
+        rc = 2;
+    }
     as_settings_release(&settings);
     return rc;
 }

@@ -28,12 +28,69 @@ static void selection(const struct as_settings *s, const struct as_config *c, ch
                       char **ignore)
 {
     const struct as_options *o = s->cli;
-    /* a --select on the command line starts the selection afresh (the configuration's select, ignore and
-     * extend-select are dropped), as in ruff; otherwise the command line adds to the configuration */
-    if (o->select) c = NULL;
-    *select = o->select ? as_xstrdup(o->select) : (c && c->select ? as_xstrdup(c->select) : NULL);
-    *extend = join3(c ? c->extend_select : NULL, o->extend_select, o->report_unused_noqa ? "RUF100" : NULL);
-    *ignore = join3(c ? c->ignore : NULL, o->ignore, NULL);
+    const struct as_config *ov = s->has_overrides ? &s->overrides : NULL;
+    /* a --select on the command line (or in a --config override) starts the selection afresh (the
+     * configuration's select, ignore and extend-select are dropped), as in ruff; otherwise the command line
+     * adds to the configuration */
+    const char *cli_select = o->select ? o->select : (ov ? ov->select : NULL);
+    if (cli_select) c = NULL;
+    *select = cli_select ? as_xstrdup(cli_select) : (c && c->select ? as_xstrdup(c->select) : NULL);
+    char *cli_extend = join3(ov ? ov->extend_select : NULL, o->extend_select, o->report_unused_noqa ? "RUF100" : NULL);
+    *extend = join3(c ? c->extend_select : NULL, cli_extend, NULL);
+    free(cli_extend);
+    *ignore = join3(c ? c->ignore : NULL, ov ? ov->ignore : NULL, o->ignore);
+}
+
+/* The `--config 'KEY = VALUE'` overrides, one TOML line each, parsed as one configuration file would be: an
+ * error names the override by its position ("--config:2:1: unknown key ..."). */
+static int load_overrides(struct as_settings *s, const struct as_options *o, char **err)
+{
+    if (!o->n_config_overrides) return 0;
+    struct as_buf text;
+    as_buf_init(&text);
+    for (size_t i = 0; i < o->n_config_overrides; i++) {
+        if (strchr(o->config_overrides[i], '\n')) {
+            *err = as_xstrdup("--config: an override is one line ('KEY = VALUE')");
+            as_buf_release(&text);
+            return -1;
+        }
+        as_buf_printf(&text, "%s\n", o->config_overrides[i]);
+    }
+    bool found = false;
+    int rc = as_config_parse(&s->overrides, "--config", text.data, text.len, false, &found, err);
+    as_buf_release(&text);
+    s->has_overrides = true;
+    return rc;
+}
+
+/* --per-file-ignores ("GLOB:CODES", split at the last colon) and the overrides' table. */
+static void collect_cli_ignores(struct as_settings *s, const struct as_options *o)
+{
+    size_t n_ov = s->has_overrides ? s->overrides.n_per_file_ignores : 0;
+    s->cli_per_file_ignores = as_xcalloc(o->n_per_file_ignores + n_ov + 1, sizeof(struct as_config_pair));
+    for (size_t i = 0; i < o->n_per_file_ignores; i++) {
+        const char *pair = o->per_file_ignores[i];
+        const char *colon = strrchr(pair, ':');
+        s->cli_per_file_ignores[i].key = as_xstrndup(pair, (size_t)(colon - pair));
+        s->cli_per_file_ignores[i].value = as_xstrdup(colon + 1);
+    }
+    for (size_t i = 0; i < n_ov; i++) {
+        s->cli_per_file_ignores[o->n_per_file_ignores + i].key = as_xstrdup(s->overrides.per_file_ignores[i].key);
+        s->cli_per_file_ignores[o->n_per_file_ignores + i].value = as_xstrdup(s->overrides.per_file_ignores[i].value);
+    }
+    s->n_cli_per_file_ignores = o->n_per_file_ignores + n_ov;
+}
+
+/* What discovery skips: the options' patterns, then the overrides' exclude and extend-exclude. */
+static void collect_excludes(struct as_settings *s, const struct as_options *o)
+{
+    const struct as_config *ov = s->has_overrides ? &s->overrides : NULL;
+    size_t n = o->n_exclude + (ov ? ov->n_exclude + ov->n_extend_exclude : 0);
+    s->exclude = as_xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < o->n_exclude; i++) s->exclude[s->n_exclude++] = o->exclude[i];
+    for (size_t i = 0; ov && i < ov->n_exclude; i++) s->exclude[s->n_exclude++] = ov->exclude[i];
+    for (size_t i = 0; ov && i < ov->n_extend_exclude; i++) s->exclude[s->n_exclude++] = ov->extend_exclude[i];
+    s->replace_default_excludes = o->replace_default_excludes || (ov && ov->has_exclude);
 }
 
 static void push_config(struct as_settings *s, const struct as_config *c)
@@ -60,12 +117,20 @@ int as_settings_load(struct as_settings *s, const struct as_options *o, char **e
             s->has_root = true;
         }
     }
+    if (load_overrides(s, o, err)) return -1;
+    collect_cli_ignores(s, o);
+    collect_excludes(s, o);
     const struct as_config *root = s->has_root ? &s->configs[0] : NULL;
-    s->output_format = o->output_format ? o->output_format : (root ? root->output_format : NULL);
-    s->jobs = o->jobs ? o->jobs : (root ? root->jobs : 0);
-    s->respect_gitignore = o->respect_gitignore_set ? o->respect_gitignore
-                                                    : (root && root->respect_gitignore >= 0 ? root->respect_gitignore == 1 : true);
-    s->force_exclude = o->force_exclude || (root && root->force_exclude == 1);
+    const struct as_config *ov = s->has_overrides ? &s->overrides : NULL;
+    /* the options, then the overrides, then the root configuration */
+    s->output_format = o->output_format ? o->output_format
+                     : ov && ov->output_format ? ov->output_format : (root ? root->output_format : NULL);
+    s->jobs = o->jobs ? o->jobs : ov && ov->jobs ? ov->jobs : (root ? root->jobs : 0);
+    int gitignore = ov && ov->respect_gitignore >= 0 ? ov->respect_gitignore
+                  : root && root->respect_gitignore >= 0 ? root->respect_gitignore : 1;
+    s->respect_gitignore = o->respect_gitignore_set ? o->respect_gitignore : gitignore == 1;
+    s->force_exclude = o->force_exclude || (ov && ov->force_exclude == 1) ||
+                       (!(ov && ov->force_exclude == 0) && root && root->force_exclude == 1);
     return 0;
 }
 
@@ -90,6 +155,13 @@ void as_settings_release(struct as_settings *s)
     free(s->canon);
     as_strmap_free(&s->listed);
     as_strmap_free(&s->no_config);
+    if (s->has_overrides) as_config_release(&s->overrides);
+    for (size_t i = 0; i < s->n_cli_per_file_ignores; i++) {
+        free(s->cli_per_file_ignores[i].key);
+        free(s->cli_per_file_ignores[i].value);
+    }
+    free(s->cli_per_file_ignores);
+    free(s->exclude);
     memset(s, 0, sizeof(*s));
 }
 
@@ -99,23 +171,28 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     char *select, *extend, *ignore;
     selection(s, root, &select, &extend, &ignore);
     struct as_engine_extras extras = {0};
-    const char **patterns = NULL, **notes = NULL;
-    if (root) {
-        extras.rules_dirs = (const char *const *)root->rules_dirs;
-        extras.n_rules_dirs = root->n_rules_dirs;
-        patterns = as_xcalloc(root->n_blocking + 1, sizeof(char *));
-        notes = as_xcalloc(root->n_blocking + 1, sizeof(char *));
-        for (size_t i = 0; i < root->n_blocking; i++) {
-            patterns[i] = root->blocking[i].key;
-            notes[i] = root->blocking[i].value;
+    /* the root configuration's house rules and ASYNC200 table, then the overrides' */
+    const struct as_config *from[2] = {root, s->has_overrides ? &s->overrides : NULL};
+    size_t n_blocking = 0, n_dirs = 0;
+    for (int k = 0; k < 2; k++)
+        if (from[k]) { n_blocking += from[k]->n_blocking; n_dirs += from[k]->n_rules_dirs; }
+    const char **patterns = as_xcalloc(n_blocking + 1, sizeof(char *));
+    const char **notes = as_xcalloc(n_blocking + 1, sizeof(char *));
+    const char **dirs = as_xcalloc(n_dirs + 1, sizeof(char *));
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; from[k] && i < from[k]->n_blocking; i++) {
+            patterns[extras.n_blocking] = from[k]->blocking[i].key;
+            notes[extras.n_blocking++] = from[k]->blocking[i].value;
         }
-        extras.blocking_patterns = patterns;
-        extras.blocking_notes = notes;
-        extras.n_blocking = root->n_blocking;
+        for (size_t i = 0; from[k] && i < from[k]->n_rules_dirs; i++) dirs[extras.n_rules_dirs++] = from[k]->rules_dirs[i];
     }
+    extras.blocking_patterns = patterns;
+    extras.blocking_notes = notes;
+    extras.rules_dirs = dirs;
     int rc = as_engine_init_ex(engine, select, extend, ignore, &extras, err);
     free(patterns);
     free(notes);
+    free(dirs);
     free(select);
     free(extend);
     free(ignore);
@@ -304,6 +381,11 @@ void as_settings_filter(const struct as_settings *s, const struct as_engine *eng
             const char *glob = c->per_file_ignores[k].key;
             if (code_listed(c->per_file_ignores[k].value, d->code) &&
                 as_config_glob_match(&glob, 1, c->dir, res->path))
+                ok = false;
+        }
+        for (size_t k = 0; ok && k < s->n_cli_per_file_ignores; k++) {
+            const char *glob = s->cli_per_file_ignores[k].key;
+            if (code_listed(s->cli_per_file_ignores[k].value, d->code) && as_config_glob_match(&glob, 1, ".", res->path))
                 ok = false;
         }
         if (ok) res->diags[keep++] = *d;

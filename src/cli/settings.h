@@ -36,6 +36,19 @@ struct as_settings {
     struct as_strmap listed;     /* directory as discovered -> index into listing */
     struct as_strmap no_config;  /* canonical directories whose listing holds no configuration file (keys: canon) */
     char *select_buf[3];         /* scratch: joined selections */
+    /* The command line's `--config 'KEY = VALUE'` overrides, parsed as one configuration (path "--config"):
+     * they rank with the options, above every file (ruff's semantics). */
+    struct as_config overrides;
+    bool has_overrides;
+    /* --per-file-ignores and the overrides' per-file-ignores: globs relative to the current directory, applied
+     * to every file whatever its configuration (heap pairs) */
+    struct as_config_pair *cli_per_file_ignores;
+    size_t n_cli_per_file_ignores;
+    /* What discovery skips: --exclude/--extend-exclude and the overrides' exclude/extend-exclude (the strings
+     * belong to the options and the overrides) */
+    const char **exclude;
+    size_t n_exclude;
+    bool replace_default_excludes;
 };
 
 /* Loads the root configuration. Returns 0, or -1 with *err (heap). */

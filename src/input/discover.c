@@ -118,10 +118,15 @@ static bool excluded(const struct as_discover_opts *o, const char *name, const c
     return false;
 }
 
-static bool python_name(const char *name)
+static bool python_name(const struct as_discover_opts *opts, const char *name)
 {
     size_t n = strlen(name);
-    return (n > 3 && strcmp(name + n - 3, ".py") == 0) || (n > 4 && strcmp(name + n - 4, ".pyi") == 0);
+    if ((n > 3 && strcmp(name + n - 3, ".py") == 0) || (n > 4 && strcmp(name + n - 4, ".pyi") == 0)) return true;
+    for (size_t i = 0; i < opts->n_extensions; i++) {
+        size_t el = strlen(opts->extensions[i]);
+        if (n > el + 1 && name[n - el - 1] == '.' && strcmp(name + n - el, opts->extensions[i]) == 0) return true;
+    }
+    return false;
 }
 
 static char *join(const char *dir, const char *name)
@@ -185,7 +190,7 @@ static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_le
     for (size_t i = 0; i < n; i++) {
         unsigned char type = (unsigned char)names[i][0];
         const char *name = names[i] + 1;
-        if (type == DT_REG && !python_name(name)) {   /* the common case needs no stat */
+        if (type == DT_REG && !python_name(w->opts, name)) {   /* the common case needs no stat */
             free(names[i]);
             continue;
         }
@@ -198,7 +203,7 @@ static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_le
             struct stat lst;
             if (errno != ENOENT || lstat(path, &lst) != 0) {
                 if (errno != ENOENT) report(w, path, strerror(errno));
-            } else if (S_ISLNK(lst.st_mode) && python_name(name)) {
+            } else if (S_ISLNK(lst.st_mode) && python_name(w->opts, name)) {
                 report(w, path, "broken symbolic link");
             }
             free(path);
@@ -211,7 +216,7 @@ static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_le
                 walk_dir(w, path, type == DT_DIR, root_len, depth + 1,
                          as_gitignore_subdir(w->git, gd, path, name, ig == 0));
             free(path);
-        } else if (python_name(name) && !excluded(w->opts, name, rel, true) &&
+        } else if (python_name(w->opts, name) && !excluded(w->opts, name, rel, true) &&
                    git_ignored(w, gd, path, name, false) != 1) {
             /* a FIFO or device named *.py is listed too: reading refuses it with a clear error, never blocks */
             push(w->out, path);

@@ -1,5 +1,5 @@
 /* discover.h — turns the PATH arguments into the sorted, de-duplicated list of files to analyse.
- * - A directory is walked recursively for files named *.py and *.pyi (a *directory* named x.py is a
+ * - A directory is walked recursively for files named *.py and *.pyi (and --extension's; a *directory* named x.py is a
  *   directory; a FIFO or device with such a name is listed, and reading it reports "not a regular file").
  *   Directories in the default exclude set (ruff's, plus __pycache__ and build) are skipped.
  * - A file named explicitly is always analysed, whatever its name (unless force_exclude and it matches an
@@ -40,6 +40,8 @@ struct as_discover_opts {
     bool no_default_excludes;      /* do not apply the built-in default excludes */
     bool force_exclude;            /* apply excludes (and .gitignore) to explicitly named files too */
     bool respect_gitignore;        /* skip what git ignores (ruff's respect-gitignore; the CLI's default) */
+    const char *const *extensions; /* more file extensions (without the dot) walked as Python (--extension) */
+    size_t n_extensions;
     as_discover_error_fn on_error;
     void *ud;
 };

@@ -1163,7 +1163,8 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
 
     out->module = module;
     struct suppressions sup;
-    collect_suppressions(&sup, &facts, &src, arena);
+    if (engine->ignore_noqa) memset(&sup, 0, sizeof(sup));
+    else collect_suppressions(&sup, &facts, &src, arena);
     summarise_functions(w, engine, &model, callee_names, &src, &sup, out);
     /* which directives suppressed something is known only after every finding was checked against them */
     for (size_t i = 0; i < w->findings.len; i++) {
@@ -1215,6 +1216,7 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
     /* what the skip leaves out changes what a file's entry says (a syntax error is reported only if parsed):
      * "skip 2" since async code needs a rule's words too */
     parts[n++] = self->skip_enabled ? "skip 2" : "no-skip";
+    if (self->ignore_noqa) parts[n++] = "ignore-noqa";
     for (size_t i = 0; i < as_embedded_count && n < 2048; i++) {
         parts[n++] = as_embedded_files[i].name;
         parts[n++] = as_embedded_files[i].data;

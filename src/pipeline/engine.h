@@ -48,6 +48,7 @@ struct as_engine {
     size_t prefilter_len[AS_PREFILTER_MAX];
     size_t n_prefilter;
     char *extend_select, *ignore;  /* as given (for the tracked rules) */
+    bool ignore_noqa;              /* --ignore-noqa: `# noqa` directives (line and file level) suppress nothing */
 };
 
 /* Loads queries and rules and applies the selection. Returns 0, or -1 with *err (heap) set. */
