@@ -653,9 +653,15 @@ static void on_discover_error(void *ud, const char *path, const char *reason)
     print_error(ud, path, reason);
 }
 
+/* The formats for people (colour, the summary line on stderr); the others are read by programs. */
+static bool human_format(const char *format)
+{
+    return strcmp(format, "full") == 0 || strcmp(format, "concise") == 0 || strcmp(format, "grouped") == 0;
+}
+
 static bool want_color(const struct as_options *o, const char *format)
 {
-    if (strcmp(format, "full") != 0 && strcmp(format, "concise") != 0) return false;
+    if (!human_format(format)) return false;
     if (o->color == AS_COLOR_ALWAYS) return true;
     if (o->color == AS_COLOR_NEVER || o->output_file) return false;
     const char *force = getenv("FORCE_COLOR");
@@ -1076,7 +1082,7 @@ static int finish_check(struct run_state *st, const char *format)
     if (fflush(out) != 0 || ferror(out)) {
         if (errno != EPIPE) fprintf(err, "asyncscan: error: cannot write the output: %s\n", strerror(errno));
         status = 2;
-    } else if (!o->quiet && !o->statistics && (strcmp(format, "full") == 0 || strcmp(format, "concise") == 0)) {
+    } else if (!o->quiet && !o->statistics && human_format(format)) {
         if (st->ctx.n_findings)
             fprintf(err, "Found %zu error%s in %zu file%s.\n", st->ctx.n_findings, st->ctx.n_findings == 1 ? "" : "s",
                     st->ctx.n_files_with_findings, st->ctx.n_files_with_findings == 1 ? "" : "s");
@@ -1138,7 +1144,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
     const char *format = output_format(settings);
     const struct as_reporter *reporter = find_reporter(format, err);
     if (!reporter) return 2;
-    if (o->statistics && strcmp(format, "full") != 0 && strcmp(format, "concise") != 0 && strcmp(format, "json") != 0) {
+    if (o->statistics && !human_format(format) && strcmp(format, "json") != 0) {
         fprintf(err, "asyncscan: error: --statistics prints a table or JSON (output format full, concise or json), not %s\n",
                 format);
         return 2;

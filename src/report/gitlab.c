@@ -9,6 +9,7 @@
 
 #include "report/fingerprint.h"
 #include "report/json_array.h"
+#include "report/json_object.h"
 #include "util/json.h"
 
 static _Thread_local char project_dir[PATH_MAX];   /* CI_PROJECT_DIR, resolved; "" when unset */
@@ -29,20 +30,13 @@ static void end(struct as_report_ctx *ctx) { as_json_array_end(ctx); }
 static void write_path(struct as_buf *b, const struct as_report_ctx *ctx, const char *path)
 {
     size_t pl = strlen(project_dir);
-    if (pl) {
-        struct as_buf abs;
-        as_buf_init(&abs);
-        if (path[0] == '/') as_buf_puts(&abs, path);
-        else as_buf_printf(&abs, "%s/%s", ctx->cwd, path);
-        bool under = pl == 1 ? abs.data[0] == '/' : strncmp(abs.data, project_dir, pl) == 0 && abs.data[pl] == '/';
-        if (under) {
-            as_json_string_z(b, abs.data + (pl == 1 ? 1 : pl + 1));
-            as_buf_release(&abs);
-            return;
-        }
-        as_buf_release(&abs);
-    }
+    struct as_buf abs;
+    as_buf_init(&abs);
+    if (pl) as_report_absolute_path(&abs, ctx, path);
+    if (pl == 1 && abs.data[0] == '/') path = abs.data + 1;
+    else if (pl > 1 && strncmp(abs.data, project_dir, pl) == 0 && abs.data[pl] == '/') path = abs.data + pl + 1;
     as_json_string_z(b, path);
+    as_buf_release(&abs);
 }
 
 static void file(struct as_report_ctx *ctx, const struct as_file_result *res)

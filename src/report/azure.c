@@ -1,0 +1,48 @@
+/* azure.c — `--output-format azure`: Azure Pipelines logging commands, one per finding, in ruff's shape:
+ * `##vso[task.logissue type=error;sourcepath=ABS;linenumber=L;columnnumber=C;code=CODE;]message`.
+ * Escaping follows azure-pipelines-task-lib (taskcommand.ts): in the message `%`→%AZP25, CR→%0D, LF→%0A; in
+ * property values also `;`→%3B and `]`→%5D (`%` first), so no path or message can end the command early or
+ * start another. */
+#include "report/json_object.h"
+#include "util/buf.h"
+
+static void escape(struct as_buf *b, const char *s, bool property)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '%': as_buf_puts(b, "%AZP25"); break;
+        case '\r': as_buf_puts(b, "%0D"); break;
+        case '\n': as_buf_puts(b, "%0A"); break;
+        case ';': if (property) as_buf_puts(b, "%3B"); else as_buf_putc(b, ';'); break;
+        case ']': if (property) as_buf_puts(b, "%5D"); else as_buf_putc(b, ']'); break;
+        default: as_buf_putc(b, *s);
+        }
+    }
+}
+
+static void begin(struct as_report_ctx *ctx) { (void)ctx; }
+static void end(struct as_report_ctx *ctx) { (void)ctx; }
+
+static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
+{
+    if (!res->n_diags) return;
+    struct as_buf b, path;
+    as_buf_init(&b);
+    as_buf_init(&path);
+    as_report_absolute_path(&path, ctx, res->path);
+    for (size_t i = 0; i < res->n_diags; i++) {
+        const struct as_diag *d = &res->diags[i];
+        as_buf_puts(&b, "##vso[task.logissue type=error;sourcepath=");
+        escape(&b, path.data, true);
+        as_buf_printf(&b, ";linenumber=%u;columnnumber=%u;code=", d->line, d->col);
+        escape(&b, d->code, true);
+        as_buf_puts(&b, ";]");
+        escape(&b, d->message, false);
+        as_buf_putc(&b, '\n');
+    }
+    fwrite(b.data, 1, b.len, ctx->out);
+    as_buf_release(&b);
+    as_buf_release(&path);
+}
+
+const struct as_reporter as_reporter_azure = {"azure", begin, file, end};
