@@ -29,7 +29,7 @@ int main(int argc, char **argv)
         status = as_run_rule(&opts, stdout, stderr);
         break;
     case AS_CMD_CHECK:
-        status = as_run_check(&opts, stdout, stderr);
+        status = opts.watch ? as_run_watch(&opts, stdout, stderr) : as_run_check(&opts, stdout, stderr);
         break;
     }
     as_cli_release(&opts);

@@ -20,6 +20,7 @@ enum opt_id {
     OPT_CACHE_DIR, OPT_CONFIG, OPT_ISOLATED, OPT_SHOW_SETTINGS, OPT_REPORT_UNUSED_NOQA, OPT_ADD_NOQA, OPT_HELP,
     OPT_VERSION,
     OPT_OUTPUT_FILE, OPT_EXTEND_IGNORE, OPT_PER_FILE_IGNORES, OPT_VERBOSE, OPT_SILENT, OPT_IGNORE_NOQA, OPT_EXTENSION,
+    OPT_WATCH,
 };
 
 struct opt {
@@ -44,6 +45,7 @@ static const struct opt options[] = {
     {OPT_SILENT, "silent", 's', NULL, "print nothing but errors (the exit status still tells)"},
     {OPT_VERBOSE, "verbose", 'v', NULL, "tell what was found, read and skipped (on stderr)"},
     {OPT_COLOR, "color", 0, "WHEN", "auto (default), always, never"},
+    {OPT_WATCH, "watch", 'w', NULL, "check again whenever a file changes (until interrupted)"},
     {OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "read the source from stdin and report it as PATH"},
     {OPT_MAX_FILE_SIZE, "max-file-size", 0, "BYTES", "skip larger files with an error (default 16 MiB)"},
     {OPT_MAX_CHAIN, "max-chain", 0, "N", "longest helper chain ASC108 follows (default 16)"},
@@ -239,6 +241,7 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
     case OPT_EXTENSION: return add_extensions(o, val, err, errlen);
     case OPT_OUTPUT_FILE: o->output_file = val; break;
     case OPT_IGNORE_NOQA: o->ignore_noqa = true; break;
+    case OPT_WATCH: o->watch = true; break;
     case OPT_VERBOSE: o->verbose = true; break;
     case OPT_SILENT: o->silent = o->quiet = true; break;
     case OPT_EXIT_ZERO: o->exit_zero = true; break;

@@ -47,6 +47,7 @@ struct as_options {
     const char *cache_dir;       /* NULL = .asyncscan_cache in the current directory */
     const char *output_file;     /* -o/--output-file: write the report there instead of stdout */
     bool ignore_noqa;            /* --ignore-noqa: `# noqa` directives suppress nothing */
+    bool watch;                  /* -w/--watch: check again whenever a file changes */
     const char **per_file_ignores;   /* --per-file-ignores GLOB:CODES, split into "GLOB:CODES" items (heap) */
     size_t n_per_file_ignores;
     const char **extensions;     /* --extension EXT:LANG, the extensions (without the dot) analysed as Python */

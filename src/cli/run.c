@@ -842,8 +842,9 @@ static void discover_options(struct run_state *st, struct as_discover_opts *dopt
 }
 
 /* With --stdin-filename: the configuration that governs the buffer (-1 without the option or a configuration).
- * Stops on a configuration error (2), and, silently, when --force-exclude excludes the buffer (0: ruff prints
- * nothing, so editors and pre-commit can pass anything). */
+ * Stops on a configuration error (2), and when --force-exclude excludes the buffer (0, so editors and
+ * pre-commit can pass anything): the report is then an empty one (`[]` in JSON: an editor's parser always gets a
+ * document), with no summary line. */
 static int stdin_configuration(struct run_state *st, const struct as_discover_opts *dopts, int *config)
 {
     const struct as_options *o = st->opts;
@@ -857,8 +858,15 @@ static int stdin_configuration(struct run_state *st, const struct as_discover_op
         return 2;
     }
     if (st->settings->force_exclude && (as_discover_is_excluded(dopts, o->stdin_filename) ||
-                                        as_settings_excluded(st->settings, *config, o->stdin_filename)))
+                                        as_settings_excluded(st->settings, *config, o->stdin_filename))) {
+        if (o->statistics) {
+            print_statistics(st, output_format(st->settings), st->ctx.out);
+        } else if (!o->add_noqa) {
+            st->reporter->begin(&st->ctx);
+            st->reporter->end(&st->ctx);
+        }
         return 0;
+    }
     return RUN_ON;
 }
 

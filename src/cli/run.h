@@ -8,6 +8,8 @@
 
 /* Runs the check command; findings go to out, errors and the summary to err. Returns the exit status. */
 int as_run_check(const struct as_options *opts, FILE *out, FILE *err);
+/* --watch: checks, then again whenever a file under the paths changes, until SIGINT/SIGTERM (watch.c). */
+int as_run_watch(const struct as_options *opts, FILE *out, FILE *err);
 /* `asyncscan rule CODE` / `asyncscan rule --all`. */
 int as_run_rule(const struct as_options *opts, FILE *out, FILE *err);
 
