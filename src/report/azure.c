@@ -4,20 +4,12 @@
  * property values also `;`→%3B and `]`→%5D (`%` first), so no path or message can end the command early or
  * start another. */
 #include "report/json_object.h"
+#include "report/command_escape.h"
 #include "util/buf.h"
 
 static void escape(struct as_buf *b, const char *s, bool property)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '%': as_buf_puts(b, "%AZP25"); break;
-        case '\r': as_buf_puts(b, "%0D"); break;
-        case '\n': as_buf_puts(b, "%0A"); break;
-        case ';': if (property) as_buf_puts(b, "%3B"); else as_buf_putc(b, ';'); break;
-        case ']': if (property) as_buf_puts(b, "%5D"); else as_buf_putc(b, ']'); break;
-        default: as_buf_putc(b, *s);
-        }
-    }
+    as_command_escape(b, s, "%AZP25", property ? ";]" : "");
 }
 
 static void begin(struct as_report_ctx *ctx) { (void)ctx; }

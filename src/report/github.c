@@ -3,20 +3,12 @@
  * Escaping follows actions/toolkit (command.ts): in the message `%`→%25, CR→%0D, LF→%0A; in property values
  * also `:`→%3A and `,`→%2C (`%` first). */
 #include "report/report.h"
+#include "report/command_escape.h"
 #include "util/buf.h"
 
 static void escape(struct as_buf *b, const char *s, bool property)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '%': as_buf_puts(b, "%25"); break;
-        case '\r': as_buf_puts(b, "%0D"); break;
-        case '\n': as_buf_puts(b, "%0A"); break;
-        case ':': if (property) as_buf_puts(b, "%3A"); else as_buf_putc(b, ':'); break;
-        case ',': if (property) as_buf_puts(b, "%2C"); else as_buf_putc(b, ','); break;
-        default: as_buf_putc(b, *s);
-        }
-    }
+    as_command_escape(b, s, "%25", property ? ":," : "");
 }
 
 static void begin(struct as_report_ctx *ctx) { (void)ctx; }
