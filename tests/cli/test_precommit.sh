@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# test_precommit.sh — the .pre-commit-hooks.yaml hook run by the real pre-commit (Debian package), offline, in
-# a scratch git repository: `pre-commit validate-manifest`, then `pre-commit try-repo` fails on a file with a
-# blocking call, passes on a clean one, and leaves out a file in an excluded directory (--force-exclude).
-# Usage: test_precommit.sh ASYNCSCAN REPO_ROOT
+# test_precommit.sh — the hooks of .pre-commit-hooks.yaml run by the real pre-commit (Debian package) in a
+# scratch git repository: `pre-commit validate-manifest`; the `asyncscan-system` hook (binary on PATH) through
+# `pre-commit try-repo` fails on a file with a blocking call, passes on a clean one, and leaves out a file in an
+# excluded directory (--force-exclude); the `asyncscan` hook (language: script) on a clean HOME with no asyncscan
+# on PATH, in an installed configuration, builds asyncscan from a copy of this source tree in pre-commit's clone
+# of it (once: the second run reuses it) and reports the same. Usage: test_precommit.sh ASYNCSCAN REPO_ROOT
 set -u
 bin=$1
 root=$2
@@ -15,11 +17,11 @@ git config --file "$tmp/gitconfig" init.defaultBranch main
 
 if pre-commit validate-manifest "$root/.pre-commit-hooks.yaml" >"$tmp/out" 2>&1; then ok; else ko "manifest: $(cat "$tmp/out")"; fi
 
-# the hook repository: a copy of the manifest in a git repo of its own (try-repo needs a repository)
+# the hook repository: a copy of the source tree (as it is, uncommitted changes too) in a git repo of its own
 hooks="$tmp/hooks"
 mkdir -p "$hooks"
-cp "$root/.pre-commit-hooks.yaml" "$hooks/"
-git -C "$hooks" init -q && git -C "$hooks" add . && git -C "$hooks" commit -qm hooks
+(cd "$root" && git ls-files -z -co --exclude-standard | xargs -0 tar cf - 2>/dev/null) | tar xf - -C "$hooks"
+git -C "$hooks" init -q && git -C "$hooks" add -f . && git -C "$hooks" commit -qm hooks
 
 work="$tmp/work"
 mkdir -p "$work/.venv"
@@ -29,13 +31,39 @@ cp "$work/bad.py" "$work/.venv/vendored.py"
 printf 'notes\n' >"$work/notes.txt"
 git -C "$work" init -q && git -C "$work" add -f . && git -C "$work" commit -qm work
 
-(cd "$work" && pre-commit try-repo "$hooks" asyncscan --files bad.py notes.txt) >"$tmp/bad.log" 2>&1
+(cd "$work" && pre-commit try-repo "$hooks" asyncscan-system --files bad.py notes.txt) >"$tmp/bad.log" 2>&1
 [ $? -eq 1 ] && ok || ko "hook did not fail on bad.py: $(cat "$tmp/bad.log")"
 grep -q "bad.py:5:5: ASYNC251" "$tmp/bad.log" && ok || ko "finding not shown: $(cat "$tmp/bad.log")"
 grep -q "notes.txt" "$tmp/bad.log" && ko "types: [python] let notes.txt through" || ok
-(cd "$work" && pre-commit try-repo "$hooks" asyncscan --files good.py) >"$tmp/good.log" 2>&1
+(cd "$work" && pre-commit try-repo "$hooks" asyncscan-system --files good.py) >"$tmp/good.log" 2>&1
 [ $? -eq 0 ] && ok || ko "hook failed on good.py: $(cat "$tmp/good.log")"
-(cd "$work" && pre-commit try-repo "$hooks" asyncscan --files .venv/vendored.py good.py) >"$tmp/venv.log" 2>&1
+(cd "$work" && pre-commit try-repo "$hooks" asyncscan-system --files .venv/vendored.py good.py) >"$tmp/venv.log" 2>&1
 [ $? -eq 0 ] && ok || ko "--force-exclude did not skip .venv: $(cat "$tmp/venv.log")"
+
+# the script hook on a fresh machine: a clean HOME (no pre-commit or npm cache) and no asyncscan on PATH
+home="$tmp/home"
+mkdir -p "$home"
+cp "$tmp/gitconfig" "$home/.gitconfig"
+fresh_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$(dirname "$bin")" | paste -sd: -)
+fresh() { env -u PRE_COMMIT_HOME -u XDG_CACHE_HOME -u GIT_CONFIG_GLOBAL HOME="$home" PATH="$fresh_path" "$@"; }
+if fresh sh -c 'command -v asyncscan' >/dev/null; then ko "asyncscan still on PATH"; fi
+# in an installed configuration: the first run builds in pre-commit's clone of the revision, the second reuses it
+cat >"$work/.pre-commit-config.yaml" <<EOF
+repos:
+  - repo: $hooks
+    rev: $(git -C "$hooks" rev-parse HEAD)
+    hooks:
+      - id: asyncscan
+EOF
+git -C "$work" add .pre-commit-config.yaml
+(cd "$work" && fresh pre-commit run --files bad.py good.py .venv/vendored.py notes.txt) >"$tmp/run1.log" 2>&1
+[ $? -eq 1 ] && grep -q "bad.py:5:5: ASYNC251" "$tmp/run1.log" && ok || ko "pre-commit run: $(tail -30 "$tmp/run1.log")"
+grep -q "asyncscan: built " "$tmp/run1.log" && ok || ko "the script hook did not build: $(tail -30 "$tmp/run1.log")"
+built=$(find "$home/.cache/pre-commit" -path '*/.asyncscan-build/asyncscan' -type f | head -1)
+[ -n "$built" ] && ok || ko "no binary in pre-commit's cache"
+grep -q "vendored" "$tmp/run1.log" && ko "--force-exclude did not skip .venv: $(tail -30 "$tmp/run1.log")" || ok
+(cd "$work" && fresh pre-commit run --verbose --files good.py) >"$tmp/run2.log" 2>&1
+[ $? -eq 0 ] && grep -q "^- hook id: asyncscan" "$tmp/run2.log" && ! grep -q "asyncscan: build" "$tmp/run2.log" && ok ||
+  ko "second run failed or rebuilt: $(tail -30 "$tmp/run2.log")"
 
 finish
