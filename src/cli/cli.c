@@ -298,7 +298,7 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
 }
 
 /* Replaces each `@FILE` argument by FILE's lines (one argument per line, a CR before the newline dropped, empty
- * lines skipped; no nesting). The new argv's strings are owned by o. Returns 0 / -1 with err. */
+ * lines skipped; no nesting; at most 1 MiB). The new argv's strings are owned by o. Returns 0 / -1 with err. */
 static int expand_argfiles(struct as_options *o, int *argc, char ***argv, char *err, size_t errlen)
 {
     bool any = false;
@@ -317,9 +317,10 @@ static int expand_argfiles(struct as_options *o, int *argc, char ***argv, char *
         as_buf_init(&text);
         char chunk[4096];
         size_t got;
-        while (f && (got = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len < (1u << 24)) as_buf_add(&text, chunk, got);
-        if (!f || ferror(f)) {
-            snprintf(err, errlen, "cannot read the argument file '%s': %s", a + 1, strerror(errno));
+        while (f && (got = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len <= (1u << 20)) as_buf_add(&text, chunk, got);
+        if (!f || ferror(f) || text.len > (1u << 20)) {
+            snprintf(err, errlen, "cannot read the argument file '%s': %s", a + 1,
+                     f && !ferror(f) ? "larger than 1 MiB" : strerror(errno));
             if (f) fclose(f);
             as_buf_release(&text);
             free(out);

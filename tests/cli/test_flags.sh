@@ -117,6 +117,12 @@ has "$tmp/out" "tests/test_b.py:3:5: RUF006"
 lacks "$tmp/out" "ASYNC230"
 run 2 @missing-args.txt
 has "$tmp/err" "cannot read the argument file 'missing-args.txt'"
+head -c 1100000 /dev/zero | tr '\0' 'x' >"$tmp/t/big-args.txt"
+run 2 @big-args.txt
+has "$tmp/err" "cannot read the argument file 'big-args.txt': larger than 1 MiB"
+mkdir -p "$tmp/t/argdir"
+run 2 @argdir
+has "$tmp/err" "cannot read the argument file 'argdir'"
 
 # a mistyped option gets a suggestion; a far-off one does not
 run 2 --slect RUF006 pkg
