@@ -6,6 +6,7 @@
 #include "cli/run.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,11 +70,12 @@ static void nap(long ms)
 
 int as_run_watch(const struct as_options *o, FILE *out, FILE *err)
 {
-    for (size_t i = 0; i < o->n_paths; i++)
-        if (strcmp(o->paths[i], "-") == 0 || o->stdin_filename) {
-            fprintf(err, "asyncscan: error: --watch checks files; it cannot read standard input\n");
-            return 2;
-        }
+    bool stdin_path = false;
+    for (size_t i = 0; i < o->n_paths; i++) stdin_path |= strcmp(o->paths[i], "-") == 0;
+    if (stdin_path || o->stdin_filename) {
+        fprintf(err, "asyncscan: error: --watch checks files; it cannot read standard input\n");
+        return 2;
+    }
     if (o->add_noqa) {
         fprintf(err, "asyncscan: error: --watch cannot be used with --add-noqa\n");
         return 2;

@@ -152,6 +152,14 @@ has "$tmp/out" "asyncscan "
 run 0 help
 has "$tmp/out" "usage: asyncscan"
 
+# --watch reads files, never standard input (the VS Code recipe in test_docs.sh runs it on a live tree)
+run 2 --watch --stdin-filename pkg/a.py -
+has "$tmp/err" "--watch checks files"
+run 2 --watch --stdin-filename pkg/a.py
+has "$tmp/err" "--watch checks files"
+run 2 --watch --add-noqa pkg
+has "$tmp/err" "--watch cannot be used with --add-noqa"
+
 # --statistics with --output-format json: ruff's array, most frequent first
 printf 'import time\nasync def f():\n    time.sleep(1)\n    time.sleep(2)\n    open("x")\n' >"$tmp/t/pkg/d.py"
 run 1 --statistics --output-format json pkg
