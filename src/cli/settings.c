@@ -424,6 +424,13 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     for (size_t i = 0; c && i < c->n_per_file_ignores; i++)
         as_buf_printf(&b, "%s\"%s\" = [%s]", i ? ", " : "", c->per_file_ignores[i].key, c->per_file_ignores[i].value);
     show_value(out, c, 3, "per-file-ignores", b.data, false);
+    if (s->n_cli_per_file_ignores) {   /* --per-file-ignores and --config overrides: for every file */
+        as_buf_reset(&b);
+        for (size_t i = 0; i < s->n_cli_per_file_ignores; i++)
+            as_buf_printf(&b, "%s\"%s\" = [%s]", i ? ", " : "", s->cli_per_file_ignores[i].key,
+                          s->cli_per_file_ignores[i].value);
+        show_value(out, NULL, 3, "per-file-ignores", b.data, true);
+    }
     as_buf_reset(&b);
     for (size_t i = 0; c && i < c->n_exclude; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", c->exclude[i]);
     show_value(out, c, 4, "exclude", c && c->has_exclude ? b.data : "(the default excludes)", false);

@@ -50,6 +50,8 @@ run 1 --output-format concise --per-file-ignores 'test_*.py:RUF006,ASYNC230' pkg
 lacks "$tmp/out" "tests/test_b.py"
 has "$tmp/out" "pkg/a.py"
 run 0 --per-file-ignores 'tests/*:ALL,pkg/*.py:ASYNC2' pkg tests
+run 0 --show-settings --per-file-ignores 'tests/*:RUF006' tests/test_b.py
+has "$tmp/out" 'per-file-ignores   = "tests/*" = [RUF006]   # command line'
 run 2 --per-file-ignores 'RUF006' pkg
 has "$tmp/err" "invalid value 'RUF006' for --per-file-ignores"
 
