@@ -41,7 +41,7 @@ static const struct opt options[] = {
     {OPT_EXTEND_IGNORE, "extend-ignore", 0, "CODES", "disable these rules too (as --ignore; ruff's deprecated spelling)"},
     {OPT_PER_FILE_IGNORES, "per-file-ignores", 0, "PAIRS", "GLOB:CODE pairs, comma-separated: disable rules in matching files"},
     {OPT_EXIT_ZERO, "exit-zero", 0, NULL, "exit 0 even when there are findings"},
-    {OPT_QUIET, "quiet", 'q', NULL, "print findings only (no summary line)"},
+    {OPT_QUIET, "quiet", 'q', NULL, "print findings only (no summary line, no warnings)"},
     {OPT_SILENT, "silent", 's', NULL, "print nothing but errors (the exit status still tells)"},
     {OPT_VERBOSE, "verbose", 'v', NULL, "tell what was found, read and skipped (on stderr)"},
     {OPT_COLOR, "color", 0, "WHEN", "auto (default), always, never"},

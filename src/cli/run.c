@@ -918,7 +918,7 @@ static void open_cache(struct run_state *st, const struct as_engine *engine)
         char cerr[512];
         st->cache = as_cache_open(o->cache_dir ? o->cache_dir : ".asyncscan_cache", as_engine_settings_hash(engine),
                                   cerr, sizeof(cerr));
-        if (!st->cache && !o->silent) fprintf(st->err, "asyncscan: warning: cache disabled: %s\n", cerr);
+        if (!st->cache && !o->quiet) fprintf(st->err, "asyncscan: warning: cache disabled: %s\n", cerr);
     }
     if (st->cache) {
         st->status = as_xcalloc(st->files.n + 1, sizeof(*st->status));
@@ -940,7 +940,7 @@ static void close_cache(struct run_state *st)
     free(st->file_config);
     if (st->cache) {
         const char *warn = as_cache_warning(st->cache);
-        if (warn && !st->opts->silent) fprintf(st->err, "asyncscan: warning: %s\n", warn);
+        if (warn && !st->opts->quiet) fprintf(st->err, "asyncscan: warning: %s\n", warn);
         if (getenv("ASYNCSCAN_CACHE_STATS")) {   /* for tests and scripts/bench */
             size_t hits, misses, writes;
             as_cache_stats(st->cache, &hits, &misses, &writes);
@@ -1039,7 +1039,7 @@ static int check_files(struct run_state *st, struct as_engine *engine, const str
         return 2;
     }
     /* ruff's warning (and exit 0) when nothing is left to analyse */
-    if (!st->files.n && !st->errors && !o->silent)
+    if (!st->files.n && !st->errors && !o->quiet)
         fprintf(st->err, "asyncscan: warning: No Python files found under the given path(s)\n");
     open_cache(st, engine);
     if (o->verbose) verbose_start(st, st->settings, st->err);

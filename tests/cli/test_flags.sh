@@ -139,6 +139,8 @@ run 0 empty
 has "$tmp/err" "asyncscan: warning: No Python files found under the given path(s)"
 run 0 -s empty
 empty "$tmp/err"
+run 0 -q empty
+empty "$tmp/err"
 
 # a command asyncscan does not have is a clear error, not an analysis; a directory of that name is a path
 run 2 format pkg/a.py
