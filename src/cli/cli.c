@@ -15,7 +15,8 @@ enum opt_id {
     OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_MAX_CHAIN, OPT_NO_SKIP, OPT_FORCE_EXCLUDE, OPT_EXCLUDE, OPT_EXTEND_EXCLUDE,
     OPT_RESPECT_GITIGNORE, OPT_NO_RESPECT_GITIGNORE, OPT_STATISTICS, OPT_SHOW_FILES, OPT_SHOW_PARSED, OPT_NO_CACHE,
     OPT_CACHE_DIR, OPT_CONFIG, OPT_ISOLATED, OPT_SHOW_SETTINGS, OPT_REPORT_UNUSED_NOQA, OPT_ADD_NOQA, OPT_HELP,
-    OPT_VERSION,
+    OPT_VERSION, OPT_FIX, OPT_NO_FIX, OPT_UNSAFE_FIXES, OPT_NO_UNSAFE_FIXES, OPT_FIX_ONLY, OPT_DIFF, OPT_SHOW_FIXES,
+    OPT_EXIT_NON_ZERO_ON_FIX,
 };
 
 struct opt {
@@ -54,6 +55,14 @@ static const struct opt options[] = {
     {OPT_SHOW_SETTINGS, "show-settings", 0, NULL, "print the settings for the first path and where each comes from"},
     {OPT_REPORT_UNUSED_NOQA, "report-unused-noqa", 0, NULL, "report `# noqa` codes of ours that suppress nothing (RUF100)"},
     {OPT_ADD_NOQA, "add-noqa", 0, NULL, "add `# noqa: CODE` to every line with a finding (rewrites the files)"},
+    {OPT_FIX, "fix", 0, NULL, "apply the safe fixes, rewriting the files (see `asyncscan rule CODE`)"},
+    {OPT_NO_FIX, "no-fix", 0, NULL, "do not apply fixes (overrides `fix = true` in the configuration)"},
+    {OPT_UNSAFE_FIXES, "unsafe-fixes", 0, NULL, "also apply (and count as fixable) the unsafe fixes"},
+    {OPT_NO_UNSAFE_FIXES, "no-unsafe-fixes", 0, NULL, "do not apply unsafe fixes (overrides the configuration)"},
+    {OPT_FIX_ONLY, "fix-only", 0, NULL, "apply fixes and report nothing that remains"},
+    {OPT_DIFF, "diff", 0, NULL, "print the fixes as a unified diff and write nothing (exit 1 if there is one)"},
+    {OPT_SHOW_FIXES, "show-fixes", 0, NULL, "list what was fixed in each file"},
+    {OPT_EXIT_NON_ZERO_ON_FIX, "exit-non-zero-on-fix", 0, NULL, "exit 1 when something was fixed"},
     {OPT_HELP, "help", 'h', NULL, "show this help"},
     {OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -165,6 +174,14 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
     case OPT_SHOW_SETTINGS: o->show_settings = true; break;
     case OPT_REPORT_UNUSED_NOQA: o->report_unused_noqa = true; break;
     case OPT_ADD_NOQA: o->add_noqa = true; break;
+    case OPT_FIX: o->fix = 1; break;
+    case OPT_NO_FIX: o->fix = -1; break;
+    case OPT_UNSAFE_FIXES: o->unsafe_fixes = 1; break;
+    case OPT_NO_UNSAFE_FIXES: o->unsafe_fixes = -1; break;
+    case OPT_FIX_ONLY: o->fix_only = true; break;
+    case OPT_DIFF: o->diff = true; break;
+    case OPT_SHOW_FIXES: o->show_fixes = true; break;
+    case OPT_EXIT_NON_ZERO_ON_FIX: o->exit_non_zero_on_fix = true; break;
     case OPT_NO_CACHE: o->no_cache = true; break;
     case OPT_CACHE_DIR: o->cache_dir = val; break;
     case OPT_STATISTICS: o->statistics = true; break;

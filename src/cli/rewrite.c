@@ -10,21 +10,26 @@
 #include "util/xalloc.h"
 
 void as_rewrite_init(struct as_rewrite *self, const struct as_engine *engine, const struct as_settings *settings,
-                     unsigned max_chain, size_t max_size, FILE *err)
+                     unsigned max_chain, size_t max_size, FILE *out, FILE *err)
 {
     memset(self, 0, sizeof(*self));
     self->engine = engine;
     self->settings = settings;
     self->max_chain = max_chain;
     self->max_size = max_size;
-    self->worker = as_worker_new();
+    self->owner = as_project_new(engine, max_chain);
+    self->out = out;
     self->err = err;
 }
 
 void as_rewrite_release(struct as_rewrite *self)
 {
-    as_worker_free(self->worker);
+    if (self->worker) as_worker_free(self->worker);
+    if (self->owner) as_project_free(self->owner);
+    free(self->shown_fixes);
     self->worker = NULL;
+    self->owner = NULL;
+    self->shown_fixes = NULL;
 }
 
 static bool same_finding(const struct as_diag *a, const struct as_diag *b)
@@ -77,6 +82,7 @@ void as_rewrite_analyse(struct as_rewrite *self, const char *shown, int cfg, con
                         const struct as_file_result *run, struct as_file_result *out)
 {
     as_file_result_init(out);
+    if (!self->worker) self->worker = as_worker_new();
     as_analyze_buffer_ex(self->worker, self->engine, shown, bytes, len, true, out);
     struct as_project *project = as_project_new(self->engine, self->max_chain);
     if (project) {

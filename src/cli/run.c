@@ -58,7 +58,7 @@ struct run_state {
     struct ahead *ahead;            /* -j2 and up: helper modules analysed while the project pass searches */
     struct as_settings *settings;
     int *file_config;               /* per file: the configuration that governs it (-1: none) */
-    struct as_rewrite *rewrite;     /* rewrites files from a fresh analysis (rewrite.h): --add-noqa */
+    struct as_rewrite *rewrite;     /* rewrites files from a fresh analysis (rewrite.h): --add-noqa, fixes */
     bool *parsed;                   /* --show-parsed-files with the project pass on: per file, parsed by it */
     /* For the cache's stat index, per file: the status taken before reading, and whether the analysis had
      * nothing to show (left out by the skip, no finding, no error). */
@@ -322,11 +322,15 @@ static void report_result(struct run_state *st, size_t file, struct as_file_resu
 {
     if (st->settings) as_settings_filter(st->settings, st->engine, st->file_config ? st->file_config[file] : -1, res);
     if (res->error) print_error(st, res->path, res->error);
+    int cfg = st->file_config ? st->file_config[file] : -1;
+    if (!st->opts->add_noqa) as_rewrite_fix(st->rewrite, file < st->files.n ? st->files.paths[file] : NULL, cfg, res);
     st->ctx.n_files++;
     st->ctx.n_findings += res->n_diags;
     if (res->n_diags) st->ctx.n_files_with_findings++;
     if (st->opts->add_noqa) {
-        if (file < st->files.n) as_rewrite_add_noqa(st->rewrite, st->files.paths[file], st->file_config[file], res);
+        if (file < st->files.n) as_rewrite_add_noqa(st->rewrite, st->files.paths[file], cfg, res);
+    } else if (st->rewrite->mode.only) {
+        /* --fix-only, --diff: what remains is not reported */
     } else if (st->opts->statistics) {
         for (size_t d = 0; d < res->n_diags; d++)
             for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
@@ -945,20 +949,17 @@ static int finish_check(struct run_state *st, const char *format)
             if (st->counts_by_rule[r])
                 fprintf(out, "%5zu\t%s\t%s\n", st->counts_by_rule[r], engine->rules.rules[r]->code,
                         engine->rules.rules[r]->name);
-    } else {
+    } else if (!st->rewrite->mode.only) {
         st->reporter->end(&st->ctx);
     }
 
-    int status = st->errors ? 2 : (st->ctx.n_findings && !o->exit_zero ? 1 : 0);
+    int status = as_rewrite_status(st->rewrite, st->errors ? 2 : (st->ctx.n_findings && !o->exit_zero ? 1 : 0));
     if (fflush(out) != 0 || ferror(out)) {
         if (errno != EPIPE) fprintf(err, "asyncscan: error: cannot write the output: %s\n", strerror(errno));
         status = 2;
-    } else if (!o->quiet && !o->statistics && (strcmp(format, "full") == 0 || strcmp(format, "concise") == 0)) {
-        if (st->ctx.n_findings)
-            fprintf(err, "Found %zu error%s in %zu file%s.\n", st->ctx.n_findings, st->ctx.n_findings == 1 ? "" : "s",
-                    st->ctx.n_files_with_findings, st->ctx.n_files_with_findings == 1 ? "" : "s");
-        else if (!st->errors)
-            fprintf(err, "All checks passed!\n");
+    } else if (!o->quiet && !o->statistics &&
+               (st->rewrite->mode.only || strcmp(format, "full") == 0 || strcmp(format, "concise") == 0)) {
+        as_rewrite_summary(st->rewrite, st->ctx.n_findings, st->ctx.n_files_with_findings, st->errors != 0);
     }
     return status;
 }
@@ -997,14 +998,20 @@ static int check_with_engine(const struct as_options *o, struct as_settings *set
         int stop = stdin_configuration(&st, &dopts, &stdin_config);
         if (stop != RUN_ON) return stop;
     }
-    if (o->add_noqa && use_stdin) {
-        fprintf(err, "asyncscan: error: --add-noqa rewrites files; it cannot be used with standard input\n");
+    if (use_stdin && (o->add_noqa || o->fix > 0 || o->fix_only || o->diff)) {
+        fprintf(err, "asyncscan: error: %s rewrites files; it cannot be used with standard input\n",
+                o->add_noqa ? "--add-noqa" : "fixing");
         return 2;
     }
     struct as_rewrite rewrite;
-    as_rewrite_init(&rewrite, engine, settings, o->max_chain, st.max_size, err);
+    struct as_fix_mode fix_mode;
+    as_rewrite_fix_mode(o, settings, &fix_mode);
+    if (use_stdin) fix_mode.apply = false;   /* `fix = true` in a configuration: an editor's buffer is only shown */
+    as_rewrite_init(&rewrite, engine, settings, o->max_chain, st.max_size, out, err);
+    as_rewrite_set_mode(&rewrite, &fix_mode);
     st.rewrite = &rewrite;
-    if (!o->statistics && !o->add_noqa) reporter->begin(&st.ctx);
+    st.ctx.fix = &rewrite.fix;
+    if (!o->statistics && !o->add_noqa && !fix_mode.only) reporter->begin(&st.ctx);
     int stop = use_stdin ? check_stdin(&st, engine, stdin_config) : check_files(&st, engine, &dopts);
     int status = stop != RUN_ON ? stop : finish_check(&st, format);
     as_rewrite_release(&rewrite);
@@ -1079,6 +1086,9 @@ int as_run_rule(const struct as_options *o, FILE *out, FILE *err)
             fprintf(out, "# %s %s\n\n%s\n\nDefault: %s. Origin: %s.", r->code, r->name, r->summary,
                     r->default_on ? "on" : "off", r->origin);
             if (r->url) fprintf(out, " See also %s.", r->url);
+            const struct as_fix_info *fix = as_fix_info_for(r->code);
+            if (fix) fprintf(out, "\n\nFix (%s): %s", as_fix_applicability_name(fix->applicability), fix->doc);
+            else fprintf(out, "\n\nFix: none.");
             fprintf(out, "\n\n%s\n", r->doc);
         }
     }

@@ -120,7 +120,7 @@ START_TEST(stale_run_uses_current_lines)
     ck_assert_uint_eq(run.diags[0].noqa_line, 5);
     write_file(path, "import time\n# one\n# two\n\n\nasync def f():\n    time.sleep(1)\n");
     struct as_rewrite rw;
-    as_rewrite_init(&rw, &engine, NULL, 0, 1 << 20, stderr);
+    as_rewrite_init(&rw, &engine, NULL, 0, 1 << 20, stdout, stderr);
     as_rewrite_add_noqa(&rw, path, -1, &run);
     ck_assert_uint_eq(rw.noqa_added, 1);
     ck_assert_uint_eq(rw.errors, 0);
