@@ -103,7 +103,9 @@ struct engine {
     as_fix_analyse_fn analyse;
     void *ud;
     struct as_fix_outcome *out;
-    char **rejected;   /* "CODE call-text" of fixes dropped (they are not tried again) */
+    /* Fixes dropped (not tried again): the rule and where the call starts in the current text (moved along
+     * by the edits of later passes). */
+    struct rejected { const char *code; uint32_t at; } *rejected;
     size_t n_rejected;
 };
 
@@ -122,20 +124,19 @@ static void note(struct engine *e, const char *fmt, ...)
     e->out->notes[e->out->n_notes++] = as_buf_detach(&b, NULL);
 }
 
-static char *rejection_key(const struct as_fix_site *site, const struct candidate *c)
-{
-    struct as_buf b;
-    as_buf_init(&b);
-    as_buf_printf(&b, "%s ", c->d->code);
-    as_buf_add(&b, site->text + c->plan.span_start, c->plan.span_end - c->plan.span_start);
-    return as_buf_detach(&b, NULL);
-}
-
-static bool is_rejected(const struct engine *e, const char *key)
+static bool is_rejected(const struct engine *e, const char *code, uint32_t at)
 {
     for (size_t i = 0; i < e->n_rejected; i++)
-        if (strcmp(e->rejected[i], key) == 0) return true;
+        if (e->rejected[i].at == at && strcmp(e->rejected[i].code, code) == 0) return true;
     return false;
+}
+
+/* Moves the rejected fixes' positions by an edit of [start, end) to `len` bytes in front of them. */
+static void shift_rejected(struct engine *e, uint32_t start, uint32_t end, size_t len)
+{
+    for (size_t i = 0; i < e->n_rejected; i++)
+        if (end <= e->rejected[i].at)
+            e->rejected[i].at = (uint32_t)((int64_t)e->rejected[i].at + (int64_t)len - (int64_t)(end - start));
 }
 
 static bool overlaps(const struct as_fix_plan *a, const struct as_fix_plan *b)
@@ -188,9 +189,27 @@ static char *apply_plans(const struct as_fix_site *site, struct candidate **sel,
         as_buf_puts(&b, edits[i].content);
         pos = edits[i].end;
     }
+
     as_buf_add(&b, site->text + pos, site->len - pos);
     free(imports);
     return as_buf_detach(&b, len);
+}
+
+/* After the plans were applied: the rejected fixes' positions follow the text. Edits are taken from the last
+ * back, so that each compares with positions not yet moved by the edits in front of it. */
+static void shift_for_plans(struct engine *e, const struct as_fix_site *site, struct candidate **sel, size_t n,
+                            const char *imports)
+{
+    for (size_t i = n; i-- > 0;)
+        for (size_t k = sel[i]->plan.n_edits; k-- > 0;) {
+            uint32_t start = sel[i]->plan.edits[k].start;
+            if (imports && site->import_at > start) {   /* the import goes after this edit: move by it first */
+                shift_rejected(e, site->import_at, site->import_at, strlen(imports));
+                imports = NULL;
+            }
+            shift_rejected(e, start, sel[i]->plan.edits[k].end, strlen(sel[i]->plan.edits[k].content));
+        }
+    if (imports) shift_rejected(e, site->import_at, site->import_at, strlen(imports));
 }
 
 static size_t count_code(const struct as_file_result *r, const char *code)
@@ -201,8 +220,8 @@ static size_t count_code(const struct as_file_result *r, const char *code)
 }
 
 /* Why the result of applying `sel` to site (analysed as `before`) is not acceptable (NULL when it is): a
- * syntax error it introduced, or another rule's finding that appeared, or one that went although the edits
- * do not touch it. The fixed findings must go. ASYNC100 (a timeout block that never awaits) may go: an added
+ * syntax error it introduced, or a finding that appeared, or one that went although the edits are neither in
+ * it nor around it. The fixed findings must go. ASYNC100 (a timeout block that never awaits) may go: an added
  * `await` is what it asks for. */
 static const char *verify(const struct as_fix_site *site, const struct as_file_result *before,
                           const struct as_file_result *after, struct candidate **sel, size_t n, char *why, size_t cap)
@@ -221,9 +240,12 @@ static const char *verify(const struct as_fix_site *site, const struct as_file_r
                 if (strcmp(d->code, code) != 0) continue;
                 bool fixed = false, inside = false;
                 uint32_t off = as_fix_site_offset(site, d->line, d->col);
+                uint32_t end = as_fix_site_offset(site, d->end_line, d->end_col);
                 for (size_t s = 0; s < n; s++) {
+                    const struct as_fix_plan *p = &sel[s]->plan;
                     fixed |= sel[s]->d->line == d->line && sel[s]->d->col == d->col && strcmp(sel[s]->d->code, code) == 0;
-                    inside |= off >= sel[s]->plan.span_start && off < sel[s]->plan.span_end;
+                    /* a finding in the call, or about a construct holding it, may go with it */
+                    inside |= (off >= p->span_start && off < p->span_end) || (off <= p->span_start && p->span_end <= end);
                 }
                 must += fixed;
                 may += !fixed && (inside || strcmp(code, "ASYNC100") == 0);
@@ -311,13 +333,10 @@ static struct candidate *gather(struct engine *e, const struct as_fix_site *site
         if (!as_fix_info_for(d->code) || !as_fix_make_plan(site, d, &c[k].plan)) continue;
         struct as_fix f = {c[k].plan.applicability, NULL, NULL, 0};
         c[k].d = d;
-        char *key = as_fix_applies(e->s, d->code, &f) && c[k].plan.n_edits ? rejection_key(site, &c[k]) : NULL;
-        if (!key || is_rejected(e, key)) {
+        if (!as_fix_applies(e->s, d->code, &f) || !c[k].plan.n_edits || is_rejected(e, d->code, c[k].plan.span_start)) {
             as_fix_plan_release(&c[k].plan);
-            free(key);
             continue;
         }
-        free(key);
         c[k].d = d;
         c[k].index = i;
         k++;
@@ -335,8 +354,9 @@ static int by_start(const void *pa, const void *pb)
 
 static void reject(struct engine *e, const struct as_fix_site *site, const struct candidate *c, const char *why)
 {
-    e->rejected = as_xrealloc(e->rejected, (e->n_rejected + 1) * sizeof(char *));
-    e->rejected[e->n_rejected++] = rejection_key(site, c);
+    (void)site;
+    e->rejected = as_xrealloc(e->rejected, (e->n_rejected + 1) * sizeof(*e->rejected));
+    e->rejected[e->n_rejected++] = (struct rejected){c->d->code, c->plan.span_start};
     note(e, "%u:%u: %s: the fix was not applied: %s", c->d->line, c->d->col, c->d->code, why);
 }
 
@@ -393,6 +413,9 @@ static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_re
                 for (size_t k = 0; k < sel[i]->plan.n_imports; k++) add_module(m, &mods, 8, sel[i]->plan.imports[k]);
             for (size_t i = 0; i < ns; i++) record_fixed(e, sel[i], from_first);
             record_shifts(e, &site, sel, ns, mods);
+            char *imports = import_lines(&site, m, mods);
+            shift_for_plans(e, &site, sel, ns, imports);
+            free(imports);
             e->out->passes++;
             free(*cur);
             *cur = t;
@@ -444,7 +467,6 @@ int as_fix_text(const char *text, size_t len, const struct as_file_result *first
         free(cur);
         as_file_result_release(&base);
     }
-    for (size_t i = 0; i < e.n_rejected; i++) free(e.rejected[i]);
     free(e.rejected);
     return 0;
 }

@@ -116,6 +116,15 @@ printf 'import time\n\n\nasync def poll(ready):\n    while not ready():\n       
 run --fix --unsafe-fixes loop.py >/dev/null 2>"$tmp/err"
 check grep -q "loop.py:6:9: ASYNC251: the fix was not applied: it would leave or add a ASYNC110 finding" "$tmp/err"
 check grep -q "^        time.sleep(1)" loop.py
+# the same call elsewhere is tried (and said) on its own
+printf 'import time\n\n\nasync def poll(ready):\n    while not ready():\n        time.sleep(1)\n    while ready():\n        time.sleep(1)\n' >loop2.py
+run --fix --unsafe-fixes loop2.py >/dev/null 2>"$tmp/err"
+check grep -q "loop2.py:6:9: ASYNC251: the fix was not applied" "$tmp/err"
+check grep -q "loop2.py:8:9: ASYNC251: the fix was not applied" "$tmp/err"
+# a fix that makes an enclosing finding go (ASYNC110 about the loop of `await trio.sleep(0)`) is fine
+printf 'import trio\n\n\nasync def spin(ready):\n    while not ready():\n        await trio.sleep(0)\n' >spin.py
+run --fix spin.py >/dev/null 2>"$tmp/err"
+check grep -q "await trio.lowlevel.checkpoint()" spin.py
 check grep -q "^    await asyncio.sleep(2)" loop.py
 python3 -m py_compile loop.py && ok || ko "loop.py does not compile"
 
