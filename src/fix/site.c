@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/source.h"
 #include "util/xalloc.h"
 
 const TSLanguage *tree_sitter_python(void);
@@ -178,17 +179,9 @@ uint32_t as_fix_site_offset(const struct as_fix_site *site, uint32_t line, uint3
 
 void as_fix_site_position(const struct as_fix_site *site, uint32_t offset, uint32_t *line, uint32_t *col)
 {
-    size_t lo = 0, hi = site->n_lines;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (site->line_starts[mid] <= offset) lo = mid;
-        else hi = mid;
-    }
-    uint32_t c = 1;
-    for (size_t i = site->line_starts[lo]; i < offset && i < site->len; i++)
-        if (((unsigned char)site->text[i] & 0xC0) != 0x80) c++;
-    *line = (uint32_t)lo + 1;
-    *col = c;
+    struct as_source src = {.text = site->text, .len = site->len, .line_starts = site->line_starts,
+                            .n_lines = site->n_lines};
+    as_source_position(&src, offset, line, col);
 }
 
 bool as_fix_site_call(const struct as_fix_site *site, const struct as_diag *d, TSNode *call)

@@ -82,10 +82,10 @@ static size_t rule_index(const struct as_report_ctx *ctx, const char *code)
     return 0;
 }
 
-static void location(struct as_buf *b, const char *path, uint32_t line, uint32_t col, uint32_t end_line,
-                     uint32_t end_col)
+/* `"artifactLocation": {...}` of a path: an absolute one as a file URI, a relative one under %SRCROOT%. */
+static void artifact_location(struct as_buf *b, const char *path)
 {
-    as_buf_puts(b, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+    as_buf_puts(b, "\"artifactLocation\": {\"uri\": \"");
     if (path[0] == '/') {
         as_buf_puts(b, "file://");
         uri_path(b, path);
@@ -94,6 +94,13 @@ static void location(struct as_buf *b, const char *path, uint32_t line, uint32_t
         uri_path(b, path);
         as_buf_puts(b, "\", \"uriBaseId\": \"%SRCROOT%\"}");
     }
+}
+
+static void location(struct as_buf *b, const char *path, uint32_t line, uint32_t col, uint32_t end_line,
+                     uint32_t end_col)
+{
+    as_buf_puts(b, "{\"physicalLocation\": {");
+    artifact_location(b, path);
     as_buf_printf(b, ", \"region\": {\"startLine\": %u, \"startColumn\": %u", line ? line : 1, col ? col : 1);
     if (end_line) as_buf_printf(b, ", \"endLine\": %u, \"endColumn\": %u", end_line, end_col ? end_col : 1);
     as_buf_puts(b, "}}}");
@@ -105,15 +112,8 @@ static void fixes(struct as_buf *b, const char *path, const struct as_fix *f)
     if (!f || f->applicability == AS_FIX_DISPLAY_ONLY || f->n_edits == 0) return;
     as_buf_puts(b, ", \"fixes\": [{\"description\": {\"text\": ");
     as_json_string_z(b, f->message);
-    as_buf_puts(b, "}, \"artifactChanges\": [{\"artifactLocation\": {\"uri\": \"");
-    if (path[0] == '/') {
-        as_buf_puts(b, "file://");
-        uri_path(b, path);
-        as_buf_puts(b, "\"}");
-    } else {
-        uri_path(b, path);
-        as_buf_puts(b, "\", \"uriBaseId\": \"%SRCROOT%\"}");
-    }
+    as_buf_puts(b, "}, \"artifactChanges\": [{");
+    artifact_location(b, path);
     as_buf_puts(b, ", \"replacements\": [");
     for (size_t i = 0; i < f->n_edits; i++) {
         const struct as_fix_edit *e = &f->edits[i];
