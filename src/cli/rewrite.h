@@ -21,6 +21,10 @@ struct as_fix_mode {
     bool show_fixes, exit_non_zero_on_fix;
     bool unsafe;
     const char *fixable, *unfixable;   /* comma-separated codes or prefixes (ALL); NULL: all / none */
+    /* Findings carry their fixes (found by parsing the file again): for the formats that show them (json,
+     * json-lines, sarif), when fixing, or when a fix option or key is given (for `[*]` and the summary's
+     * counts). Otherwise a run served by the cache would parse every file with findings for them. */
+    bool describe;
 };
 
 /* What a fresh analysis needs: the run's engine and settings, and a worker of its own (made on first use);
@@ -46,8 +50,9 @@ struct as_rewrite {
 
 void as_rewrite_init(struct as_rewrite *self, const struct as_engine *engine, const struct as_settings *settings,
                      unsigned max_chain, size_t max_size, FILE *out, FILE *err);
-/* The fix flags of a run: options `o` over the root configuration of `settings`. */
-void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *settings, struct as_fix_mode *mode);
+/* The fix flags of a run: options `o` over the root configuration of `settings`, for output `format`. */
+void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *settings, const char *format,
+                         struct as_fix_mode *mode);
 void as_rewrite_set_mode(struct as_rewrite *self, const struct as_fix_mode *mode);
 void as_rewrite_release(struct as_rewrite *self);
 

@@ -35,7 +35,8 @@ static bool fixable(void *ud, const char *code)
     return (!m->fixable || listed(m->fixable, code)) && !listed(m->unfixable, code);
 }
 
-void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *settings, struct as_fix_mode *mode)
+void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *settings, const char *format,
+                         struct as_fix_mode *mode)
 {
     const struct as_config *root = settings && settings->has_root ? &settings->configs[0] : NULL;
     memset(mode, 0, sizeof(*mode));
@@ -47,6 +48,8 @@ void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *s
     mode->exit_non_zero_on_fix = o->exit_non_zero_on_fix;
     mode->fixable = root ? root->fixable : NULL;
     mode->unfixable = root ? root->unfixable : NULL;
+    mode->describe = mode->apply || o->unsafe_fixes || o->show_fixes || (root && (root->fix >= 0 || root->unsafe_fixes >= 0)) ||
+                     strcmp(format, "json") == 0 || strcmp(format, "json-lines") == 0 || strcmp(format, "sarif") == 0;
 }
 
 void as_rewrite_set_mode(struct as_rewrite *self, const struct as_fix_mode *mode)
@@ -194,6 +197,7 @@ static void fix_file(struct as_rewrite *rw, const char *path, int cfg, struct as
 
 void as_rewrite_fix(struct as_rewrite *self, const char *path, int cfg, struct as_file_result *res)
 {
+    if (!self->mode.describe) return;
     if (self->mode.apply && path && res->n_diags) fix_file(self, path, cfg, res);
     as_fix_describe(res);
     struct as_fix_settings with_unsafe = self->fix;

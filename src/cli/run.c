@@ -1005,7 +1005,7 @@ static int check_with_engine(const struct as_options *o, struct as_settings *set
     }
     struct as_rewrite rewrite;
     struct as_fix_mode fix_mode;
-    as_rewrite_fix_mode(o, settings, &fix_mode);
+    as_rewrite_fix_mode(o, settings, format, &fix_mode);
     if (use_stdin) fix_mode.apply = false;   /* `fix = true` in a configuration: an editor's buffer is only shown */
     as_rewrite_init(&rewrite, engine, settings, o->max_chain, st.max_size, out, err);
     as_rewrite_set_mode(&rewrite, &fix_mode);

@@ -41,15 +41,18 @@ done
 
 f="$root/fixtures/fix"
 # the summary: what --fix would fix, and what --unsafe-fixes would add
-run "$f/thread_asyncio.py" >/dev/null 2>"$tmp/err"
+run --no-unsafe-fixes "$f/thread_asyncio.py" >/dev/null 2>"$tmp/err"
 check grep -q "No fixes available (4 hidden fixes can be enabled with the \`--unsafe-fixes\` option)." "$tmp/err"
 run --unsafe-fixes --output-format concise "$f/thread_asyncio.py" >"$tmp/out" 2>"$tmp/err"
 check grep -q "\[\*\] 4 fixable with the \`--fix\` option." "$tmp/err"
 check grep -q "thread_asyncio.py:8:5: ASYNC210 \[\*\] " "$tmp/out"
 grep -q "thread_asyncio.py:15:10: ASYNC230 \[\*\]" "$tmp/out" && ko "a with item is marked fixable" || ok
-run --output-format concise "$f/sleep_trio.py" >"$tmp/out" 2>"$tmp/err"
+run --no-unsafe-fixes --output-format concise "$f/sleep_trio.py" >"$tmp/out" 2>"$tmp/err"
 check grep -q "\[\*\] 1 fixable with the \`--fix\` option (5 hidden fixes can be enabled" "$tmp/err"
 check grep -q "sleep_trio.py:9:11: ASYNC115 \[\*\]" "$tmp/out"
+# without a fix option or key, the text formats do not look for fixes (no file is parsed again for them)
+run --output-format concise "$f/sleep_trio.py" >"$tmp/out" 2>"$tmp/err"
+grep -q "\[\*\]\|fixable\|hidden" "$tmp/out" "$tmp/err" && ko "fix hints without a fix option" || ok
 
 # --fix alone applies the safe fixes only (ASYNC115 without a comment); the summary counts fixed and remaining
 cp "$f/sleep_trio.py" t.py
