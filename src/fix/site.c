@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "input/source.h"
 #include "util/xalloc.h"
@@ -13,6 +14,7 @@ const TSLanguage *tree_sitter_python(void);
 
 #define MAX_BINDINGS 4096
 #define MAX_DEPTH 64   /* if/try nesting searched for module-level imports */
+#define PARSE_SECONDS 30.0
 
 static bool is(TSNode n, const char *type) { return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0; }
 
@@ -68,6 +70,15 @@ static void bind_import(struct as_fix_site *site, TSNode stmt)
     free(mod);
 }
 
+/* `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` */
+static bool type_checking_only(const struct as_fix_site *site, TSNode if_stmt)
+{
+    TSNode cond = ts_node_child_by_field_name(if_stmt, "condition", 9);
+    if (ts_node_is_null(cond)) return false;
+    uint32_t a = ts_node_start_byte(cond), b = ts_node_end_byte(cond);
+    return b - a >= 13 && memcmp(site->text + b - 13, "TYPE_CHECKING", 13) == 0;
+}
+
 /* Module-level imports, also under if/try/with at module level (not in defs or classes). */
 static void scan_imports(struct as_fix_site *site, TSNode parent, int depth)
 {
@@ -77,6 +88,8 @@ static void scan_imports(struct as_fix_site *site, TSNode parent, int depth)
         TSNode c = ts_node_named_child(parent, i);
         const char *t = ts_node_type(c);
         if (strcmp(t, "import_statement") == 0 || strcmp(t, "import_from_statement") == 0) bind_import(site, c);
+        else if (strcmp(t, "if_statement") == 0 && type_checking_only(site, c))
+            continue;   /* names imported for type checkers are not there at run time */
         else if (strcmp(t, "if_statement") == 0 || strcmp(t, "try_statement") == 0 || strcmp(t, "with_statement") == 0 ||
                  strcmp(t, "block") == 0 || strcmp(t, "else_clause") == 0 || strcmp(t, "elif_clause") == 0 ||
                  strcmp(t, "except_clause") == 0 || strcmp(t, "finally_clause") == 0)
@@ -116,6 +129,27 @@ static void find_import_at(struct as_fix_site *site)
     }
 }
 
+static const char *read_text(void *payload, uint32_t offset, TSPoint pos, uint32_t *n)
+{
+    (void)pos;
+    const struct as_fix_site *site = payload;
+    if (offset >= site->len) {
+        *n = 0;
+        return "";
+    }
+    *n = (uint32_t)(site->len - offset);
+    return site->text + offset;
+}
+
+/* A parse for a fix gives up after PARSE_SECONDS (the analysis of the same text had its own limit). */
+static bool past_deadline(TSParseState *state)
+{
+    const struct timespec *start = state->payload;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9 > PARSE_SECONDS;
+}
+
 bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len)
 {
     memset(site, 0, sizeof(*site));
@@ -137,7 +171,11 @@ bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len)
     }
     site->parser = ts_parser_new();
     ts_parser_set_language(site->parser, tree_sitter_python());
-    site->tree = ts_parser_parse_string(site->parser, NULL, text, (uint32_t)len);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    TSInput input = {.payload = site, .read = read_text, .encoding = TSInputEncodingUTF8};
+    TSParseOptions opts = {.payload = &start, .progress_callback = past_deadline};
+    site->tree = ts_parser_parse_with_options(site->parser, NULL, input, opts);
     if (!site->tree) {
         as_fix_site_close(site);
         return false;

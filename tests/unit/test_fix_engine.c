@@ -78,6 +78,12 @@ START_TEST(alias_reused_and_name_taken)
     ck_assert_str_eq(out, "from asyncio import sleep\nimport time\nimport asyncio\n\n\nasync def f():\n"
                           "    await asyncio.sleep(1)\n");
     free(out);
+    /* an import only type checkers see does not count: the module is imported for run time */
+    out = fix("import time\nif TYPE_CHECKING:\n    import asyncio\n\n\nasync def f():\n    time.sleep(1)\n", NULL, NULL,
+              false);
+    ck_assert_str_eq(out, "import time\nimport asyncio\nif TYPE_CHECKING:\n    import asyncio\n\n\nasync def f():\n"
+                          "    await asyncio.sleep(1)\n");
+    free(out);
     /* `asyncio` names something else here: no fix */
     ck_assert_ptr_null(fix("from compat import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n", NULL,
                            NULL, false));
