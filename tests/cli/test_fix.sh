@@ -82,6 +82,11 @@ check test ! -s "$tmp/out"
 # configuration: fix/unsafe-fixes turn fixing on; --no-fix overrides; unfixable/fixable choose rules
 mkdir -p cfg && cp "$f/sleep_asyncio.py" cfg/m.py && cp "$f/thread_asyncio.py" cfg/n.py
 printf '[tool.asyncscan]\nfix = true\nunsafe-fixes = true\nunfixable = ["ASYNC251"]\n' >cfg/pyproject.toml
+(cd cfg && "$bin" --show-settings . >"$tmp/out")
+check grep -q "^  unfixable          = ASYNC251   # .*pyproject.toml:4" "$tmp/out"
+check grep -q "^  fix                = true   # .*pyproject.toml:2" "$tmp/out"
+(cd cfg && "$bin" --show-settings --no-fix . >"$tmp/out")
+check grep -q "^  fix                = false   # command line" "$tmp/out"
 (cd cfg && "$bin" --no-cache --no-fix . >/dev/null 2>&1)
 check cmp -s cfg/m.py "$f/sleep_asyncio.py"
 (cd cfg && "$bin" --no-cache . >/dev/null 2>"$tmp/err")
