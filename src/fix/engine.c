@@ -80,7 +80,7 @@ void as_fix_describe(struct as_file_result *res)
     bool any = false;
     for (size_t i = 0; i < res->n_diags && !any; i++) any = as_fix_info_for(res->diags[i].code) != NULL;
     struct as_fix_site site;
-    if (!any || !as_fix_site_open(&site, res->text, res->text_len)) return;
+    if (!any || !as_fix_site_open(&site, res->text, res->text_len, res->module)) return;
     for (size_t i = 0; i < res->n_diags; i++) {
         struct as_fix_plan plan;
         if (!as_fix_make_plan(&site, &res->diags[i], &plan)) continue;
@@ -107,6 +107,7 @@ struct engine {
      * by the edits of later passes). */
     struct rejected { const char *code; uint32_t at; } *rejected;
     size_t n_rejected;
+    const char *module;   /* the file's module name (which library its own package is) */
 };
 
 static void note(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -388,7 +389,7 @@ static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_re
                 const struct as_file_result *findings, bool from_first, bool one_at_a_time)
 {
     struct as_fix_site site;
-    if (!as_fix_site_open(&site, *cur, *cur_len)) return 0;
+    if (!as_fix_site_open(&site, *cur, *cur_len, e->module)) return 0;
     size_t n;
     struct candidate *c = gather(e, &site, findings, &n);
     qsort(c, n, sizeof(*c), by_start);
@@ -442,7 +443,7 @@ int as_fix_text(const char *text, size_t len, const struct as_file_result *first
                 as_fix_analyse_fn analyse, void *ud, struct as_fix_outcome *out)
 {
     memset(out, 0, sizeof(*out));
-    struct engine e = {s, analyse, ud, out, NULL, 0};
+    struct engine e = {s, analyse, ud, out, NULL, 0, first->module};
     out->first_fixed = as_xcalloc(first->n_diags + 1, sizeof(bool));
     char *cur = as_xstrndup(text, len);
     size_t cur_len = len;

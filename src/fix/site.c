@@ -150,9 +150,10 @@ static bool past_deadline(TSParseState *state)
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9 > PARSE_SECONDS;
 }
 
-bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len)
+bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len, const char *module)
 {
     memset(site, 0, sizeof(*site));
+    site->module = module;
     if (len >= UINT32_MAX) return false;
     site->text = text;
     site->len = len;
@@ -249,6 +250,8 @@ const struct as_fix_binding *as_fix_site_binding(const struct as_fix_site *site,
 bool as_fix_site_imports(const struct as_fix_site *site, const char *module)
 {
     size_t ml = strlen(module);
+    const char *own = site->module;   /* trio's own modules import it relatively */
+    if (own && strncmp(own, module, ml) == 0 && (own[ml] == '\0' || own[ml] == '.')) return true;
     for (size_t i = 0; i < site->n_bindings; i++) {
         const char *t = site->bindings[i].target;
         if (strncmp(t, module, ml) == 0 && (t[ml] == '\0' || t[ml] == '.')) return true;

@@ -28,6 +28,7 @@ struct as_fix_site {
     const char *newline;              /* the first line ending of the text ("\n" when none) */
     struct as_fix_binding *bindings;  /* module-level imports (inside if/try too) */
     size_t n_bindings;
+    const char *module;               /* the file's dotted module name, or NULL */
     uint32_t import_at;               /* where `import x` lines go: after the last top-level import */
     bool import_needs_newline;        /* import_at is the end of a text without a final line ending */
 };
@@ -46,8 +47,8 @@ struct as_fix_plan {
 /* The plan of finding d's fix on site (fixes.c): false when its rule has no fix, or none at that site. */
 bool as_fix_make_plan(const struct as_fix_site *site, const struct as_diag *d, struct as_fix_plan *plan);
 
-/* Parses text (NUL-terminated at len). False when it cannot be parsed at all. */
-bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len);
+/* Parses text (NUL-terminated at len), the module `module` (may be NULL). False when it cannot be parsed. */
+bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len, const char *module);
 void as_fix_site_close(struct as_fix_site *site);
 void as_fix_plan_release(struct as_fix_plan *plan);
 
@@ -61,7 +62,7 @@ bool as_fix_site_call(const struct as_fix_site *site, const struct as_diag *d, T
 
 /* The module a module-level name is bound to by an import, or NULL. */
 const struct as_fix_binding *as_fix_site_binding(const struct as_fix_site *site, const char *name, size_t len);
-/* Whether the file imports `module` (or a submodule of it) at module level, in any form. */
+/* Whether the file imports `module` (or a submodule of it) at module level, in any form, or is part of it. */
 bool as_fix_site_imports(const struct as_fix_site *site, const char *module);
 /* How to spell module `module` in the file: its module-level `import` name (an alias too), or `module`
  * itself with *add set when an `import module` line must be added. False when the name is taken by

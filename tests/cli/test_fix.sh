@@ -136,6 +136,13 @@ check grep -q "await trio.lowlevel.checkpoint()" spin.py
 check grep -q "^    await asyncio.sleep(2)" loop.py
 python3 -m py_compile loop.py && ok || ko "loop.py does not compile"
 
+# inside trio's own package (relative imports only) the library is trio, not asyncio
+mkdir -p trio/tests && touch trio/__init__.py trio/tests/__init__.py
+printf 'import time\nfrom .. import _core\n\n\nasync def test_x():\n    time.sleep(1)\n' >trio/tests/test_a.py
+run --fix --unsafe-fixes trio/tests/test_a.py >/dev/null 2>&1
+check grep -q "^    await trio.sleep(1)" trio/tests/test_a.py
+check grep -q "^import trio" trio/tests/test_a.py
+
 # a file with a syntax error is not fixed, and says so
 printf 'import time\n\n\nasync def f():\n    time.sleep(1)\n\n\nx = )\n' >broken.py
 cp broken.py broken.orig
