@@ -250,8 +250,14 @@ const struct as_fix_binding *as_fix_site_binding(const struct as_fix_site *site,
 bool as_fix_site_imports(const struct as_fix_site *site, const char *module)
 {
     size_t ml = strlen(module);
-    const char *own = site->module;   /* trio's own modules import it relatively */
-    if (own && strncmp(own, module, ml) == 0 && (own[ml] == '\0' || own[ml] == '.')) return true;
+    /* the package's own modules import it relatively: a component of the module's name is the package's
+     * (the name is dotted from the path: "python3-trio.usr.lib.python3.dist-packages.trio.tests.test_x") */
+    for (const char *own = site->module; own && *own;) {
+        const char *dot = strchr(own, '.');
+        size_t n = dot ? (size_t)(dot - own) : strlen(own);
+        if (n == ml && memcmp(own, module, ml) == 0) return true;
+        own = dot ? dot + 1 : NULL;
+    }
     for (size_t i = 0; i < site->n_bindings; i++) {
         const char *t = site->bindings[i].target;
         if (strncmp(t, module, ml) == 0 && (t[ml] == '\0' || t[ml] == '.')) return true;
