@@ -62,23 +62,18 @@ static int write_all(int fd, const char *data, size_t len, char *err, size_t err
     return 0;
 }
 
-/* Opens path for reading (and writing unless dry_run) and checks it is a writable regular file. */
-static int open_checked(const char *path, size_t max_size, bool dry_run, struct stat *st, char *err, size_t errlen)
+/* Opens path for reading and checks it is a regular file within the size limit. */
+static int open_checked(const char *path, size_t max_size, struct stat *st, char *err, size_t errlen)
 {
-    int fd = open(path, (dry_run ? O_RDONLY : O_RDWR) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        int e = errno;
-        if (!dry_run && (e == EACCES || e == EPERM || e == EROFS))
-            snprintf(err, errlen, "read-only (%s): not rewritten", strerror(e));
-        else
-            snprintf(err, errlen, "cannot open: %s", strerror(e));
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
         return -1;
     }
     const char *why = NULL;
     if (fstat(fd, st) != 0) why = strerror(errno);
     else if (!S_ISREG(st->st_mode)) why = "not a regular file";
     else if ((uintmax_t)st->st_size > max_size) why = "file is larger than the size limit";
-    else if (!dry_run && (st->st_mode & 0222) == 0) why = "read-only (no write permission bit): not rewritten";
     if (why) {
         snprintf(err, errlen, "%s", why);
         close(fd);
@@ -87,11 +82,36 @@ static int open_checked(const char *path, size_t max_size, bool dry_run, struct 
     return fd;
 }
 
+/* Writes out into the file read as `read` (its state): opened again for writing, it must be the same file. */
+static enum as_inplace_result write_back(const char *path, const struct stat *read, const char *out, size_t len,
+                                         char *err, size_t errlen)
+{
+    if ((read->st_mode & 0222) == 0) {
+        snprintf(err, errlen, "read-only (no write permission bit): not rewritten");
+        return AS_INPLACE_FAILED;
+    }
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        if (e == EACCES || e == EPERM || e == EROFS) snprintf(err, errlen, "read-only (%s): not rewritten", strerror(e));
+        else snprintf(err, errlen, "cannot open for writing: %s", strerror(e));
+        return AS_INPLACE_FAILED;
+    }
+    struct stat now;
+    enum as_inplace_result r = AS_INPLACE_FAILED;
+    if (fstat(fd, &now) != 0 || now.st_dev != read->st_dev || now.st_ino != read->st_ino)
+        snprintf(err, errlen, "the file was replaced while it was being edited: not rewritten");
+    else if (write_all(fd, out, len, err, errlen) == 0)
+        r = AS_INPLACE_WRITTEN;
+    close(fd);
+    return r;
+}
+
 enum as_inplace_result as_inplace_rewrite(const char *path, size_t max_size, bool dry_run,
                                           as_inplace_transform transform, void *ud, char *err, size_t errlen)
 {
     struct stat before;
-    int fd = open_checked(path, max_size, dry_run, &before, err, errlen);
+    int fd = open_checked(path, max_size, &before, err, errlen);
     if (fd < 0) return AS_INPLACE_FAILED;
     enum as_inplace_result result = AS_INPLACE_FAILED;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -118,7 +138,7 @@ enum as_inplace_result as_inplace_rewrite(const char *path, size_t max_size, boo
             continue;
         }
         if (!out) result = AS_INPLACE_UNCHANGED;
-        else if (dry_run || write_all(fd, out, out_len, err, errlen) == 0) result = AS_INPLACE_WRITTEN;
+        else result = dry_run ? AS_INPLACE_WRITTEN : write_back(path, &before, out, out_len, err, errlen);
         free(out);
         break;
     }

@@ -3,8 +3,9 @@
  * shared, and the owner, group and mode are untouched. No temporary file is made, so a killed run leaves none
  * behind. The only writer of analysed files: --add-noqa and --fix both use it.
  * - Only a regular file is opened (a link is followed to the file it names; a FIFO or device is refused
- *   without blocking); a file with no write permission bit, or one that cannot be opened for writing, is
- *   reported and left alone.
+ *   without blocking). When there is something to write, a file with no write permission bit, or one that
+ *   cannot be opened for writing, is reported and left alone (one with nothing to change is not an error); the
+ *   file opened for writing must be the one read (same device and inode).
  * - The transformation is given the bytes read from the open file immediately before writing; when the file
  *   changed while it ran (size, modification or status-change time), the file is read and transformed again
  *   (a few times at most) so that what is written is computed from what is there. */
@@ -26,7 +27,7 @@ enum as_inplace_result {
 };
 
 /* Reads `path` (at most max_size bytes), transforms it and writes the result in place. With dry_run nothing is
- * written (and write permission is not needed): the transformation sees the bytes and keeps what it needs. */
+ * written: the transformation sees the bytes and keeps what it needs. */
 enum as_inplace_result as_inplace_rewrite(const char *path, size_t max_size, bool dry_run,
                                           as_inplace_transform transform, void *ud, char *err, size_t errlen);
 

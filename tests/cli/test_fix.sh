@@ -164,6 +164,12 @@ check test $? -eq 2
 check grep -q "ro.py: read-only" "$tmp/err"
 check cmp -s ro.py "$f/coroutines.py"
 
+# a read-only file with nothing to fix is no error
+printf 'async def f(p):\n    with open(p) as g:\n        return g\n' >ro2.py && chmod 444 ro2.py
+run --fix --unsafe-fixes ro2.py >/dev/null 2>"$tmp/err"
+check test $? -eq 1
+grep -q "read-only" "$tmp/err" && ko "ro2.py reported read-only with nothing to write" || ok
+
 # standard input is not rewritten
 printf 'x = 1\n' | "$bin" --fix --stdin-filename m.py - >/dev/null 2>"$tmp/err"
 check test $? -eq 2

@@ -85,6 +85,13 @@ START_TEST(same_inode_and_redone_on_change)
 }
 END_TEST
 
+static int unchanged(void *ud, const char *bytes, size_t len, char **out, size_t *out_len, char *err, size_t errlen)
+{
+    (void)ud, (void)bytes, (void)len, (void)out_len, (void)err, (void)errlen;
+    *out = NULL;
+    return 0;
+}
+
 START_TEST(read_only_not_written)
 {
     char path[128];
@@ -96,6 +103,8 @@ START_TEST(read_only_not_written)
     ck_assert_int_eq(as_inplace_rewrite(path, 1 << 20, false, upper, &u, err, sizeof(err)), AS_INPLACE_FAILED);
     ck_assert_ptr_nonnull(strstr(err, "read-only"));
     ck_assert_str_eq(read_text(path), "abc\n");
+    /* nothing to change: not an error */
+    ck_assert_int_eq(as_inplace_rewrite(path, 1 << 20, false, unchanged, NULL, err, sizeof(err)), AS_INPLACE_UNCHANGED);
     /* a dry run reads it */
     ck_assert_int_eq(as_inplace_rewrite(path, 1 << 20, true, upper, &u, err, sizeof(err)), AS_INPLACE_WRITTEN);
     ck_assert_str_eq(read_text(path), "abc\n");
