@@ -115,14 +115,11 @@ static void note(struct engine *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    struct as_buf b;
-    as_buf_init(&b);
     char line[512];
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    as_buf_puts(&b, line);
     e->out->notes = as_xrealloc(e->out->notes, (e->out->n_notes + 1) * sizeof(char *));
-    e->out->notes[e->out->n_notes++] = as_buf_detach(&b, NULL);
+    e->out->notes[e->out->n_notes++] = as_xstrdup(line);
 }
 
 static bool is_rejected(const struct engine *e, const char *code, uint32_t at)
@@ -353,9 +350,8 @@ static int by_start(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-static void reject(struct engine *e, const struct as_fix_site *site, const struct candidate *c, const char *why)
+static void reject(struct engine *e, const struct candidate *c, const char *why)
 {
-    (void)site;
     e->rejected = as_xrealloc(e->rejected, (e->n_rejected + 1) * sizeof(*e->rejected));
     e->rejected[e->n_rejected++] = (struct rejected){c->d->code, c->plan.span_start};
     note(e, "%u:%u: %s: the fix was not applied: %s", c->d->line, c->d->col, c->d->code, why);
@@ -373,7 +369,7 @@ static size_t isolate(struct engine *e, const struct as_fix_site *site, const st
         e->analyse(e->ud, t, len, &after);
         char why[256];
         if (verify(site, before, &after, &sel[i], 1, why, sizeof(why))) {
-            reject(e, site, sel[i], why);
+            reject(e, sel[i], why);
             bad++;
         }
         as_file_result_release(&after);
@@ -427,7 +423,7 @@ static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_re
         } else {
             as_file_result_release(&after);
             free(t);
-            if (ns == 1) reject(e, &site, sel[0], why);
+            if (ns == 1) reject(e, sel[0], why);
             else if (isolate(e, &site, base, sel, ns) == 0) result = -2;   /* fine alone, not together */
             if (result == 0) result = -1;
         }
