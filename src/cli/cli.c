@@ -21,6 +21,8 @@ enum opt_id {
     OPT_VERSION,
     OPT_OUTPUT_FILE, OPT_EXTEND_IGNORE, OPT_PER_FILE_IGNORES, OPT_VERBOSE, OPT_SILENT, OPT_IGNORE_NOQA, OPT_EXTENSION,
     OPT_WATCH,
+    OPT_FIX, OPT_NO_FIX, OPT_UNSAFE_FIXES, OPT_NO_UNSAFE_FIXES, OPT_FIX_ONLY, OPT_DIFF, OPT_SHOW_FIXES,
+    OPT_EXIT_NON_ZERO_ON_FIX,
 };
 
 struct opt {
@@ -67,6 +69,14 @@ static const struct opt options[] = {
     {OPT_REPORT_UNUSED_NOQA, "report-unused-noqa", 0, NULL, "report `# noqa` codes of ours that suppress nothing (RUF100)"},
     {OPT_ADD_NOQA, "add-noqa", 0, NULL, "add `# noqa: CODE` to every line with a finding (rewrites the files)"},
     {OPT_IGNORE_NOQA, "ignore-noqa", 0, NULL, "report findings even where a `# noqa` directive suppresses them"},
+    {OPT_FIX, "fix", 0, NULL, "apply the safe fixes, rewriting the files (see `asyncscan rule CODE`)"},
+    {OPT_NO_FIX, "no-fix", 0, NULL, "do not apply fixes (overrides `fix = true` in the configuration)"},
+    {OPT_UNSAFE_FIXES, "unsafe-fixes", 0, NULL, "also apply (and count as fixable) the unsafe fixes"},
+    {OPT_NO_UNSAFE_FIXES, "no-unsafe-fixes", 0, NULL, "do not apply unsafe fixes (overrides the configuration)"},
+    {OPT_FIX_ONLY, "fix-only", 0, NULL, "apply fixes and report nothing that remains"},
+    {OPT_DIFF, "diff", 0, NULL, "print the fixes as a unified diff and write nothing (exit 1 if there is one)"},
+    {OPT_SHOW_FIXES, "show-fixes", 0, NULL, "list what was fixed in each file"},
+    {OPT_EXIT_NON_ZERO_ON_FIX, "exit-non-zero-on-fix", 0, NULL, "exit 1 when something was fixed"},
     {OPT_HELP, "help", 'h', NULL, "show this help"},
     {OPT_VERSION, "version", 'V', NULL, "show the version"},
 };
@@ -281,6 +291,14 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
     case OPT_SHOW_SETTINGS: o->show_settings = true; break;
     case OPT_REPORT_UNUSED_NOQA: o->report_unused_noqa = true; break;
     case OPT_ADD_NOQA: o->add_noqa = true; break;
+    case OPT_FIX: o->fix = 1; break;
+    case OPT_NO_FIX: o->fix = -1; break;
+    case OPT_UNSAFE_FIXES: o->unsafe_fixes = 1; break;
+    case OPT_NO_UNSAFE_FIXES: o->unsafe_fixes = -1; break;
+    case OPT_FIX_ONLY: o->fix_only = true; break;
+    case OPT_DIFF: o->diff = true; break;
+    case OPT_SHOW_FIXES: o->show_fixes = true; break;
+    case OPT_EXIT_NON_ZERO_ON_FIX: o->exit_non_zero_on_fix = true; break;
     case OPT_NO_CACHE: o->no_cache = true; break;
     case OPT_CACHE_DIR: o->cache_dir = val; break;
     case OPT_STATISTICS: o->statistics = true; break;

@@ -37,6 +37,12 @@ struct as_options {
     bool show_settings;          /* --show-settings */
     bool report_unused_noqa;     /* --report-unused-noqa (RUF100) */
     bool add_noqa;               /* --add-noqa */
+    /* Fixes (ruff's flags): 0 not given, 1 given, -1 its negation given (--no-fix, --no-unsafe-fixes) */
+    int fix, unsafe_fixes;
+    bool fix_only;               /* --fix-only: apply fixes, do not report what remains */
+    bool diff;                   /* --diff: print the fixes as a unified diff, write nothing */
+    bool show_fixes;             /* --show-fixes: list what was fixed per file */
+    bool exit_non_zero_on_fix;   /* --exit-non-zero-on-fix */
     bool statistics;             /* print a count per rule instead of the findings */
     bool show_files;             /* print the files that would be analysed, then exit */
     bool show_parsed;            /* (benchmark) print the files the pre-parse skip would parse, then exit */

@@ -19,9 +19,9 @@
 #include "input/discover.h"
 #include "pipeline/engine.h"
 #include "util/pool.h"
-#include "pipeline/noqa_edit.h"
 #include "project/project.h"
 #include "report/report.h"
+#include "cli/rewrite.h"
 #include "cli/settings.h"
 #include "input/source.h"
 #include "util/buf.h"
@@ -58,8 +58,7 @@ struct run_state {
     struct ahead *ahead;            /* -j2 and up: helper modules analysed while the project pass searches */
     struct as_settings *settings;
     int *file_config;               /* per file: the configuration that governs it (-1: none) */
-    size_t noqa_added;              /* --add-noqa: directives written */
-    struct as_worker *verifier;     /* --add-noqa: re-analyses each rewritten file before it is written */
+    struct as_rewrite *rewrite;     /* rewrites files from a fresh analysis (rewrite.h): --add-noqa, fixes */
     bool *parsed;                   /* --show-parsed-files with the project pass on: per file, parsed by it */
     /* For the cache's stat index, per file: the status taken before reading, and whether the analysis had
      * nothing to show (left out by the skip, no finding, no error). */
@@ -317,99 +316,21 @@ static void print_error(struct run_state *st, const char *path, const char *msg)
     st->errors++;
 }
 
-/* Writes `len` bytes to `path` atomically (a temporary file beside it, renamed over it), keeping its mode. */
-static int write_atomically(const char *path, const char *data, size_t len, char *err, size_t errlen)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        snprintf(err, errlen, "cannot stat: %s", strerror(errno));
-        return -1;
-    }
-    size_t n = strlen(path) + 32;
-    char *tmp = as_xmalloc(n);
-    snprintf(tmp, n, "%s.asyncscan-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create a temporary file beside it: %s", strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    bool ok = fchmod(fd, st.st_mode & 07777) == 0;
-    for (size_t off = 0; ok && off < len;) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) ok = false;
-        else off += (size_t)w;
-    }
-    if (ok && fsync(fd) != 0) ok = false;
-    int saved = errno;
-    if (close(fd) != 0 && ok) { ok = false; saved = errno; }
-    if (ok && rename(tmp, path) != 0) { ok = false; saved = errno; }
-    if (!ok) {
-        unlink(tmp);
-        snprintf(err, errlen, "cannot write: %s", strerror(saved));
-    }
-    free(tmp);
-    return ok ? 0 : -1;
-}
-
-/* --add-noqa for one file: a `# noqa: CODE` on the line of each finding, verified by analysing the new text
- * (it must parse as well as before, and those findings must be gone) before it replaces the file. */
-static void add_noqa(struct run_state *st, size_t file, const struct as_file_result *res)
-{
-    if (!res->n_diags || file >= st->files.n) return;
-    const char *path = st->files.paths[file];
-    struct as_noqa_want *wants = as_xcalloc(res->n_diags, sizeof(*wants));
-    for (size_t i = 0; i < res->n_diags; i++) {
-        wants[i].line = res->diags[i].noqa_line;
-        wants[i].code = res->diags[i].code;
-    }
-    char *bytes = NULL, *edited = NULL;
-    size_t len = 0, edited_len = 0;
-    char err[256];
-    if (as_source_read_file(path, st->max_size, &bytes, &len, err, sizeof(err)) != 0) {
-        print_error(st, res->path, err);
-        free(wants);
-        return;
-    }
-    int changed = as_noqa_add(bytes, len, wants, res->n_diags, &edited, &edited_len);
-    if (changed > 0) {
-        struct as_file_result before, after;
-        as_file_result_init(&before);
-        as_file_result_init(&after);
-        as_analyze_buffer_ex(st->verifier, st->engine, res->path, bytes, len, true, &before);
-        as_analyze_buffer_ex(st->verifier, st->engine, res->path, edited, edited_len, true, &after);
-        bool still = (after.error != NULL) != (before.error != NULL) ||
-                     (after.error && before.error && strcmp(after.error, before.error) != 0);
-        for (size_t i = 0; i < res->n_diags && !still; i++)
-            for (size_t k = 0; k < after.n_diags && !still; k++)
-                still = after.diags[k].line == res->diags[i].line && strcmp(after.diags[k].code, res->diags[i].code) == 0 &&
-                        after.diags[k].col == res->diags[i].col;
-        if (still)
-            print_error(st, res->path, "--add-noqa: the edited file did not verify (unchanged); please report this");
-        else if (write_atomically(path, edited, edited_len, err, sizeof(err)) != 0)
-            print_error(st, res->path, err);
-        else
-            st->noqa_added += (size_t)changed;
-        as_file_result_release(&before);
-        as_file_result_release(&after);
-    }
-    free(edited);
-    free(bytes);
-    free(wants);
-}
-
 /* Prints one file's result (errors to stderr, findings through the reporter) and counts it; the file's
  * configuration drops what it does not select (per-file-ignores, nested configurations). */
 static void report_result(struct run_state *st, size_t file, struct as_file_result *res)
 {
     if (st->settings) as_settings_filter(st->settings, st->engine, st->file_config ? st->file_config[file] : -1, res);
     if (res->error) print_error(st, res->path, res->error);
+    int cfg = st->file_config ? st->file_config[file] : -1;
+    if (!st->opts->add_noqa) as_rewrite_fix(st->rewrite, file < st->files.n ? st->files.paths[file] : NULL, cfg, res);
     st->ctx.n_files++;
     st->ctx.n_findings += res->n_diags;
     if (res->n_diags) st->ctx.n_files_with_findings++;
     if (st->opts->add_noqa) {
-        add_noqa(st, file, res);
+        if (file < st->files.n) as_rewrite_add_noqa(st->rewrite, st->files.paths[file], cfg, res);
+    } else if (st->rewrite->mode.only) {
+        /* --fix-only, --diff: what remains is not reported */
     } else if (st->opts->statistics) {
         for (size_t d = 0; d < res->n_diags; d++)
             for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
@@ -1077,25 +998,25 @@ static int finish_check(struct run_state *st, const char *format)
     }
     st->ctx.n_errors = (size_t)st->errors;
     if (o->add_noqa) {
-        as_worker_free(st->verifier);
-        fprintf(err, "Added %zu noqa directive%s.\n", st->noqa_added, st->noqa_added == 1 ? "" : "s");
-        return st->errors ? 2 : 0;
+        const struct as_rewrite *rw = st->rewrite;
+        fprintf(err, "Added %zu noqa directive%s.", rw->noqa_added, rw->noqa_added == 1 ? "" : "s");
+        if (rw->noqa_skipped)
+            fprintf(err, " %zu line%s could not take one (see the warnings above).", rw->noqa_skipped,
+                    rw->noqa_skipped == 1 ? "" : "s");
+        fputc('\n', err);
+        return st->errors || rw->errors ? 2 : rw->noqa_skipped ? 1 : 0;
     }
     if (o->statistics) print_statistics(st, format, out);
-    else st->reporter->end(&st->ctx);
+    else if (!st->rewrite->mode.only) st->reporter->end(&st->ctx);
     if (o->verbose) fprintf(err, "asyncscan: verbose: %zu files analysed, %zu findings, %d errors\n", st->ctx.n_files,
                             st->ctx.n_findings, st->errors);
 
-    int status = st->errors ? 2 : (st->ctx.n_findings && !o->exit_zero ? 1 : 0);
+    int status = as_rewrite_status(st->rewrite, st->errors ? 2 : (st->ctx.n_findings && !o->exit_zero ? 1 : 0));
     if (fflush(out) != 0 || ferror(out)) {
         if (errno != EPIPE) fprintf(err, "asyncscan: error: cannot write the output: %s\n", strerror(errno));
         status = 2;
-    } else if (!o->quiet && !o->statistics && human_format(format)) {
-        if (st->ctx.n_findings)
-            fprintf(err, "Found %zu error%s in %zu file%s.\n", st->ctx.n_findings, st->ctx.n_findings == 1 ? "" : "s",
-                    st->ctx.n_files_with_findings, st->ctx.n_files_with_findings == 1 ? "" : "s");
-        else if (!st->errors)
-            fprintf(err, "All checks passed!\n");
+    } else if (!o->quiet && !o->statistics && (st->rewrite->mode.only || human_format(format))) {
+        as_rewrite_summary(st->rewrite, st->ctx.n_findings, st->ctx.n_files_with_findings, st->errors != 0);
     }
     return status;
 }
@@ -1134,17 +1055,24 @@ static int check_with_engine(const struct as_options *o, struct as_settings *set
         int stop = stdin_configuration(&st, &dopts, &stdin_config);
         if (stop != RUN_ON) return stop;
     }
-    if (o->add_noqa) {
-        if (use_stdin) {
-            fprintf(err, "asyncscan: error: --add-noqa rewrites files; it cannot be used with standard input\n");
-            return 2;
-        }
-        st.verifier = as_worker_new();
+    if (use_stdin && (o->add_noqa || o->fix > 0 || o->fix_only || o->diff)) {
+        fprintf(err, "asyncscan: error: %s rewrites files; it cannot be used with standard input\n",
+                o->add_noqa ? "--add-noqa" : "fixing");
+        return 2;
     }
-    if (!o->statistics && !o->add_noqa) reporter->begin(&st.ctx);
+    struct as_rewrite rewrite;
+    struct as_fix_mode fix_mode;
+    as_rewrite_fix_mode(o, settings, format, &fix_mode);
+    if (use_stdin) fix_mode.apply = false;   /* `fix = true` in a configuration: an editor's buffer is only shown */
+    as_rewrite_init(&rewrite, engine, settings, o->max_chain, st.max_size, out, err);
+    as_rewrite_set_mode(&rewrite, &fix_mode);
+    st.rewrite = &rewrite;
+    st.ctx.fix = &rewrite.fix;
+    if (!o->statistics && !o->add_noqa && !fix_mode.only) reporter->begin(&st.ctx);
     int stop = use_stdin ? check_stdin(&st, engine, stdin_config) : check_files(&st, engine, &dopts);
-    if (stop != RUN_ON) return stop;
-    return finish_check(&st, format);
+    int status = stop != RUN_ON ? stop : finish_check(&st, format);
+    as_rewrite_release(&rewrite);
+    return status;
 }
 
 static int check(const struct as_options *o, struct as_settings *settings, FILE *out, FILE *err)
@@ -1244,6 +1172,9 @@ int as_run_rule(const struct as_options *o, FILE *out, FILE *err)
                     r->default_on ? "on" : "off", r->origin);
             if (r->url) fprintf(out, " See also %s.", r->url);
             if (r->old_names) fprintf(out, " Formerly named %s.", r->old_names);
+            const struct as_fix_info *fix = as_fix_info_for(r->code);
+            if (fix) fprintf(out, "\n\nFix (%s): %s", as_fix_applicability_name(fix->applicability), fix->doc);
+            else fprintf(out, "\n\nFix: none.");
             fprintf(out, "\n\n%s\n", r->doc);
         }
     }

@@ -451,6 +451,12 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     as_buf_reset(&b);
     for (size_t i = 0; root && i < root->n_rules_dirs; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", root->rules_dirs[i]);
     show_value(out, root, 11, "rules-dirs", b.data, false);
+    bool fix = o->fix ? o->fix > 0 : root && root->fix == 1, fix_only = o->fix_only || o->diff;
+    bool unsafe = o->unsafe_fixes ? o->unsafe_fixes > 0 : root && root->unsafe_fixes == 1;
+    show_value(out, root, 12, "fix", fix || fix_only ? "true" : "false", o->fix != 0 || fix_only);
+    show_value(out, root, 13, "unsafe-fixes", unsafe ? "true" : "false", o->unsafe_fixes != 0);
+    show_value(out, root, 14, "fixable", root && root->fixable ? root->fixable : "(all)", false);
+    show_value(out, root, 15, "unfixable", root ? root->unfixable : NULL, false);
     /* the rules that apply to this file */
     as_buf_reset(&b);
     bool *en = as_xcalloc(engine->rules.n + 1, sizeof(bool));

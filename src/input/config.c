@@ -27,11 +27,13 @@ const TSLanguage *tree_sitter_toml(void);
 
 const char *const as_config_keys[] = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", NULL,
+    "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", "fix", "unsafe-fixes", "fixable", "unfixable",
+    NULL,
 };
 
 enum key_id { K_SELECT, K_IGNORE, K_EXTEND_SELECT, K_PER_FILE_IGNORES, K_EXCLUDE, K_EXTEND_EXCLUDE,
-              K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS };
+              K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS, K_FIX,
+              K_UNSAFE_FIXES, K_FIXABLE, K_UNFIXABLE };
 
 struct parser {
     const char *path, *text;
@@ -255,6 +257,10 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
         free(more);
         break;
     }
+    case K_FIXABLE: free(c->fixable); c->fixable = joined_list(p, value); break;
+    case K_UNFIXABLE: free(c->unfixable); c->unfixable = joined_list(p, value); break;
+    case K_FIX:
+    case K_UNSAFE_FIXES:
     case K_RESPECT_GITIGNORE:
     case K_FORCE_EXCLUDE: {
         if (strcmp(type, "boolean") != 0) { set_error(p, value, "'%s' must be true or false", k); break; }
@@ -262,6 +268,8 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
         int v = strcmp(t, "true") == 0;
         free(t);
         if (id == K_RESPECT_GITIGNORE) c->respect_gitignore = v;
+        else if (id == K_FIX) c->fix = v;
+        else if (id == K_UNSAFE_FIXES) c->unsafe_fixes = v;
         else c->force_exclude = v;
         break;
     }
@@ -388,7 +396,7 @@ int as_config_parse(struct as_config *out, const char *path, const char *text, s
                     bool *found, char **err)
 {
     memset(out, 0, sizeof(*out));
-    out->respect_gitignore = out->force_exclude = -1;
+    out->respect_gitignore = out->force_exclude = out->fix = out->unsafe_fixes = -1;
     out->path = as_xstrdup(path);
     out->dir = as_config_dir_of(path);
     struct parser p = {path, text, len, is_pyproject, false, out, NULL};
@@ -485,6 +493,8 @@ void as_config_release(struct as_config *c)
     free_list(c->exclude, c->n_exclude);
     free_list(c->extend_exclude, c->n_extend_exclude);
     free(c->output_format);
+    free(c->fixable);
+    free(c->unfixable);
     free_pairs(c->blocking, c->n_blocking);
     free_list(c->rules_dirs, c->n_rules_dirs);
     for (size_t i = 0; i < sizeof(c->origin) / sizeof(c->origin[0]); i++) free(c->origin[i]);

@@ -7,7 +7,8 @@
  * Keys: select, ignore, extend-select (lists of codes/prefixes), per-file-ignores (table: glob -> codes),
  * exclude, extend-exclude (globs relative to the config's directory), respect-gitignore, force-exclude
  * (booleans), output-format (string), jobs (integer), blocking (table: qualified name or pattern ->
- * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config). */
+ * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config),
+ * fix, unsafe-fixes (booleans), fixable, unfixable (lists of codes/prefixes). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -32,8 +33,10 @@ struct as_config {
     int jobs;                /* 0 when absent */
     struct as_config_pair *blocking; size_t n_blocking;
     char **rules_dirs; size_t n_rules_dirs;   /* resolved against dir */
+    int fix, unsafe_fixes;   /* -1 absent, 0/1 */
+    char *fixable, *unfixable;   /* comma-joined codes/prefixes; NULL when absent */
     /* The line each key was set on (for --show-settings), by key name; "" when absent. */
-    char *origin[16];
+    char *origin[24];
 };
 
 /* Parses `text` (the file `path`) into *out. is_pyproject: read [tool.asyncscan] only; *found tells whether

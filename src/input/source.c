@@ -310,6 +310,43 @@ int as_source_decode_lazy(struct as_source *self, struct as_arena *arena, const 
     return 0;
 }
 
+int as_source_encode_like(const char *orig, size_t orig_len, const char *text, size_t len, char **out,
+                          size_t *out_len, char *err, size_t errlen)
+{
+    bool bom = orig_len >= 3 && memcmp(orig, "\xEF\xBB\xBF", 3) == 0;
+    char name[64];
+    int cookie_line = bom ? 0 : find_cookie(text, len, name, sizeof(name));
+    if (!cookie_line || is_utf8_name(name)) {
+        size_t pre = bom ? 3 : 0;
+        *out = as_xmalloc(pre + len + 1);
+        memcpy(*out, "\xEF\xBB\xBF", pre);
+        memcpy(*out + pre, text, len);
+        (*out)[pre + len] = '\0';
+        *out_len = pre + len;
+        return 0;
+    }
+    char ibuf[64];
+    iconv_t cd = iconv_open(iconv_name(name, ibuf, sizeof(ibuf)), "UTF-8");
+    if (cd == (iconv_t)-1) {
+        snprintf(err, errlen, "cannot encode as '%s'", name);
+        return -1;
+    }
+    size_t cap = len * 4 + 16;   /* UTF-8 -> any single- or multi-byte encoding iconv knows */
+    char *buf = as_xmalloc(cap + 1), *op = buf, *in = (char *)text;
+    size_t inleft = len, outleft = cap;
+    size_t rc = iconv(cd, &in, &inleft, &op, &outleft);
+    iconv_close(cd);
+    if (rc == (size_t)-1) {
+        snprintf(err, errlen, "the edited text cannot be encoded as %s", name);
+        free(buf);
+        return -1;
+    }
+    *op = '\0';
+    *out = buf;
+    *out_len = (size_t)(op - buf);
+    return 0;
+}
+
 void as_source_position(const struct as_source *self, size_t offset, uint32_t *line, uint32_t *col)
 {
     if (offset > self->len) offset = self->len;

@@ -41,6 +41,13 @@ int as_source_decode_lazy(struct as_source *self, struct as_arena *arena, const 
                           size_t errlen);
 void as_source_finish(struct as_source *self, struct as_arena *arena);
 
+/* The inverse of as_source_decode for edited text: encodes UTF-8 `text` the way `orig` (the file's bytes as
+ * read) was written: a UTF-8 BOM again when orig had one, the coding cookie's encoding when orig declares one
+ * (the cookie as it is in `text`). Returns 0 with *out (heap, NUL-terminated) of *out_len bytes, or -1 with
+ * a one-line reason (a character the encoding cannot represent). */
+int as_source_encode_like(const char *orig, size_t orig_len, const char *text, size_t len, char **out,
+                          size_t *out_len, char *err, size_t errlen);
+
 /* Byte offset -> 1-based line and 1-based code-point column. Offsets past the end clamp to the end. */
 void as_source_position(const struct as_source *self, size_t offset, uint32_t *line, uint32_t *col);
 

@@ -247,14 +247,28 @@ static int merge_directive(struct as_buf *b, const char *c, size_t n, size_t h, 
     return changed;
 }
 
+const char *as_noqa_skip_reason_text(enum as_noqa_skip_reason reason)
+{
+    switch (reason) {
+    case AS_NOQA_SKIP_NO_CODE: return "no statement starts on the line";
+    case AS_NOQA_SKIP_STRING: return "the line opens a string that continues on the next line";
+    case AS_NOQA_SKIP_CONTINUATION: return "the line ends in a backslash continuation";
+    }
+    return "";
+}
+
 /* Appends line c[0..n) (no terminator, no BOM) to b, edited for the k wanted codes w (sorted, distinct).
- * Returns 1 when changed, 0 when already suppressed, -1 when skipped (the line is appended unchanged). */
-static int edit_line(struct as_buf *b, const char *c, size_t n, const struct want *w, size_t k)
+ * Returns 1 when changed, 0 when already suppressed, -1 when skipped (the line is appended unchanged, and
+ * *why says why). */
+static int edit_line(struct as_buf *b, const char *c, size_t n, const struct want *w, size_t k,
+                     enum as_noqa_skip_reason *why)
 {
     size_t hash;
+    *why = AS_NOQA_SKIP_STRING;
     if (!scan_line(c, n, &hash)) goto unchanged_skip;
     size_t code_end = hash;
     while (code_end > 0 && is_ws(c[code_end - 1])) code_end--;
+    *why = code_end == 0 ? AS_NOQA_SKIP_NO_CODE : AS_NOQA_SKIP_CONTINUATION;
     if (code_end == 0 || c[code_end - 1] == '\\') goto unchanged_skip;   /* no statement; or continued */
 
     size_t end = n;   /* where the new directive goes: after the code, or after the existing comment */
@@ -289,8 +303,9 @@ unchanged_skip:
 }
 
 int as_noqa_add_ex(const char *text, size_t len, const struct as_noqa_want *wants, size_t n, char **out,
-                   size_t *out_len, size_t *skipped)
+                   size_t *out_len, size_t *skipped, struct as_noqa_skip *skips)
 {
+    size_t n_skips = 0;
     *out = NULL;
     *out_len = 0;
     if (skipped) *skipped = 0;
@@ -324,9 +339,11 @@ int as_noqa_add_ex(const char *text, size_t len, const struct as_noqa_want *want
             size_t start = pos;
             if (pos == 0 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) start = 3;   /* UTF-8 BOM */
             as_buf_add(&b, text + pos, start - pos);
-            int r = edit_line(&b, text + start, e - start, w + wi, wend - wi);
+            enum as_noqa_skip_reason why;
+            int r = edit_line(&b, text + start, e - start, w + wi, wend - wi, &why);
             if (r > 0) changed++;
-            if (r < 0 && skipped) (*skipped)++;
+            if (r < 0 && skips) skips[n_skips] = (struct as_noqa_skip){(uint32_t)line, why};
+            if (r < 0) n_skips++;
             as_buf_add(&b, text + e, next - e);
             wi = wend;
         } else {
@@ -336,6 +353,7 @@ int as_noqa_add_ex(const char *text, size_t len, const struct as_noqa_want *want
         line++;
     }
     free(w);
+    if (skipped) *skipped = n_skips;
     if (changed == 0) {
         as_buf_release(&b);
         return 0;
@@ -348,5 +366,5 @@ int as_noqa_add_ex(const char *text, size_t len, const struct as_noqa_want *want
 int as_noqa_add(const char *text, size_t len, const struct as_noqa_want *wants, size_t n, char **out,
                 size_t *out_len)
 {
-    return as_noqa_add_ex(text, len, wants, n, out, out_len, NULL);
+    return as_noqa_add_ex(text, len, wants, n, out, out_len, NULL, NULL);
 }

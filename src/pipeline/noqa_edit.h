@@ -11,6 +11,19 @@ struct as_noqa_want {
     const char *code;   /* rule code, `[A-Z]+[0-9]+`; NULL or anything else is ignored */
 };
 
+/* Why a line could not take a directive (see as_noqa_add_ex). */
+enum as_noqa_skip_reason {
+    AS_NOQA_SKIP_NO_CODE,        /* blank, or only a comment: no statement starts there */
+    AS_NOQA_SKIP_STRING,         /* a string literal opened on the line does not close on it */
+    AS_NOQA_SKIP_CONTINUATION,   /* the line's code ends in a backslash continuation */
+};
+struct as_noqa_skip {
+    uint32_t line;
+    enum as_noqa_skip_reason reason;
+};
+/* A short phrase for a reason ("a backslash continuation"). */
+const char *as_noqa_skip_reason_text(enum as_noqa_skip_reason reason);
+
 /* For each line with wanted codes:
  * - no comment: trailing whitespace is trimmed and `  # noqa: A, B` appended (codes sorted, deduplicated);
  * - a `# noqa: X` directive (any spelling noqa.h accepts, or a malformed `# noqa:`): rewritten in place as
@@ -24,9 +37,10 @@ struct as_noqa_want {
  * Line endings (LF, CRLF, lone CR, none on the last line) and a UTF-8 BOM are preserved byte for byte; the
  * result is idempotent (applying it to its own output changes nothing).
  * Returns the number of lines changed. When it is 0, *out is NULL and *out_len 0; otherwise *out is a heap,
- * NUL-terminated string (caller frees) of *out_len bytes. `skipped` may be NULL. */
+ * NUL-terminated string (caller frees) of *out_len bytes. `skipped` may be NULL; so may `skips`, otherwise it
+ * has room for n entries and receives each skipped line with its reason, in line order. */
 int as_noqa_add_ex(const char *text, size_t len, const struct as_noqa_want *wants, size_t n, char **out,
-                   size_t *out_len, size_t *skipped);
+                   size_t *out_len, size_t *skipped, struct as_noqa_skip *skips);
 
 /* as_noqa_add_ex without the skipped count. */
 int as_noqa_add(const char *text, size_t len, const struct as_noqa_want *wants, size_t n, char **out,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fix/fix.h"
 #include "util/json.h"
 
 void as_report_absolute_path(struct as_buf *b, const struct as_report_ctx *ctx, const char *path)
@@ -16,6 +17,52 @@ void as_report_absolute_path(struct as_buf *b, const struct as_report_ctx *ctx, 
     as_buf_puts(b, ctx->cwd);
     if (b->len && b->data[b->len - 1] != '/') as_buf_putc(b, '/');
     as_buf_puts(b, path);
+}
+
+/* Indentation `depth` levels of two spaces below `base` (nothing when compact). */
+static const char *ind(char *buf, const char *base, bool pretty, int depth)
+{
+    size_t n = strlen(base) < 32 ? strlen(base) : 32;
+    memcpy(buf, base, n);
+    for (int i = 0; pretty && i < depth; i++) buf[n++] = ' ', buf[n++] = ' ';
+    buf[n] = '\0';
+    return buf;
+}
+
+static void location_object(struct as_buf *b, const char *key, uint32_t line, uint32_t col, const char *indent,
+                            bool pretty, int depth)
+{
+    char i0[48], i1[48];
+    const char *nl = pretty ? "\n" : "", *sp = pretty ? " " : "";
+    as_buf_printf(b, "%s\"%s\":%s{%s%s\"column\":%s%u,%s%s\"row\":%s%u%s%s}", ind(i0, indent, pretty, depth), key, sp, nl,
+                  ind(i1, indent, pretty, depth + 1), sp, col, nl, i1, sp, line, nl, pretty ? i0 : "");
+}
+
+/* ruff's `fix` object: {applicability, edits: [{content, end_location, location}], message}. */
+static void fix_object(struct as_buf *b, const struct as_fix *f, const char *indent, bool pretty)
+{
+    char i1[48], i2[48], i3[48], i4[48];
+    const char *nl = pretty ? "\n" : "", *sp = pretty ? " " : "";
+    ind(i1, indent, pretty, 1);
+    ind(i2, indent, pretty, 2);
+    ind(i3, indent, pretty, 3);
+    ind(i4, indent, pretty, 4);
+    as_buf_printf(b, "{%s%s\"applicability\":%s\"%s\",%s%s\"edits\":%s[", nl, i2, sp,
+                  as_fix_applicability_name(f->applicability), nl, i2, sp);
+    for (size_t i = 0; i < f->n_edits; i++) {
+        const struct as_fix_edit *e = &f->edits[i];
+        as_buf_printf(b, "%s%s%s{%s%s\"content\":%s", i ? "," : "", nl, i3, nl, i4, sp);
+        as_json_string_z(b, e->content);
+        as_buf_printf(b, ",%s", nl);
+        location_object(b, "end_location", e->end_line, e->end_col, indent, pretty, 4);
+        as_buf_printf(b, ",%s", nl);
+        location_object(b, "location", e->line, e->col, indent, pretty, 4);
+        as_buf_printf(b, "%s%s}", nl, pretty ? i3 : "");
+    }
+    if (f->n_edits) as_buf_printf(b, "%s%s", nl, pretty ? i2 : "");
+    as_buf_printf(b, "],%s%s\"message\":%s", nl, i2, sp);
+    as_json_string_z(b, f->message);
+    as_buf_printf(b, "%s%s}", nl, pretty ? i1 : "");
 }
 
 void as_report_json_object(struct as_buf *b, const struct as_report_ctx *ctx, const struct as_file_result *res,
@@ -66,7 +113,10 @@ void as_report_json_object(struct as_buf *b, const struct as_report_ctx *ctx, co
                   d->end_col, nl, in2, sp, d->end_line, nl, pretty ? in1 : "", nl);
     as_buf_printf(b, "%s\"filename\":%s", in1, sp);
     as_json_string(b, abs.data, abs.len);
-    as_buf_printf(b, ",%s%s\"fix\":%snull,%s", nl, in1, sp, nl);
+    as_buf_printf(b, ",%s%s\"fix\":%s", nl, in1, sp);
+    if (d->fix) fix_object(b, d->fix, indent, pretty);
+    else as_buf_puts(b, "null");
+    as_buf_printf(b, ",%s", nl);
     as_buf_printf(b, "%s\"location\":%s{%s%s\"column\":%s%u,%s%s\"row\":%s%u%s%s},%s", in1, sp, nl, in2, sp, d->col, nl,
                   in2, sp, d->line, nl, pretty ? in1 : "", nl);
     as_buf_printf(b, "%s\"message\":%s", in1, sp);

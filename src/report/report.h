@@ -10,6 +10,7 @@
 #include "util/diag.h"
 
 struct as_rule;   /* rules.h: code, name, summary, doc, url ... */
+struct as_fix_settings;   /* fix/fix.h */
 
 struct as_report_ctx {
     FILE *out;
@@ -18,6 +19,7 @@ struct as_report_ctx {
     const struct as_rule *const *rules; /* every loaded rule (for SARIF rule tables); may be empty */
     size_t n_rules;
     void *state;                        /* reporter-private, set up in begin, freed in end */
+    const struct as_fix_settings *fix;  /* which fixes would be applied (`[*]` in text formats), or NULL */
     /* Filled by the run for end(): */
     size_t n_findings, n_files, n_files_with_findings, n_errors;
 };

@@ -11,6 +11,7 @@
 #include "report/fingerprint.h"
 #include "report/report.h"
 #include "analysis/rules.h"
+#include "fix/fix.h"
 #include "util/json.h"
 
 /* ASYNCSCAN_HOMEPAGE comes from the project's HOMEPAGE_URL in CMakeLists.txt. */
@@ -82,10 +83,10 @@ static size_t rule_index(const struct as_report_ctx *ctx, const char *code)
     return 0;
 }
 
-static void location(struct as_buf *b, const char *path, uint32_t line, uint32_t col, uint32_t end_line,
-                     uint32_t end_col)
+/* `"artifactLocation": {...}` of a path: an absolute one as a file URI, a relative one under %SRCROOT%. */
+static void artifact_location(struct as_buf *b, const char *path)
 {
-    as_buf_puts(b, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+    as_buf_puts(b, "\"artifactLocation\": {\"uri\": \"");
     if (path[0] == '/') {
         as_buf_puts(b, "file://");
         uri_path(b, path);
@@ -94,9 +95,36 @@ static void location(struct as_buf *b, const char *path, uint32_t line, uint32_t
         uri_path(b, path);
         as_buf_puts(b, "\", \"uriBaseId\": \"%SRCROOT%\"}");
     }
+}
+
+static void location(struct as_buf *b, const char *path, uint32_t line, uint32_t col, uint32_t end_line,
+                     uint32_t end_col)
+{
+    as_buf_puts(b, "{\"physicalLocation\": {");
+    artifact_location(b, path);
     as_buf_printf(b, ", \"region\": {\"startLine\": %u, \"startColumn\": %u", line ? line : 1, col ? col : 1);
     if (end_line) as_buf_printf(b, ", \"endLine\": %u, \"endColumn\": %u", end_line, end_col ? end_col : 1);
     as_buf_puts(b, "}}}");
+}
+
+/* SARIF `fixes` (one fix, its edits as replacements of the file's regions; an insertion is an empty region). */
+static void fixes(struct as_buf *b, const char *path, const struct as_fix *f)
+{
+    if (!f || f->applicability == AS_FIX_DISPLAY_ONLY || f->n_edits == 0) return;
+    as_buf_puts(b, ", \"fixes\": [{\"description\": {\"text\": ");
+    as_json_string_z(b, f->message);
+    as_buf_puts(b, "}, \"artifactChanges\": [{");
+    artifact_location(b, path);
+    as_buf_puts(b, ", \"replacements\": [");
+    for (size_t i = 0; i < f->n_edits; i++) {
+        const struct as_fix_edit *e = &f->edits[i];
+        as_buf_printf(b, "%s{\"deletedRegion\": {\"startLine\": %u, \"startColumn\": %u, \"endLine\": %u, "
+                         "\"endColumn\": %u}, \"insertedContent\": {\"text\": ",
+                      i ? ", " : "", e->line, e->col, e->end_line, e->end_col);
+        as_json_string_z(b, e->content);
+        as_buf_puts(b, "}}");
+    }
+    as_buf_puts(b, "]}]}]");
 }
 
 static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
@@ -116,6 +144,7 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         location(&b, res->path, d->line, d->col, d->end_line, d->end_col);
         as_buf_printf(&b, "], \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016" PRIx64 ":%u\"}", fp[i].hash,
                       fp[i].occurrence + 1);
+        fixes(&b, res->path, d->fix);
         if (d->n_chain) {
             as_buf_puts(&b, ", \"relatedLocations\": [");
             size_t k = 0;

@@ -17,6 +17,23 @@ struct as_chain_step {
     uint32_t line, col;    /* 1-based */
 };
 
+/* A fix, as ruff's JSON shows it: edits in final positions (1-based line, code-point column, end exclusive). */
+enum as_fix_applicability {
+    AS_FIX_DISPLAY_ONLY = 1,   /* a suggestion: never applied */
+    AS_FIX_UNSAFE = 2,         /* applied with --unsafe-fixes */
+    AS_FIX_SAFE = 3,           /* applied with --fix */
+};
+struct as_fix_edit {
+    const char *content;
+    uint32_t line, col, end_line, end_col;
+};
+struct as_fix {
+    enum as_fix_applicability applicability;
+    const char *message;
+    struct as_fix_edit *edits;
+    size_t n_edits;
+};
+
 struct as_diag {
     const char *code;      /* "ASYNC251"; static (rule table) */
     const char *name;      /* kebab rule name, "blocking-sleep"; static */
@@ -28,6 +45,7 @@ struct as_diag {
     uint32_t noqa_line;            /* where a `# noqa` for it belongs (first line of the statement) */
     struct as_chain_step *chain;   /* arena; NULL when there is no chain */
     size_t n_chain;
+    const struct as_fix *fix;      /* arena or NULL: set just before reporting (fix/fix.h) */
 };
 
 /* A call made by a function, by qualified name. */

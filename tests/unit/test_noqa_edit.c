@@ -36,7 +36,7 @@ static void expect_skip(const char *in, const struct as_noqa_want *w, size_t n, 
 {
     char *out = (char *)1;
     size_t out_len = 99, sk = 99;
-    int r = as_noqa_add_ex(in, strlen(in), w, n, &out, &out_len, &sk);
+    int r = as_noqa_add_ex(in, strlen(in), w, n, &out, &out_len, &sk, NULL);
     ck_assert_msg(r == changed, "'%s': changed %d, want %d", show(in, strlen(in)), r, changed);
     ck_assert_msg(sk == skipped, "'%s': skipped %zu, want %zu", show(in, strlen(in)), sk, skipped);
     if (!want) {
@@ -226,6 +226,28 @@ START_TEST(continuations_and_blank)
 }
 END_TEST
 
+/* Each skipped line is listed with why, in line order; the other lines are still edited. */
+START_TEST(skip_reasons)
+{
+    const char *in = "x = 1 + \\\n    2\ny = '''a\n'''\n\nz()\n";
+    const struct as_noqa_want w[] = {W(6, "RUF006"), W(1, "ASYNC251"), W(3, "ASYNC251"), W(5, "ASYNC251")};
+    struct as_noqa_skip skips[N(w)];
+    char *out = NULL;
+    size_t len = 0, n_skipped = 0;
+    ck_assert_int_eq(as_noqa_add_ex(in, strlen(in), w, N(w), &out, &len, &n_skipped, skips), 1);
+    ck_assert_uint_eq(n_skipped, 3);
+    ck_assert_uint_eq(skips[0].line, 1);
+    ck_assert_int_eq(skips[0].reason, AS_NOQA_SKIP_CONTINUATION);
+    ck_assert_uint_eq(skips[1].line, 3);
+    ck_assert_int_eq(skips[1].reason, AS_NOQA_SKIP_STRING);
+    ck_assert_uint_eq(skips[2].line, 5);
+    ck_assert_int_eq(skips[2].reason, AS_NOQA_SKIP_NO_CODE);
+    ck_assert_str_eq(out, "x = 1 + \\\n    2\ny = '''a\n'''\n\nz()  # noqa: RUF006\n");
+    ck_assert_ptr_nonnull(strstr(as_noqa_skip_reason_text(AS_NOQA_SKIP_CONTINUATION), "backslash"));
+    free(out);
+}
+END_TEST
+
 START_TEST(beyond_end)
 {
     const struct as_noqa_want w[] = {W(2, "ASYNC251"), W(99, "ASYNC251"), W(UINT32_MAX, "RUF006")};
@@ -307,6 +329,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, hash_in_strings);
     tcase_add_test(tc, triple_quoted);
     tcase_add_test(tc, continuations_and_blank);
+    tcase_add_test(tc, skip_reasons);
     tcase_add_test(tc, beyond_end);
     tcase_add_test(tc, empty_input);
     tcase_add_test(tc, invalid_codes);

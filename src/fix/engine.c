@@ -1,0 +1,481 @@
+/* engine.c — the edit engine (see fix.h): fixes shown on findings, and fixes applied in passes with a
+ * re-analysis after each and a check of what it changed. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fix/fix.h"
+#include "fix/site.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+bool as_fix_applies(const struct as_fix_settings *s, const char *code, const struct as_fix *f)
+{
+    if (!f || f->applicability == AS_FIX_DISPLAY_ONLY) return false;
+    if (f->applicability == AS_FIX_UNSAFE && !s->unsafe) return false;
+    return !s->fixable || s->fixable(s->ud, code);
+}
+
+/* The text of the `import m` lines a set of plans needs (heap), or NULL. */
+static char *import_lines(const struct as_fix_site *site, const char *const *mods, size_t n)
+{
+    if (!n) return NULL;
+    struct as_buf b;
+    as_buf_init(&b);
+    if (site->import_needs_newline) as_buf_puts(&b, site->newline);
+    for (size_t i = 0; i < n; i++) {
+        as_buf_printf(&b, "import %s", mods[i]);
+        as_buf_puts(&b, site->newline);
+    }
+    return as_buf_detach(&b, NULL);
+}
+
+static void add_module(const char **mods, size_t *n, size_t cap, const char *m)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(mods[i], m) == 0) return;
+    if (*n < cap) mods[(*n)++] = m;
+}
+
+/* ---- fixes shown on findings --------------------------------------------------------------------------- */
+
+static struct as_fix *fix_of_plan(const struct as_fix_site *site, const struct as_fix_plan *plan, struct as_arena *a)
+{
+    struct as_fix *f = as_arena_alloc(a, sizeof(*f));
+    f->applicability = plan->applicability;
+    f->message = as_arena_strdup(a, plan->message);
+    char *imports = import_lines(site, plan->imports, plan->n_imports);
+    f->edits = as_arena_alloc(a, (plan->n_edits + 1) * sizeof(*f->edits));
+    size_t k = 0;
+    bool import_done = !imports;
+    for (size_t i = 0; i <= plan->n_edits; i++) {
+        uint32_t start, end;
+        const char *content;
+        if (!import_done && (i == plan->n_edits || site->import_at <= plan->edits[i].start)) {
+            start = end = site->import_at;
+            content = imports;
+            import_done = true;
+            i--;
+        } else if (i < plan->n_edits) {
+            start = plan->edits[i].start;
+            end = plan->edits[i].end;
+            content = plan->edits[i].content;
+        } else {
+            break;
+        }
+        struct as_fix_edit *e = &f->edits[k++];
+        e->content = as_arena_strdup(a, content);
+        as_fix_site_position(site, start, &e->line, &e->col);
+        as_fix_site_position(site, end, &e->end_line, &e->end_col);
+    }
+    f->n_edits = k;
+    free(imports);
+    return f;
+}
+
+void as_fix_describe(struct as_file_result *res)
+{
+    if (!res->text || !res->n_diags) return;
+    bool any = false;
+    for (size_t i = 0; i < res->n_diags && !any; i++) any = as_fix_info_for(res->diags[i].code) != NULL;
+    struct as_fix_site site;
+    if (!any || !as_fix_site_open(&site, res->text, res->text_len, res->module)) return;
+    for (size_t i = 0; i < res->n_diags; i++) {
+        struct as_fix_plan plan;
+        if (!as_fix_make_plan(&site, &res->diags[i], &plan)) continue;
+        res->diags[i].fix = fix_of_plan(&site, &plan, &res->arena);
+        as_fix_plan_release(&plan);
+    }
+    as_fix_site_close(&site);
+}
+
+/* ---- applying ------------------------------------------------------------------------------------------ */
+
+struct candidate {
+    struct as_fix_plan plan;
+    const struct as_diag *d;
+    size_t index;   /* in the findings the pass started from */
+};
+
+struct engine {
+    const struct as_fix_settings *s;
+    as_fix_analyse_fn analyse;
+    void *ud;
+    struct as_fix_outcome *out;
+    /* Fixes dropped (not tried again): the rule and where the call starts in the current text (moved along
+     * by the edits of later passes). */
+    struct rejected { const char *code; uint32_t at; } *rejected;
+    size_t n_rejected;
+    const char *module;   /* the file's module name (which library its own package is) */
+};
+
+static void note(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct engine *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char line[512];
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    e->out->notes = as_xrealloc(e->out->notes, (e->out->n_notes + 1) * sizeof(char *));
+    e->out->notes[e->out->n_notes++] = as_xstrdup(line);
+}
+
+static bool is_rejected(const struct engine *e, const char *code, uint32_t at)
+{
+    for (size_t i = 0; i < e->n_rejected; i++)
+        if (e->rejected[i].at == at && strcmp(e->rejected[i].code, code) == 0) return true;
+    return false;
+}
+
+/* Moves the rejected fixes' positions by an edit of [start, end) to `len` bytes in front of them. */
+static void shift_rejected(struct engine *e, uint32_t start, uint32_t end, size_t len)
+{
+    for (size_t i = 0; i < e->n_rejected; i++)
+        if (end <= e->rejected[i].at)
+            e->rejected[i].at = (uint32_t)((int64_t)e->rejected[i].at + (int64_t)len - (int64_t)(end - start));
+}
+
+static bool overlaps(const struct as_fix_plan *a, const struct as_fix_plan *b)
+{
+    for (size_t i = 0; i < a->n_edits; i++)
+        for (size_t k = 0; k < b->n_edits; k++) {
+            uint32_t s1 = a->edits[i].start, e1 = a->edits[i].end, s2 = b->edits[k].start, e2 = b->edits[k].end;
+            if ((s1 < e2 && s2 < e1) || s1 == s2 || (s1 > s2 && s1 < e2) || (s2 > s1 && s2 < e1)) return true;
+        }
+    return false;
+}
+
+static bool straddles(const struct as_fix_plan *p, uint32_t at)
+{
+    for (size_t i = 0; i < p->n_edits; i++)
+        if (p->edits[i].start < at && at < p->edits[i].end) return true;
+    return false;
+}
+
+/* The text with the plans' edits and the imports they need applied (heap; *len). */
+static char *apply_plans(const struct as_fix_site *site, struct candidate **sel, size_t n, size_t *len)
+{
+    const char *mods[8];
+    size_t n_mods = 0;
+    struct { uint32_t start, end; const char *content; } edits[64 * AS_FIX_MAX_EDITS + 1];
+    size_t ne = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < sel[i]->plan.n_imports; k++) add_module(mods, &n_mods, 8, sel[i]->plan.imports[k]);
+        for (size_t k = 0; k < sel[i]->plan.n_edits; k++) {
+            edits[ne].start = sel[i]->plan.edits[k].start;
+            edits[ne].end = sel[i]->plan.edits[k].end;
+            edits[ne++].content = sel[i]->plan.edits[k].content;
+        }
+    }
+    char *imports = import_lines(site, mods, n_mods);
+    struct as_buf b;
+    as_buf_init(&b);
+    size_t pos = 0;
+    bool import_done = !imports;
+    /* edits are in text order (plans are taken in order, each plan's edits sorted): one sweep */
+    for (size_t i = 0; i <= ne; i++) {
+        if (!import_done && (i == ne || site->import_at <= edits[i].start)) {
+            as_buf_add(&b, site->text + pos, site->import_at - pos);
+            as_buf_puts(&b, imports);
+            pos = site->import_at;
+            import_done = true;
+        }
+        if (i == ne) break;
+        as_buf_add(&b, site->text + pos, edits[i].start - pos);
+        as_buf_puts(&b, edits[i].content);
+        pos = edits[i].end;
+    }
+
+    as_buf_add(&b, site->text + pos, site->len - pos);
+    free(imports);
+    return as_buf_detach(&b, len);
+}
+
+/* After the plans were applied: the rejected fixes' positions follow the text. Edits are taken from the last
+ * back, so that each compares with positions not yet moved by the edits in front of it. */
+static void shift_for_plans(struct engine *e, const struct as_fix_site *site, struct candidate **sel, size_t n,
+                            const char *imports)
+{
+    for (size_t i = n; i-- > 0;)
+        for (size_t k = sel[i]->plan.n_edits; k-- > 0;) {
+            uint32_t start = sel[i]->plan.edits[k].start;
+            if (imports && site->import_at > start) {   /* the import goes after this edit: move by it first */
+                shift_rejected(e, site->import_at, site->import_at, strlen(imports));
+                imports = NULL;
+            }
+            shift_rejected(e, start, sel[i]->plan.edits[k].end, strlen(sel[i]->plan.edits[k].content));
+        }
+    if (imports) shift_rejected(e, site->import_at, site->import_at, strlen(imports));
+}
+
+static size_t count_code(const struct as_file_result *r, const char *code)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_diags; i++) n += strcmp(r->diags[i].code, code) == 0;
+    return n;
+}
+
+/* Why the result of applying `sel` to site (analysed as `before`) is not acceptable (NULL when it is): a
+ * syntax error it introduced, or a finding that appeared, or one that went although the edits are neither in
+ * it nor around it. The fixed findings must go. ASYNC100 (a timeout block that never awaits) may go: an added
+ * `await` is what it asks for. */
+static const char *verify(const struct as_fix_site *site, const struct as_file_result *before,
+                          const struct as_file_result *after, struct candidate **sel, size_t n, char *why, size_t cap)
+{
+    if (after->error && !before->error) {
+        snprintf(why, cap, "it would make the file invalid (%s)", after->error);
+        return why;
+    }
+    const struct as_file_result *sides[2] = {before, after};
+    for (int side = 0; side < 2; side++) {
+        for (size_t i = 0; i < sides[side]->n_diags; i++) {
+            const char *code = sides[side]->diags[i].code;
+            size_t b = count_code(before, code), a = count_code(after, code), must = 0, may = 0;
+            for (size_t k = 0; k < before->n_diags; k++) {
+                const struct as_diag *d = &before->diags[k];
+                if (strcmp(d->code, code) != 0) continue;
+                bool fixed = false, inside = false;
+                uint32_t off = as_fix_site_offset(site, d->line, d->col);
+                uint32_t end = as_fix_site_offset(site, d->end_line, d->end_col);
+                for (size_t s = 0; s < n; s++) {
+                    const struct as_fix_plan *p = &sel[s]->plan;
+                    fixed |= sel[s]->d->line == d->line && sel[s]->d->col == d->col && strcmp(sel[s]->d->code, code) == 0;
+                    /* a finding in the call, or about a construct holding it, may go with it */
+                    inside |= (off >= p->span_start && off < p->span_end) || (off <= p->span_start && p->span_end <= end);
+                }
+                must += fixed;
+                may += !fixed && (inside || strcmp(code, "ASYNC100") == 0);
+            }
+            if (a > b - must) {
+                snprintf(why, cap, "it would leave or add a %s finding", code);
+                return why;
+            }
+            if (a + may < b - must) {
+                snprintf(why, cap, "it would change another %s finding", code);
+                return why;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void record_fixed(struct engine *e, const struct candidate *c, bool from_first)
+{
+    struct as_fix_outcome *o = e->out;
+    if (from_first && o->first_fixed) o->first_fixed[c->index] = true;
+    o->n_fixed++;
+    for (size_t i = 0; i < o->n_codes; i++)
+        if (strcmp(o->fixed[i].code, c->d->code) == 0) {
+            o->fixed[i].n++;
+            return;
+        }
+    o->fixed = as_xrealloc(o->fixed, (o->n_codes + 1) * sizeof(*o->fixed));
+    size_t at = o->n_codes++;
+    while (at > 0 && strcmp(o->fixed[at - 1].code, c->d->code) > 0) {
+        o->fixed[at] = o->fixed[at - 1];
+        at--;
+    }
+    o->fixed[at] = (struct as_fix_count){c->d->code, c->d->name, 1};
+}
+
+static void record_shifts(struct engine *e, const struct as_fix_site *site, struct candidate **sel, size_t n,
+                          size_t n_imports_lines)
+{
+    struct as_fix_outcome *o = e->out;
+    for (size_t i = 0; i <= n; i++) {
+        uint32_t line, col;
+        int32_t delta = 0;
+        if (i == n) {
+            if (!n_imports_lines) break;
+            as_fix_site_position(site, site->import_at, &line, &col);
+            delta = (int32_t)n_imports_lines;
+        } else {
+            as_fix_site_position(site, sel[i]->plan.span_start, &line, &col);
+            line++;   /* lines after the call's first move */
+            for (size_t k = 0; k < sel[i]->plan.n_edits; k++) {
+                const char *c = sel[i]->plan.edits[k].content;
+                for (; *c; c++) delta += *c == '\n';
+                for (uint32_t p = sel[i]->plan.edits[k].start; p < sel[i]->plan.edits[k].end; p++)
+                    delta -= site->text[p] == '\n';
+            }
+            if (!delta) continue;
+        }
+        o->shifts = as_xrealloc(o->shifts, (o->n_shifts + 1) * sizeof(*o->shifts));
+        o->shifts[o->n_shifts].pass = (uint32_t)o->passes;
+        o->shifts[o->n_shifts].line = line;
+        o->shifts[o->n_shifts++].delta = delta;
+    }
+}
+
+uint32_t as_fix_map_line(const struct as_fix_outcome *o, uint32_t line)
+{
+    for (size_t p = 0, i = 0; p <= o->passes; p++) {
+        int64_t shift = 0;
+        for (; i < o->n_shifts && o->shifts[i].pass == p; i++)
+            if (o->shifts[i].line <= line) shift += o->shifts[i].delta;
+        line = (uint32_t)((int64_t)line + shift);
+    }
+    return line;
+}
+
+/* The fixes the pass can apply: candidates (heap array, *n) of the findings that have an applicable one. */
+static struct candidate *gather(struct engine *e, const struct as_fix_site *site, const struct as_file_result *r,
+                                size_t *n)
+{
+    struct candidate *c = as_xcalloc(r->n_diags + 1, sizeof(*c));
+    size_t k = 0;
+    for (size_t i = 0; i < r->n_diags; i++) {
+        const struct as_diag *d = &r->diags[i];
+        if (!as_fix_info_for(d->code) || !as_fix_make_plan(site, d, &c[k].plan)) continue;
+        struct as_fix f = {c[k].plan.applicability, NULL, NULL, 0};
+        c[k].d = d;
+        if (!as_fix_applies(e->s, d->code, &f) || !c[k].plan.n_edits || is_rejected(e, d->code, c[k].plan.span_start)) {
+            as_fix_plan_release(&c[k].plan);
+            continue;
+        }
+        c[k].d = d;
+        c[k].index = i;
+        k++;
+    }
+    *n = k;
+    return c;
+}
+
+static int by_start(const void *pa, const void *pb)
+{
+    const struct candidate *a = pa, *b = pb;
+    if (a->plan.span_start != b->plan.span_start) return a->plan.span_start < b->plan.span_start ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static void reject(struct engine *e, const struct candidate *c, const char *why)
+{
+    e->rejected = as_xrealloc(e->rejected, (e->n_rejected + 1) * sizeof(*e->rejected));
+    e->rejected[e->n_rejected++] = (struct rejected){c->d->code, c->plan.span_start};
+    note(e, "%u:%u: %s: the fix was not applied: %s", c->d->line, c->d->col, c->d->code, why);
+}
+
+/* Tries the plans one by one against the pass's text: those that fail alone are rejected. Returns how many. */
+static size_t isolate(struct engine *e, const struct as_fix_site *site, const struct as_file_result *before,
+                      struct candidate **sel, size_t n)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        char *t = apply_plans(site, &sel[i], 1, &len);
+        struct as_file_result after;
+        e->analyse(e->ud, t, len, &after);
+        char why[256];
+        if (verify(site, before, &after, &sel[i], 1, why, sizeof(why))) {
+            reject(e, sel[i], why);
+            bad++;
+        }
+        as_file_result_release(&after);
+        free(t);
+    }
+    return bad;
+}
+
+/* One pass over cur (analysed as *base; the findings to fix are `findings`). Returns 1 when it applied fixes
+ * (cur and base are then the new text and its analysis), 0 when there was nothing to apply, -1 when it
+ * applied nothing but rejected some (try again). */
+static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_result *base,
+                const struct as_file_result *findings, bool from_first, bool one_at_a_time)
+{
+    struct as_fix_site site;
+    if (!as_fix_site_open(&site, *cur, *cur_len, e->module)) return 0;
+    size_t n;
+    struct candidate *c = gather(e, &site, findings, &n);
+    qsort(c, n, sizeof(*c), by_start);
+    struct candidate **sel = as_xcalloc(n + 1, sizeof(*sel));
+    size_t ns = 0;
+    for (size_t i = 0; i < n && ns < 64 && !(one_at_a_time && ns == 1); i++) {
+        bool ok = !straddles(&c[i].plan, site.import_at);
+        for (size_t k = 0; k < ns && ok; k++) ok = !overlaps(&c[i].plan, &sel[k]->plan);
+        if (ok) sel[ns++] = &c[i];
+    }
+    int result = 0;
+    if (ns) {
+        size_t len;
+        char *t = apply_plans(&site, sel, ns, &len);
+        struct as_file_result after;
+        e->analyse(e->ud, t, len, &after);
+        char why[256];
+        if (!verify(&site, base, &after, sel, ns, why, sizeof(why))) {
+            size_t mods = 0;
+            const char *m[8];
+            for (size_t i = 0; i < ns; i++)
+                for (size_t k = 0; k < sel[i]->plan.n_imports; k++) add_module(m, &mods, 8, sel[i]->plan.imports[k]);
+            for (size_t i = 0; i < ns; i++) record_fixed(e, sel[i], from_first);
+            record_shifts(e, &site, sel, ns, mods);
+            char *imports = import_lines(&site, m, mods);
+            shift_for_plans(e, &site, sel, ns, imports);
+            free(imports);
+            e->out->passes++;
+            free(*cur);
+            *cur = t;
+            *cur_len = len;
+            as_file_result_release(base);
+            *base = after;
+            result = 1;
+        } else {
+            as_file_result_release(&after);
+            free(t);
+            if (ns == 1) reject(e, sel[0], why);
+            else if (isolate(e, &site, base, sel, ns) == 0) result = -2;   /* fine alone, not together */
+            if (result == 0) result = -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++) as_fix_plan_release(&c[i].plan);
+    free(c);
+    free(sel);
+    as_fix_site_close(&site);
+    return result;
+}
+
+int as_fix_text(const char *text, size_t len, const struct as_file_result *first, const struct as_fix_settings *s,
+                as_fix_analyse_fn analyse, void *ud, struct as_fix_outcome *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct engine e = {s, analyse, ud, out, NULL, 0, first->module};
+    out->first_fixed = as_xcalloc(first->n_diags + 1, sizeof(bool));
+    char *cur = as_xstrndup(text, len);
+    size_t cur_len = len;
+    struct as_file_result base;
+    analyse(ud, cur, cur_len, &base);
+    if (base.error) {
+        note(&e, "no fix applied: %s", base.error);
+    } else {
+        bool from_first = true, one_at_a_time = false;
+        for (int i = 0; i < AS_FIX_MAX_PASSES; i++) {
+            int r = pass(&e, &cur, &cur_len, &base, from_first ? first : &base, from_first, one_at_a_time);
+            if (r == 0) break;
+            if (r == -2) one_at_a_time = true;
+            if (r == 1) from_first = false;
+        }
+    }
+    if (out->passes) {
+        out->text = cur;
+        out->len = cur_len;
+        out->last = base;
+    } else {
+        free(cur);
+        as_file_result_release(&base);
+    }
+    free(e.rejected);
+    return 0;
+}
+
+void as_fix_outcome_release(struct as_fix_outcome *o)
+{
+    if (o->text) as_file_result_release(&o->last);
+    free(o->text);
+    free(o->fixed);
+    free(o->first_fixed);
+    for (size_t i = 0; i < o->n_notes; i++) free(o->notes[i]);
+    free(o->notes);
+    free(o->shifts);
+    memset(o, 0, sizeof(*o));
+}
