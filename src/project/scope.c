@@ -1,0 +1,171 @@
+/* scope.c — the named files of a run and the project they are joined with; see scope.h. Paths are compared
+ * as strings: the root and the current directory without symbolic links, the named files with their
+ * directories resolved, the project's files as discovery spells them under the root. */
+#include "project/scope.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "project/root.h"
+#include "util/xalloc.h"
+
+/* The part of absolute path `abs` below directory `dir` (abs lies within it, and is not dir itself). */
+static const char *below(const char *abs, const char *dir)
+{
+    return strcmp(dir, "/") == 0 ? abs + 1 : abs + strlen(dir) + 1;
+}
+
+/* Display form of an absolute path: relative to cwd under it, else as it is. */
+static const char *display_of(const struct as_project_scope *s, const char *abs)
+{
+    return as_path_within(abs, s->cwd) && strcmp(abs, s->cwd) != 0 ? below(abs, s->cwd) : abs;
+}
+
+/* The longest directory both absolute paths lie within, written over a. */
+static void common_directory(char *a, const char *b)
+{
+    while (!as_path_within(b, a)) {
+        char *slash = strrchr(a, '/');
+        if (!slash || slash == a) {
+            strcpy(a, "/");
+            return;
+        }
+        *slash = '\0';
+    }
+}
+
+/* The root the named files share (project_root when given): heap, or NULL. Files of different projects are
+ * joined under the directory their roots share, unless that is the file system's root. */
+static char *shared_root(char *const *abs, size_t n, const char *project_root)
+{
+    char *root = NULL;
+    if (project_root) {
+        root = realpath(project_root, NULL);
+        for (size_t i = 0; root && i < n; i++)
+            if (!as_path_within(abs[i], root)) {
+                free(root);
+                root = NULL;
+            }
+        return root;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *r = as_project_root_of(abs[i]);
+        if (!r) {
+            free(root);
+            return NULL;
+        }
+        if (!root) root = r;
+        else {
+            common_directory(root, r);
+            free(r);
+        }
+    }
+    if (root && strcmp(root, "/") == 0) {
+        free(root);
+        root = NULL;
+    }
+    return root;
+}
+
+bool as_project_scope_init(struct as_project_scope *s, const char *const *named, size_t n, const char *project_root,
+                   const char *cwd)
+{
+    memset(s, 0, sizeof(*s));
+    if (n == 0) return false;
+    char **abs = as_xcalloc(n, sizeof(char *));
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) ok = (abs[i] = as_real_file_path(named[i])) != NULL;
+    char *real_cwd = ok ? realpath(cwd, NULL) : NULL;
+    char *root = real_cwd ? shared_root(abs, n, project_root) : NULL;
+    if (root) {
+        as_arena_init(&s->arena);
+        s->root = root;
+        s->cwd = real_cwd;
+        real_cwd = NULL;
+        if (strcmp(root, s->cwd) == 0) s->root_arg = as_xstrdup(".");
+        else s->root_arg = as_xstrdup(display_of(s, root));
+        for (size_t i = 0; i < n; i++) {
+            const char *key = as_arena_strdup(&s->arena, display_of(s, abs[i]));
+            size_t had = s->targets.len;
+            as_strmap_put(&s->targets, key, 0);
+            s->n_targets += s->targets.len != had;
+        }
+    }
+    for (size_t i = 0; i < n; i++) free(abs[i]);
+    free(abs);
+    free(real_cwd);
+    return root != NULL;
+}
+
+void as_project_scope_release(struct as_project_scope *s)
+{
+    if (!s->root) return;
+    free(s->root);
+    free(s->cwd);
+    free(s->root_arg);
+    as_strmap_free(&s->targets);
+    as_arena_release(&s->arena);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Rewrites discovered path p (heap) into its display form, in place. */
+static void to_display(const struct as_project_scope *s, char *p)
+{
+    const char *d = p;
+    while (d[0] == '.' && d[1] == '/' && d[2]) d += 2;
+    if (d[0] == '/') d = display_of(s, d);
+    if (d != p) memmove(p, d, strlen(d) + 1);
+}
+
+/* Inserts heap string path into out before the first path that sorts after it. */
+static void insert_sorted(struct as_path_list *out, char *path)
+{
+    if (out->n == out->cap) {
+        out->cap = out->cap ? out->cap * 2 : 16;
+        out->paths = as_xrealloc(out->paths, out->cap * sizeof(char *));
+    }
+    size_t at = 0;
+    while (at < out->n && strcmp(out->paths[at], path) <= 0) at++;
+    memmove(out->paths + at + 1, out->paths + at, (out->n - at) * sizeof(char *));
+    out->paths[at] = path;
+    out->n++;
+}
+
+void as_project_scope_discover(struct as_project_scope *s, const struct as_discover_opts *opts, struct as_path_list *out)
+{
+    const char *roots[1] = {s->root_arg};
+    as_discover(roots, 1, opts, out);
+    struct as_strmap listed = {0};
+    for (size_t i = 0; i < out->n; i++) {
+        to_display(s, out->paths[i]);
+        as_strmap_put(&listed, out->paths[i], 0);
+    }
+    for (size_t k = 0; k < s->targets.cap; k++) {
+        const char *t = s->targets.hashes[k] ? s->targets.keys[k] : NULL;
+        if (t && as_strmap_get(&listed, t) < 0) insert_sorted(out, as_xstrdup(t));
+    }
+    as_strmap_free(&listed);
+}
+
+bool as_project_scope_is_target(const struct as_project_scope *s, const char *path)
+{
+    return as_strmap_get(&s->targets, path) >= 0;
+}
+
+const char *as_project_scope_module_path(const struct as_project_scope *s, const char *path, struct as_arena *a)
+{
+    const char *abs = path;
+    if (path[0] != '/')
+        abs = as_arena_cat(a, s->cwd, strcmp(s->cwd, "/") == 0 ? "" : "/", path, (char *)NULL);
+    return as_path_within(abs, s->root) && strcmp(abs, s->root) != 0 ? below(abs, s->root) : path;
+}
+
+const char *as_project_scope_display_path(const struct as_project_scope *s, const char *named, struct as_arena *a)
+{
+    char *abs = as_real_file_path(named);
+    if (!abs) return as_arena_strdup(a, named);
+    const char *d = as_arena_strdup(a, display_of(s, abs));
+    free(abs);
+    return d;
+}
