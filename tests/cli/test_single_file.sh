@@ -5,7 +5,7 @@
 # `asyncscan .` give FILE the same findings (with their chains), cold and warm, -j1 and -j2, from the root and
 # from a subdirectory; --project-root, --isolated; editing a helper changes the single-file result on the next
 # run; the stdin text replaces the file on disk; a broken module or an unreadable directory elsewhere in the
-# project is a one-line note, never a failure of the named file.
+# project is a one-line note, never a failure of the named file; a slow join says so once.
 # Usage: test_single_file.sh ASYNCSCAN REPO_ROOT
 set -u
 bin=$1
@@ -13,19 +13,9 @@ root=$2
 source "$(dirname "$0")/lib.sh"
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 
-# the findings of one file (json-lines, its path relative to the project) as "line:col code message chain"
-of_file() {   # FILE < json-lines
-  python3 -c '
-import json, os, sys
-want = os.path.realpath(sys.argv[1])
-for line in sys.stdin:
-    d = json.loads(line)
-    if os.path.realpath(d["filename"]) != want:
-        continue
-    chain = " -> ".join("%s@%s:%d" % (s["label"], os.path.realpath(s["filename"]), s["row"]) for s in d.get("chain") or [])
-    print("%d:%d %s %s %s" % (d["location"]["row"], d["location"]["column"], d["code"], d["message"], chain))
-' "$1"
-}
+# the findings of one file, whole lines of json-lines (absolute paths, chains included): its top-level
+# "filename" is followed by "fix" (keys are sorted), a chain's step by "label" or "row"
+of_file() { grep -F "\"filename\":\"$1\",\"fix\"" || true; }   # ABSOLUTE-PATH < json-lines
 scan() { "$bin" --output-format json-lines "$@" 2>/dev/null; }
 
 for src in "$root"/fixtures/project/*/; do
@@ -37,8 +27,10 @@ for src in "$root"/fixtures/project/*/; do
   for jobs in 1 2; do
     cache="$tmp/cache-$name-$jobs"
     whole=$(cd "$proj" && scan --no-cache -j$jobs .)
+    attributed=0
     for f in $files; do
       want=$(of_file "$proj/$f" <<<"$whole")
+      [ -n "$want" ] && attributed=$((attributed + $(wc -l <<<"$want")))
       for run in cold warm; do
         got=$(cd "$proj" && scan --cache-dir "$cache" -j$jobs "$f" | of_file "$proj/$f")
         [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs $run: named alone differs:$(diff <(echo "$want") <(echo "$got"))"
@@ -50,6 +42,9 @@ for src in "$root"/fixtures/project/*/; do
       got=$(cd "$proj/$dir" && scan --no-cache -j$jobs "./$(basename "$f")" | of_file "$proj/$f")
       [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs from $dir: differs:$(diff <(echo "$want") <(echo "$got"))"
     done
+    # every finding of the whole run was compared under its file (the filter misses none)
+    check test "$attributed" = "$(grep -c . <<<"$whole")"
+    check test "$attributed" -gt 0
   done
 done
 
@@ -96,6 +91,11 @@ check grep -q '^asyncscan: note: util/net.py: ' "$tmp/err"
 check grep -q '^asyncscan: note: util/dangling.py' "$tmp/err"
 grep -q 'asyncscan: error' "$tmp/err" && ko "an error for a module elsewhere: $(cat "$tmp/err")" || ok
 check test "$(grep -c 'util/net.py' "$tmp/err")" = 1
+# a join slower than the threshold (1 s; ASYNCSCAN_SLOW_JOIN_MS for this test) says so once, on stderr
+ASYNCSCAN_SLOW_JOIN_MS=0 "$bin" --no-cache services/reports.py >"$tmp/out" 2>"$tmp/err"
+check test "$(grep -c '^asyncscan: note: joining the named files with their project' "$tmp/err")" = 1
+"$bin" --no-cache services/reports.py >"$tmp/out" 2>"$tmp/err"
+check test "$(grep -c 'joining the named files' "$tmp/err")" = 0
 # the same module named itself is an error of the run, as always
 "$bin" --no-cache util/net.py >/dev/null 2>&1
 check test $? = 2
