@@ -2,8 +2,8 @@
 # test_single_file.sh — a file named alone and a buffer on stdin are joined with the rest of their project
 # (project/scope.h): for every file of every fixture project (fixtures/project/<name>, copied into a scratch
 # git repository so that its root is found), `asyncscan FILE`, `asyncscan - --stdin-filename FILE` and
-# `asyncscan .` give FILE the same findings (with their chains), cold and warm, -j1 and -j2, from the root and
-# from a subdirectory; --project-root, --isolated; editing a helper changes the single-file result on the next
+# `asyncscan .` give FILE the same findings (with their chains), cold and warm, -j1 and -j2, from the root,
+# from a subdirectory and by absolute path from outside; --project-root, --isolated; editing a helper changes the single-file result on the next
 # run; the stdin text replaces the file on disk; a broken module or an unreadable directory elsewhere in the
 # project is a one-line note, never a failure of the named file; a slow join says so once.
 # Usage: test_single_file.sh ASYNCSCAN REPO_ROOT
@@ -41,6 +41,9 @@ for src in "$root"/fixtures/project/*/; do
       dir=$(dirname "$f")
       got=$(cd "$proj/$dir" && scan --no-cache -j$jobs "./$(basename "$f")" | of_file "$proj/$f")
       [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs from $dir: differs:$(diff <(echo "$want") <(echo "$got"))"
+      # by its absolute path, from outside the project
+      got=$(cd / && scan --no-cache -j$jobs "$proj/$f" | of_file "$proj/$f")
+      [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs by absolute path: differs:$(diff <(echo "$want") <(echo "$got"))"
     done
     # every finding of the whole run was compared under its file (the filter misses none)
     check test "$attributed" = "$(grep -c . <<<"$whole")"
