@@ -22,6 +22,7 @@
 #include "util/pool.h"
 #include "pipeline/noqa_edit.h"
 #include "project/project.h"
+#include "project/root.h"
 #include "project/scope.h"
 #include "report/report.h"
 #include "cli/settings.h"
@@ -912,22 +913,31 @@ static bool joinable(const struct as_options *o, const struct as_engine *engine)
     return as_project_enabled(engine) && !o->isolated && !o->show_files;
 }
 
-/* Whether the run names files only (a directory named is analysed as it is, with what lies under it). */
-static bool names_files_only(const struct as_options *o)
+/* Whether every path the run names lies below the project root: a run that names the root (or a directory
+ * above it) is a whole-project run already. */
+static bool names_below_root(const struct as_options *o, const struct as_project_scope *scope)
 {
     for (size_t k = 0; k < o->n_paths; k++) {
-        struct stat sb;
-        if (stat(o->paths[k], &sb) != 0 || S_ISDIR(sb.st_mode)) return false;
+        char *real = realpath(o->paths[k], NULL);
+        bool below = real && as_path_within(real, scope->root) && strcmp(real, scope->root) != 0;
+        free(real);
+        if (!below) return false;
     }
-    return o->n_paths > 0;
+    return true;
 }
 
-/* Sets st->scope when the named files (or the buffer's path) have a project to be joined with. */
-static bool plan_join(struct run_state *st, const char *const *named, size_t n)
+/* Sets st->scope when the named files (the files under the paths, or the buffer's path) have a project to be
+ * joined with that the paths do not cover. */
+static bool plan_join(struct run_state *st, const char *const *named, size_t n, bool from_paths)
 {
-    if (!joinable(st->opts, st->engine)) return false;
+    if (!joinable(st->opts, st->engine) || n == 0) return false;
     struct as_project_scope *scope = as_xmalloc(sizeof(*scope));
     if (!as_project_scope_init(scope, named, n, st->opts->project_root, st->ctx.cwd)) {
+        free(scope);
+        return false;
+    }
+    if (from_paths && !names_below_root(st->opts, scope)) {
+        as_project_scope_release(scope);
         free(scope);
         return false;
     }
@@ -966,6 +976,14 @@ static void bind_scope(struct run_state *st)
         st->module_paths[i] = as_project_scope_module_path(st->scope, st->files.paths[i], &st->scope_arena);
         if (buffer && strcmp(buffer, st->files.paths[i]) == 0) st->stdin_file = i;
     }
+}
+
+/* Whether a file of the batch [st->base, end) is named (a batch without one is only joined with: skipped). */
+static bool any_target(const struct run_state *st, size_t end)
+{
+    for (size_t i = st->base; i < end; i++)
+        if (st->target[i]) return true;
+    return false;
 }
 
 /* Frees what joining named files with their project took. */
@@ -1010,7 +1028,7 @@ static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin
     size_t len = 0;
     const char *name = o->stdin_filename ? o->stdin_filename : "-";
     char *bytes = read_stdin(st->max_size, &len, rerr, sizeof(rerr));
-    if (bytes && o->stdin_filename && plan_join(st, &o->stdin_filename, 1)) {
+    if (bytes && o->stdin_filename && plan_join(st, &o->stdin_filename, 1, false)) {
         st->stdin_bytes = bytes;
         st->stdin_len = len;
         return check_files(st, engine, dopts);
@@ -1137,10 +1155,11 @@ static void run_project_batches(struct run_state *st, struct as_pool_job *job)
         struct as_arena shown;
         as_arena_init(&shown);
         const char **paths = as_xmalloc((st->files.n + 1) * sizeof(*paths));
-        for (size_t i = 0; i < st->files.n; i++) paths[i] = display_path(st->files.paths[i], cwd, &shown);
+        for (size_t i = 0; i < st->files.n; i++)   /* (the names the project is declared with) */
+            paths[i] = st->scope ? st->module_paths[i] : display_path(st->files.paths[i], cwd, &shown);
         const char *min = getenv("ASYNCSCAN_PROJECT_BATCH_FILES");   /* for the tests */
-        size_t min_files = st->scope ? 0 : min ? strtoul(min, NULL, 10) : PROJECT_BATCH_FILES;
-        n_batches = as_project_batches(paths, st->files.n, min_files, &ends);
+        n_batches = as_project_batches(paths, st->files.n, min ? strtoul(min, NULL, 10) : PROJECT_BATCH_FILES,
+                                       &ends);
         free(paths);
         as_arena_release(&shown);
     }
@@ -1148,7 +1167,7 @@ static void run_project_batches(struct run_state *st, struct as_pool_job *job)
     size_t rounds = 0;
     for (size_t k = 0; k < n_batches; k++) {
         st->base = k ? ends[k - 1] : 0;
-        join_batch(st, job, ends[k], cwd, &counts, &rounds);
+        if (!st->scope || any_target(st, ends[k])) join_batch(st, job, ends[k], cwd, &counts, &rounds);
     }
     free(ends);
     if (st->scope) note_slow_join(st, &counts);
@@ -1173,7 +1192,7 @@ static int check_files(struct run_state *st, struct as_engine *engine, const str
     size_t n_roots = o->n_paths ? o->n_paths : 1;
     if (!st->scope) {   /* (a buffer on stdin planned its join already) */
         as_discover(roots, n_roots, dopts, &st->files);
-        if (st->files.n && names_files_only(o) && plan_join(st, (const char *const *)st->files.paths, st->files.n))
+        if (o->n_paths && plan_join(st, (const char *const *)st->files.paths, st->files.n, true))
             as_path_list_release(&st->files);
     }
     if (st->scope) join_project_files(st, dopts);

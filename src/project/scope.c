@@ -37,6 +37,38 @@ static void common_directory(char *a, const char *b)
 
 /* The root the named files share (project_root when given): heap, or NULL. Files of different projects are
  * joined under the directory their roots share, unless that is the file system's root. */
+/* Length of path's directory part, its last '/' included (0: none). */
+static size_t directory_length(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+static bool same_directory(const char *a, const char *b)
+{
+    size_t n = directory_length(a);
+    return n == directory_length(b) && strncmp(a, b, n) == 0;
+}
+
+/* The named paths made absolute into abs (as_real_file_path), each directory resolved once: named files come
+ * sorted, those of one directory in a row (a pre-commit run names hundreds). False when one cannot be. */
+static bool real_file_paths(const char *const *named, size_t n, char **abs)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && same_directory(named[i - 1], named[i])) {
+            size_t dir = directory_length(abs[i - 1]);   /* abs[i - 1] has a '/' */
+            const char *base = named[i] + directory_length(named[i]);
+            size_t len = dir + strlen(base) + 1;
+            abs[i] = as_xmalloc(len);
+            snprintf(abs[i], len, "%.*s%s", (int)dir, abs[i - 1], base);
+        } else {
+            abs[i] = as_real_file_path(named[i]);
+        }
+        if (!abs[i]) return false;
+    }
+    return true;
+}
+
 static char *shared_root(char *const *abs, size_t n, const char *project_root)
 {
     char *root = NULL;
@@ -50,6 +82,7 @@ static char *shared_root(char *const *abs, size_t n, const char *project_root)
         return root;
     }
     for (size_t i = 0; i < n; i++) {
+        if (i > 0 && same_directory(abs[i - 1], abs[i])) continue;   /* the same root */
         char *r = as_project_root_of(abs[i]);
         if (!r) {
             free(root);
@@ -74,8 +107,7 @@ bool as_project_scope_init(struct as_project_scope *s, const char *const *named,
     memset(s, 0, sizeof(*s));
     if (n == 0) return false;
     char **abs = as_xcalloc(n, sizeof(char *));
-    bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) ok = (abs[i] = as_real_file_path(named[i])) != NULL;
+    bool ok = real_file_paths(named, n, abs);
     char *real_cwd = ok ? realpath(cwd, NULL) : NULL;
     char *root = real_cwd ? shared_root(abs, n, project_root) : NULL;
     if (root) {
