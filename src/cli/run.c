@@ -22,7 +22,6 @@
 #include "util/pool.h"
 #include "pipeline/noqa_edit.h"
 #include "project/project.h"
-#include "project/root.h"
 #include "project/scope.h"
 #include "report/report.h"
 #include "cli/settings.h"
@@ -913,31 +912,24 @@ static bool joinable(const struct as_options *o, const struct as_engine *engine)
     return as_project_enabled(engine) && !o->isolated && !o->show_files;
 }
 
-/* Whether every path the run names lies below the project root: a run that names the root (or a directory
- * above it) is a whole-project run already. */
-static bool names_below_root(const struct as_options *o, const struct as_project_scope *scope)
+/* Whether the run names files only. A directory named is analysed with what lies under it, as a project of
+ * its own: joining it with the rest of its repository would make every run over a tree kept inside another
+ * one's work tree (build-release/corpus in ours) one batch of everything. */
+static bool names_files_only(const struct as_options *o)
 {
     for (size_t k = 0; k < o->n_paths; k++) {
-        char *real = realpath(o->paths[k], NULL);
-        bool below = real && as_path_within(real, scope->root) && strcmp(real, scope->root) != 0;
-        free(real);
-        if (!below) return false;
+        struct stat sb;
+        if (stat(o->paths[k], &sb) != 0 || S_ISDIR(sb.st_mode)) return false;
     }
-    return true;
+    return o->n_paths > 0;
 }
 
-/* Sets st->scope when the named files (the files under the paths, or the buffer's path) have a project to be
- * joined with that the paths do not cover. */
-static bool plan_join(struct run_state *st, const char *const *named, size_t n, bool from_paths)
+/* Sets st->scope when the named files (or the buffer's path) have a project to be joined with. */
+static bool plan_join(struct run_state *st, const char *const *named, size_t n)
 {
     if (!joinable(st->opts, st->engine) || n == 0) return false;
     struct as_project_scope *scope = as_xmalloc(sizeof(*scope));
     if (!as_project_scope_init(scope, named, n, st->opts->project_root, st->ctx.cwd)) {
-        free(scope);
-        return false;
-    }
-    if (from_paths && !names_below_root(st->opts, scope)) {
-        as_project_scope_release(scope);
         free(scope);
         return false;
     }
@@ -1028,7 +1020,7 @@ static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin
     size_t len = 0;
     const char *name = o->stdin_filename ? o->stdin_filename : "-";
     char *bytes = read_stdin(st->max_size, &len, rerr, sizeof(rerr));
-    if (bytes && o->stdin_filename && plan_join(st, &o->stdin_filename, 1, false)) {
+    if (bytes && o->stdin_filename && plan_join(st, &o->stdin_filename, 1)) {
         st->stdin_bytes = bytes;
         st->stdin_len = len;
         return check_files(st, engine, dopts);
@@ -1192,7 +1184,7 @@ static int check_files(struct run_state *st, struct as_engine *engine, const str
     size_t n_roots = o->n_paths ? o->n_paths : 1;
     if (!st->scope) {   /* (a buffer on stdin planned its join already) */
         as_discover(roots, n_roots, dopts, &st->files);
-        if (o->n_paths && plan_join(st, (const char *const *)st->files.paths, st->files.n, true))
+        if (names_files_only(o) && plan_join(st, (const char *const *)st->files.paths, st->files.n))
             as_path_list_release(&st->files);
     }
     if (st->scope) join_project_files(st, dopts);

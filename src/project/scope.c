@@ -150,18 +150,23 @@ static void to_display(const struct as_project_scope *s, char *p)
     if (d != p) memmove(p, d, strlen(d) + 1);
 }
 
-/* Inserts heap string path into out before the first path that sorts after it. */
-static void insert_sorted(struct as_path_list *out, char *path)
+static int compare_paths(const void *a, const void *b)
 {
-    if (out->n == out->cap) {
-        out->cap = out->cap ? out->cap * 2 : 16;
-        out->paths = as_xrealloc(out->paths, out->cap * sizeof(char *));
-    }
-    size_t at = 0;
-    while (at < out->n && strcmp(out->paths[at], path) <= 0) at++;
-    memmove(out->paths + at + 1, out->paths + at, (out->n - at) * sizeof(char *));
-    out->paths[at] = path;
-    out->n++;
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Merges the heap strings missing[0..m) (sorted) into out's paths, each before the first path that sorts
+ * after it (out's paths are in discovery order, sorted but for the spelling of their display form). */
+static void merge_sorted(struct as_path_list *out, char **missing, size_t m)
+{
+    if (!m) return;
+    char **all = as_xmalloc((out->n + m) * sizeof(char *));
+    size_t i = 0, j = 0, k = 0;
+    while (i < out->n || j < m)
+        all[k++] = j == m || (i < out->n && strcmp(out->paths[i], missing[j]) <= 0) ? out->paths[i++] : missing[j++];
+    free(out->paths);
+    out->paths = all;
+    out->n = out->cap = k;
 }
 
 void as_project_scope_discover(struct as_project_scope *s, const struct as_discover_opts *opts, struct as_path_list *out)
@@ -173,10 +178,15 @@ void as_project_scope_discover(struct as_project_scope *s, const struct as_disco
         to_display(s, out->paths[i]);
         as_strmap_put(&listed, out->paths[i], 0);
     }
+    char **missing = as_xmalloc((s->n_targets + 1) * sizeof(char *));
+    size_t m = 0;
     for (size_t k = 0; k < s->targets.cap; k++) {
         const char *t = s->targets.hashes[k] ? s->targets.keys[k] : NULL;
-        if (t && as_strmap_get(&listed, t) < 0) insert_sorted(out, as_xstrdup(t));
+        if (t && as_strmap_get(&listed, t) < 0) missing[m++] = as_xstrdup(t);
     }
+    qsort(missing, m, sizeof(char *), compare_paths);
+    merge_sorted(out, missing, m);
+    free(missing);
     as_strmap_free(&listed);
 }
 

@@ -3,7 +3,7 @@
 # (project/scope.h): for every file of every fixture project (fixtures/project/<name>, copied into a scratch
 # git repository so that its root is found), `asyncscan FILE`, `asyncscan - --stdin-filename FILE` and
 # `asyncscan .` give FILE the same findings (with their chains), cold and warm, -j1 and -j2, from the root,
-# from a subdirectory and by absolute path from outside; each directory below the root named alone too; --project-root, --isolated; editing a helper changes the single-file result on the next
+# from a subdirectory and by absolute path from outside; --project-root, --isolated; editing a helper changes the single-file result on the next
 # run; the stdin text replaces the file on disk; a broken module or an unreadable directory elsewhere in the
 # project is a one-line note, never a failure of the named file; a slow join says so once.
 # Usage: test_single_file.sh ASYNCSCAN REPO_ROOT
@@ -44,13 +44,6 @@ for src in "$root"/fixtures/project/*/; do
       # by its absolute path, from outside the project
       got=$(cd / && scan --no-cache -j$jobs "$proj/$f" | of_file "$proj/$f")
       [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs by absolute path: differs:$(diff <(echo "$want") <(echo "$got"))"
-    done
-    # a directory below the root is joined with the project too: its files' findings are the whole run's
-    for d in $(cd "$proj" && find . -mindepth 1 -type d ! -path './.git*' | sed 's|^\./||' | sort); do
-      under() { grep -E "\"filename\":\"$proj/$d/[^\"]*\",\"fix\"" || true; }
-      want=$(under <<<"$whole")
-      got=$(cd "$proj" && scan --no-cache -j$jobs "$d" | under)
-      [ "$got" = "$want" ] && ok || ko "$name/$d/ -j$jobs: differs:$(diff <(echo "$want") <(echo "$got"))"
     done
     # every finding of the whole run was compared under its file (the filter misses none)
     check test "$attributed" = "$(grep -c . <<<"$whole")"
