@@ -12,7 +12,8 @@
  *   - nothing joined is kept: each query joins, from the target's async functions, only the summaries the
  *     searches reach (as the CLI does for named files), asking the caller to analyse each module it needs and
  *     has no summary for (from disk, or through the result cache: run.c's analyse_file does both).
- * One query costs a search over the reached modules plus the analysis of those edited since the last one.
+ * One query costs declaring every listed file's module name (a pass over the list), a search over the reached
+ * modules, and the analysis of those edited since the last query.
  * Not thread-safe: one thread at a time (the server's). */
 #ifndef AS_PROJECT_INDEX_H
 #define AS_PROJECT_INDEX_H
