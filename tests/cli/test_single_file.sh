@@ -75,6 +75,16 @@ check test "$("$bin" --cache-dir "$cache" --output-format concise services/users
 cp "$root/fixtures/project/entrypoints/util/disk.py" util/disk.py
 check test "$("$bin" --cache-dir "$cache" --output-format concise services/users.py 2>/dev/null | count)" = 7
 
+# a removed, renamed, then re-added helper module: each seen on the next warm run
+reports() { "$bin" --cache-dir "$cache" --output-format concise services/reports.py 2>/dev/null | count; }
+check test "$(reports)" = 1
+mv plugins/render.py plugins/drawing.py
+check test "$(reports)" = 0
+rm plugins/drawing.py
+check test "$(reports)" = 0
+cp "$root/fixtures/project/entrypoints/plugins/render.py" plugins/render.py
+check test "$(reports)" = 1
+
 # the stdin text replaces the file on disk, also for the modules that import it back
 printf 'from util.disk import copy\n\n\nasync def f():\n    copy(1, 2)\n' >"$tmp/buffer.py"
 out=$("$bin" --no-cache --output-format concise - --stdin-filename services/users.py <"$tmp/buffer.py" 2>/dev/null)
