@@ -17,7 +17,7 @@ enum opt_id {
     OPT_FORMAT, OPT_JOBS, OPT_SELECT, OPT_EXTEND_SELECT, OPT_IGNORE, OPT_EXIT_ZERO, OPT_QUIET, OPT_COLOR,
     OPT_STDIN_FILENAME, OPT_MAX_FILE_SIZE, OPT_MAX_CHAIN, OPT_NO_SKIP, OPT_FORCE_EXCLUDE, OPT_EXCLUDE, OPT_EXTEND_EXCLUDE,
     OPT_RESPECT_GITIGNORE, OPT_NO_RESPECT_GITIGNORE, OPT_STATISTICS, OPT_SHOW_FILES, OPT_SHOW_PARSED, OPT_NO_CACHE,
-    OPT_CACHE_DIR, OPT_CONFIG, OPT_ISOLATED, OPT_SHOW_SETTINGS, OPT_REPORT_UNUSED_NOQA, OPT_ADD_NOQA, OPT_HELP,
+    OPT_CACHE_DIR, OPT_CONFIG, OPT_ISOLATED, OPT_PROJECT_ROOT, OPT_SHOW_SETTINGS, OPT_REPORT_UNUSED_NOQA, OPT_ADD_NOQA, OPT_HELP,
     OPT_VERSION,
     OPT_OUTPUT_FILE, OPT_EXTEND_IGNORE, OPT_PER_FILE_IGNORES, OPT_VERBOSE, OPT_SILENT, OPT_IGNORE_NOQA, OPT_EXTENSION,
     OPT_WATCH,
@@ -64,7 +64,8 @@ static const struct opt options[] = {
     {OPT_NO_CACHE, "no-cache", 0, NULL, "do not read or write the result cache"},
     {OPT_CACHE_DIR, "cache-dir", 0, "DIR", "where the result cache lives (default .asyncscan_cache)"},
     {OPT_CONFIG, "config", 0, "PATH|K=V", "read this configuration file, or override one key ('jobs = 1')"},
-    {OPT_ISOLATED, "isolated", 0, NULL, "ignore every configuration file"},
+    {OPT_ISOLATED, "isolated", 0, NULL, "ignore every configuration file (and join named files with nothing)"},
+    {OPT_PROJECT_ROOT, "project-root", 0, "DIR", "the project files named alone are joined with (default: found)"},
     {OPT_SHOW_SETTINGS, "show-settings", 0, NULL, "print the settings for the first path and where each comes from"},
     {OPT_REPORT_UNUSED_NOQA, "report-unused-noqa", 0, NULL, "report `# noqa` codes of ours that suppress nothing (RUF100)"},
     {OPT_ADD_NOQA, "add-noqa", 0, NULL, "add `# noqa: CODE` to every line with a finding (rewrites the files)"},
@@ -288,6 +289,7 @@ static int apply(struct as_options *o, const struct opt *op, const char *val, ch
     case OPT_NO_RESPECT_GITIGNORE: o->respect_gitignore = false; o->respect_gitignore_set = true; break;
     case OPT_CONFIG: return add_config(o, val, err, errlen);
     case OPT_ISOLATED: o->isolated = true; break;
+    case OPT_PROJECT_ROOT: o->project_root = val; break;
     case OPT_SHOW_SETTINGS: o->show_settings = true; break;
     case OPT_REPORT_UNUSED_NOQA: o->report_unused_noqa = true; break;
     case OPT_ADD_NOQA: o->add_noqa = true; break;

@@ -33,7 +33,8 @@ struct as_options {
     bool respect_gitignore;      /* skip what git ignores (default true; --no-respect-gitignore) */
     bool respect_gitignore_set;  /* given on the command line (it then wins over the configuration) */
     const char *config;          /* --config PATH */
-    bool isolated;               /* --isolated: no configuration file */
+    bool isolated;               /* --isolated: no configuration file, no join with the project */
+    const char *project_root;    /* --project-root DIR: what files named alone are joined with (project/scope.h) */
     bool show_settings;          /* --show-settings */
     bool report_unused_noqa;     /* --report-unused-noqa (RUF100) */
     bool add_noqa;               /* --add-noqa */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checks/check.h"
@@ -20,6 +21,7 @@
 #include "pipeline/engine.h"
 #include "util/pool.h"
 #include "project/project.h"
+#include "project/scope.h"
 #include "report/report.h"
 #include "cli/rewrite.h"
 #include "cli/settings.h"
@@ -67,6 +69,16 @@ struct run_state {
     /* For reusing the project pass's findings (as_cache_join_key), per file: its content key, if it was read. */
     struct as_cache_key *keys;
     bool *keyed;
+    /* Files named alone, joined with the rest of their project (project/scope.h): files are the project's,
+     * only the targets are analysed up front and reported; per file, whether it is one and the path its module
+     * name comes from. A buffer on stdin stands for file stdin_file. NULL / SIZE_MAX otherwise. */
+    struct as_project_scope *scope;
+    bool *target;
+    const char **module_paths;
+    struct as_arena scope_arena;
+    char *stdin_bytes;
+    size_t stdin_len, stdin_file;
+    struct timespec started;        /* when the analysis began (a slow join says so) */
 };
 
 static void *worker_init(void *ud)
@@ -111,7 +123,10 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
     as_file_result_init(res);
     const char *path = st->files.paths[i];
     const char *shown = display_path(path, st->ctx.cwd, &res->arena);
-    bool indexed = st->cache && !force_parse && as_file_status_of(path, &st->status[i]);
+    bool overlay = i == st->stdin_file;   /* the buffer on stdin replaces the file on disk */
+    /* what the analysis names the file (its module name and relative imports come from it) */
+    const char *name = st->module_paths ? st->module_paths[i] : shown;
+    bool indexed = !overlay && st->cache && !force_parse && as_file_status_of(path, &st->status[i]);
     if (indexed && as_cache_known_trivial(st->cache, path, &st->status[i])) {
         res->path = shown;   /* unchanged since an analysis that had nothing to show: not even read */
         st->trivial[i] = true;
@@ -120,13 +135,17 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
     char *bytes = NULL;
     size_t len = 0;
     char err[256];
-    if (as_source_read_file(path, st->max_size, &bytes, &len, err, sizeof(err)) != 0) {
+    if (overlay) {
+        bytes = as_xmalloc(st->stdin_len + 1);
+        memcpy(bytes, st->stdin_bytes, st->stdin_len);
+        len = st->stdin_len;
+    } else if (as_source_read_file(path, st->max_size, &bytes, &len, err, sizeof(err)) != 0) {
         res->path = shown;
         res->error = as_arena_strdup(&res->arena, err);
         return;
     }
     if (st->cache) {
-        struct as_cache_key key = as_cache_key_for(st->cache, shown, bytes, len);
+        struct as_cache_key key = as_cache_key_for(st->cache, name, bytes, len);
         if (!force_parse) {
             st->keys[i] = key;
             st->keyed[i] = true;
@@ -136,25 +155,30 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
             if (!st->project) as_result_attach_source(res, bytes, len);
         } else {
             /* start again from an empty result (a usable-but-unparsed entry may have filled it) */
-            char *name = as_xstrdup(shown);
+            char *copy = as_xstrdup(name);
             as_file_result_release(res);
             as_file_result_init(res);
-            as_analyze_buffer_ex(worker, st->engine, name, bytes, len, force_parse, res);
-            free(name);
+            as_analyze_buffer_ex(worker, st->engine, copy, bytes, len, force_parse, res);
+            free(copy);
             /* scanning such a file again costs less than creating a file for it (a first run on the corpus
              * wrote 6,995 entries, now 662: system time 0.8-1.7 s -> 0.4 s) */
             if (!nothing_to_show(res)) as_cache_store(st->cache, key, res);
         }
     } else {
-        as_analyze_buffer_ex(worker, st->engine, shown, bytes, len, force_parse, res);
+        as_analyze_buffer_ex(worker, st->engine, name, bytes, len, force_parse, res);
     }
     free(bytes);
+    if (st->module_paths) res->path = display_path(path, st->ctx.cwd, &res->arena);   /* shown as any run shows it */
     if (indexed) st->trivial[i] = nothing_to_show(res);
 }
 
 static void work(void *ud, void *worker, size_t i)
 {
     struct run_state *st = ud;
+    if (st->target && !st->target[st->base + i]) {
+        as_file_result_init(&st->results[i % st->window]);   /* joined with: analysed if a search needs it */
+        return;
+    }
     analyse_file(st, worker, st->base + i, false, &st->results[i % st->window]);
 }
 
@@ -400,6 +424,9 @@ static void emit_wanted(void *ud, size_t j)
     struct run_state *st = ud;
     struct as_file_result *res = &st->results[j % st->window];
     if (st->parsed) st->parsed[st->base + st->wanted[j]] = res->parsed;
+    if (st->target && !st->target[st->base + st->wanted[j]] && res->error)   /* never stops the named files */
+        fprintf(st->err, "asyncscan: note: %s: %s (a module the named files use; joined as far as it reads)\n",
+                res->path, res->error);
     as_project_add(st->project, st->wanted[j], res);
     as_file_result_release(res);
 }
@@ -446,6 +473,7 @@ static void report_kept(struct run_state *st, size_t end, const struct as_join_f
 {
     size_t next = 0;
     for (size_t i = st->base; i < end; i++) {
+        if (st->target && !st->target[i]) continue;   /* only joined with */
         struct as_file_result *res = st->kept[i];
         struct as_file_result fresh;
         if (!res) {
@@ -503,6 +531,10 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     /* without the cache nothing can be reused, so the join surely searches: its tables are built as the files
      * come in (see as_project_map_eagerly) */
     as_project_map_eagerly(st->project, !st->cache);
+    for (size_t i = st->base; st->scope && i < end; i++) {
+        as_project_declare(st->project, i - st->base, st->module_paths[i]);
+        if (st->target[i]) as_project_mark_root(st->project, i - st->base);
+    }
     job->n_items = n;
     job->work = work;
     job->emit = emit;
@@ -514,7 +546,7 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     struct as_join_findings *reused = NULL;
     size_t n_reused = 0;
     bool reuse = false;
-    if (st->cache && !st->parsed) {
+    if (st->cache && !st->parsed && !st->scope) {   /* (a join for named files depends on what it reaches) */
         char context[PATH_MAX + 32];
         snprintf(context, sizeof(context), "%s\n%u", cwd, o->max_chain);
         size_t b = st->base;
@@ -556,8 +588,9 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     } else {
         as_project_solve(st->project);
         VEC(struct as_join_findings) found = {0};
-        report_kept(st, end, NULL, 0, false, st->cache ? &found : NULL, &join_arena);
-        if (st->cache) as_cache_store_join(st->cache, jkey, found.items, found.len);
+        bool store = st->cache && !st->scope;
+        report_kept(st, end, NULL, 0, false, store ? &found : NULL, &join_arena);
+        if (store) as_cache_store_join(st->cache, jkey, found.items, found.len);
         vec_free(&found);
     }
     as_project_count(st->project, counts);
@@ -636,7 +669,7 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
     for (; i < st->files.n; i++) {
         int cfg = as_settings_config_for(settings, st->files.paths[i], &cerr);
         if (cerr) break;
-        bool explicit_path = false;
+        bool explicit_path = st->scope && as_project_scope_is_target(st->scope, st->files.paths[i]);
         for (size_t k = 0; k < o->n_paths; k++) explicit_path |= strcmp(o->paths[k], st->files.paths[i]) == 0;
         if ((!explicit_path || settings->force_exclude) && as_settings_excluded(settings, cfg, st->files.paths[i])) {
             free(st->files.paths[i]);
@@ -791,22 +824,137 @@ static int stdin_configuration(struct run_state *st, const struct as_discover_op
     return RUN_ON;
 }
 
-/* Analyses the buffer on standard input (the project pass sees it as a project of one file) and reports it. */
-static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin_config)
+/* ---- files named alone, joined with their project (project/scope.h) ---------------------------------- */
+
+/* Whether named files can be joined with their project: only the project pass needs it, and --isolated and
+ * --show-files keep to the files named. */
+static bool joinable(const struct as_options *o, const struct as_engine *engine)
+{
+    return as_project_enabled(engine) && !o->isolated && !o->show_files;
+}
+
+/* Whether the run names files only. A directory named is analysed with what lies under it, as a project of
+ * its own: joining it with the rest of its repository would make every run over a tree kept inside another
+ * one's work tree (build-release/corpus in ours) one batch of everything. */
+static bool names_files_only(const struct as_options *o)
+{
+    for (size_t k = 0; k < o->n_paths; k++) {
+        struct stat sb;
+        if (stat(o->paths[k], &sb) != 0 || S_ISDIR(sb.st_mode)) return false;
+    }
+    return o->n_paths > 0;
+}
+
+/* Sets st->scope when the named files (or the buffer's path) have a project to be joined with. */
+static bool plan_join(struct run_state *st, const char *const *named, size_t n)
+{
+    if (!joinable(st->opts, st->engine) || n == 0) return false;
+    struct as_project_scope *scope = as_xmalloc(sizeof(*scope));
+    if (!as_project_scope_init(scope, named, n, st->opts->project_root, st->ctx.cwd)) {
+        free(scope);
+        return false;
+    }
+    st->scope = scope;
+    return true;
+}
+
+/* A problem met while listing the project beyond the named files: a note, never an error of the run. */
+static void on_project_discover_error(void *ud, const char *path, const char *reason)
+{
+    struct run_state *st = ud;
+    while (path[0] == '.' && path[1] == '/' && path[2]) path += 2;
+    fprintf(st->err, "asyncscan: note: %s: %s (in the project the named files are joined with)\n", path, reason);
+}
+
+/* The run's files become the project's (the buffer on stdin, if any, standing for its path). */
+static void join_project_files(struct run_state *st, const struct as_discover_opts *dopts)
+{
+    struct as_discover_opts project_opts = *dopts;
+    project_opts.on_error = on_project_discover_error;
+    memset(&st->files, 0, sizeof(st->files));
+    as_project_scope_discover(st->scope, &project_opts, &st->files);
+}
+
+/* Per file of the project (once its configurations dropped what they exclude): whether it is named, where its
+ * module name comes from, and which one the buffer on stdin stands for. */
+static void bind_scope(struct run_state *st)
+{
+    const struct as_options *o = st->opts;
+    size_t n = st->files.n;
+    st->target = as_xcalloc(n + 1, sizeof(bool));
+    st->module_paths = as_xcalloc(n + 1, sizeof(char *));
+    const char *buffer = st->stdin_bytes ? as_project_scope_display_path(st->scope, o->stdin_filename, &st->scope_arena) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        st->target[i] = as_project_scope_is_target(st->scope, st->files.paths[i]);
+        st->module_paths[i] = as_project_scope_module_path(st->scope, st->files.paths[i], &st->scope_arena);
+        if (buffer && strcmp(buffer, st->files.paths[i]) == 0) st->stdin_file = i;
+    }
+}
+
+/* Whether a file of the batch [st->base, end) is named (a batch without one is only joined with: skipped). */
+static bool any_target(const struct run_state *st, size_t end)
+{
+    for (size_t i = st->base; i < end; i++)
+        if (st->target[i]) return true;
+    return false;
+}
+
+/* Frees what joining named files with their project took. */
+static void release_join(struct run_state *st)
+{
+    free(st->stdin_bytes);
+    free(st->target);
+    free(st->module_paths);
+    as_arena_release(&st->scope_arena);
+    if (st->scope) as_project_scope_release(st->scope);
+    free(st->scope);
+    st->stdin_bytes = NULL;
+    st->target = NULL;
+    st->module_paths = NULL;
+    st->scope = NULL;
+}
+
+/* Says once when a join took more than a second (a cold cache: the next runs reuse what it analysed). The
+ * time counts from the start of the run's analysis: listing the project, the named files and the modules
+ * their searches reached. */
+static void note_slow_join(struct run_state *st, const struct as_project_counts *c)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double secs = (double)(now.tv_sec - st->started.tv_sec) + (double)(now.tv_nsec - st->started.tv_nsec) / 1e9;
+    const char *threshold = getenv("ASYNCSCAN_SLOW_JOIN_MS");   /* for the tests */
+    if (secs * 1000 <= (threshold ? strtod(threshold, NULL) : 1000)) return;
+    fprintf(st->err, "asyncscan: note: joining the named files with their project (%s: %zu files) took %.1f s: "
+            "%zu modules analysed%s\n", st->scope->root, c->files, secs, c->parsed,
+            st->cache ? "; the cache keeps them for the next runs" : "");
+}
+
+static int check_files(struct run_state *st, struct as_engine *engine, const struct as_discover_opts *dopts);
+
+/* Analyses the buffer on standard input and reports it: joined with the project of its --stdin-filename when
+ * there is one (then the buffer stands for that file among the project's), else on its own. */
+static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin_config,
+                       const struct as_discover_opts *dopts)
 {
     const struct as_options *o = st->opts;
     char rerr[256];
     size_t len = 0;
     const char *name = o->stdin_filename ? o->stdin_filename : "-";
+    char *bytes = read_stdin(st->max_size, &len, rerr, sizeof(rerr));
+    if (bytes && o->stdin_filename && plan_join(st, &o->stdin_filename, 1)) {
+        st->stdin_bytes = bytes;
+        st->stdin_len = len;
+        return check_files(st, engine, dopts);
+    }
     char *berr = NULL;
     if (as_settings_bind(st->settings, engine, &berr)) {
         fprintf(st->err, "asyncscan: error: %s\n", berr);
         free(berr);
+        free(bytes);
         return 2;
     }
     int stdin_cfg[1] = {stdin_config};
     st->file_config = stdin_cfg;
-    char *bytes = read_stdin(st->max_size, &len, rerr, sizeof(rerr));
     struct as_file_result res;
     as_file_result_init(&res);
     if (!bytes) {
@@ -920,7 +1068,8 @@ static void run_project_batches(struct run_state *st, struct as_pool_job *job)
         struct as_arena shown;
         as_arena_init(&shown);
         const char **paths = as_xmalloc((st->files.n + 1) * sizeof(*paths));
-        for (size_t i = 0; i < st->files.n; i++) paths[i] = display_path(st->files.paths[i], cwd, &shown);
+        for (size_t i = 0; i < st->files.n; i++)   /* (the names the project is declared with) */
+            paths[i] = st->scope ? st->module_paths[i] : display_path(st->files.paths[i], cwd, &shown);
         const char *min = getenv("ASYNCSCAN_PROJECT_BATCH_FILES");   /* for the tests */
         n_batches = as_project_batches(paths, st->files.n, min ? strtoul(min, NULL, 10) : PROJECT_BATCH_FILES,
                                        &ends);
@@ -931,9 +1080,10 @@ static void run_project_batches(struct run_state *st, struct as_pool_job *job)
     size_t rounds = 0;
     for (size_t k = 0; k < n_batches; k++) {
         st->base = k ? ends[k - 1] : 0;
-        join_batch(st, job, ends[k], cwd, &counts, &rounds);
+        if (!st->scope || any_target(st, ends[k])) join_batch(st, job, ends[k], cwd, &counts, &rounds);
     }
     free(ends);
+    if (st->scope) note_slow_join(st, &counts);
     if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
         fprintf(st->err,
                 "asyncscan: project: %zu files, %zu with summaries (%zu parsed on demand), %zu functions, "
@@ -953,12 +1103,18 @@ static int check_files(struct run_state *st, struct as_engine *engine, const str
     const char *dot = ".";
     const char *const *roots = o->n_paths ? o->paths : &dot;
     size_t n_roots = o->n_paths ? o->n_paths : 1;
-    as_discover(roots, n_roots, dopts, &st->files);
+    if (!st->scope) {   /* (a buffer on stdin planned its join already) */
+        as_discover(roots, n_roots, dopts, &st->files);
+        if (names_files_only(o) && plan_join(st, (const char *const *)st->files.paths, st->files.n))
+            as_path_list_release(&st->files);
+    }
+    if (st->scope) join_project_files(st, dopts);
     if (bind_configurations(st, o, engine, st->err)) {
         as_path_list_release(&st->files);
         free(st->file_config);
         return 2;
     }
+    if (st->scope) bind_scope(st);
     /* ruff's warning (and exit 0) when nothing is left to analyse */
     if (!st->files.n && !st->errors && !o->quiet)
         fprintf(st->err, "asyncscan: warning: No Python files found under the given path(s)\n");
@@ -1069,8 +1225,12 @@ static int check_with_engine(const struct as_options *o, struct as_settings *set
     st.rewrite = &rewrite;
     st.ctx.fix = &rewrite.fix;
     if (!o->statistics && !o->add_noqa && !fix_mode.only) reporter->begin(&st.ctx);
-    int stop = use_stdin ? check_stdin(&st, engine, stdin_config) : check_files(&st, engine, &dopts);
+    clock_gettime(CLOCK_MONOTONIC, &st.started);
+    st.stdin_file = SIZE_MAX;
+    as_arena_init(&st.scope_arena);
+    int stop = use_stdin ? check_stdin(&st, engine, stdin_config, &dopts) : check_files(&st, engine, &dopts);
     int status = stop != RUN_ON ? stop : finish_check(&st, format);
+    release_join(&st);
     as_rewrite_release(&rewrite);
     return status;
 }

@@ -105,6 +105,7 @@ struct as_project {
     VEC(uint32_t) unsearched; /* files parsed since the last search: their async functions are new roots */
     VEC(bool) req;         /* per file: a resolution needed it (handed out once, see pfile.requested) */
     unsigned long n_requests; /* times a resolution met a module not parsed yet: tells a site that it did */
+    VEC(bool) roots;       /* per file: marked by as_project_mark_root (none marked: every file is a root) */
     void (*on_request)(void *ud, size_t file);   /* see as_project_on_request */
     void *on_request_ud;
 };
@@ -166,6 +167,7 @@ void as_project_free(struct as_project *p)
     vec_free(&p->retry);
     vec_free(&p->unsearched);
     vec_free(&p->req);
+    vec_free(&p->roots);
     vec_free(&p->files);
     vec_free(&p->sites);
     vec_free(&p->funcs);
@@ -686,6 +688,12 @@ static void drain_queue(struct as_project *p)
     p->queue.len = 0;
 }
 
+/* Whether the async functions of file i start searches (see as_project_mark_root). */
+static bool is_root_file(const struct as_project *p, size_t i)
+{
+    return p->roots.len == 0 || (i < p->roots.len && p->roots.items[i]);
+}
+
 /* The search from every async function, as the first round does, with a fresh memo: the rounds end on one, so
  * that as_project_solve starts from the very memo (and so gives the very answers) it always did. */
 static void search_all(struct as_project *p)
@@ -696,7 +704,7 @@ static void search_all(struct as_project *p)
     p->retry.len = 0;
     for (size_t i = 0; i < p->files.len; i++) {
         const struct pfile *f = &p->files.items[i];
-        if (!f->parsed) continue;
+        if (!f->parsed || !is_root_file(p, i)) continue;
         for (uint32_t k = 0; k < f->n_funcs; k++)
             if (p->funcs.items[f->first_func + k].is_async) reach(p, f->first_func + k);
     }
@@ -716,6 +724,7 @@ static void search_more(struct as_project *p)
         search_site(p, t.func, t.site);
     }
     for (size_t k = 0; k < p->unsearched.len; k++) {
+        if (!is_root_file(p, p->unsearched.items[k])) continue;
         const struct pfile *f = &p->files.items[p->unsearched.items[k]];
         for (uint32_t j = 0; j < f->n_funcs; j++)
             if (p->funcs.items[f->first_func + j].is_async) reach(p, f->first_func + j);
@@ -755,6 +764,12 @@ static size_t take_requests(struct as_project *p, size_t **out)
             (v)->len = (n);                                                                       \
         }                                                                                         \
     } while (0)
+
+void as_project_mark_root(struct as_project *p, size_t file)
+{
+    GROW_FLAGS(&p->roots, file + 1);
+    p->roots.items[file] = true;
+}
 
 void as_project_on_request(struct as_project *p, void (*fn)(void *ud, size_t file), void *ud)
 {

@@ -51,6 +51,10 @@ size_t as_project_wanted(struct as_project *self, size_t **out);
  * file it will return, each such file once: the caller may start analysing it then (run.c does, on another
  * thread, so that parsing overlaps the search). What the search returns is the same with or without it. */
 void as_project_on_request(struct as_project *self, void (*fn)(void *ud, size_t file), void *ud);
+/* Restricts the searches to the async functions of the files marked here (by default every parsed file's are
+ * searched from): a run over named files joined with the rest of their project (project/scope.h) reports only
+ * those files, and their findings need only what is reachable from them. Mark before the first as_project_wanted. */
+void as_project_mark_root(struct as_project *self, size_t file);
 /* Joins the summaries (call once, after the last add). */
 void as_project_solve(struct as_project *self);
 /* Appends the project-wide findings located in `file` to res->diags (in res's arena) and re-sorts them. */

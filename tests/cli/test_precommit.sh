@@ -4,7 +4,10 @@
 # `pre-commit try-repo` fails on a file with a blocking call, passes on a clean one, and leaves out a file in an
 # excluded directory (--force-exclude); the `asyncscan` hook (language: script) on a clean HOME with no asyncscan
 # on PATH, in an installed configuration, builds asyncscan from a copy of this source tree in pre-commit's clone
-# of it (once: the second run reuses it) and reports the same. Usage: test_precommit.sh ASYNCSCAN REPO_ROOT
+# of it (once: the second run reuses it) and reports the same; then `asyncscan-system` installed with
+# `pre-commit install` (HOME a scratch directory) refuses a commit that stages only an async caller whose
+# blocking helper lives in another, already committed module (ASC108: the staged file is joined with its
+# project). Usage: test_precommit.sh ASYNCSCAN REPO_ROOT
 set -u
 bin=$1
 root=$2
@@ -65,5 +68,27 @@ grep -q "vendored" "$tmp/run1.log" && ko "--force-exclude did not skip .venv: $(
 (cd "$work" && fresh pre-commit run --verbose --files good.py) >"$tmp/run2.log" 2>&1
 [ $? -eq 0 ] && grep -q "^- hook id: asyncscan" "$tmp/run2.log" && ! grep -q "asyncscan: build" "$tmp/run2.log" && ok ||
   ko "second run failed or rebuilt: $(tail -30 "$tmp/run2.log")"
+
+# installed as a git hook: only the async caller is staged; its helper (committed earlier) blocks
+app="$tmp/app"
+mkdir -p "$app/util" "$app/services" "$tmp/home2"
+printf '[project]\nname = "app"\n' >"$app/pyproject.toml"
+printf 'import time\n\n\ndef backoff(n):\n    time.sleep(n)\n' >"$app/util/retry.py"
+printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: asyncscan-system\n' "$hooks" \
+  "$(git -C "$hooks" rev-parse HEAD)" >"$app/.pre-commit-config.yaml"
+git -C "$app" init -q && git -C "$app" add . && git -C "$app" commit -qm helpers
+in_app() { (cd "$app" && HOME="$tmp/home2" "$@"); }
+in_app pre-commit install >"$tmp/install.log" 2>&1 && ok || ko "pre-commit install: $(cat "$tmp/install.log")"
+printf 'from util.retry import backoff\n\n\nasync def fetch_user(uid):\n    backoff(1)\n    return uid\n' >"$app/services/users.py"
+printf 'x = 1\n' >"$app/unstaged.py"
+git -C "$app" add services/users.py
+in_app git commit -m caller >"$tmp/commit.log" 2>&1
+[ $? -ne 0 ] && ok || ko "the commit was not refused: $(cat "$tmp/commit.log")"
+grep -q 'services/users.py:5:5: ASC108' "$tmp/commit.log" && ok || ko "no ASC108 finding: $(cat "$tmp/commit.log")"
+git -C "$app" rev-parse -q --verify HEAD~1 >/dev/null && ko "the commit was made" || ok
+# once the helper runs in a thread the staged caller is clean and the commit goes through
+printf 'import asyncio\n\nfrom util.retry import backoff\n\n\nasync def fetch_user(uid):\n    await asyncio.to_thread(backoff, 1)\n    return uid\n' >"$app/services/users.py"
+git -C "$app" add services/users.py
+in_app git commit -m caller >"$tmp/commit2.log" 2>&1 && ok || ko "clean commit refused: $(cat "$tmp/commit2.log")"
 
 finish

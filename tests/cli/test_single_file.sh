@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# test_single_file.sh — a file named alone and a buffer on stdin are joined with the rest of their project
+# (project/scope.h): for every file of every fixture project (fixtures/project/<name>, copied into a scratch
+# git repository so that its root is found), `asyncscan FILE`, `asyncscan - --stdin-filename FILE` and
+# `asyncscan .` give FILE the same findings (with their chains), cold and warm, -j1 and -j2, from the root,
+# from a subdirectory and by absolute path from outside; --project-root, --isolated; editing a helper changes the single-file result on the next
+# run; the stdin text replaces the file on disk; a broken module or an unreadable directory elsewhere in the
+# project is a one-line note, never a failure of the named file; a slow join says so once.
+# Usage: test_single_file.sh ASYNCSCAN REPO_ROOT
+set -u
+bin=$1
+root=$2
+source "$(dirname "$0")/lib.sh"
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+
+# the findings of one file, whole lines of json-lines (absolute paths, chains included): its top-level
+# "filename" is followed by "fix" (keys are sorted), a chain's step by "label" or "row"
+of_file() { grep -F "\"filename\":\"$1\",\"fix\"" || true; }   # ABSOLUTE-PATH < json-lines
+scan() { "$bin" --output-format json-lines "$@" 2>/dev/null; }
+
+for src in "$root"/fixtures/project/*/; do
+  name=$(basename "$src")
+  proj="$tmp/$name"
+  cp -r "$src" "$proj"
+  git -C "$proj" init -q
+  files=$(cd "$proj" && find . -name '*.py' | sed 's|^\./||' | sort)
+  for jobs in 1 2; do
+    whole=$(cd "$proj" && scan --no-cache -j$jobs .)
+    attributed=0
+    for f in $files; do
+      want=$(of_file "$proj/$f" <<<"$whole")
+      cache="$tmp/cache-$name-$jobs-${f//\//_}"   # cold: a cache of its own for each file
+      [ -n "$want" ] && attributed=$((attributed + $(wc -l <<<"$want")))
+      for run in cold warm; do
+        got=$(cd "$proj" && scan --cache-dir "$cache" -j$jobs "$f" | of_file "$proj/$f")
+        [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs $run: named alone differs:$(diff <(echo "$want") <(echo "$got"))"
+        got=$(cd "$proj" && scan --cache-dir "$cache" -j$jobs - --stdin-filename "$f" <"$proj/$f" | of_file "$proj/$f")
+        [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs $run: stdin differs:$(diff <(echo "$want") <(echo "$got"))"
+      done
+      # from the file's own directory, however it is spelled there
+      dir=$(dirname "$f")
+      got=$(cd "$proj/$dir" && scan --no-cache -j$jobs "./$(basename "$f")" | of_file "$proj/$f")
+      [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs from $dir: differs:$(diff <(echo "$want") <(echo "$got"))"
+      # by its absolute path, from outside the project
+      got=$(cd / && scan --no-cache -j$jobs "$proj/$f" | of_file "$proj/$f")
+      [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs by absolute path: differs:$(diff <(echo "$want") <(echo "$got"))"
+    done
+    # every finding of the whole run was compared under its file (the filter misses none)
+    check test "$attributed" = "$(grep -c . <<<"$whole")"
+    check test "$attributed" -gt 0
+  done
+done
+
+# the issue's example: services/users.py calls blocking helpers in util/disk.py and util/net.py
+proj="$tmp/entrypoints"
+cd "$proj"
+count() { grep -c ': ASC10[89] ' || true; }
+check test "$("$bin" --no-cache --output-format concise services/users.py 2>/dev/null | count)" = 7
+check test "$("$bin" --no-cache --output-format concise - --stdin-filename services/users.py <services/users.py 2>/dev/null | count)" = 7
+# --isolated keeps to the named file: no other module is seen
+check test "$("$bin" --no-cache --isolated --output-format concise services/users.py 2>/dev/null | count)" = 0
+# --project-root: from outside the project, with the project named as the root
+got=$(cd "$tmp" && "$bin" --no-cache --output-format concise --project-root entrypoints entrypoints/services/users.py 2>/dev/null | count)
+check test "$got" = 7
+# a subdirectory named as the root: util/ lies outside it, so its helpers are not found; audit.py is in it
+got=$("$bin" --no-cache --output-format concise --project-root services services/users.py 2>/dev/null | count)
+check test "$got" = 1
+
+# editing a helper changes the single-file result on the next (warm) run
+cache="$tmp/cache-edit"
+"$bin" --cache-dir "$cache" --output-format concise services/users.py >/dev/null 2>&1
+check test "$("$bin" --cache-dir "$cache" --output-format concise services/users.py 2>/dev/null | count)" = 7
+sed -i 's/    with open(path) as f:/    with memoryview(path) as f:/' util/disk.py   # read_json (and log_line through it) no longer block
+check test "$("$bin" --cache-dir "$cache" --output-format concise services/users.py 2>/dev/null | count)" = 5
+cp "$root/fixtures/project/entrypoints/util/disk.py" util/disk.py
+check test "$("$bin" --cache-dir "$cache" --output-format concise services/users.py 2>/dev/null | count)" = 7
+
+# a removed, renamed, then re-added helper module: each seen on the next warm run
+reports() { "$bin" --cache-dir "$cache" --output-format concise services/reports.py 2>/dev/null | count; }
+check test "$(reports)" = 1
+mv plugins/render.py plugins/drawing.py
+check test "$(reports)" = 0
+rm plugins/drawing.py
+check test "$(reports)" = 0
+cp "$root/fixtures/project/entrypoints/plugins/render.py" plugins/render.py
+check test "$(reports)" = 1
+
+# the stdin text replaces the file on disk, also for the modules that import it back
+printf 'from util.disk import copy\n\n\nasync def f():\n    copy(1, 2)\n' >"$tmp/buffer.py"
+out=$("$bin" --no-cache --output-format concise - --stdin-filename services/users.py <"$tmp/buffer.py" 2>/dev/null)
+check test "$out" = "services/users.py:5:5: ASC108 Async function \`f\` calls \`copy\`, which blocks the event loop (\`shutil.copyfile\`)"
+# a buffer not saved yet (no file on disk) is joined too
+out=$("$bin" --no-cache --output-format concise - --stdin-filename services/new.py <"$tmp/buffer.py" 2>/dev/null)
+check test "$out" = "services/new.py:5:5: ASC108 Async function \`f\` calls \`copy\`, which blocks the event loop (\`shutil.copyfile\`)"
+
+# a broken module elsewhere (a NUL byte: not text) and an unreadable entry: notes, the named file is reported
+printf 'def fetch(url):\n    return 1\x00\n' >util/net.py
+ln -s nowhere util/dangling.py
+"$bin" --no-cache --output-format concise services/users.py >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check test "$rc" = 1
+check test "$(count <"$tmp/out")" = 5   # all but the two helpers of util/net.py
+check grep -q '^asyncscan: note: util/net.py: ' "$tmp/err"
+check grep -q '^asyncscan: note: util/dangling.py' "$tmp/err"
+grep -q 'asyncscan: error' "$tmp/err" && ko "an error for a module elsewhere: $(cat "$tmp/err")" || ok
+check test "$(grep -c 'util/net.py' "$tmp/err")" = 1
+# a join slower than the threshold (1 s; ASYNCSCAN_SLOW_JOIN_MS for this test) says so once, on stderr
+ASYNCSCAN_SLOW_JOIN_MS=0 "$bin" --no-cache services/reports.py >"$tmp/out" 2>"$tmp/err"
+check test "$(grep -c '^asyncscan: note: joining the named files with their project' "$tmp/err")" = 1
+"$bin" --no-cache services/reports.py >"$tmp/out" 2>"$tmp/err"
+check test "$(grep -c 'joining the named files' "$tmp/err")" = 0
+# the same module named itself is an error of the run, as always
+"$bin" --no-cache util/net.py >/dev/null 2>&1
+check test $? = 2
+
+finish
