@@ -164,7 +164,7 @@ const struct as_binding *as_model_lookup(const struct as_model *self, int32_t sc
 static bool is_builtin(const char *name)
 {
     static const char *const names[] = {"open", "input", "print", "breakpoint", "exec", "eval", "compile",
-                                        "__import__", "help", NULL};
+                                        "__import__", "help", "float", NULL};
     for (size_t i = 0; names[i]; i++)
         if (strcmp(names[i], name) == 0) return true;
     return false;

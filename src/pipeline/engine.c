@@ -1080,6 +1080,26 @@ static const char **run_checks(struct as_worker *w, const struct as_engine *engi
     return callee_names;
 }
 
+/* One finding per rule and position: the same call matched by two patterns, or a chain of calls starting at one
+ * place (`sqlite3.connect(p).execute(q)` is `sqlite3.connect` and `sqlite3.connect(p).execute`). Of those,
+ * the one with the shortest span stays: it names the first call that blocks. `diags` is sorted. */
+static size_t dedupe_diags(struct as_diag *diags, size_t n)
+{
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct as_diag *last = u ? &diags[u - 1] : NULL;
+        if (last && last->line == diags[i].line && last->col == diags[i].col &&
+            strcmp(last->code, diags[i].code) == 0) {
+            if (diags[i].end_line < last->end_line ||
+                (diags[i].end_line == last->end_line && diags[i].end_col < last->end_col))
+                *last = diags[i];
+            continue;
+        }
+        diags[u++] = diags[i];
+    }
+    return u;
+}
+
 /* The findings no `# noqa` suppressed, as diagnostics with final positions, sorted; the same call matched twice
  * by one rule (two patterns) is one finding. */
 static void publish_diags(struct as_worker *w, const struct as_source *src, const struct suppressions *sup,
@@ -1103,15 +1123,7 @@ static void publish_diags(struct as_worker *w, const struct as_source *src, cons
     }
     out->n_diags = nd;
     as_diags_sort(out->diags, nd);
-    size_t u = 0;
-    for (size_t i = 0; i < nd; i++) {
-        if (u && out->diags[u - 1].line == out->diags[i].line && out->diags[u - 1].col == out->diags[i].col &&
-            strcmp(out->diags[u - 1].code, out->diags[i].code) == 0 &&
-            strcmp(out->diags[u - 1].message, out->diags[i].message) == 0)
-            continue;
-        out->diags[u++] = out->diags[i];
-    }
-    out->n_diags = u;
+    out->n_diags = dedupe_diags(out->diags, nd);
 }
 
 void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
@@ -1119,6 +1131,7 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
 {
     as_analyze_buffer_ex(w, engine, path, bytes, len, false, out);
 }
+
 
 void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                           size_t len, bool force_parse, struct as_file_result *out)
