@@ -22,6 +22,7 @@
 #include "pipeline/noqa_edit.h"
 #include "project/project.h"
 #include "report/report.h"
+#include "report/roots.h"
 #include "cli/settings.h"
 #include "input/source.h"
 #include "util/buf.h"
@@ -46,6 +47,7 @@ struct run_state {
     size_t max_size;
     int errors;
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
+    struct as_root_tally *roots;  /* findings through helpers, by root (--statistics, the summary) */
     struct as_cache *cache;       /* NULL with --no-cache or when unusable */
     /* The project-wide pass over the current batch (NULL when none of its rules is enabled): results are kept,
      * without their source text, until the batch's summaries are joined; only files with findings or errors
@@ -410,7 +412,14 @@ static void report_result(struct run_state *st, size_t file, struct as_file_resu
     if (res->n_diags) st->ctx.n_files_with_findings++;
     if (st->opts->add_noqa) {
         add_noqa(st, file, res);
-    } else if (st->opts->statistics) {
+        return;
+    }
+    for (size_t d = 0; d < res->n_diags; d++) {   /* grouped by root for --statistics and the summary */
+        if (!as_diag_root(&res->diags[d])) continue;
+        if (!st->roots) st->roots = as_root_tally_new();
+        as_root_tally_add(st->roots, res, &res->diags[d]);
+    }
+    if (st->opts->statistics) {
         for (size_t d = 0; d < res->n_diags; d++)
             for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
                 if (strcmp(st->engine->rules.rules[r]->code, res->diags[d].code) == 0) st->counts_by_rule[r]++;
@@ -429,6 +438,7 @@ static void copy_diag(struct as_arena *arena, struct as_diag *dst, const struct 
     dst->message = DUP(src->message);
     dst->help = DUP(src->help);
     dst->url = DUP(src->url);
+    dst->root_code = DUP(src->root_code);
     if (src->n_chain) {
         dst->chain = as_arena_alloc(arena, src->n_chain * sizeof(struct as_chain_step));
         for (size_t c = 0; c < src->n_chain; c++) {
@@ -768,6 +778,7 @@ static void print_statistics(struct run_state *st, const char *format, FILE *out
             fprintf(out, "%5zu\t%s\t%s\n", st->counts_by_rule[order[i]], r->code, r->name);
     }
     if (json && n) fputs("]\n", out);
+    if (!json && st->roots) as_root_tally_print_statistics(st->roots, out);   /* JSON stays ruff's array */
 }
 
 /* -v: what the run is about to do, on stderr. */
@@ -1091,11 +1102,13 @@ static int finish_check(struct run_state *st, const char *format)
         if (errno != EPIPE) fprintf(err, "asyncscan: error: cannot write the output: %s\n", strerror(errno));
         status = 2;
     } else if (!o->quiet && !o->statistics && human_format(format)) {
-        if (st->ctx.n_findings)
+        if (st->ctx.n_findings) {
             fprintf(err, "Found %zu error%s in %zu file%s.\n", st->ctx.n_findings, st->ctx.n_findings == 1 ? "" : "s",
                     st->ctx.n_files_with_findings, st->ctx.n_files_with_findings == 1 ? "" : "s");
-        else if (!st->errors)
+            if (st->roots) as_root_tally_print_summary(st->roots, err, 10);
+        } else if (!st->errors) {
             fprintf(err, "All checks passed!\n");
+        }
     }
     return status;
 }
@@ -1143,8 +1156,9 @@ static int check_with_engine(const struct as_options *o, struct as_settings *set
     }
     if (!o->statistics && !o->add_noqa) reporter->begin(&st.ctx);
     int stop = use_stdin ? check_stdin(&st, engine, stdin_config) : check_files(&st, engine, &dopts);
-    if (stop != RUN_ON) return stop;
-    return finish_check(&st, format);
+    int rc = stop != RUN_ON ? stop : finish_check(&st, format);
+    as_root_tally_free(st.roots);
+    return rc;
 }
 
 static int check(const struct as_options *o, struct as_settings *settings, FILE *out, FILE *err)

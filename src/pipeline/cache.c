@@ -22,7 +22,7 @@
 #include "util/xalloc.h"
 
 #define MAGIC "ASCACHE\1"
-#define FORMAT 4u
+#define FORMAT 5u
 #define HEADER (8 + 4 + 4 + 8 + 16)
 
 enum section { SEC_ERROR = 1, SEC_DIAGS = 2, SEC_FUNCTIONS = 3, SEC_MODULE = 4, SEC_CLASSES = 5, SEC_ALIASES = 6,
@@ -381,6 +381,7 @@ static void put_diags(struct as_buf *p, const struct as_diag *diags, size_t n)
             put_u32(p, d->chain[c].line);
             put_u32(p, d->chain[c].col);
         }
+        put_str(p, d->root_code);
     }
 }
 
@@ -539,6 +540,7 @@ static struct as_diag *get_diags(struct reader *rd, struct as_arena *arena, size
             d->chain[c].line = get_u32(&s);
             d->chain[c].col = get_u32(&s);
         }
+        d->root_code = get_str(&s);
         if (!d->code || !d->name || !d->message) s.bad = true;
     }
     *n_out = s.bad ? 0 : n;

@@ -35,6 +35,7 @@ struct pfile {
 
 struct psite {
     const char *callee;
+    const char *code;      /* blocking sites: the rule that matched (interned); NULL otherwise */
     uint32_t line, col, end_line, end_col, flags;   /* AS_SITE_* and SITE_EXEMPT */
 };
 
@@ -224,7 +225,7 @@ static void add_site(struct as_project *p, const struct as_call_site *c, bool bl
 {
     uint32_t flags = c->flags;
     if (blocking && exempt(p, c)) flags |= SITE_EXEMPT;
-    struct psite s = {intern(p, c->callee), c->line, c->col, c->end_line, c->end_col, flags};
+    struct psite s = {intern(p, c->callee), blocking ? intern(p, c->code) : NULL, c->line, c->col, c->end_line, c->end_col, flags};
     vec_push(&p->sites, s);
 }
 
@@ -969,6 +970,7 @@ void as_project_findings(const struct as_project *cp, size_t file, struct as_fil
                     st->line = last->line;
                     st->col = last->col;
                     d.n_chain = n;
+                    d.root_code = last->code;
                 }
                 const char *callee = display_name(p, target);
                 const char *blocker = blocker_name(last->callee);

@@ -28,7 +28,15 @@ struct as_diag {
     uint32_t noqa_line;            /* where a `# noqa` for it belongs (first line of the statement) */
     struct as_chain_step *chain;   /* arena; NULL when there is no chain */
     size_t n_chain;
+    const char *root_code;         /* through helpers: the rule of the blocking call the chain ends in (its last
+                                    * step: the root, the one place to act), or NULL; arena */
 };
+
+/* The root of a finding through helpers (the blocking call its chain ends in), or NULL. */
+static inline const struct as_chain_step *as_diag_root(const struct as_diag *d)
+{
+    return d->root_code && d->n_chain ? &d->chain[d->n_chain - 1] : NULL;
+}
 
 /* A call made by a function, by qualified name. */
 struct as_call_site {
