@@ -27,11 +27,12 @@ const TSLanguage *tree_sitter_toml(void);
 
 const char *const as_config_keys[] = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
-    "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", NULL,
+    "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", "offload-functions", NULL,
 };
 
 enum key_id { K_SELECT, K_IGNORE, K_EXTEND_SELECT, K_PER_FILE_IGNORES, K_EXCLUDE, K_EXTEND_EXCLUDE,
-              K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS };
+              K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS,
+              K_OFFLOAD_FUNCTIONS };
 
 struct parser {
     const char *path, *text;
@@ -293,6 +294,16 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
         free(dirs);
         break;
     }
+    case K_OFFLOAD_FUNCTIONS: {
+        size_t m;
+        char **names = string_list(p, value, &m);
+        for (size_t i = 0; names && i < m; i++) {
+            c->offload_functions = as_xrealloc(c->offload_functions, (c->n_offload_functions + 1) * sizeof(char *));
+            c->offload_functions[c->n_offload_functions++] = names[i];
+        }
+        free(names);
+        break;
+    }
     }
 }
 
@@ -487,6 +498,7 @@ void as_config_release(struct as_config *c)
     free(c->output_format);
     free_pairs(c->blocking, c->n_blocking);
     free_list(c->rules_dirs, c->n_rules_dirs);
+    free_list(c->offload_functions, c->n_offload_functions);
     for (size_t i = 0; i < sizeof(c->origin) / sizeof(c->origin[0]); i++) free(c->origin[i]);
     memset(c, 0, sizeof(*c));
 }

@@ -7,7 +7,8 @@
  * Keys: select, ignore, extend-select (lists of codes/prefixes), per-file-ignores (table: glob -> codes),
  * exclude, extend-exclude (globs relative to the config's directory), respect-gitignore, force-exclude
  * (booleans), output-format (string), jobs (integer), blocking (table: qualified name or pattern ->
- * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config). */
+ * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config),
+ * offload-functions (qualified names: decorators that run a function in a thread, and functions that do). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -32,6 +33,7 @@ struct as_config {
     int jobs;                /* 0 when absent */
     struct as_config_pair *blocking; size_t n_blocking;
     char **rules_dirs; size_t n_rules_dirs;   /* resolved against dir */
+    char **offload_functions; size_t n_offload_functions;
     /* The line each key was set on (for --show-settings), by key name; "" when absent. */
     char *origin[16];
 };

@@ -439,7 +439,8 @@ void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct
     for (size_t i = 0; i < res->n_functions; i++) {
         const struct as_function_summary *f = &res->functions[i];
         put_str(&p, f->qname);
-        uint32_t nums[5] = {(uint32_t)f->is_async | (uint32_t)f->is_decorated << 1 | (uint32_t)f->is_generator << 2, f->line, f->col, (uint32_t)f->n_calls, (uint32_t)f->n_blocking};
+        uint32_t nums[5] = {(uint32_t)f->is_async | (uint32_t)f->is_decorated << 1 | (uint32_t)f->is_generator << 2 |
+                           (uint32_t)f->is_offloaded << 3, f->line, f->col, (uint32_t)f->n_calls, (uint32_t)f->n_blocking};
         as_buf_add(&p, (const char *)nums, sizeof(nums));
         for (size_t c = 0; c < f->n_calls; c++) put_site(&p, &f->calls[c]);
         for (size_t c = 0; c < f->n_blocking; c++) put_site(&p, &f->blocking[c]);
@@ -570,6 +571,7 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
                 f->is_async = bits & 1;
                 f->is_decorated = (bits >> 1) & 1;
                 f->is_generator = (bits >> 2) & 1;
+                f->is_offloaded = (bits >> 3) & 1;
                 f->line = get_u32(&s);
                 f->col = get_u32(&s);
                 f->n_calls = get_u32(&s);

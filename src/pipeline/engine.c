@@ -20,6 +20,7 @@
 #include "checks/check.h"
 #include "pipeline/cache.h"
 #include "analysis/conditions.h"
+#include "util/name_match.h"
 #include "util/embedded.h"
 #include "analysis/facts.h"
 #include "analysis/model.h"
@@ -500,6 +501,48 @@ static void finish_selection(struct as_engine *self)
     collect_needles(self);
 }
 
+const char *const as_engine_builtin_offload[] = {
+    "asgiref.sync.sync_to_async",           /* Django's and ASGI apps' wrapper: runs in a thread pool */
+    "channels.db.database_sync_to_async",
+    "asyncer.asyncify",
+    "textual.work(thread=True)",            /* textual workers: threaded only with thread=True */
+    "textual.worker.work(thread=True)",
+    "anyio.to_thread.run_sync",             /* the to_thread runners, should one be used as a decorator */
+    "trio.to_thread.run_sync",
+    "asyncio.to_thread",
+    "starlette.concurrency.run_in_threadpool",
+    "fastapi.concurrency.run_in_threadpool",
+    NULL,
+};
+
+/* The offload list: the built-in names, then the configuration's. */
+static void load_offload(struct as_engine *self, const struct as_engine_extras *extras)
+{
+    size_t nb = 0, nc = extras ? extras->n_offload_functions : 0;
+    while (as_engine_builtin_offload[nb]) nb++;
+    self->offload = as_xcalloc(nb + nc + 1, sizeof(char *));
+    for (size_t i = 0; i < nb; i++) self->offload[self->n_offload++] = as_xstrdup(as_engine_builtin_offload[i]);
+    for (size_t i = 0; i < nc; i++) self->offload[self->n_offload++] = as_xstrdup(extras->offload_functions[i]);
+}
+
+bool as_engine_offload_match(const struct as_engine *self, const char *q, const char **kw)
+{
+    char pat[512];
+    for (size_t i = 0; i < self->n_offload; i++) {
+        const char *p = self->offload[i], *paren = strchr(p, '(');
+        size_t n = paren ? (size_t)(paren - p) : strlen(p);
+        if (n >= sizeof(pat)) continue;
+        memcpy(pat, p, n);
+        pat[n] = '\0';
+        for (const char *s = q; s; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL) {
+            if (!as_qname_glob(pat, s)) continue;
+            if (kw) *kw = paren;
+            return true;
+        }
+    }
+    return false;
+}
+
 int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                       const struct as_engine_extras *extras, char **err)
 {
@@ -518,6 +561,7 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
             if (!r || as_ruleset_add(&self->rules, r, err)) goto fail;
         }
     }
+    load_offload(self, extras);
     self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
     if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
     self->extend_select = extend_select ? as_xstrdup(extend_select) : NULL;
@@ -557,6 +601,8 @@ void as_engine_release(struct as_engine *self)
     free(self->tracked);
     free(self->extend_select);
     free(self->ignore);
+    for (size_t i = 0; i < self->n_offload; i++) free(self->offload[i]);
+    free(self->offload);
     as_rule_index_free(self->index);
     memset(self, 0, sizeof(*self));
 }
@@ -750,6 +796,35 @@ static void summarise_bases(const struct as_model *model, int32_t cls, struct as
     out->bases = bases;
 }
 
+/* Whether the decorator runs the function in a worker thread (the engine's offload list). An entry
+ * "name(kw=VALUE)" also needs the decorator to be called with that keyword argument spelled so
+ * (`@work(thread=True)`). */
+static bool offload_decorator(const struct as_engine *engine, const struct as_model *model,
+                              const struct as_decorator *dec)
+{
+    int32_t scope = as_model_scope_at(model, dec->expr.span.start);
+    const char *q = as_model_qualify(model, &dec->expr, scope, dec->expr.span.start);
+    const char *kw = NULL;
+    if (!q || !as_engine_offload_match(engine, q, &kw)) return false;
+    if (!kw) return true;
+    const char *eq = strchr(kw, '=');
+    if (!eq) return false;
+    size_t name_len = (size_t)(eq - kw - 1), value_len = strcspn(eq + 1, ")");
+    const struct as_facts *f = model->facts;
+    for (size_t i = 0; i < f->n_calls; i++) {
+        const struct as_call *c = &f->calls[i];
+        if (c->callee.span.start != dec->expr.span.start || c->callee.span.end != dec->expr.span.end) continue;
+        for (uint32_t a = 0; a < c->n_args; a++) {
+            const struct as_arg *arg = &c->args[a];
+            const char *t = arg->value.text;
+            if (arg->keyword && strlen(arg->keyword) == name_len && strncmp(arg->keyword, kw + 1, name_len) == 0 &&
+                t && strlen(t) == value_len && strncmp(t, eq + 1, value_len) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 /* One summary per def (its resolved calls and its blocking calls, see struct as_function_summary), per class
  * (its bases) and the module's import aliases: what the project-wide pass joins across files. */
 static void summarise_functions(struct as_worker *w, const struct as_engine *engine, const struct as_model *model,
@@ -785,6 +860,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         for (size_t d = 0; d < f->n_decorators; d++) {
             const struct as_decorator *dec = &f->decorators[d];
             if (dec->function.start != s->node.start || dec->function.end != s->node.end) continue;
+            if (offload_decorator(engine, model, dec)) fs->is_offloaded = true;
             const char *h = dec->expr.kind == AS_EXPR_NAME ? dec->expr.head : "";
             if ((strcmp(h, "staticmethod") == 0 || strcmp(h, "classmethod") == 0) && !*dec->expr.tail) continue;
             fs->is_decorated = true;
@@ -1251,6 +1327,7 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
         }
     }
     parts[n++] = extra.data ? extra.data : "";
+    for (size_t i = 0; i < self->n_offload && n < 4095; i++) parts[n++] = self->offload[i];
     uint64_t h = as_cache_settings_hash(parts, n);
     as_buf_release(&extra);
     return h;

@@ -47,6 +47,7 @@ struct pfunc {
     uint32_t file;
     bool is_async;
     bool coroutine_function;   /* async, not a generator, not decorated: a call makes a coroutine */
+    bool offloaded;            /* runs in a worker thread (see runs_in_thread): blocks no caller */
     uint32_t line, col;
     uint32_t first_call, n_calls, first_block, n_block;
     uint32_t dist;         /* 0: does not block; 1: blocks itself; k: through k-1 project functions */
@@ -76,6 +77,7 @@ struct pretry {
 };
 
 struct as_project {
+    const struct as_engine *engine;
     const struct as_rule *helper, *coroutine;
     unsigned max_chain;
     struct as_arena arena;
@@ -138,6 +140,7 @@ struct as_project *as_project_new(const struct as_engine *engine, unsigned max_c
     const struct as_rule *coroutine = as_engine_rule_of_kind(engine, &as_check_project_coroutine);
     if (!helper && !coroutine) return NULL;
     struct as_project *p = as_xcalloc(1, sizeof(*p));
+    p->engine = engine;
     p->helper = helper;
     p->coroutine = coroutine;
     p->max_chain = max_chain ? max_chain : AS_PROJECT_DEFAULT_MAX_CHAIN;
@@ -229,6 +232,23 @@ static void add_site(struct as_project *p, const struct as_call_site *c, bool bl
     vec_push(&p->sites, s);
 }
 
+/* ---- thread boundaries ------------------------------------------------------------------------------ */
+
+/* A function that runs in a worker thread, not on the event loop: decorated so (`@sync_to_async`,
+ * `@work(thread=True)`, a house decorator named in `offload-functions`), or named there itself. Its blocking
+ * calls block no caller. */
+static bool runs_in_thread(const struct as_project *p, const struct as_function_summary *fs)
+{
+    return fs->is_offloaded || as_engine_offload_match(p->engine, fs->qname, NULL);
+}
+
+/* A function whose blocking calls make no caller blocking: async ones (their own findings say it), and the
+ * ones that run in a thread. */
+static bool blocks_no_caller(const struct pfunc *fn)
+{
+    return fn->is_async || fn->offloaded;
+}
+
 void as_project_add(struct as_project *p, size_t file, const struct as_file_result *res)
 {
     ensure_file(p, file);
@@ -246,6 +266,7 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
         fn.file = (uint32_t)file;
         fn.is_async = fs->is_async;
         fn.coroutine_function = fs->is_async && !fs->is_generator && !fs->is_decorated;
+        fn.offloaded = runs_in_thread(p, fs);
         fn.line = fs->line;
         fn.col = fs->col;
         fn.first_call = (uint32_t)p->sites.len;
@@ -846,7 +867,7 @@ void as_project_solve(struct as_project *p)
     for (uint32_t ri = 0; ri < r; ri++) {
         uint32_t fi = by_rank[ri];
         struct pfunc *fn = &p->funcs.items[fi];
-        if (fn->is_async) continue;
+        if (blocks_no_caller(fn)) continue;
         for (uint32_t b = 0; b < fn->n_block; b++) {
             const struct psite *site = &p->sites.items[fn->first_block + b];
             if (site->flags & (AS_SITE_NOQA_HELPER | AS_SITE_TYPE_DEPENDENT | SITE_EXEMPT)) continue;
@@ -862,7 +883,7 @@ void as_project_solve(struct as_project *p)
         if (d >= p->max_chain) continue;
         for (size_t e = first_edge[t]; e < first_edge[t] + n_edge[t]; e++) {
             struct pfunc *caller = &p->funcs.items[edges.items[e].caller];
-            if (caller->dist) continue;
+            if (caller->dist || blocks_no_caller(caller)) continue;
             caller->dist = d + 1;
             caller->via_func = (int32_t)t;
             caller->via_site = (int32_t)edges.items[e].site;

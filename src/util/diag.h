@@ -76,6 +76,7 @@ struct as_function_summary {
     bool is_async;
     bool is_decorated;     /* has a decorator other than staticmethod/classmethod (it may change what a call returns) */
     bool is_generator;     /* contains `yield`: a call makes a generator, not a coroutine */
+    bool is_offloaded;     /* decorated to run in a worker thread (engine's offload list): blocks no caller */
     uint32_t line, col;    /* of the name in the def */
     struct as_call_site *calls;     size_t n_calls;      /* calls with a known qualified name */
     struct as_call_site *blocking;  size_t n_blocking;   /* calls matching a blocking rule, even in sync code */

@@ -57,6 +57,13 @@ assert len(res) == 6, len(res)
 assert all(len(r["relatedLocations"]) >= 2 for r in res)
 ' "$sarif"
 
+# thread boundaries from the configuration: a house decorator and a helper named in offload-functions
+threads=$("$bin" --no-cache --output-format concise --config fixtures/project/threads/offload.toml \
+  fixtures/project/threads 2>/dev/null | awk -F: '{print $2}' | tr '\n' ' ')
+check test "$threads" = "49 60 "
+check grep -qF 'offload-functions  = app.house.in_worker, *.house.scan_tree   # fixtures/project/threads/offload.toml:2' \
+  <<<"$("$bin" --config fixtures/project/threads/offload.toml --show-settings fixtures/project/threads)"
+
 # the root: one place to act for every finding through it (JSON `root` beside `chain`, SARIF properties, the
 # full text, --statistics and the summary grouped by it)
 check python3 -c '
