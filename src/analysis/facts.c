@@ -38,12 +38,12 @@ static const char *const capture_names[] = {
  * names one by one on every call (on the corpus 160,000 calls and 2.5 million comparisons, ~0.9% of the
  * instructions). */
 enum py_field {
-    F_ALIAS, F_ARGUMENT, F_ATTRIBUTE, F_BODY, F_CONSEQUENCE, F_FUNCTION, F_LEFT, F_NAME, F_OBJECT, F_RIGHT,
-    F_SUBSCRIPT, F_VALUE, N_FIELDS
+    F_ALIAS, F_ARGUMENT, F_ATTRIBUTE, F_BODY, F_CONDITION, F_CONSEQUENCE, F_FUNCTION, F_LEFT, F_NAME, F_OBJECT,
+    F_RIGHT, F_SUBSCRIPT, F_VALUE, N_FIELDS
 };
 static const char *const field_names[N_FIELDS] = {
-    "alias", "argument", "attribute", "body", "consequence", "function", "left", "name", "object", "right",
-    "subscript", "value"};
+    "alias", "argument", "attribute", "body", "condition", "consequence", "function", "left", "name", "object",
+    "right", "subscript", "value"};
 static TSFieldId field_ids[N_FIELDS];
 static pthread_once_t fields_once = PTHREAD_ONCE_INIT;
 
@@ -122,6 +122,7 @@ struct as_facts_scratch {
     VEC(struct as_decorator) decorators;
     VEC(struct as_try) trys;
     VEC(struct as_span) typechecks;
+    VEC(struct as_branch) branches;
     VEC(uint32_t) nonrefs;
     VEC(struct as_span) comments;
     VEC(struct as_span) discarded, awaited;
@@ -152,6 +153,7 @@ void as_facts_scratch_free(struct as_facts_scratch *self)
     vec_free(&self->decorators);
     vec_free(&self->trys);
     vec_free(&self->typechecks);
+    vec_free(&self->branches);
     vec_free(&self->nonrefs);
     vec_free(&self->comments);
     vec_free(&self->discarded);
@@ -426,29 +428,69 @@ static void bind_as(struct ctx *c, TSNode as, TSNode stmt, bool with)
     }
 }
 
-/* The branches of `if isinstance(...)` / `if not isinstance(...)` (structure.scm, @typecheck): the body and an
- * else branch, as typecheck spans. */
+/* What runs only for some types of an argument (structure.scm, @typecheck): in an `if`/`elif` chain, the body of
+ * the first arm whose condition is `isinstance(...)` or `not isinstance(...)` and of every arm after it (an arm
+ * after it runs when that test failed); and after `if [not] isinstance(...): ... return` with no other arm, the
+ * rest of the enclosing block. Every `if`/`elif` body is also kept with its condition (as_branch: guards). */
+static void add_typecheck_span(struct ctx *c, uint32_t start, uint32_t end)
+{
+    struct as_span sp = {start, end};
+    vec_push(&c->s->typechecks, sp);
+}
+
 static void add_typecheck_block(struct ctx *c, TSNode block)
 {
     if (!type_is(block, "block")) return;
-    struct as_span sp = span_of(block);
-    vec_push(&c->s->typechecks, sp);
+    add_typecheck_span(c, ts_node_start_byte(block), ts_node_end_byte(block));
+}
+
+static bool is_isinstance_test(struct ctx *c, TSNode cond)
+{
+    if (type_is(cond, "not_operator")) cond = child_in(cond, F_ARGUMENT);
+    if (!type_is(cond, "call")) return false;
+    TSNode f = child_in(cond, F_FUNCTION);
+    if (!type_is(f, "identifier")) return false;
+    uint32_t a = ts_node_start_byte(f), b = ts_node_end_byte(f);
+    return b <= c->len && b - a == 10 && memcmp(c->src + a, "isinstance", 10) == 0;
+}
+
+static void add_branch(struct ctx *c, TSNode cond, TSNode body)
+{
+    if (ts_node_is_null(cond) || !type_is(body, "block")) return;
+    struct as_branch br = {span_of(cond), span_of(body)};
+    vec_push(&c->s->branches, br);
+}
+
+/* Whether the block's last statement is a `return`: what follows the `if` runs only when its test failed. */
+static bool ends_in_return(TSNode block)
+{
+    uint32_t n = type_is(block, "block") ? ts_node_named_child_count(block) : 0;
+    return n && type_is(ts_node_named_child(block, n - 1), "return_statement");
 }
 
 static void on_typecheck(struct ctx *c, TSNode ifs, TSNode cond)
 {
-    if (type_is(cond, "not_operator")) cond = child_in(cond, F_ARGUMENT);
-    if (!type_is(cond, "call")) return;
-    TSNode f = child_in(cond, F_FUNCTION);
-    if (!type_is(f, "identifier")) return;
-    uint32_t a = ts_node_start_byte(f), b = ts_node_end_byte(f);
-    if (b > c->len || b - a != 10 || memcmp(c->src + a, "isinstance", 10) != 0) return;
-    add_typecheck_block(c, child_in(ifs, F_CONSEQUENCE));
+    TSNode body = child_in(ifs, F_CONSEQUENCE);
+    add_branch(c, cond, body);
+    bool typed = is_isinstance_test(c, cond), other_arms = false;
+    if (typed) add_typecheck_block(c, body);
     uint32_t n = ts_node_named_child_count(ifs);
     for (uint32_t i = 0; i < n; i++) {
         TSNode e = ts_node_named_child(ifs, i);
-        if (type_is(e, "else_clause")) add_typecheck_block(c, child_in(e, F_BODY));
+        if (type_is(e, "elif_clause")) {
+            TSNode ec = child_in(e, F_CONDITION), eb = child_in(e, F_CONSEQUENCE);
+            add_branch(c, ec, eb);
+            typed = typed || is_isinstance_test(c, ec);
+            if (typed) add_typecheck_block(c, eb);
+            other_arms = true;
+        } else if (type_is(e, "else_clause")) {
+            if (typed) add_typecheck_block(c, child_in(e, F_BODY));
+            other_arms = true;
+        }
     }
+    TSNode parent = ts_node_parent(ifs);
+    if (typed && !other_arms && ends_in_return(body) && !ts_node_is_null(parent) && type_is(parent, "block"))
+        add_typecheck_span(c, ts_node_end_byte(ifs), ts_node_end_byte(parent));
 }
 
 /* A `while` loop whose body is one statement awaiting a call (`while x: await sleep(1)`; structure.scm,
@@ -704,6 +746,12 @@ static int cmp_span(const void *a, const void *b)
 {
     const struct as_span *x = a, *y = b;
     return cmp_span_start(x->start, x->end, y->start, y->end);
+}
+
+static int cmp_branch(const void *a, const void *b)
+{
+    const struct as_branch *x = a, *y = b;
+    return cmp_span_start(x->body.start, x->body.end, y->body.start, y->body.end);
 }
 
 static int32_t find_call(const struct as_call *calls, size_t n, struct as_span sp)
@@ -1060,7 +1108,7 @@ static void start_scratch(struct as_facts_scratch *s, size_t len)
 {
     s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = s->attrs.len = 0;
     s->withs.len = s->sleep_loops.len = s->sleep_loop_calls.len = s->yields.len = s->checkpoints.len = 0;
-    s->decorators.len = s->trys.len = s->typechecks.len = 0;
+    s->decorators.len = s->trys.len = s->typechecks.len = s->branches.len = 0;
     s->comments.len = s->discarded.len = s->awaited.len = s->arg_inner.len = s->arg_outer.len = 0;
     struct as_scope module;
     memset(&module, 0, sizeof(module));
@@ -1215,6 +1263,9 @@ static void publish_markers(struct as_facts *out, struct as_arena *arena, struct
     sort(s->typechecks.items, s->typechecks.len, sizeof(struct as_span), cmp_span);   /* by start, as facts.h says */
     out->n_typechecks = s->typechecks.len;
     out->typechecks = publish(arena, s->typechecks.items, s->typechecks.len, sizeof(struct as_span));
+    sort(s->branches.items, s->branches.len, sizeof(struct as_branch), cmp_branch);   /* by body start */
+    out->n_branches = s->branches.len;
+    out->branches = publish(arena, s->branches.items, s->branches.len, sizeof(struct as_branch));
 }
 
 /* References: identifiers that are neither nonrefs nor binding sites (a site that also reads, `x += 1`,

@@ -361,6 +361,8 @@ static void put_site(struct as_buf *b, const struct as_call_site *c)
     put_str(b, c->code);
     uint32_t nums[5] = {c->line, c->col, c->end_line, c->end_col, c->flags};
     as_buf_add(b, (const char *)nums, sizeof(nums));
+    put_str(b, c->guard);
+    put_str(b, c->shape);
 }
 
 static void put_diags(struct as_buf *p, const struct as_diag *diags, size_t n)
@@ -513,6 +515,8 @@ static void get_site(struct reader *r, struct as_call_site *c)
     c->end_line = get_u32(r);
     c->end_col = get_u32(r);
     c->flags = get_u32(r);
+    c->guard = get_str(r);
+    c->shape = get_str(r);
 }
 
 /* A list of findings (as put_diags writes it); on a bad one *n is 0. */
@@ -576,7 +580,7 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
                 f->col = get_u32(&s);
                 f->n_calls = get_u32(&s);
                 f->n_blocking = get_u32(&s);
-                if ((size_t)(s.end - s.p) / 28 < f->n_calls + f->n_blocking) { s.bad = true; break; }
+                if ((size_t)(s.end - s.p) / 36 < f->n_calls + f->n_blocking) { s.bad = true; break; }
                 f->calls = as_arena_alloc(r->arena, (f->n_calls ? f->n_calls : 1) * sizeof(struct as_call_site));
                 f->blocking = as_arena_alloc(r->arena, (f->n_blocking ? f->n_blocking : 1) * sizeof(struct as_call_site));
                 for (size_t c = 0; c < f->n_calls && !s.bad; c++) get_site(&s, &f->calls[c]);

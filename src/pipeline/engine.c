@@ -23,6 +23,7 @@
 #include "util/name_match.h"
 #include "util/embedded.h"
 #include "analysis/facts.h"
+#include "analysis/guards.h"
 #include "analysis/model.h"
 #include "pipeline/noqa.h"
 #include "analysis/query.h"
@@ -486,7 +487,9 @@ static void finish_selection(struct as_engine *self)
     memcpy(self->tracked, self->enabled, self->rules.n * sizeof(bool));
     bool project_on = false;
     for (size_t i = 0; i < self->rules.n; i++)
-        if (self->enabled[i] && self->rules.rules[i]->kind == &as_check_blocking_helper) project_on = true;
+        if (self->enabled[i] && (self->rules.rules[i]->kind == &as_check_blocking_helper ||
+                                 self->rules.rules[i]->kind == &as_check_maybe_blocking_helper))
+            project_on = true;
     if (project_on) {
         bool *defaults = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
         char *err = NULL;
@@ -719,7 +722,7 @@ static bool suppressed(const struct suppressions *sup, uint32_t line, const stru
 
 static void fill_site(struct as_call_site *c, const struct as_model *model, size_t call_index,
                       const struct as_source *src, const struct suppressions *sup, const struct as_rule *helper,
-                      const struct as_rule *coroutine)
+                      const struct as_rule *coroutine, const struct as_rule *maybe)
 {
     const struct as_call *call = &model->facts->calls[call_index];
     as_source_position(src, call->callee.span.start, &c->line, &c->col);
@@ -745,6 +748,9 @@ static void fill_site(struct as_call_site *c, const struct as_model *model, size
         }
     if (helper && suppressed(sup, c->line, helper)) c->flags |= AS_SITE_NOQA_HELPER;
     if (coroutine && suppressed(sup, c->line, coroutine)) c->flags |= AS_SITE_NOQA_COROUTINE;
+    if (maybe && suppressed(sup, c->line, maybe)) c->flags |= AS_SITE_NOQA_MAYBE;
+    c->guard = as_guard_of_call(model, call_index);   /* see guards.h */
+    c->shape = c->code ? NULL : as_call_shape(model, call_index);
 }
 
 /* The dotted names in a class's base list (`(Base, mod.Mixin, Generic[T], metaclass=M)` -> Base, mod.Mixin,
@@ -834,8 +840,9 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
     const struct as_facts *f = model->facts;
     const struct as_rule *helper = as_engine_rule_of_kind(engine, &as_check_blocking_helper);
     const struct as_rule *coroutine = as_engine_rule_of_kind(engine, &as_check_project_coroutine);
+    const struct as_rule *maybe = as_engine_rule_of_kind(engine, &as_check_maybe_blocking_helper);
     out->parsed = true;
-    if (!helper && !coroutine) return;   /* no project pass to join them: none are made */
+    if (!helper && !coroutine && !maybe) return;   /* no project pass to join them: none are made */
     size_t n = 0, n_classes = 0;
     for (size_t i = 1; i < f->n_scopes; i++) {
         n += f->scopes[i].kind == AS_SCOPE_FUNCTION;
@@ -894,7 +901,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         struct as_call_site *c = &fs->calls[fs->n_calls++];
         c->callee = callee_names[i];
         c->code = NULL;
-        fill_site(c, model, i, src, sup, helper, coroutine);
+        fill_site(c, model, i, src, sup, helper, coroutine, maybe);
     }
     for (size_t i = 0; i < w->blocking.len; i++) {
         const struct blocking_hit *b = &w->blocking.items[i];
@@ -913,7 +920,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
                                                               f->calls[b->call].callee.span.end -
                                                                   f->calls[b->call].callee.span.start);
         c->code = b->rule->code;
-        fill_site(c, model, b->call, src, sup, helper, coroutine);
+        fill_site(c, model, b->call, src, sup, helper, coroutine, maybe);
     }
     /* module-level import aliases (re-exports) */
     size_t na = 0;

@@ -45,6 +45,8 @@ struct as_call_site {
     uint32_t line, col;
     uint32_t end_line, end_col;   /* end of the callee expression (exclusive) */
     uint32_t flags;        /* AS_SITE_* */
+    const char *guard;     /* the parameters one of which must be truthy for it to run (guards.h), or NULL */
+    const char *shape;     /* calls: how the arguments are passed (as_call_shape); NULL for blocking sites */
 };
 
 enum {
@@ -53,6 +55,7 @@ enum {
     AS_SITE_NOQA_HELPER = 1u << 2,   /* a `# noqa` on its line suppresses the blocking-through-helper rule */
     AS_SITE_NOQA_COROUTINE = 1u << 3,/* ... suppresses the project coroutine-never-awaited rule */
     AS_SITE_TYPE_DEPENDENT = 1u << 4,/* in a branch of `if [not] isinstance(...)`: runs for some argument types */
+    AS_SITE_NOQA_MAYBE = 1u << 5,    /* ... suppresses the may-block-through-helper rule */
 };
 
 /* A class of the file, for method lookup through bases in the project-wide pass. */

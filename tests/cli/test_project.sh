@@ -57,6 +57,14 @@ assert len(res) == 6, len(res)
 assert all(len(r["relatedLocations"]) >= 2 for r in res)
 ' "$sarif"
 
+# guards: ASC110 (opt-in) where a helper blocks only under a condition the callers cannot see or set
+maybe_want=$(grep -rn --include='*.py' '# maybe: ASC110' fixtures/project/guards | awk -F: '{print $1 ":" $2}' | sort)
+maybe_got=$("$bin" --no-cache --output-format concise --select ASC110 fixtures/project/guards 2>/dev/null |
+  awk -F: '/ ASC110 / {print $1 ":" $2}' | sort)
+check test -n "$maybe_want"
+check test "$maybe_got" = "$maybe_want"
+check test -z "$("$bin" --no-cache --output-format concise fixtures/project/guards 2>/dev/null | grep ASC110)"   # off by default
+
 # thread boundaries from the configuration: a house decorator and a helper named in offload-functions
 threads=$("$bin" --no-cache --output-format concise --config fixtures/project/threads/offload.toml \
   fixtures/project/threads 2>/dev/null | awk -F: '{print $2}' | tr '\n' ' ')

@@ -8,6 +8,7 @@
 #include <tree_sitter/api.h>
 
 #include "analysis/facts.h"
+#include "analysis/guards.h"
 #include "analysis/model.h"
 #include "analysis/query.h"
 #include "input/source.h"
@@ -180,7 +181,12 @@ static const struct count_case {
 } typecheck_cases[] = {
     {"if isinstance(x, T):\n    a()\n", 1},
     {"if not isinstance(x, T):\n    a()\nelse:\n    b()\n", 2},
-    {"if isinstance(x, T):\n    a()\nelif y:\n    b()\nelse:\n    c()\n", 2},
+    {"if isinstance(x, T):\n    a()\nelif y:\n    b()\nelse:\n    c()\n", 3},   /* later arms run when it failed */
+    {"if y:\n    a()\nelif isinstance(x, T):\n    b()\nelse:\n    c()\n", 2},
+    {"if y:\n    a()\nelif z:\n    b()\nelse:\n    c()\n", 0},
+    {"def f(x):\n    if not isinstance(x, T):\n        return x\n    a()\n", 2},    /* the rest after an early return */
+    {"def f(x):\n    if not isinstance(x, T):\n        raise E\n    a()\n", 1},   /* validation: the rest always runs */
+    {"def f(x):\n    if isinstance(x, T):\n        return x\n    else:\n        a()\n    b()\n", 2},
     {"if isinstance(x, T) and y:\n    a()\n", 0},
     {"if x.isinstance(y):\n    a()\n", 0},
     {"if isinstancex(x):\n    a()\n", 0},
@@ -303,6 +309,62 @@ START_TEST(typecheck_branches)
 }
 END_TEST
 
+/* The guard of the last call in each snippet (analysis/guards.h). */
+static const struct { const char *src; const char *guard; } guard_cases[] = {
+    {"def f(p, debug=False):\n    if debug:\n        g(p)\n", "1:debug"},
+    {"def f(p, debug: bool = None):\n    if debug:\n        g(p)\n", "1:debug"},
+    {"def f(p, debug=True):\n    if debug:\n        g(p)\n", NULL},
+    {"def f(p, debug=False):\n    debug = debug or ENV\n    if debug:\n        g(p)\n", NULL},
+    {"def f(p, a=None, b=0):\n    if a or b:\n        g(p)\n", "1:a,2:b"},
+    {"def f(p, a=None):\n    if a or p:\n        g(p)\n", NULL},
+    {"def f(p, a=None):\n    if p and a:\n        g(p)\n", "1:a"},
+    {"def f(p, a=None):\n    if not a:\n        g(p)\n", NULL},
+    {"def f(p, a=None):\n    if a == 1:\n        g(p)\n", NULL},
+    {"def f(p, *, a=''):\n    if a:\n        g(p)\n", "-1:a"},
+    {"def f(p, a=[]):\n    if x:\n        pass\n    elif a:\n        g(p)\n", "1:a"},
+    {"def f(p, a=False):\n    if a:\n        pass\n    else:\n        g(p)\n", NULL},
+    {"def f(p, a=False):\n    if a:\n        def h():\n            g(p)\n", NULL},   /* another function's body */
+    {"class C:\n    def m(self, a=False):\n        if a:\n            g()\n", "0:a"},
+    {"class C:\n    def __init__(self, w=False):\n        self.w = w\n    def m(self):\n        if self.w:\n            g()\n",
+     "@"},
+    {"class C:\n    def __init__(self, w=False):\n        self.w = w\n    def on(self):\n        self.w = True\n"
+     "    def m(self):\n        if self.w:\n            g()\n", NULL},
+    {"class C:\n    def __init__(self, w=False):\n        self.w = w\n    def m(self, v=None):\n        if self.w or v:\n"
+     "            g()\n", "@"},
+};
+
+START_TEST(guards_of_calls)
+{
+    const char *src = guard_cases[_i].src;
+    struct facts_env e;
+    facts_open(&e, src);
+    struct as_model m;
+    as_model_build(&m, &e.facts, &e.arena, "m", false);
+    m.source = src;
+    ck_assert_uint_gt(e.facts.n_calls, 0);
+    const char *g = as_guard_of_call(&m, e.facts.n_calls - 1);
+    const char *want = guard_cases[_i].guard;
+    ck_assert_msg(want ? g && strcmp(g, want) == 0 : g == NULL, "case %d: guard %s, want %s", _i, g ? g : "(none)",
+                  want ? want : "(none)");
+    facts_close(&e);
+}
+END_TEST
+
+START_TEST(guard_passed)
+{
+    ck_assert(as_guard_passed("1:debug", "TT|"));
+    ck_assert(!as_guard_passed("1:debug", "TF|"));
+    ck_assert(!as_guard_passed("1:debug", "T|"));
+    ck_assert(as_guard_passed("1:debug", "T|debug,"));
+    ck_assert(!as_guard_passed("1:debug", "T|debugger,"));
+    ck_assert(as_guard_passed("1:debug", "*"));
+    ck_assert(as_guard_passed("-1:a,2:b", "TTT|"));
+    ck_assert(!as_guard_passed("-1:a,2:b", "TT|x,"));
+    ck_assert(as_guard_passed("-1:a,2:b", "|a,"));
+    ck_assert(!as_guard_passed("-1:a", "T|"));
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("model");
@@ -312,6 +374,8 @@ Suite *as_test_suite(void)
     tcase_add_loop_test(tc, typecheck_branches, 0, sizeof(typecheck_cases) / sizeof(typecheck_cases[0]));
     tcase_add_loop_test(tc, sleep_loops, 0, sizeof(sleeploop_cases) / sizeof(sleeploop_cases[0]));
     tcase_add_test(tc, call_destinations);
+    tcase_add_loop_test(tc, guards_of_calls, 0, sizeof(guard_cases) / sizeof(guard_cases[0]));
+    tcase_add_test(tc, guard_passed);
     suite_add_tcase(s, tc);
     return s;
 }
