@@ -1062,16 +1062,18 @@ static void put_diag(struct as_diag *d, const struct as_rule *rule, const struct
     d->noqa_line = s->line;
 }
 
-/* The rule a call at `s` of `target` from async code falls under: the helper rule (ASC108) when it blocks for sure,
- * the may-block one (ASC110) when that depends on a condition (solve_guards; or the call is itself guarded in
- * the async function), NULL when it does not block or a `# noqa` silences it. */
+/* The rule a call at `s` of `target` from async code falls under: the helper rule (ASC108) when it blocks for sure
+ * or the call passes the flag its guard needs, the may-block one (ASC110) when an attribute decides (solve_guards),
+ * NULL when it does not block or a `# noqa` silences it. A guard around the call in the async function itself
+ * does not count: the async function is where the finding is acted on, and a flag there (`if
+ * self._trust_env:`) is often an option users turn on (aiohttp's proxy lookup, judged true on the corpus). */
 static const struct as_rule *helper_rule_for(const struct as_project *p, const struct pfunc *target,
                                              const struct psite *s)
 {
     int st = target->is_async ? MAYBE_NONE : state_of(target);
     if (st == MAYBE_NONE || (s->flags & AS_SITE_NOQA_HELPER)) return NULL;
     if (st == MAYBE_GUARDED && !as_guard_passed(target->cond_guard, s->shape)) return NULL;
-    if (st != MAYBE_SOME && !s->guard) return p->helper;
+    if (st != MAYBE_SOME) return p->helper;
     return s->flags & AS_SITE_NOQA_MAYBE ? NULL : p->maybe;
 }
 
