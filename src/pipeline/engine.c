@@ -23,6 +23,7 @@
 #include "util/name_match.h"
 #include "util/embedded.h"
 #include "analysis/facts.h"
+#include "analysis/flow.h"
 #include "analysis/guards.h"
 #include "analysis/model.h"
 #include "pipeline/noqa.h"
@@ -730,16 +731,8 @@ static void fill_site(struct as_call_site *c, const struct as_model *model, size
     c->flags = 0;
     if (call->awaited) c->flags |= AS_SITE_AWAITED;
     bool dropped = !call->awaited && call->discarded;
-    if (!call->awaited && !dropped && call->assigned_to >= 0) {
-        /* `x = f()` with x never read: no binding of x in that scope is read (branches and loops rebind x,
-         * and a read resolves to one binding only) */
-        const struct as_binding *b = &model->facts->bindings[call->assigned_to];
-        dropped = !b->used && !as_model_declared_outside(model, b);
-        for (size_t k = 0; k < model->facts->n_bindings && dropped; k++) {
-            const struct as_binding *o = &model->facts->bindings[k];
-            if (o->scope == b->scope && o->used && strcmp(o->name, b->name) == 0) dropped = false;
-        }
-    }
+    if (!call->awaited && !dropped && call->assigned_to >= 0)
+        dropped = as_flow_call_value_unread(model, call_index);   /* `x = f()` with x never read (analysis/flow.h) */
     if (dropped) c->flags |= AS_SITE_DROPPED;
     for (size_t k = 0; k < model->facts->n_typechecks; k++)
         if (call->span.start >= model->facts->typechecks[k].start && call->span.end <= model->facts->typechecks[k].end) {
