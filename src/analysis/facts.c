@@ -391,8 +391,38 @@ static void bind_plain_names_in(struct ctx *c, TSNode node, TSNode stmt)
 
 /* The names an unpacking target binds (bindings.scm, @bind.unpack): each plain name in it, and each plain name
  * directly in a tuple, list or starred pattern in it; deeper ones are not followed. */
+static bool is_sequence(TSNode n)
+{
+    return type_is(n, "expression_list") || type_is(n, "tuple") || type_is(n, "list") || type_is(n, "pattern_list") ||
+           type_is(n, "tuple_pattern") || type_is(n, "list_pattern");
+}
+
+/* `a, (b, c) = X(), (Y(), Z())`: when the value spells a sequence of the target's shape, each name is bound to
+ * its own element (so `a` gets X()'s type). False, binding nothing, when the shapes differ or a name is starred. */
+static bool bind_unpacked_values(struct ctx *c, TSNode target, TSNode value, TSNode stmt, int depth)
+{
+    uint32_t n = ts_node_named_child_count(target);
+    if (depth > 4 || !is_sequence(value) || ts_node_named_child_count(value) != n) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode k = ts_node_named_child(target, i), v = ts_node_named_child(value, i);
+        if (type_is(k, "comment") || type_is(v, "comment") || type_is(v, "list_splat")) return false;
+        if (!type_is(k, "identifier") && !(is_sequence(k) && is_sequence(v))) return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode k = ts_node_named_child(target, i), v = ts_node_named_child(value, i);
+        if (!type_is(k, "identifier")) {
+            if (!bind_unpacked_values(c, k, v, stmt, depth + 1)) bind_plain_names_in(c, k, stmt);
+            continue;
+        }
+        add_binding(c, AS_BIND_ASSIGN, k, stmt);
+        expr_from_node(c, v, &last_binding(c)->value);
+    }
+    return true;
+}
+
 static void bind_unpacked(struct ctx *c, TSNode target, TSNode stmt)
 {
+    if (type_is(stmt, "assignment") && bind_unpacked_values(c, target, child_in(stmt, F_RIGHT), stmt, 0)) return;
     uint32_t n = ts_node_named_child_count(target);
     for (uint32_t i = 0; i < n; i++) {
         TSNode k = ts_node_named_child(target, i);
@@ -925,13 +955,20 @@ static void on_assign_fact(const struct match *mt)
 {
     struct ctx *c = mt->c;
     TSNode target = cap(mt, CAP_ASSIGN_TARGET);
-    add_binding(c, AS_BIND_ASSIGN, target, mt->node);
-    struct as_binding *b = last_binding(c);
     TSNode v = cap(mt, CAP_ASSIGN_VALUE), t = cap(mt, CAP_ASSIGN_TYPE);
+    /* `x: T = value` matches the pattern's two optional fields once each (one match with the type, one with the
+     * value): the second completes the binding the first made. */
+    struct as_binding *b = c->s->bindings.len ? last_binding(c) : NULL;
+    struct as_span stmt = span_of(mt->node);
+    if (!b || b->kind != AS_BIND_ASSIGN || b->pos != ts_node_start_byte(target) || b->stmt.start != stmt.start ||
+        b->stmt.end != stmt.end) {
+        add_binding(c, AS_BIND_ASSIGN, target, mt->node);
+        b = last_binding(c);
+    }
     /* Chained `a = b = value`: the value is the innermost right side. */
     while (type_is(v, "assignment")) v = child_in(v, F_RIGHT);
-    expr_from_node(c, v, &b->value);
-    type_from_node(c, t, &b->type, 0);
+    if (!ts_node_is_null(v)) expr_from_node(c, v, &b->value);
+    if (!ts_node_is_null(t)) type_from_node(c, t, &b->type, 0);
 }
 
 static void on_bind_fact(const struct match *mt)

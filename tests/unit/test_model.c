@@ -38,6 +38,8 @@ static const struct model_case cases[] = {
     {"m.py", "import time\nasync def f(time):\n    time.sleep(1)", NULL, 1},
     {"m.py", "import time\nasync def f():\n    for time in xs: pass\n    time.sleep(1)", NULL, 1},
     {"m.py", "import time\ns = time.sleep\ns(1)", "time.sleep", 0},
+    {"m.py", "import httpx\nc: httpx.Client = None\nc.get(u)", "httpx.Client().get", 0},
+    {"m.py", "import httpx\nasync def f():\n    c: httpx.Client = make()\n    c.get(u)", "httpx.Client().get", 1},
     {"m.py", "import time\ns = time.sleep\ns = print\ns(1)", "builtins.print", 0},
     {"m.py", "import httpx\nc = httpx.Client()\nc.get(u)", "httpx.Client().get", 0},
     {"m.py", "from httpx import Client\nwith Client() as c:\n    c.get(u)", "httpx.Client().get", 0},
