@@ -202,6 +202,18 @@ static void add_pair(struct as_config_pair **pairs, size_t *n, char *key, char *
     (*n)++;
 }
 
+/* Appends the strings of the TOML array `value` to *list (a key that adds to what an earlier one gave). */
+static void append_strings(struct parser *p, TSNode value, char ***list, size_t *n)
+{
+    size_t m;
+    char **more = string_list(p, value, &m);
+    for (size_t i = 0; more && i < m; i++) {
+        *list = as_xrealloc(*list, (*n + 1) * sizeof(char *));
+        (*list)[(*n)++] = more[i];
+    }
+    free(more);
+}
+
 /* One value at key path segs[0..n) (relative to the asyncscan table). */
 static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode at)
 {
@@ -246,16 +258,7 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
         c->exclude = string_list(p, value, &c->n_exclude);
         c->has_exclude = true;
         break;
-    case K_EXTEND_EXCLUDE: {
-        size_t m;
-        char **more = string_list(p, value, &m);
-        for (size_t i = 0; more && i < m; i++) {
-            c->extend_exclude = as_xrealloc(c->extend_exclude, (c->n_extend_exclude + 1) * sizeof(char *));
-            c->extend_exclude[c->n_extend_exclude++] = more[i];
-        }
-        free(more);
-        break;
-    }
+    case K_EXTEND_EXCLUDE: append_strings(p, value, &c->extend_exclude, &c->n_extend_exclude); break;
     case K_RESPECT_GITIGNORE:
     case K_FORCE_EXCLUDE: {
         if (strcmp(type, "boolean") != 0) { set_error(p, value, "'%s' must be true or false", k); break; }
@@ -294,16 +297,7 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
         free(dirs);
         break;
     }
-    case K_OFFLOAD_FUNCTIONS: {
-        size_t m;
-        char **names = string_list(p, value, &m);
-        for (size_t i = 0; names && i < m; i++) {
-            c->offload_functions = as_xrealloc(c->offload_functions, (c->n_offload_functions + 1) * sizeof(char *));
-            c->offload_functions[c->n_offload_functions++] = names[i];
-        }
-        free(names);
-        break;
-    }
+    case K_OFFLOAD_FUNCTIONS: append_strings(p, value, &c->offload_functions, &c->n_offload_functions); break;
     }
 }
 
