@@ -68,7 +68,7 @@ check test -z "$("$bin" --no-cache --output-format concise fixtures/project/guar
 # thread boundaries from the configuration: a house decorator and a helper named in offload-functions
 threads=$("$bin" --no-cache --output-format concise --config fixtures/project/threads/offload.toml \
   fixtures/project/threads 2>/dev/null | awk -F: '{print $2}' | tr '\n' ' ')
-check test "$threads" = "49 60 "
+check test "$threads" = "50 61 "
 check grep -qF 'offload-functions  = app.house.in_worker, *.house.scan_tree   # fixtures/project/threads/offload.toml:2' \
   <<<"$("$bin" --config fixtures/project/threads/offload.toml --show-settings fixtures/project/threads)"
 
