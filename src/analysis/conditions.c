@@ -2,6 +2,7 @@
 #define _GNU_SOURCE 1 /* memmem */
 #include "analysis/conditions.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,7 +12,7 @@
 
 enum cond_type {
     C_IF, C_UNLESS, C_IF_MISSING, C_IF_NARGS, C_IF_IMPORTED, C_UNLESS_INSIDE, C_UNLESS_CALLEE, C_UNLESS_HANDLED,
-    C_UNLESS_TEXT, C_UNLESS_NONBLOCKING
+    C_UNLESS_TEXT, C_UNLESS_NONBLOCKING, C_UNLESS_POLLED
 };
 enum cond_op { OP_EQ, OP_NE, OP_GT, OP_CI };
 
@@ -100,6 +101,11 @@ struct as_condition *as_condition_parse(const char *word, const char **why)
         split_values(c, word + 15);
         if (!c->n_values || !*c->values[0]) { *why = "unless-handled needs an exception name"; goto bad; }
         return c;
+    } else if (strncmp(word, "unless-polled:", 14) == 0) {
+        c->type = C_UNLESS_POLLED;
+        split_values(c, word + 14);
+        if (!c->n_values || !*c->values[0]) { *why = "unless-polled needs a method name"; goto bad; }
+        return c;
     } else if (strcmp(word, "unless-nonblocking") == 0) {
         c->type = C_UNLESS_NONBLOCKING;
         return c;
@@ -115,7 +121,7 @@ struct as_condition *as_condition_parse(const char *word, const char **why)
         return c;
     } else {
         *why = "unknown condition (expected if:, unless:, if-missing:, if-nargs:, if-imported:, unless-inside:, "
-               "unless-callee:, unless-handled:, unless-text:, unless-nonblocking)";
+               "unless-callee:, unless-handled:, unless-text:, unless-nonblocking, unless-polled:)";
         goto bad;
     }
     const char *op = strpbrk(rest, "=!>~");
@@ -296,6 +302,36 @@ static bool on_nonblocking_socket(const struct as_model *m, const struct as_call
     return false;
 }
 
+/* Whether, before the call in its function, a `while` loop that only awaits (`while q.empty(): await sleep(0)`)
+ * polls the call's receiver with one of the methods: the wait that follows returns at once. */
+static bool polled_before(const struct as_model *m, const struct as_call *call, char *const *methods, size_t n)
+{
+    struct receiver r;
+    if (!receiver_of(call, &r)) return false;
+    char want[256];
+    int wl = snprintf(want, sizeof(want), "%s%.*s.", r.head, (int)r.tail_len, r.tail);
+    if (wl <= 0 || (size_t)wl >= sizeof(want)) return false;
+    const struct as_facts *f = m->facts;
+    int32_t fn = as_model_context_scope(m, call->scope);
+    for (size_t i = 0; i < f->n_sleep_loops; i++) {
+        const struct as_sleep_loop *l = &f->sleep_loops[i];
+        if (l->span.end > call->span.start || as_model_context_scope(m, as_model_scope_at(m, l->span.start)) != fn)
+            continue;
+        const char *text = m->source + l->span.start;
+        const char *eol = memchr(text, '\n', l->span.end - l->span.start);
+        size_t len = eol ? (size_t)(eol - text) : l->span.end - l->span.start;
+        for (const char *at = text; (at = memmem(at, len - (size_t)(at - text), want, (size_t)wl));) {
+            bool starts = at == text || !as_name_byte((unsigned char)at[-1]);
+            at += wl;
+            for (size_t k = 0; starts && k < n; k++) {
+                size_t ml = strlen(methods[k]);
+                if ((size_t)(at - text) + ml < len && strncmp(at, methods[k], ml) == 0 && at[ml] == '(') return true;
+            }
+        }
+    }
+    return false;
+}
+
 bool as_condition_holds(const struct as_condition *c, const struct as_model *m, size_t call_index)
 {
     const struct as_facts *f = m->facts;
@@ -323,6 +359,8 @@ bool as_condition_holds(const struct as_condition *c, const struct as_model *m, 
                     if (strcmp(t->handlers[k], c->values[v]) == 0) return false;
         }
         return true;
+    case C_UNLESS_POLLED:
+        return !polled_before(m, call, c->values, c->n_values);
     case C_UNLESS_NONBLOCKING:
         return !on_nonblocking_socket(m, call);
     case C_UNLESS_TEXT:

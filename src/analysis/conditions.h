@@ -16,6 +16,8 @@
  *   unless-nonblocking  skip a method call on a socket (`s.recv`, `self.sock.recv`) made non-blocking before it in
  *                       the same function (`s.setblocking(False)`, `s.settimeout(0)`) or handed to the event loop
  *                       (`await loop.sock_recv(s, n)`, `await wait_readable(s)`); for `self.x`, anywhere in the file
+ *   unless-polled:M1|M2 skip a method call whose receiver a `while` loop that only awaits polled before it in the
+ *                       function (`while q.empty(): await sleep(0)` before `q.get()`): it returns at once
  * SEL is a positional index (0), a keyword (mode), or both (0/mode). A value is a number, True/False/None,
  * a quoted string ('GET'), `*` (anything), `<ip>` (a string literal holding a numeric IP address), `<inf>`
  * (`math.inf`, `float("inf")`), or a qualified name (os.P_WAIT) compared with what the argument resolves to.
