@@ -75,8 +75,8 @@ void as_root_tally_print_statistics(const struct as_root_tally *t, FILE *out)
 {
     if (!t->groups.len) return;
     struct root_group *g = sorted(t);
-    fprintf(out, "%s by root (the blocking call each chain ends in; `# noqa: %s` on its line settles its findings):\n",
-            g[0].code, g[0].code);
+    fprintf(out, "findings through helpers, by root (the blocking call each chain ends in; a `# noqa: ASC108` on its "
+                 "line settles them):\n");
     for (size_t i = 0; i < t->groups.len; i++)
         fprintf(out, "%5zu\t%s\t%s:%u (%s)\n", g[i].count, g[i].name, g[i].path, g[i].line, g[i].root_code);
     free(g);
