@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/buf.h"
@@ -198,41 +199,108 @@ const char *as_guard_of_call(const struct as_model *m, size_t call_index)
     return attribute;
 }
 
+/* The caller's flag parameter an argument forwards (`debug=debug`), as "i:name", or NULL. */
+static const char *forwarded_param(const struct as_model *m, int32_t fn, const struct as_expr *v)
+{
+    if (fn <= 0 || v->kind != AS_EXPR_NAME || *v->tail) return NULL;
+    int index;
+    const struct as_binding *p = falsy_param(m, fn, v->head, &index);
+    return p ? as_arena_printf(m->arena, "%d:%s", index, p->name) : NULL;
+}
+
 const char *as_call_shape(const struct as_model *m, size_t call_index)
 {
     const struct as_call *call = &m->facts->calls[call_index];
     if (call->has_star_args) return "*";
-    struct as_buf b;
+    int32_t fn = as_model_context_scope(m, call->scope);
+    struct as_buf b, fwd;
     as_buf_init(&b);
-    for (uint32_t i = 0; i < call->n_args; i++)
-        if (!call->args[i].keyword) as_buf_putc(&b, falsy_literal(&call->args[i].value) ? 'F' : 'T');
+    as_buf_init(&fwd);
+    uint32_t pos = 0;
+    for (uint32_t i = 0; i < call->n_args; i++) {
+        if (call->args[i].keyword) continue;
+        const char *from = forwarded_param(m, fn, &call->args[i].value);
+        as_buf_putc(&b, falsy_literal(&call->args[i].value) ? 'F' : from ? 'P' : 'T');
+        if (from) as_buf_printf(&fwd, "%u=%s,", pos, from);
+        pos++;
+    }
     as_buf_putc(&b, '|');
-    for (uint32_t i = 0; i < call->n_args; i++)
-        if (call->args[i].keyword && !falsy_literal(&call->args[i].value)) as_buf_printf(&b, "%s,", call->args[i].keyword);
+    for (uint32_t i = 0; i < call->n_args; i++) {
+        const struct as_arg *a = &call->args[i];
+        if (!a->keyword || falsy_literal(&a->value)) continue;
+        const char *from = forwarded_param(m, fn, &a->value);
+        as_buf_printf(&b, from ? "%s=%s," : "%s,", a->keyword, from);
+    }
+    as_buf_printf(&b, "|%s", fwd.data ? fwd.data : "");
     const char *s = as_arena_strdup(m->arena, b.data);
     as_buf_release(&b);
+    as_buf_release(&fwd);
     return s;
 }
 
-bool as_guard_passed(const char *guard, const char *shape)
+/* The keyword entry `name[=from]` of the shape's keyword section for `name` (n bytes), or NULL; *from_out gets
+ * what follows '=' (up to the comma) or NULL. */
+static const char *keyword_entry(const char *kws, const char *name, size_t n, const char **from_out)
+{
+    for (const char *k = kws; *k && *k != '|';) {
+        size_t kn = strcspn(k, ",|");
+        size_t nl = strcspn(k, "=,|");
+        if (nl == n && strncmp(k, name, n) == 0) {
+            *from_out = k[nl] == '=' ? k + nl + 1 : NULL;
+            return k;
+        }
+        k += kn + (k[kn] == ',');
+    }
+    return NULL;
+}
+
+/* Walks the guard's entries ("i:name,..."): how the call passes each. Returns true as soon as one may be truthy
+ * (not forwarded); appends the forwarded ones' caller parameters to fwd when it is not NULL. */
+static bool guard_walk(const char *guard, const char *shape, struct as_buf *fwd)
 {
     if (!shape || strcmp(shape, "*") == 0) return true;   /* unknown: it may pass anything */
     const char *bar = strchr(shape, '|');
     size_t npos = bar ? (size_t)(bar - shape) : 0;
     const char *kws = bar ? bar + 1 : "";
+    const char *bar2 = strchr(kws, '|');
+    const char *fwd_pos = bar2 ? bar2 + 1 : "";
     for (const char *g = guard; g && *g;) {
         const char *colon = strchr(g, ':');
         if (!colon) return true;
         int index = (int)strtol(g, NULL, 10);
         const char *name = colon + 1;
         size_t n = strcspn(name, ",");
-        if (index >= 0 && (size_t)index < npos && shape[index] == 'T') return true;
-        for (const char *k = kws; *k;) {
-            size_t kn = strcspn(k, ",");
-            if (kn == n && strncmp(k, name, n) == 0) return true;
-            k += kn + (k[kn] == ',');
+        char c = index >= 0 && (size_t)index < npos ? shape[index] : 0;
+        if (c == 'T') return true;
+        if (c == 'P' && fwd) {
+            char key[16];
+            int kl = snprintf(key, sizeof(key), "%d=", index);
+            for (const char *f = fwd_pos; *f; f += strcspn(f, ",") + (f[strcspn(f, ",")] == ',')) {
+                if (strncmp(f, key, (size_t)kl) == 0)
+                    as_buf_printf(fwd, "%s%.*s", fwd->len ? "," : "", (int)strcspn(f + kl, ","), f + kl);
+            }
+        }
+        const char *from = NULL;
+        if (keyword_entry(kws, name, n, &from)) {
+            if (!from) return true;
+            if (fwd) as_buf_printf(fwd, "%s%.*s", fwd->len ? "," : "", (int)strcspn(from, ",|"), from);
         }
         g = name[n] ? name + n + 1 : name + n;
     }
     return false;
+}
+
+bool as_guard_passed(const char *guard, const char *shape)
+{
+    return guard_walk(guard, shape, NULL);
+}
+
+const char *as_guard_forwarded(const char *guard, const char *shape, struct as_arena *arena)
+{
+    struct as_buf fwd;
+    as_buf_init(&fwd);
+    const char *out = NULL;
+    if (!guard_walk(guard, shape, &fwd) && fwd.len) out = as_arena_strdup(arena, fwd.data);
+    as_buf_release(&fwd);
+    return out;
 }

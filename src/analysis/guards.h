@@ -20,11 +20,18 @@
 const char *as_guard_of_call(const struct as_model *m, size_t call_index);
 
 /* How the call passes its arguments, to match a callee's guard: "*" when star-arguments hide them; otherwise a
- * letter per positional argument (`F` a falsy literal, `T` anything else), `|`, and the keywords whose value is
- * not a falsy literal, each followed by a comma. Arena. */
+ * letter per positional argument (`F` a falsy literal, `P` one of the caller's own flag parameters forwarded,
+ * `T` anything else), `|`, the keywords whose value is not a falsy literal (`name,`, or `name=i:param,` when it
+ * forwards the caller's flag parameter), `|`, and for each `P` its position and parameter (`0=i:param,`). Arena. */
 const char *as_call_shape(const struct as_model *m, size_t call_index);
 
-/* Whether a call of that shape passes a value that may be truthy for one of the guard's parameters. */
+/* Whether a call of that shape passes a value that may be truthy for one of the guard's parameters (a forwarded
+ * flag does not count: see as_guard_forwarded). */
 bool as_guard_passed(const char *guard, const char *shape);
+
+/* When the call passes the guard's parameters nothing that may be truthy but forwards some of the caller's own
+ * flag parameters to them (`inner(x, debug=debug)`): the caller's guard made of those ("i:name,..."), which
+ * decides whether the caller blocks. NULL otherwise. In arena. */
+const char *as_guard_forwarded(const char *guard, const char *shape, struct as_arena *arena);
 
 #endif

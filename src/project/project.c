@@ -854,12 +854,16 @@ struct call_graph {
     const size_t *first_edge, *n_edge;
 };
 
-/* What a call at `s` of a function in state `st` (guard g) makes its caller, or MAYBE_NONE. */
-static int state_through(int st, const char *g, const struct psite *s, const char **guard_out)
+/* What a call at `s` of a function in state `st` (guard g) makes its caller, or MAYBE_NONE. A call that forwards
+ * the caller's own flag to the guard (`inner(x, debug=debug)`) makes the caller guarded by that flag. */
+static int state_through(struct as_project *p, int st, const char *g, const struct psite *s, const char **guard_out)
 {
     *guard_out = s->guard;
     if (st == MAYBE_SOME) return MAYBE_SOME;
-    if (st == MAYBE_GUARDED && !as_guard_passed(g, s->shape)) return MAYBE_NONE;
+    if (st == MAYBE_GUARDED && !as_guard_passed(g, s->shape)) {
+        *guard_out = as_guard_forwarded(g, s->shape, &p->arena);
+        return *guard_out ? MAYBE_GUARDED : MAYBE_NONE;
+    }
     if (!s->guard) return MAYBE_SURE;
     return strcmp(s->guard, "@") == 0 ? MAYBE_SOME : MAYBE_GUARDED;
 }
@@ -901,7 +905,7 @@ static void solve_guards(struct as_project *p, const struct call_graph *g, uint3
             const struct psite *site = &p->sites.items[fn->first_block + b];
             if (!site->guard || (site->flags & (AS_SITE_NOQA_HELPER | AS_SITE_TYPE_DEPENDENT | SITE_EXEMPT))) continue;
             const char *gd;
-            int st = state_through(MAYBE_SURE, NULL, site, &gd);
+            int st = state_through(p, MAYBE_SURE, NULL, site, &gd);
             raise_state(fn, st, gd, 1, -1, (int32_t)(fn->first_block + b));
         }
         if (state_of(fn) != MAYBE_NONE && !queued[fi]) {
@@ -921,7 +925,7 @@ static void solve_guards(struct as_project *p, const struct call_graph *g, uint3
             const struct psite *s = &p->sites.items[g->edges[e].site];
             if (blocks_no_caller(caller)) continue;
             const char *gd;
-            int st = state_through(state_of(tf), tf->cond_guard, s, &gd);
+            int st = state_through(p, state_of(tf), tf->cond_guard, s, &gd);
             if (!raise_state(caller, st, gd, d + 1, (int32_t)t, (int32_t)g->edges[e].site) || queued[ci]) continue;
             queued[ci] = true;
             queue[tail++ % (p->funcs.len + 1)] = ci;
@@ -1067,12 +1071,14 @@ static void put_diag(struct as_diag *d, const struct as_rule *rule, const struct
  * NULL when it does not block or a `# noqa` silences it. A guard around the call in the async function itself
  * does not count: the async function is where the finding is acted on, and a flag there (`if
  * self._trust_env:`) is often an option users turn on (aiohttp's proxy lookup, judged true on the corpus). */
-static const struct as_rule *helper_rule_for(const struct as_project *p, const struct pfunc *target,
+static const struct as_rule *helper_rule_for(struct as_project *p, const struct pfunc *target,
                                              const struct psite *s)
 {
     int st = target->is_async ? MAYBE_NONE : state_of(target);
     if (st == MAYBE_NONE || (s->flags & AS_SITE_NOQA_HELPER)) return NULL;
-    if (st == MAYBE_GUARDED && !as_guard_passed(target->cond_guard, s->shape)) return NULL;
+    if (st == MAYBE_GUARDED && !as_guard_passed(target->cond_guard, s->shape) &&
+        !as_guard_forwarded(target->cond_guard, s->shape, &p->arena))   /* a flag the async function forwards counts */
+        return NULL;
     if (st != MAYBE_SOME) return p->helper;
     return s->flags & AS_SITE_NOQA_MAYBE ? NULL : p->maybe;
 }

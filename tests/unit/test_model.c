@@ -352,6 +352,28 @@ START_TEST(guards_of_calls)
 }
 END_TEST
 
+/* The shape of the last call in each snippet. */
+static const struct { const char *src; const char *shape; } shape_cases[] = {
+    {"def f(a):\n    g(a, 0, None, x=1, y=False, z='')\n", "TFF|x,|"},
+    {"def f(a, debug=False):\n    g(a, debug, debug=debug)\n", "TP|debug=1:debug,|1=1:debug,"},
+    {"def f(a):\n    g(*a)\n", "*"},
+    {"def f(a, debug=True):\n    g(debug)\n", "T||"},
+};
+
+START_TEST(call_shapes)
+{
+    const char *src = shape_cases[_i].src;
+    struct facts_env e;
+    facts_open(&e, src);
+    struct as_model m;
+    as_model_build(&m, &e.facts, &e.arena, "m", false);
+    m.source = src;
+    const char *got = as_call_shape(&m, e.facts.n_calls - 1);
+    ck_assert_msg(strcmp(got, shape_cases[_i].shape) == 0, "case %d: %s, want %s", _i, got, shape_cases[_i].shape);
+    facts_close(&e);
+}
+END_TEST
+
 START_TEST(guard_passed)
 {
     ck_assert(as_guard_passed("1:debug", "TT|"));
@@ -364,6 +386,17 @@ START_TEST(guard_passed)
     ck_assert(!as_guard_passed("-1:a,2:b", "TT|x,"));
     ck_assert(as_guard_passed("-1:a,2:b", "|a,"));
     ck_assert(!as_guard_passed("-1:a", "T|"));
+    /* a caller's own flag forwarded: not a truthy value, but the caller's guard */
+    struct as_arena a;
+    as_arena_init(&a);
+    ck_assert(!as_guard_passed("1:debug", "TP||1=0:flag,"));
+    ck_assert_str_eq(as_guard_forwarded("1:debug", "TP||1=0:flag,", &a), "0:flag");
+    ck_assert(!as_guard_passed("1:debug", "T|debug=-1:trace,|"));
+    ck_assert_str_eq(as_guard_forwarded("1:debug", "T|debug=-1:trace,|", &a), "-1:trace");
+    ck_assert(as_guard_passed("1:debug,2:v", "T|debug=0:x,v,|"));   /* v may be truthy */
+    ck_assert_ptr_null(as_guard_forwarded("1:debug,2:v", "T|debug=0:x,v,|", &a));
+    ck_assert_ptr_null(as_guard_forwarded("1:debug", "T||", &a));
+    as_arena_release(&a);
 }
 END_TEST
 
@@ -378,6 +411,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, call_destinations);
     tcase_add_loop_test(tc, guards_of_calls, 0, sizeof(guard_cases) / sizeof(guard_cases[0]));
     tcase_add_test(tc, guard_passed);
+    tcase_add_loop_test(tc, call_shapes, 0, sizeof(shape_cases) / sizeof(shape_cases[0]));
     suite_add_tcase(s, tc);
     return s;
 }
