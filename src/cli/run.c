@@ -913,9 +913,9 @@ static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin
         as_project_add(project, 0, &res);
         as_project_solve(project);
         as_project_findings(project, 0, &res);
-        as_project_free(project);
     }
     report_result(st, 0, &res);
+    as_project_free(project);   /* after the report: the findings' chains and roots name its interned paths */
     as_file_result_release(&res);
     st->file_config = NULL;
     return RUN_ON;
