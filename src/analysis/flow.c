@@ -1,10 +1,12 @@
 /* flow.c — which reads a binding reaches; see flow.h. Blocks are told apart by indentation, which Python's
  * grammar makes exact for statements: a plain assignment hides an earlier binding from a read when the read comes
  * after it in its block (every line between them indented at least as deeply), or when the binding comes before
- * it in its block, since any path from the binding to the read then passes through the assignment. When unsure (a line less indented inside brackets, a loop that may run zero times, an
- * exception), a binding is taken to reach the read. */
+ * it in its block, since any path from the binding to the read then passes through the assignment. When unsure
+ * (a line less indented inside brackets, a loop that may run zero times, an exception), a binding is taken to
+ * reach the read. */
 #include "analysis/flow.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* The start of the line holding pos. */
@@ -58,16 +60,14 @@ static bool jumps_between(const char *src, size_t len, uint32_t from, uint32_t t
 }
 
 /* Whether a plain assignment of the name between b and the read at `pos` always runs on the way to it. */
-static bool hidden(const struct as_model *m, const struct as_binding *b, uint32_t pos)
+static bool hidden(const struct as_model *m, size_t len, const struct as_binding *b, uint32_t pos)
 {
     const struct as_facts *f = m->facts;
-    size_t len = strlen(m->source);
-    for (size_t i = 0; i < f->n_bindings; i++) {
-        const struct as_binding *o = &f->bindings[i];
+    for (const struct as_binding *o = b->next >= 0 ? &f->bindings[b->next] : NULL; o;
+         o = o->next >= 0 ? &f->bindings[o->next] : NULL) {
         /* the read must come after the whole assignment: `t = wrap(t)` reads t before binding it */
-        if (o == b || o->kind != AS_BIND_ASSIGN || o->scope != b->scope || o->pos <= b->stmt.end || o->stmt.end > pos)
-            continue;
-        if (strcmp(o->name, b->name) != 0 || o->value.kind == AS_EXPR_NONE) continue;
+        if (o->kind != AS_BIND_ASSIGN || o->pos <= b->stmt.end || o->stmt.end > pos) continue;
+        if (o->value.kind == AS_EXPR_NONE) continue;
         int ind = indent_at(m->source, len, line_start(m->source, o->stmt.start));
         if (ind < 0 || line_start(m->source, o->stmt.start) != line_start(m->source, o->pos)) continue;
         /* the read comes after it in its block, or b comes before it in its block (b's value cannot get past it) */
@@ -81,10 +81,9 @@ static bool hidden(const struct as_model *m, const struct as_binding *b, uint32_
 }
 
 /* Whether a `for`/`while` loop holds both the read at `pos` (before b) and b: b reaches it on the next pass. */
-static bool in_one_loop(const struct as_model *m, const struct as_binding *b, uint32_t pos)
+static bool in_one_loop(const struct as_model *m, size_t len, const struct as_binding *b, uint32_t pos)
 {
     const char *src = m->source;
-    size_t len = strlen(src);
     int min = indent_at(src, len, line_start(src, pos));
     if (min < 0) return true;
     for (uint32_t ls = line_start(src, pos); ls > 0;) {
@@ -102,38 +101,61 @@ static bool in_one_loop(const struct as_model *m, const struct as_binding *b, ui
     return false;
 }
 
+/* Whether b reaches the read at pos (in b's scope). */
+static bool reaches(const struct as_model *m, size_t len, const struct as_binding *b, uint32_t pos)
+{
+    return pos > b->pos ? !hidden(m, len, b, pos) : in_one_loop(m, len, b, pos);
+}
+
+/* The first reference at or after pos (references are sorted by position). */
+static size_t first_ref_at(const struct as_facts *f, uint32_t pos)
+{
+    size_t lo = 0, hi = f->n_refs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->refs[mid].pos < pos) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 bool as_flow_binding_read(const struct as_model *m, const struct as_binding *b)
 {
     if (b->used || as_model_declared_outside(m, b)) return true;
     const struct as_facts *f = m->facts;
-    for (size_t i = 0; i < f->n_refs; i++) {
+    size_t len = strlen(m->source);
+    /* the reads in b's scope, nested scopes included: within its span (the module: everywhere) */
+    struct as_span in = b->scope > 0 ? f->scopes[b->scope].body : (struct as_span){0, UINT32_MAX};
+    for (size_t i = first_ref_at(f, in.start); i < f->n_refs && f->refs[i].pos < in.end; i++) {
         const struct as_ref *r = &f->refs[i];
         if (strcmp(r->name, b->name) != 0) continue;
         const struct as_binding *rb = as_model_lookup(m, r->scope, r->name, r->pos);
         if (!rb || rb->scope != b->scope) continue;
         if (r->scope != b->scope) return true;   /* a nested function or lambda: it may run at any time */
-        if (r->pos > b->pos ? !hidden(m, b, r->pos) : in_one_loop(m, b, r->pos)) return true;
+        if (reaches(m, len, b, r->pos)) return true;
     }
-    for (size_t i = 0; i < f->n_bindings; i++) {   /* `t += 1` reads t too */
-        const struct as_binding *o = &f->bindings[i];
-        if (o != b && o->also_reads && o->scope == b->scope && strcmp(o->name, b->name) == 0 &&
-            (o->pos > b->pos ? !hidden(m, b, o->pos) : in_one_loop(m, b, o->pos)))
-            return true;
-    }
+    for (const struct as_binding *o = as_model_first_binding(m, b->scope, b->name); o;   /* `t += 1` reads t */
+         o = o->next >= 0 ? &f->bindings[o->next] : NULL)
+        if (o != b && o->also_reads && reaches(m, len, b, o->pos)) return true;
     return false;
 }
 
 bool as_flow_call_value_unread(const struct as_model *m, size_t call_index)
 {
     const struct as_facts *f = m->facts;
-    bool assigned = false;
-    for (size_t i = 0; i < f->n_bindings; i++) {
+    int32_t first = f->calls[call_index].assigned_to;
+    if (first < 0) return false;
+    /* the statement's targets (`t = u = spawn()`: nested assignments that end where it ends) are the bindings
+     * around it (sorted by position) */
+    uint32_t end = f->bindings[first].stmt.end;
+    size_t i = (size_t)first;
+    while (i > 0 && f->bindings[i - 1].stmt.end == end) i--;
+    for (; i < f->n_bindings && f->bindings[i].stmt.end == end; i++) {
         const struct as_binding *b = &f->bindings[i];
         if (b->kind != AS_BIND_ASSIGN || b->value.kind != AS_EXPR_CALL || b->value.call != (int32_t)call_index ||
             *b->value.tail)
             continue;
         if (as_flow_binding_read(m, b)) return false;
-        assigned = true;
     }
-    return assigned;
+    return true;
 }

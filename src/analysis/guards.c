@@ -95,20 +95,15 @@ static bool is_method(const struct as_model *m, int32_t fn)
 static const struct as_binding *falsy_param(const struct as_model *m, int32_t fn, const char *name, int *index)
 {
     const struct as_facts *f = m->facts;
-    const struct as_binding *found = NULL;
+    const struct as_binding *found = as_model_first_binding(m, fn, name);
+    if (!found || found->kind != AS_BIND_PARAM || found->next >= 0) return NULL;   /* rebound in fn: unsure */
+    if (m->source[found->stmt.start] == '*' || !default_is_falsy(m, found)) return NULL;
+    /* its position among the parameters (contiguous in the bindings, which are sorted by position) */
     int k = is_method(m, fn) ? -1 : 0;   /* self/cls is not passed */
-    for (size_t i = 0; i < f->n_bindings; i++) {
-        const struct as_binding *b = &f->bindings[i];
-        if (b->scope != fn) continue;
-        if (strcmp(b->name, name) != 0) {
-            if (b->kind == AS_BIND_PARAM && !found && m->source[b->stmt.start] != '*') k++;
-            continue;
-        }
-        if (b->kind != AS_BIND_PARAM || found) return NULL;   /* rebound in the function: unsure */
-        if (m->source[b->stmt.start] == '*' || !default_is_falsy(m, b)) return NULL;
-        found = b;
-    }
-    if (!found) return NULL;
+    for (int32_t i = m->first_param[fn]; i >= 0 && (size_t)i < f->n_bindings && &f->bindings[i] != found; i++)
+        if (f->bindings[i].scope == fn && f->bindings[i].kind == AS_BIND_PARAM &&
+            m->source[f->bindings[i].stmt.start] != '*')
+            k++;
     /* after `*args` or a bare `*` (which binds nothing), a parameter is keyword-only */
     bool keyword_only = false;
     for (uint32_t i = f->scopes[fn].params.start; i < found->stmt.start && !keyword_only; i++)
@@ -130,10 +125,9 @@ static bool falsy_attribute(const struct as_model *m, int32_t fn, const char *te
         return false;
     const char *attr = dot + 1;
     size_t sets = 0;
-    for (size_t i = 0; i < f->n_bindings; i++)   /* a class-level default */
-        if (f->bindings[i].scope == cls && strcmp(f->bindings[i].name, attr) == 0 &&
-            (f->bindings[i].kind != AS_BIND_ASSIGN || !falsy_literal(&f->bindings[i].value)))
-            return false;
+    for (const struct as_binding *b = as_model_first_binding(m, cls, attr); b;   /* a class-level default */
+         b = b->next >= 0 ? &f->bindings[b->next] : NULL)
+        if (b->kind != AS_BIND_ASSIGN || !falsy_literal(&b->value)) return false;
     for (size_t i = 0; i < f->n_attrs; i++) {
         const struct as_attr_assign *a = &f->attrs[i];
         if (strcmp(a->name, attr) != 0) continue;
@@ -181,22 +175,43 @@ static const char *guard_of_condition(const struct as_model *m, int32_t fn, stru
     return g;
 }
 
-const char *as_guard_of_call(const struct as_model *m, size_t call_index)
+/* The first call (calls are sorted by position) starting at or after pos. */
+static size_t first_call_at(const struct as_facts *f, uint32_t pos)
+{
+    size_t lo = 0, hi = f->n_calls;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->calls[mid].span.start < pos) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+const char **as_guards_of_calls(const struct as_model *m)
 {
     const struct as_facts *f = m->facts;
-    const struct as_call *call = &f->calls[call_index];
-    int32_t fn = as_model_context_scope(m, call->scope);
-    if (fn <= 0 || f->scopes[fn].kind != AS_SCOPE_FUNCTION) return NULL;
-    const char *attribute = NULL;
-    for (size_t i = 0; i < f->n_branches && f->branches[i].body.start <= call->span.start; i++) {
-        const struct as_branch *b = &f->branches[i];
-        if (call->span.end > b->body.end) continue;
-        if (as_model_context_scope(m, as_model_scope_at(m, b->body.start)) != fn) continue;
-        const char *g = guard_of_condition(m, fn, b->cond);
-        if (g && strcmp(g, "@") != 0) return g;   /* a parameter's guard: the callers decide */
-        if (g) attribute = g;
+    const char **out = as_arena_alloc(m->arena, (f->n_calls ? f->n_calls : 1) * sizeof(char *));
+    /* each condition is read once; the branches come outer first (sorted by body start), so a call keeps the
+     * outermost parameter guard, else an attribute's */
+    for (size_t i = 0; i < f->n_branches; i++) {
+        const struct as_branch *br = &f->branches[i];
+        int32_t fn = as_model_context_scope(m, as_model_scope_at(m, br->body.start));
+        if (fn <= 0 || f->scopes[fn].kind != AS_SCOPE_FUNCTION) continue;
+        const char *g = guard_of_condition(m, fn, br->cond);
+        if (!g) continue;
+        bool attribute = strcmp(g, "@") == 0;
+        size_t k = first_call_at(f, br->body.start);
+        for (; k < f->n_calls && f->calls[k].span.start < br->body.end; k++) {
+            if (f->calls[k].span.end > br->body.end || as_model_context_scope(m, f->calls[k].scope) != fn) continue;
+            if (!out[k] || (!attribute && strcmp(out[k], "@") == 0)) out[k] = g;
+        }
     }
-    return attribute;
+    return out;
+}
+
+const char *as_guard_of_call(const struct as_model *m, size_t call_index)
+{
+    return as_guards_of_calls(m)[call_index];
 }
 
 /* The caller's flag parameter an argument forwards (`debug=debug`), as "i:name", or NULL. */

@@ -18,6 +18,8 @@
  * depends on an attribute of self (the constructor's arguments decide: never resolved), NULL when the call is
  * not guarded. Arena. */
 const char *as_guard_of_call(const struct as_model *m, size_t call_index);
+/* The same for every call of the file at once (each condition read once), indexed like facts.calls. Arena. */
+const char **as_guards_of_calls(const struct as_model *m);
 
 /* How the call passes its arguments, to match a callee's guard: "*" when star-arguments hide them; otherwise a
  * letter per positional argument (`F` a falsy literal, `P` one of the caller's own flag parameters forwarded,

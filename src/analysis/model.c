@@ -100,6 +100,12 @@ static int32_t table_first(const struct as_model *self, int32_t scope, const cha
     return sl ? sl->head : -1;
 }
 
+const struct as_binding *as_model_first_binding(const struct as_model *self, int32_t scope, const char *name)
+{
+    int32_t k = table_first(self, scope, name);
+    return k >= 0 ? &self->facts->bindings[k] : NULL;
+}
+
 static bool is_declaration(const struct as_binding *b)
 {
     return b->kind == AS_BIND_GLOBAL || b->kind == AS_BIND_NONLOCAL;

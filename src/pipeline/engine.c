@@ -742,7 +742,6 @@ static void fill_site(struct as_call_site *c, const struct as_model *model, size
     if (helper && suppressed(sup, c->line, helper)) c->flags |= AS_SITE_NOQA_HELPER;
     if (coroutine && suppressed(sup, c->line, coroutine)) c->flags |= AS_SITE_NOQA_COROUTINE;
     if (maybe && suppressed(sup, c->line, maybe)) c->flags |= AS_SITE_NOQA_MAYBE;
-    c->guard = as_guard_of_call(model, call_index);   /* see guards.h */
     c->shape = c->code ? NULL : as_call_shape(model, call_index);
 }
 
@@ -872,6 +871,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         slot[i] = (int32_t)k++;
     }
     out->n_functions = k;
+    const char **guards = as_guards_of_calls(model);   /* the condition each call runs under (guards.h) */
     /* count, then fill, calls per function */
     size_t *nc = as_arena_alloc(&out->arena, (k ? k : 1) * sizeof(size_t));
     size_t *nb = as_arena_alloc(&out->arena, (k ? k : 1) * sizeof(size_t));
@@ -895,6 +895,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         c->callee = callee_names[i];
         c->code = NULL;
         fill_site(c, model, i, src, sup, helper, coroutine, maybe);
+        c->guard = guards[i];
     }
     for (size_t i = 0; i < w->blocking.len; i++) {
         const struct blocking_hit *b = &w->blocking.items[i];
@@ -914,6 +915,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
                                                                   f->calls[b->call].callee.span.start);
         c->code = b->rule->code;
         fill_site(c, model, b->call, src, sup, helper, coroutine, maybe);
+        c->guard = guards[b->call];
     }
     /* module-level import aliases (re-exports) */
     size_t na = 0;
