@@ -335,15 +335,20 @@ static const struct { const char *src; const char *guard; } guard_cases[] = {
      "            g()\n", "@"},
 };
 
+/* The facts and the model of a snippet with at least one call (close with facts_close). */
+static void model_open(struct facts_env *e, struct as_model *m, const char *src)
+{
+    facts_open(e, src);
+    as_model_build(m, &e->facts, &e->arena, "m", false);
+    m->source = src;
+    ck_assert_uint_gt(e->facts.n_calls, 0);
+}
+
 START_TEST(guards_of_calls)
 {
-    const char *src = guard_cases[_i].src;
     struct facts_env e;
-    facts_open(&e, src);
     struct as_model m;
-    as_model_build(&m, &e.facts, &e.arena, "m", false);
-    m.source = src;
-    ck_assert_uint_gt(e.facts.n_calls, 0);
+    model_open(&e, &m, guard_cases[_i].src);
     const char *g = as_guard_of_call(&m, e.facts.n_calls - 1);
     const char *want = guard_cases[_i].guard;
     ck_assert_msg(want ? g && strcmp(g, want) == 0 : g == NULL, "case %d: guard %s, want %s", _i, g ? g : "(none)",
@@ -362,12 +367,9 @@ static const struct { const char *src; const char *shape; } shape_cases[] = {
 
 START_TEST(call_shapes)
 {
-    const char *src = shape_cases[_i].src;
     struct facts_env e;
-    facts_open(&e, src);
     struct as_model m;
-    as_model_build(&m, &e.facts, &e.arena, "m", false);
-    m.source = src;
+    model_open(&e, &m, shape_cases[_i].src);
     const char *got = as_call_shape(&m, e.facts.n_calls - 1);
     ck_assert_msg(strcmp(got, shape_cases[_i].shape) == 0, "case %d: %s, want %s", _i, got, shape_cases[_i].shape);
     facts_close(&e);
