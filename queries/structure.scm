@@ -2,7 +2,8 @@
 ; @with (+ .async .body)   — `with` / `async with` statements; their items are read from the node;
 ; @sleeploop (+ .body)     — a `while` loop; those whose body is one `await <call>` statement are kept;
 ; @yield                   — every yield;
-; @checkpoint              — what lets the event loop run: await, `async for`, `async with`;
+; @checkpoint              — what lets the event loop run: await, `async for`, `async with`, an async
+;                            comprehension (`[x async for x in it]`);
 ; @decorator (+ .expr .function) — a decorator and the function it decorates;
 ; @try (+ .body)           — a try statement; the exception names of its handlers are read from the node;
 ; @typecheck (+ .cond)     — an if statement; the branches of `if isinstance(...)` / `if not isinstance(...)`
@@ -20,6 +21,7 @@
 (await) @checkpoint
 (for_statement "async" @checkpoint.async) @checkpoint
 (with_statement "async" @checkpoint.async) @checkpoint
+(for_in_clause "async" @checkpoint.async) @checkpoint
 
 (decorated_definition
   (decorator (_) @decorator.expr)

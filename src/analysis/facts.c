@@ -38,12 +38,12 @@ static const char *const capture_names[] = {
  * names one by one on every call (on the corpus 160,000 calls and 2.5 million comparisons, ~0.9% of the
  * instructions). */
 enum py_field {
-    F_ALIAS, F_ARGUMENT, F_ATTRIBUTE, F_BODY, F_CONSEQUENCE, F_FUNCTION, F_LEFT, F_NAME, F_OBJECT, F_RIGHT,
-    F_SUBSCRIPT, F_VALUE, N_FIELDS
+    F_ALIAS, F_ARGUMENT, F_ATTRIBUTE, F_BODY, F_CONDITION, F_CONSEQUENCE, F_FUNCTION, F_LEFT, F_NAME, F_OBJECT,
+    F_RIGHT, F_SUBSCRIPT, F_VALUE, N_FIELDS
 };
 static const char *const field_names[N_FIELDS] = {
-    "alias", "argument", "attribute", "body", "consequence", "function", "left", "name", "object", "right",
-    "subscript", "value"};
+    "alias", "argument", "attribute", "body", "condition", "consequence", "function", "left", "name", "object",
+    "right", "subscript", "value"};
 static TSFieldId field_ids[N_FIELDS];
 static pthread_once_t fields_once = PTHREAD_ONCE_INIT;
 
@@ -122,6 +122,7 @@ struct as_facts_scratch {
     VEC(struct as_decorator) decorators;
     VEC(struct as_try) trys;
     VEC(struct as_span) typechecks;
+    VEC(struct as_branch) branches;
     VEC(uint32_t) nonrefs;
     VEC(struct as_span) comments;
     VEC(struct as_span) discarded, awaited;
@@ -152,6 +153,7 @@ void as_facts_scratch_free(struct as_facts_scratch *self)
     vec_free(&self->decorators);
     vec_free(&self->trys);
     vec_free(&self->typechecks);
+    vec_free(&self->branches);
     vec_free(&self->nonrefs);
     vec_free(&self->comments);
     vec_free(&self->discarded);
@@ -389,8 +391,38 @@ static void bind_plain_names_in(struct ctx *c, TSNode node, TSNode stmt)
 
 /* The names an unpacking target binds (bindings.scm, @bind.unpack): each plain name in it, and each plain name
  * directly in a tuple, list or starred pattern in it; deeper ones are not followed. */
+static bool is_sequence(TSNode n)
+{
+    return type_is(n, "expression_list") || type_is(n, "tuple") || type_is(n, "list") || type_is(n, "pattern_list") ||
+           type_is(n, "tuple_pattern") || type_is(n, "list_pattern");
+}
+
+/* `a, (b, c) = X(), (Y(), Z())`: when the value spells a sequence of the target's shape, each name is bound to
+ * its own element (so `a` gets X()'s type). False, binding nothing, when the shapes differ or a name is starred. */
+static bool bind_unpacked_values(struct ctx *c, TSNode target, TSNode value, TSNode stmt, int depth)
+{
+    uint32_t n = ts_node_named_child_count(target);
+    if (depth > 4 || !is_sequence(value) || ts_node_named_child_count(value) != n) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode k = ts_node_named_child(target, i), v = ts_node_named_child(value, i);
+        if (type_is(k, "comment") || type_is(v, "comment") || type_is(v, "list_splat")) return false;
+        if (!type_is(k, "identifier") && !(is_sequence(k) && is_sequence(v))) return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode k = ts_node_named_child(target, i), v = ts_node_named_child(value, i);
+        if (!type_is(k, "identifier")) {
+            if (!bind_unpacked_values(c, k, v, stmt, depth + 1)) bind_plain_names_in(c, k, stmt);
+            continue;
+        }
+        add_binding(c, AS_BIND_ASSIGN, k, stmt);
+        expr_from_node(c, v, &last_binding(c)->value);
+    }
+    return true;
+}
+
 static void bind_unpacked(struct ctx *c, TSNode target, TSNode stmt)
 {
+    if (type_is(stmt, "assignment") && bind_unpacked_values(c, target, child_in(stmt, F_RIGHT), stmt, 0)) return;
     uint32_t n = ts_node_named_child_count(target);
     for (uint32_t i = 0; i < n; i++) {
         TSNode k = ts_node_named_child(target, i);
@@ -426,29 +458,69 @@ static void bind_as(struct ctx *c, TSNode as, TSNode stmt, bool with)
     }
 }
 
-/* The branches of `if isinstance(...)` / `if not isinstance(...)` (structure.scm, @typecheck): the body and an
- * else branch, as typecheck spans. */
+/* What runs only for some types of an argument (structure.scm, @typecheck): in an `if`/`elif` chain, the body of
+ * the first arm whose condition is `isinstance(...)` or `not isinstance(...)` and of every arm after it (an arm
+ * after it runs when that test failed); and after `if [not] isinstance(...): ... return` with no other arm, the
+ * rest of the enclosing block. Every `if`/`elif` body is also kept with its condition (as_branch: guards). */
+static void add_typecheck_span(struct ctx *c, uint32_t start, uint32_t end)
+{
+    struct as_span sp = {start, end};
+    vec_push(&c->s->typechecks, sp);
+}
+
 static void add_typecheck_block(struct ctx *c, TSNode block)
 {
     if (!type_is(block, "block")) return;
-    struct as_span sp = span_of(block);
-    vec_push(&c->s->typechecks, sp);
+    add_typecheck_span(c, ts_node_start_byte(block), ts_node_end_byte(block));
+}
+
+static bool is_isinstance_test(struct ctx *c, TSNode cond)
+{
+    if (type_is(cond, "not_operator")) cond = child_in(cond, F_ARGUMENT);
+    if (!type_is(cond, "call")) return false;
+    TSNode f = child_in(cond, F_FUNCTION);
+    if (!type_is(f, "identifier")) return false;
+    uint32_t a = ts_node_start_byte(f), b = ts_node_end_byte(f);
+    return b <= c->len && b - a == 10 && memcmp(c->src + a, "isinstance", 10) == 0;
+}
+
+static void add_branch(struct ctx *c, TSNode cond, TSNode body)
+{
+    if (ts_node_is_null(cond) || !type_is(body, "block")) return;
+    struct as_branch br = {span_of(cond), span_of(body)};
+    vec_push(&c->s->branches, br);
+}
+
+/* Whether the block's last statement is a `return`: what follows the `if` runs only when its test failed. */
+static bool ends_in_return(TSNode block)
+{
+    uint32_t n = type_is(block, "block") ? ts_node_named_child_count(block) : 0;
+    return n && type_is(ts_node_named_child(block, n - 1), "return_statement");
 }
 
 static void on_typecheck(struct ctx *c, TSNode ifs, TSNode cond)
 {
-    if (type_is(cond, "not_operator")) cond = child_in(cond, F_ARGUMENT);
-    if (!type_is(cond, "call")) return;
-    TSNode f = child_in(cond, F_FUNCTION);
-    if (!type_is(f, "identifier")) return;
-    uint32_t a = ts_node_start_byte(f), b = ts_node_end_byte(f);
-    if (b > c->len || b - a != 10 || memcmp(c->src + a, "isinstance", 10) != 0) return;
-    add_typecheck_block(c, child_in(ifs, F_CONSEQUENCE));
+    TSNode body = child_in(ifs, F_CONSEQUENCE);
+    add_branch(c, cond, body);
+    bool typed = is_isinstance_test(c, cond), other_arms = false;
+    if (typed) add_typecheck_block(c, body);
     uint32_t n = ts_node_named_child_count(ifs);
     for (uint32_t i = 0; i < n; i++) {
         TSNode e = ts_node_named_child(ifs, i);
-        if (type_is(e, "else_clause")) add_typecheck_block(c, child_in(e, F_BODY));
+        if (type_is(e, "elif_clause")) {
+            TSNode ec = child_in(e, F_CONDITION), eb = child_in(e, F_CONSEQUENCE);
+            add_branch(c, ec, eb);
+            typed = typed || is_isinstance_test(c, ec);
+            if (typed) add_typecheck_block(c, eb);
+            other_arms = true;
+        } else if (type_is(e, "else_clause")) {
+            if (typed) add_typecheck_block(c, child_in(e, F_BODY));
+            other_arms = true;
+        }
     }
+    TSNode parent = ts_node_parent(ifs);
+    if (typed && !other_arms && ends_in_return(body) && !ts_node_is_null(parent) && type_is(parent, "block"))
+        add_typecheck_span(c, ts_node_end_byte(ifs), ts_node_end_byte(parent));
 }
 
 /* A `while` loop whose body is one statement awaiting a call (`while x: await sleep(1)`; structure.scm,
@@ -706,6 +778,12 @@ static int cmp_span(const void *a, const void *b)
     return cmp_span_start(x->start, x->end, y->start, y->end);
 }
 
+static int cmp_branch(const void *a, const void *b)
+{
+    const struct as_branch *x = a, *y = b;
+    return cmp_span_start(x->body.start, x->body.end, y->body.start, y->body.end);
+}
+
 static int32_t find_call(const struct as_call *calls, size_t n, struct as_span sp)
 {
     size_t lo = 0, hi = n;
@@ -877,13 +955,20 @@ static void on_assign_fact(const struct match *mt)
 {
     struct ctx *c = mt->c;
     TSNode target = cap(mt, CAP_ASSIGN_TARGET);
-    add_binding(c, AS_BIND_ASSIGN, target, mt->node);
-    struct as_binding *b = last_binding(c);
     TSNode v = cap(mt, CAP_ASSIGN_VALUE), t = cap(mt, CAP_ASSIGN_TYPE);
+    /* `x: T = value` matches the pattern's two optional fields once each (one match with the type, one with the
+     * value): the second completes the binding the first made. */
+    struct as_binding *b = c->s->bindings.len ? last_binding(c) : NULL;
+    struct as_span stmt = span_of(mt->node);
+    if (!b || b->kind != AS_BIND_ASSIGN || b->pos != ts_node_start_byte(target) || b->stmt.start != stmt.start ||
+        b->stmt.end != stmt.end) {
+        add_binding(c, AS_BIND_ASSIGN, target, mt->node);
+        b = last_binding(c);
+    }
     /* Chained `a = b = value`: the value is the innermost right side. */
     while (type_is(v, "assignment")) v = child_in(v, F_RIGHT);
-    expr_from_node(c, v, &b->value);
-    type_from_node(c, t, &b->type, 0);
+    if (!ts_node_is_null(v)) expr_from_node(c, v, &b->value);
+    if (!ts_node_is_null(t)) type_from_node(c, t, &b->type, 0);
 }
 
 static void on_bind_fact(const struct match *mt)
@@ -1060,7 +1145,7 @@ static void start_scratch(struct as_facts_scratch *s, size_t len)
 {
     s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = s->attrs.len = 0;
     s->withs.len = s->sleep_loops.len = s->sleep_loop_calls.len = s->yields.len = s->checkpoints.len = 0;
-    s->decorators.len = s->trys.len = s->typechecks.len = 0;
+    s->decorators.len = s->trys.len = s->typechecks.len = s->branches.len = 0;
     s->comments.len = s->discarded.len = s->awaited.len = s->arg_inner.len = s->arg_outer.len = 0;
     struct as_scope module;
     memset(&module, 0, sizeof(module));
@@ -1215,6 +1300,9 @@ static void publish_markers(struct as_facts *out, struct as_arena *arena, struct
     sort(s->typechecks.items, s->typechecks.len, sizeof(struct as_span), cmp_span);   /* by start, as facts.h says */
     out->n_typechecks = s->typechecks.len;
     out->typechecks = publish(arena, s->typechecks.items, s->typechecks.len, sizeof(struct as_span));
+    sort(s->branches.items, s->branches.len, sizeof(struct as_branch), cmp_branch);   /* by body start */
+    out->n_branches = s->branches.len;
+    out->branches = publish(arena, s->branches.items, s->branches.len, sizeof(struct as_branch));
 }
 
 /* References: identifiers that are neither nonrefs nor binding sites (a site that also reads, `x += 1`,

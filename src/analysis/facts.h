@@ -148,6 +148,11 @@ struct as_try {
     uint32_t n_handlers;
 };
 
+/* The consequence of an `if` or an `elif` and its condition: the body runs only when the condition is true. */
+struct as_branch {
+    struct as_span cond, body;
+};
+
 struct as_ref {
     const char *name;
     uint32_t pos;
@@ -168,7 +173,8 @@ struct as_facts {
     uint32_t *checkpoints;       size_t n_checkpoints;   /* start offsets of await / async for / async with */
     struct as_decorator *decorators; size_t n_decorators;
     struct as_try *trys;         size_t n_trys;
-    struct as_span *typechecks;  size_t n_typechecks;   /* branches of `if [not] isinstance(...)`, by start */
+    struct as_span *typechecks;  size_t n_typechecks;   /* what runs only for some argument types (below), by start */
+    struct as_branch *branches;  size_t n_branches;     /* `if`/`elif` bodies with their conditions, by body start */
     struct as_span first_error;  /* first ERROR/MISSING node; start == end == 0 and !has_error if none */
     bool has_error;
     bool match_limit_exceeded;

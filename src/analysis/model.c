@@ -100,6 +100,12 @@ static int32_t table_first(const struct as_model *self, int32_t scope, const cha
     return sl ? sl->head : -1;
 }
 
+const struct as_binding *as_model_first_binding(const struct as_model *self, int32_t scope, const char *name)
+{
+    int32_t k = table_first(self, scope, name);
+    return k >= 0 ? &self->facts->bindings[k] : NULL;
+}
+
 static bool is_declaration(const struct as_binding *b)
 {
     return b->kind == AS_BIND_GLOBAL || b->kind == AS_BIND_NONLOCAL;
@@ -164,7 +170,7 @@ const struct as_binding *as_model_lookup(const struct as_model *self, int32_t sc
 static bool is_builtin(const char *name)
 {
     static const char *const names[] = {"open", "input", "print", "breakpoint", "exec", "eval", "compile",
-                                        "__import__", "help", NULL};
+                                        "__import__", "help", "float", NULL};
     for (size_t i = 0; names[i]; i++)
         if (strcmp(names[i], name) == 0) return true;
     return false;

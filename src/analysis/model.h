@@ -56,6 +56,8 @@ const struct as_binding *as_model_lookup(const struct as_model *self, int32_t sc
 
 /* Qualified name of an expression evaluated in `scope` at `pos`; NULL when it cannot be known. Arena. */
 const char *as_model_qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos);
+/* The first binding of `name` in exactly `scope` (the others follow through as_binding.next), or NULL. */
+const struct as_binding *as_model_first_binding(const struct as_model *self, int32_t scope, const char *name);
 /* True when the binding's name is declared `global` or `nonlocal` in its scope (it lives elsewhere). */
 bool as_model_declared_outside(const struct as_model *self, const struct as_binding *b);
 /* Qualified name of a function or class scope: "<module>.<Outer>.<name>". Arena. */

@@ -52,6 +52,7 @@ extern const struct as_check_kind as_check_blocking_call;
 
 /* The project-wide kinds (see project.c). */
 extern const struct as_check_kind as_check_blocking_helper;
+extern const struct as_check_kind as_check_maybe_blocking_helper;
 extern const struct as_check_kind as_check_project_coroutine;
 /* RUF100: the engine reports `# noqa` codes that suppressed nothing. */
 extern const struct as_check_kind as_check_unused_noqa;

@@ -24,6 +24,7 @@
 #include "project/scope.h"
 #include "report/report.h"
 #include "cli/rewrite.h"
+#include "report/roots.h"
 #include "cli/settings.h"
 #include "input/source.h"
 #include "util/buf.h"
@@ -48,6 +49,7 @@ struct run_state {
     size_t max_size;
     int errors;
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
+    struct as_root_tally *roots;  /* findings through helpers, by root (--statistics, the summary) */
     struct as_cache *cache;       /* NULL with --no-cache or when unusable */
     /* The project-wide pass over the current batch (NULL when none of its rules is enabled): results are kept,
      * without their source text, until the batch's summaries are joined; only files with findings or errors
@@ -353,9 +355,15 @@ static void report_result(struct run_state *st, size_t file, struct as_file_resu
     if (res->n_diags) st->ctx.n_files_with_findings++;
     if (st->opts->add_noqa) {
         if (file < st->files.n) as_rewrite_add_noqa(st->rewrite, st->files.paths[file], cfg, res);
-    } else if (st->rewrite->mode.only) {
-        /* --fix-only, --diff: what remains is not reported */
-    } else if (st->opts->statistics) {
+        return;
+    }
+    if (st->rewrite->mode.only) return;   /* --fix-only, --diff: what remains is not reported */
+    for (size_t d = 0; d < res->n_diags; d++) {   /* grouped by root for --statistics and the summary */
+        if (!as_diag_root(&res->diags[d])) continue;
+        if (!st->roots) st->roots = as_root_tally_new();
+        as_root_tally_add(st->roots, res, &res->diags[d]);
+    }
+    if (st->opts->statistics) {
         for (size_t d = 0; d < res->n_diags; d++)
             for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
                 if (strcmp(st->engine->rules.rules[r]->code, res->diags[d].code) == 0) st->counts_by_rule[r]++;
@@ -374,6 +382,7 @@ static void copy_diag(struct as_arena *arena, struct as_diag *dst, const struct 
     dst->message = DUP(src->message);
     dst->help = DUP(src->help);
     dst->url = DUP(src->url);
+    dst->root_code = DUP(src->root_code);
     if (src->n_chain) {
         dst->chain = as_arena_alloc(arena, src->n_chain * sizeof(struct as_chain_step));
         for (size_t c = 0; c < src->n_chain; c++) {
@@ -722,6 +731,7 @@ static void print_statistics(struct run_state *st, const char *format, FILE *out
             fprintf(out, "%5zu\t%s\t%s\n", st->counts_by_rule[order[i]], r->code, r->name);
     }
     if (json && n) fputs("]\n", out);
+    if (!json && st->roots) as_root_tally_print_statistics(st->roots, out);   /* JSON stays ruff's array */
 }
 
 /* -v: what the run is about to do, on stderr. */
@@ -971,9 +981,9 @@ static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin
         as_project_add(project, 0, &res);
         as_project_solve(project);
         as_project_findings(project, 0, &res);
-        as_project_free(project);
     }
     report_result(st, 0, &res);
+    as_project_free(project);   /* after the report: the findings' chains and roots name its interned paths */
     as_file_result_release(&res);
     st->file_config = NULL;
     return RUN_ON;
@@ -1173,6 +1183,7 @@ static int finish_check(struct run_state *st, const char *format)
         status = 2;
     } else if (!o->quiet && !o->statistics && (st->rewrite->mode.only || human_format(format))) {
         as_rewrite_summary(st->rewrite, st->ctx.n_findings, st->ctx.n_files_with_findings, st->errors != 0);
+        if (st->ctx.n_findings && st->roots && !st->rewrite->mode.only) as_root_tally_print_summary(st->roots, err, 10);
     }
     return status;
 }
@@ -1232,6 +1243,7 @@ static int check_with_engine(const struct as_options *o, struct as_settings *set
     int status = stop != RUN_ON ? stop : finish_check(&st, format);
     release_join(&st);
     as_rewrite_release(&rewrite);
+    as_root_tally_free(st.roots);
     return status;
 }
 

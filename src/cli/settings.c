@@ -173,26 +173,35 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     struct as_engine_extras extras = {0};
     /* the root configuration's house rules and ASYNC200 table, then the overrides' */
     const struct as_config *from[2] = {root, s->has_overrides ? &s->overrides : NULL};
-    size_t n_blocking = 0, n_dirs = 0;
+    size_t n_blocking = 0, n_dirs = 0, n_offload = 0;
     for (int k = 0; k < 2; k++)
-        if (from[k]) { n_blocking += from[k]->n_blocking; n_dirs += from[k]->n_rules_dirs; }
+        if (from[k]) {
+            n_blocking += from[k]->n_blocking;
+            n_dirs += from[k]->n_rules_dirs;
+            n_offload += from[k]->n_offload_functions;
+        }
     const char **patterns = as_xcalloc(n_blocking + 1, sizeof(char *));
     const char **notes = as_xcalloc(n_blocking + 1, sizeof(char *));
     const char **dirs = as_xcalloc(n_dirs + 1, sizeof(char *));
+    const char **offload = as_xcalloc(n_offload + 1, sizeof(char *));
     for (int k = 0; k < 2; k++) {
         for (size_t i = 0; from[k] && i < from[k]->n_blocking; i++) {
             patterns[extras.n_blocking] = from[k]->blocking[i].key;
             notes[extras.n_blocking++] = from[k]->blocking[i].value;
         }
         for (size_t i = 0; from[k] && i < from[k]->n_rules_dirs; i++) dirs[extras.n_rules_dirs++] = from[k]->rules_dirs[i];
+        for (size_t i = 0; from[k] && i < from[k]->n_offload_functions; i++)
+            offload[extras.n_offload_functions++] = from[k]->offload_functions[i];
     }
     extras.blocking_patterns = patterns;
     extras.blocking_notes = notes;
     extras.rules_dirs = dirs;
+    extras.offload_functions = offload;
     int rc = as_engine_init_ex(engine, select, extend, ignore, &extras, err);
     free(patterns);
     free(notes);
     free(dirs);
+    free(offload);
     free(select);
     free(extend);
     free(ignore);
@@ -457,6 +466,10 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     show_value(out, root, 13, "unsafe-fixes", unsafe ? "true" : "false", o->unsafe_fixes != 0);
     show_value(out, root, 14, "fixable", root && root->fixable ? root->fixable : "(all)", false);
     show_value(out, root, 15, "unfixable", root ? root->unfixable : NULL, false);
+    as_buf_reset(&b);
+    for (size_t i = 0; root && i < root->n_offload_functions; i++)
+        as_buf_printf(&b, "%s%s", i ? ", " : "", root->offload_functions[i]);
+    show_value(out, root, 16, "offload-functions", b.data, false);
     /* the rules that apply to this file */
     as_buf_reset(&b);
     bool *en = as_xcalloc(engine->rules.n + 1, sizeof(bool));

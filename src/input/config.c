@@ -28,12 +28,12 @@ const TSLanguage *tree_sitter_toml(void);
 const char *const as_config_keys[] = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
     "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", "fix", "unsafe-fixes", "fixable", "unfixable",
-    NULL,
+    "offload-functions", NULL,
 };
 
 enum key_id { K_SELECT, K_IGNORE, K_EXTEND_SELECT, K_PER_FILE_IGNORES, K_EXCLUDE, K_EXTEND_EXCLUDE,
               K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS, K_FIX,
-              K_UNSAFE_FIXES, K_FIXABLE, K_UNFIXABLE };
+              K_UNSAFE_FIXES, K_FIXABLE, K_UNFIXABLE, K_OFFLOAD_FUNCTIONS };
 
 struct parser {
     const char *path, *text;
@@ -203,6 +203,18 @@ static void add_pair(struct as_config_pair **pairs, size_t *n, char *key, char *
     (*n)++;
 }
 
+/* Appends the strings of the TOML array `value` to *list (a key that adds to what an earlier one gave). */
+static void append_strings(struct parser *p, TSNode value, char ***list, size_t *n)
+{
+    size_t m;
+    char **more = string_list(p, value, &m);
+    for (size_t i = 0; more && i < m; i++) {
+        *list = as_xrealloc(*list, (*n + 1) * sizeof(char *));
+        (*list)[(*n)++] = more[i];
+    }
+    free(more);
+}
+
 /* One value at key path segs[0..n) (relative to the asyncscan table). */
 static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode at)
 {
@@ -247,16 +259,7 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
         c->exclude = string_list(p, value, &c->n_exclude);
         c->has_exclude = true;
         break;
-    case K_EXTEND_EXCLUDE: {
-        size_t m;
-        char **more = string_list(p, value, &m);
-        for (size_t i = 0; more && i < m; i++) {
-            c->extend_exclude = as_xrealloc(c->extend_exclude, (c->n_extend_exclude + 1) * sizeof(char *));
-            c->extend_exclude[c->n_extend_exclude++] = more[i];
-        }
-        free(more);
-        break;
-    }
+    case K_EXTEND_EXCLUDE: append_strings(p, value, &c->extend_exclude, &c->n_extend_exclude); break;
     case K_FIXABLE: free(c->fixable); c->fixable = joined_list(p, value); break;
     case K_UNFIXABLE: free(c->unfixable); c->unfixable = joined_list(p, value); break;
     case K_FIX:
@@ -301,6 +304,7 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
         free(dirs);
         break;
     }
+    case K_OFFLOAD_FUNCTIONS: append_strings(p, value, &c->offload_functions, &c->n_offload_functions); break;
     }
 }
 
@@ -497,6 +501,7 @@ void as_config_release(struct as_config *c)
     free(c->unfixable);
     free_pairs(c->blocking, c->n_blocking);
     free_list(c->rules_dirs, c->n_rules_dirs);
+    free_list(c->offload_functions, c->n_offload_functions);
     for (size_t i = 0; i < sizeof(c->origin) / sizeof(c->origin[0]); i++) free(c->origin[i]);
     memset(c, 0, sizeof(*c));
 }

@@ -8,7 +8,8 @@
  * exclude, extend-exclude (globs relative to the config's directory), respect-gitignore, force-exclude
  * (booleans), output-format (string), jobs (integer), blocking (table: qualified name or pattern ->
  * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config),
- * fix, unsafe-fixes (booleans), fixable, unfixable (lists of codes/prefixes). */
+ * fix, unsafe-fixes (booleans), fixable, unfixable (lists of codes/prefixes),
+ * offload-functions (qualified names: decorators that run a function in a thread, and functions that do). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -35,6 +36,7 @@ struct as_config {
     char **rules_dirs; size_t n_rules_dirs;   /* resolved against dir */
     int fix, unsafe_fixes;   /* -1 absent, 0/1 */
     char *fixable, *unfixable;   /* comma-joined codes/prefixes; NULL when absent */
+    char **offload_functions; size_t n_offload_functions;
     /* The line each key was set on (for --show-settings), by key name; "" when absent. */
     char *origin[24];
 };

@@ -22,7 +22,7 @@
 #include "util/xalloc.h"
 
 #define MAGIC "ASCACHE\1"
-#define FORMAT 4u
+#define FORMAT 5u
 #define HEADER (8 + 4 + 4 + 8 + 16)
 
 enum section { SEC_ERROR = 1, SEC_DIAGS = 2, SEC_FUNCTIONS = 3, SEC_MODULE = 4, SEC_CLASSES = 5, SEC_ALIASES = 6,
@@ -361,6 +361,8 @@ static void put_site(struct as_buf *b, const struct as_call_site *c)
     put_str(b, c->code);
     uint32_t nums[5] = {c->line, c->col, c->end_line, c->end_col, c->flags};
     as_buf_add(b, (const char *)nums, sizeof(nums));
+    put_str(b, c->guard);
+    put_str(b, c->shape);
 }
 
 static void put_diags(struct as_buf *p, const struct as_diag *diags, size_t n)
@@ -381,6 +383,7 @@ static void put_diags(struct as_buf *p, const struct as_diag *diags, size_t n)
             put_u32(p, d->chain[c].line);
             put_u32(p, d->chain[c].col);
         }
+        put_str(p, d->root_code);
     }
 }
 
@@ -438,7 +441,8 @@ void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct
     for (size_t i = 0; i < res->n_functions; i++) {
         const struct as_function_summary *f = &res->functions[i];
         put_str(&p, f->qname);
-        uint32_t nums[5] = {(uint32_t)f->is_async | (uint32_t)f->is_decorated << 1 | (uint32_t)f->is_generator << 2, f->line, f->col, (uint32_t)f->n_calls, (uint32_t)f->n_blocking};
+        uint32_t nums[5] = {(uint32_t)f->is_async | (uint32_t)f->is_decorated << 1 | (uint32_t)f->is_generator << 2 |
+                           (uint32_t)f->is_offloaded << 3, f->line, f->col, (uint32_t)f->n_calls, (uint32_t)f->n_blocking};
         as_buf_add(&p, (const char *)nums, sizeof(nums));
         for (size_t c = 0; c < f->n_calls; c++) put_site(&p, &f->calls[c]);
         for (size_t c = 0; c < f->n_blocking; c++) put_site(&p, &f->blocking[c]);
@@ -511,6 +515,8 @@ static void get_site(struct reader *r, struct as_call_site *c)
     c->end_line = get_u32(r);
     c->end_col = get_u32(r);
     c->flags = get_u32(r);
+    c->guard = get_str(r);
+    c->shape = get_str(r);
 }
 
 /* A list of findings (as put_diags writes it); on a bad one *n is 0. */
@@ -539,6 +545,7 @@ static struct as_diag *get_diags(struct reader *rd, struct as_arena *arena, size
             d->chain[c].line = get_u32(&s);
             d->chain[c].col = get_u32(&s);
         }
+        d->root_code = get_str(&s);
         if (!d->code || !d->name || !d->message) s.bad = true;
     }
     *n_out = s.bad ? 0 : n;
@@ -568,11 +575,12 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
                 f->is_async = bits & 1;
                 f->is_decorated = (bits >> 1) & 1;
                 f->is_generator = (bits >> 2) & 1;
+                f->is_offloaded = (bits >> 3) & 1;
                 f->line = get_u32(&s);
                 f->col = get_u32(&s);
                 f->n_calls = get_u32(&s);
                 f->n_blocking = get_u32(&s);
-                if ((size_t)(s.end - s.p) / 28 < f->n_calls + f->n_blocking) { s.bad = true; break; }
+                if ((size_t)(s.end - s.p) / 36 < f->n_calls + f->n_blocking) { s.bad = true; break; }
                 f->calls = as_arena_alloc(r->arena, (f->n_calls ? f->n_calls : 1) * sizeof(struct as_call_site));
                 f->blocking = as_arena_alloc(r->arena, (f->n_blocking ? f->n_blocking : 1) * sizeof(struct as_call_site));
                 for (size_t c = 0; c < f->n_calls && !s.bad; c++) get_site(&s, &f->calls[c]);

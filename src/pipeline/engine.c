@@ -20,8 +20,11 @@
 #include "checks/check.h"
 #include "pipeline/cache.h"
 #include "analysis/conditions.h"
+#include "util/name_match.h"
 #include "util/embedded.h"
 #include "analysis/facts.h"
+#include "analysis/flow.h"
+#include "analysis/guards.h"
 #include "analysis/model.h"
 #include "pipeline/noqa.h"
 #include "analysis/query.h"
@@ -485,7 +488,9 @@ static void finish_selection(struct as_engine *self)
     memcpy(self->tracked, self->enabled, self->rules.n * sizeof(bool));
     bool project_on = false;
     for (size_t i = 0; i < self->rules.n; i++)
-        if (self->enabled[i] && self->rules.rules[i]->kind == &as_check_blocking_helper) project_on = true;
+        if (self->enabled[i] && (self->rules.rules[i]->kind == &as_check_blocking_helper ||
+                                 self->rules.rules[i]->kind == &as_check_maybe_blocking_helper))
+            project_on = true;
     if (project_on) {
         bool *defaults = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
         char *err = NULL;
@@ -498,6 +503,48 @@ static void finish_selection(struct as_engine *self)
     }
     self->index = as_rule_index_new(&self->rules, self->tracked);
     collect_needles(self);
+}
+
+const char *const as_engine_builtin_offload[] = {
+    "asgiref.sync.sync_to_async",           /* Django's and ASGI apps' wrapper: runs in a thread pool */
+    "channels.db.database_sync_to_async",
+    "asyncer.asyncify",
+    "textual.work(thread=True)",            /* textual workers: threaded only with thread=True */
+    "textual.worker.work(thread=True)",
+    "anyio.to_thread.run_sync",             /* the to_thread runners, should one be used as a decorator */
+    "trio.to_thread.run_sync",
+    "asyncio.to_thread",
+    "starlette.concurrency.run_in_threadpool",
+    "fastapi.concurrency.run_in_threadpool",
+    NULL,
+};
+
+/* The offload list: the built-in names, then the configuration's. */
+static void load_offload(struct as_engine *self, const struct as_engine_extras *extras)
+{
+    size_t nb = 0, nc = extras ? extras->n_offload_functions : 0;
+    while (as_engine_builtin_offload[nb]) nb++;
+    self->offload = as_xcalloc(nb + nc + 1, sizeof(char *));
+    for (size_t i = 0; i < nb; i++) self->offload[self->n_offload++] = as_xstrdup(as_engine_builtin_offload[i]);
+    for (size_t i = 0; i < nc; i++) self->offload[self->n_offload++] = as_xstrdup(extras->offload_functions[i]);
+}
+
+bool as_engine_offload_match(const struct as_engine *self, const char *q, const char **kw)
+{
+    char pat[512];
+    for (size_t i = 0; i < self->n_offload; i++) {
+        const char *p = self->offload[i], *paren = strchr(p, '(');
+        size_t n = paren ? (size_t)(paren - p) : strlen(p);
+        if (n >= sizeof(pat)) continue;
+        memcpy(pat, p, n);
+        pat[n] = '\0';
+        for (const char *s = q; s; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL) {
+            if (!as_qname_glob(pat, s)) continue;
+            if (kw) *kw = paren;
+            return true;
+        }
+    }
+    return false;
 }
 
 int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
@@ -518,6 +565,7 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
             if (!r || as_ruleset_add(&self->rules, r, err)) goto fail;
         }
     }
+    load_offload(self, extras);
     self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
     if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
     self->extend_select = extend_select ? as_xstrdup(extend_select) : NULL;
@@ -557,6 +605,8 @@ void as_engine_release(struct as_engine *self)
     free(self->tracked);
     free(self->extend_select);
     free(self->ignore);
+    for (size_t i = 0; i < self->n_offload; i++) free(self->offload[i]);
+    free(self->offload);
     as_rule_index_free(self->index);
     memset(self, 0, sizeof(*self));
 }
@@ -673,7 +723,7 @@ static bool suppressed(const struct suppressions *sup, uint32_t line, const stru
 
 static void fill_site(struct as_call_site *c, const struct as_model *model, size_t call_index,
                       const struct as_source *src, const struct suppressions *sup, const struct as_rule *helper,
-                      const struct as_rule *coroutine)
+                      const struct as_rule *coroutine, const struct as_rule *maybe)
 {
     const struct as_call *call = &model->facts->calls[call_index];
     as_source_position(src, call->callee.span.start, &c->line, &c->col);
@@ -681,16 +731,8 @@ static void fill_site(struct as_call_site *c, const struct as_model *model, size
     c->flags = 0;
     if (call->awaited) c->flags |= AS_SITE_AWAITED;
     bool dropped = !call->awaited && call->discarded;
-    if (!call->awaited && !dropped && call->assigned_to >= 0) {
-        /* `x = f()` with x never read: no binding of x in that scope is read (branches and loops rebind x,
-         * and a read resolves to one binding only) */
-        const struct as_binding *b = &model->facts->bindings[call->assigned_to];
-        dropped = !b->used && !as_model_declared_outside(model, b);
-        for (size_t k = 0; k < model->facts->n_bindings && dropped; k++) {
-            const struct as_binding *o = &model->facts->bindings[k];
-            if (o->scope == b->scope && o->used && strcmp(o->name, b->name) == 0) dropped = false;
-        }
-    }
+    if (!call->awaited && !dropped && call->assigned_to >= 0)
+        dropped = as_flow_call_value_unread(model, call_index);   /* `x = f()` with x never read (analysis/flow.h) */
     if (dropped) c->flags |= AS_SITE_DROPPED;
     for (size_t k = 0; k < model->facts->n_typechecks; k++)
         if (call->span.start >= model->facts->typechecks[k].start && call->span.end <= model->facts->typechecks[k].end) {
@@ -699,6 +741,8 @@ static void fill_site(struct as_call_site *c, const struct as_model *model, size
         }
     if (helper && suppressed(sup, c->line, helper)) c->flags |= AS_SITE_NOQA_HELPER;
     if (coroutine && suppressed(sup, c->line, coroutine)) c->flags |= AS_SITE_NOQA_COROUTINE;
+    if (maybe && suppressed(sup, c->line, maybe)) c->flags |= AS_SITE_NOQA_MAYBE;
+    c->shape = c->code ? NULL : as_call_shape(model, call_index);
 }
 
 /* The dotted names in a class's base list (`(Base, mod.Mixin, Generic[T], metaclass=M)` -> Base, mod.Mixin,
@@ -750,6 +794,35 @@ static void summarise_bases(const struct as_model *model, int32_t cls, struct as
     out->bases = bases;
 }
 
+/* Whether the decorator runs the function in a worker thread (the engine's offload list). An entry
+ * "name(kw=VALUE)" also needs the decorator to be called with that keyword argument spelled so
+ * (`@work(thread=True)`). */
+static bool offload_decorator(const struct as_engine *engine, const struct as_model *model,
+                              const struct as_decorator *dec)
+{
+    int32_t scope = as_model_scope_at(model, dec->expr.span.start);
+    const char *q = as_model_qualify(model, &dec->expr, scope, dec->expr.span.start);
+    const char *kw = NULL;
+    if (!q || !as_engine_offload_match(engine, q, &kw)) return false;
+    if (!kw) return true;
+    const char *eq = strchr(kw, '=');
+    if (!eq) return false;
+    size_t name_len = (size_t)(eq - kw - 1), value_len = strcspn(eq + 1, ")");
+    const struct as_facts *f = model->facts;
+    for (size_t i = 0; i < f->n_calls; i++) {
+        const struct as_call *c = &f->calls[i];
+        if (c->callee.span.start != dec->expr.span.start || c->callee.span.end != dec->expr.span.end) continue;
+        for (uint32_t a = 0; a < c->n_args; a++) {
+            const struct as_arg *arg = &c->args[a];
+            const char *t = arg->value.text;
+            if (arg->keyword && strlen(arg->keyword) == name_len && strncmp(arg->keyword, kw + 1, name_len) == 0 &&
+                t && strlen(t) == value_len && strncmp(t, eq + 1, value_len) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 /* One summary per def (its resolved calls and its blocking calls, see struct as_function_summary), per class
  * (its bases) and the module's import aliases: what the project-wide pass joins across files. */
 static void summarise_functions(struct as_worker *w, const struct as_engine *engine, const struct as_model *model,
@@ -759,8 +832,9 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
     const struct as_facts *f = model->facts;
     const struct as_rule *helper = as_engine_rule_of_kind(engine, &as_check_blocking_helper);
     const struct as_rule *coroutine = as_engine_rule_of_kind(engine, &as_check_project_coroutine);
+    const struct as_rule *maybe = as_engine_rule_of_kind(engine, &as_check_maybe_blocking_helper);
     out->parsed = true;
-    if (!helper && !coroutine) return;   /* no project pass to join them: none are made */
+    if (!helper && !coroutine && !maybe) return;   /* no project pass to join them: none are made */
     size_t n = 0, n_classes = 0;
     for (size_t i = 1; i < f->n_scopes; i++) {
         n += f->scopes[i].kind == AS_SCOPE_FUNCTION;
@@ -785,6 +859,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         for (size_t d = 0; d < f->n_decorators; d++) {
             const struct as_decorator *dec = &f->decorators[d];
             if (dec->function.start != s->node.start || dec->function.end != s->node.end) continue;
+            if (offload_decorator(engine, model, dec)) fs->is_offloaded = true;
             const char *h = dec->expr.kind == AS_EXPR_NAME ? dec->expr.head : "";
             if ((strcmp(h, "staticmethod") == 0 || strcmp(h, "classmethod") == 0) && !*dec->expr.tail) continue;
             fs->is_decorated = true;
@@ -796,6 +871,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         slot[i] = (int32_t)k++;
     }
     out->n_functions = k;
+    const char **guards = as_guards_of_calls(model);   /* the condition each call runs under (guards.h) */
     /* count, then fill, calls per function */
     size_t *nc = as_arena_alloc(&out->arena, (k ? k : 1) * sizeof(size_t));
     size_t *nb = as_arena_alloc(&out->arena, (k ? k : 1) * sizeof(size_t));
@@ -818,7 +894,8 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         struct as_call_site *c = &fs->calls[fs->n_calls++];
         c->callee = callee_names[i];
         c->code = NULL;
-        fill_site(c, model, i, src, sup, helper, coroutine);
+        fill_site(c, model, i, src, sup, helper, coroutine, maybe);
+        c->guard = guards[i];
     }
     for (size_t i = 0; i < w->blocking.len; i++) {
         const struct blocking_hit *b = &w->blocking.items[i];
@@ -837,7 +914,8 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
                                                               f->calls[b->call].callee.span.end -
                                                                   f->calls[b->call].callee.span.start);
         c->code = b->rule->code;
-        fill_site(c, model, b->call, src, sup, helper, coroutine);
+        fill_site(c, model, b->call, src, sup, helper, coroutine, maybe);
+        c->guard = guards[b->call];
     }
     /* module-level import aliases (re-exports) */
     size_t na = 0;
@@ -1080,6 +1158,26 @@ static const char **run_checks(struct as_worker *w, const struct as_engine *engi
     return callee_names;
 }
 
+/* One finding per rule and position: the same call matched by two patterns, or a chain of calls starting at one
+ * place (`sqlite3.connect(p).execute(q)` is `sqlite3.connect` and `sqlite3.connect(p).execute`). Of those,
+ * the one with the shortest span stays: it names the first call that blocks. `diags` is sorted. */
+static size_t dedupe_diags(struct as_diag *diags, size_t n)
+{
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct as_diag *last = u ? &diags[u - 1] : NULL;
+        if (last && last->line == diags[i].line && last->col == diags[i].col &&
+            strcmp(last->code, diags[i].code) == 0) {
+            if (diags[i].end_line < last->end_line ||
+                (diags[i].end_line == last->end_line && diags[i].end_col < last->end_col))
+                *last = diags[i];
+            continue;
+        }
+        diags[u++] = diags[i];
+    }
+    return u;
+}
+
 /* The findings no `# noqa` suppressed, as diagnostics with final positions, sorted; the same call matched twice
  * by one rule (two patterns) is one finding. */
 static void publish_diags(struct as_worker *w, const struct as_source *src, const struct suppressions *sup,
@@ -1103,15 +1201,7 @@ static void publish_diags(struct as_worker *w, const struct as_source *src, cons
     }
     out->n_diags = nd;
     as_diags_sort(out->diags, nd);
-    size_t u = 0;
-    for (size_t i = 0; i < nd; i++) {
-        if (u && out->diags[u - 1].line == out->diags[i].line && out->diags[u - 1].col == out->diags[i].col &&
-            strcmp(out->diags[u - 1].code, out->diags[i].code) == 0 &&
-            strcmp(out->diags[u - 1].message, out->diags[i].message) == 0)
-            continue;
-        out->diags[u++] = out->diags[i];
-    }
-    out->n_diags = u;
+    out->n_diags = dedupe_diags(out->diags, nd);
 }
 
 void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
@@ -1119,6 +1209,7 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
 {
     as_analyze_buffer_ex(w, engine, path, bytes, len, false, out);
 }
+
 
 void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                           size_t len, bool force_parse, struct as_file_result *out)
@@ -1238,6 +1329,7 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
         }
     }
     parts[n++] = extra.data ? extra.data : "";
+    for (size_t i = 0; i < self->n_offload && n < 4095; i++) parts[n++] = self->offload[i];
     uint64_t h = as_cache_settings_hash(parts, n);
     as_buf_release(&extra);
     return h;

@@ -49,7 +49,19 @@ struct as_engine {
     size_t n_prefilter;
     char *extend_select, *ignore;  /* as given (for the tracked rules) */
     bool ignore_noqa;              /* --ignore-noqa: `# noqa` directives (line and file level) suppress nothing */
+    /* Thread boundaries: qualified names (globs) of decorators that make a function run in a worker thread,
+     * and of functions that run there, built in (as_engine_builtin_offload) and from `offload-functions`. A
+     * function they cover blocks no caller (ASC108). "name(kw=True)" needs that keyword argument. */
+    char **offload;
+    size_t n_offload;
 };
+
+/* The built-in thread boundaries (NULL-terminated): asgiref's sync_to_async, channels' database_sync_to_async,
+ * asyncer's asyncify, textual's @work(thread=True), the to_thread runners. */
+extern const char *const as_engine_builtin_offload[];
+/* Whether the qualified name q, or a dotted suffix of it (`mod.helper` of `pkg.mod.helper`: project modules are
+ * named from their paths), matches one of the offload patterns (their keyword part left out). */
+bool as_engine_offload_match(const struct as_engine *self, const char *q, const char **kw);
 
 /* Loads queries and rules and applies the selection. Returns 0, or -1 with *err (heap) set. */
 int as_engine_init(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
@@ -58,6 +70,7 @@ int as_engine_init(struct as_engine *self, const char *select, const char *exten
 struct as_engine_extras {
     const char *const *rules_dirs; size_t n_rules_dirs;
     const char *const *blocking_patterns; const char *const *blocking_notes; size_t n_blocking;
+    const char *const *offload_functions; size_t n_offload_functions;
 };
 int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                       const struct as_engine_extras *extras, char **err);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "analysis/guards.h"
 #include "analysis/model.h"
 #include "util/arena.h"
 #include "util/name_match.h"
@@ -35,7 +36,10 @@ struct pfile {
 
 struct psite {
     const char *callee;
+    const char *code;      /* blocking sites: the rule that matched (interned); NULL otherwise */
     uint32_t line, col, end_line, end_col, flags;   /* AS_SITE_* and SITE_EXEMPT */
+    const char *guard;     /* the condition it runs under (analysis/guards.h), or NULL: interned */
+    const char *shape;     /* calls: how the arguments are passed (as_call_shape); interned */
 };
 
 /* A blocking site whose rule or callee the helper rule exempts (see exempt): it makes no function blocking. */
@@ -46,12 +50,21 @@ struct pfunc {
     uint32_t file;
     bool is_async;
     bool coroutine_function;   /* async, not a generator, not decorated: a call makes a coroutine */
+    bool offloaded;            /* runs in a worker thread (see runs_in_thread): blocks no caller */
     uint32_t line, col;
     uint32_t first_call, n_calls, first_block, n_block;
     uint32_t dist;         /* 0: does not block; 1: blocks itself; k: through k-1 project functions */
     int32_t via_func;      /* dist > 1: the next function of the chain */
     int32_t via_site;      /* dist 1: the blocking site; dist > 1: the call of via_func */
+    /* When it does not block for sure (dist 0): whether it may, under a condition (see solve_guards), with the
+     * chain of that (mdist, mvia_*: as dist and via_* are). */
+    uint8_t maybe;         /* MAYBE_NONE, MAYBE_SOME (its callers cannot tell), MAYBE_GUARDED (cond_guard) */
+    const char *cond_guard;   /* MAYBE_GUARDED: the parameters a caller passes to make it block */
+    uint32_t mdist;
+    int32_t mvia_func, mvia_site;
 };
+
+enum { MAYBE_NONE, MAYBE_SOME, MAYBE_GUARDED, MAYBE_SURE };
 
 struct pclass {
     const char *qname;
@@ -75,7 +88,10 @@ struct pretry {
 };
 
 struct as_project {
+    const struct as_engine *engine;
     const struct as_rule *helper, *coroutine;
+    const struct as_rule *maybe;       /* ASC110: through a helper that blocks under a condition (opt-in) */
+    const struct as_rule *exemptions;  /* the helper rule (ASC108) whether enabled or not: its exemptions */
     unsigned max_chain;
     struct as_arena arena;
     struct as_strmap interned;
@@ -123,12 +139,14 @@ static const char *intern(struct as_project *p, const char *s)
 bool as_project_enabled(const struct as_engine *engine)
 {
     return as_engine_rule_of_kind(engine, &as_check_blocking_helper) ||
+           as_engine_rule_of_kind(engine, &as_check_maybe_blocking_helper) ||
            as_engine_rule_of_kind(engine, &as_check_project_coroutine);
 }
 
 bool as_project_owns(const struct as_project *p, const struct as_diag *d)
 {
     return (p->helper && strcmp(d->code, p->helper->code) == 0) ||
+           (p->maybe && strcmp(d->code, p->maybe->code) == 0) ||
            (p->coroutine && strcmp(d->code, p->coroutine->code) == 0);
 }
 
@@ -136,10 +154,15 @@ struct as_project *as_project_new(const struct as_engine *engine, unsigned max_c
 {
     const struct as_rule *helper = as_engine_rule_of_kind(engine, &as_check_blocking_helper);
     const struct as_rule *coroutine = as_engine_rule_of_kind(engine, &as_check_project_coroutine);
-    if (!helper && !coroutine) return NULL;
+    const struct as_rule *maybe = as_engine_rule_of_kind(engine, &as_check_maybe_blocking_helper);
+    if (!helper && !coroutine && !maybe) return NULL;
     struct as_project *p = as_xcalloc(1, sizeof(*p));
+    p->engine = engine;
     p->helper = helper;
     p->coroutine = coroutine;
+    p->maybe = maybe;
+    for (size_t i = 0; i < engine->rules.n && !p->exemptions; i++)
+        if (engine->rules.rules[i]->kind == &as_check_blocking_helper) p->exemptions = engine->rules.rules[i];
     p->max_chain = max_chain ? max_chain : AS_PROJECT_DEFAULT_MAX_CHAIN;
     as_arena_init(&p->arena);
     as_arena_init(&p->memo_arena);
@@ -214,9 +237,9 @@ void as_project_declare(struct as_project *p, size_t file, const char *path)
  * and qualified-name patterns (see rules/ASC108.rule). */
 static bool exempt(const struct as_project *p, const struct as_call_site *c)
 {
-    if (!p->helper) return false;
-    for (size_t i = 0; i < p->helper->n_matches; i++) {
-        const char *pat = p->helper->matches[i].pattern;
+    if (!p->exemptions) return false;
+    for (size_t i = 0; i < p->exemptions->n_matches; i++) {
+        const char *pat = p->exemptions->matches[i].pattern;
         if ((c->code && strcmp(pat, c->code) == 0) || as_qname_glob(pat, c->callee)) return true;
     }
     return false;
@@ -226,8 +249,26 @@ static void add_site(struct as_project *p, const struct as_call_site *c, bool bl
 {
     uint32_t flags = c->flags;
     if (blocking && exempt(p, c)) flags |= SITE_EXEMPT;
-    struct psite s = {intern(p, c->callee), c->line, c->col, c->end_line, c->end_col, flags};
+    struct psite s = {intern(p, c->callee), blocking ? intern(p, c->code) : NULL, c->line, c->col, c->end_line,
+                      c->end_col, flags, intern(p, c->guard), intern(p, c->shape)};
     vec_push(&p->sites, s);
+}
+
+/* ---- thread boundaries ------------------------------------------------------------------------------ */
+
+/* A function that runs in a worker thread, not on the event loop: decorated so (`@sync_to_async`,
+ * `@work(thread=True)`, a house decorator named in `offload-functions`), or named there itself. Its blocking
+ * calls block no caller. */
+static bool runs_in_thread(const struct as_project *p, const struct as_function_summary *fs)
+{
+    return fs->is_offloaded || as_engine_offload_match(p->engine, fs->qname, NULL);
+}
+
+/* A function whose blocking calls make no caller blocking: async ones (their own findings say it), and the
+ * ones that run in a thread. */
+static bool blocks_no_caller(const struct pfunc *fn)
+{
+    return fn->is_async || fn->offloaded;
 }
 
 void as_project_add(struct as_project *p, size_t file, const struct as_file_result *res)
@@ -247,6 +288,7 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
         fn.file = (uint32_t)file;
         fn.is_async = fs->is_async;
         fn.coroutine_function = fs->is_async && !fs->is_generator && !fs->is_decorated;
+        fn.offloaded = runs_in_thread(p, fs);
         fn.line = fs->line;
         fn.col = fs->col;
         fn.first_call = (uint32_t)p->sites.len;
@@ -256,7 +298,7 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
         fn.first_block = (uint32_t)p->sites.len;
         for (size_t c = 0; c < fs->n_blocking; c++) add_site(p, &fs->blocking[c], true);
         fn.n_block = (uint32_t)fs->n_blocking;
-        fn.via_func = fn.via_site = -1;
+        fn.via_func = fn.via_site = fn.mvia_func = fn.mvia_site = -1;
         vec_push(&p->funcs, fn);
     }
     f->n_funcs = (uint32_t)res->n_functions;
@@ -812,6 +854,101 @@ static int edge_cmp(const void *a, const void *b)
     return x->site < y->site ? -1 : x->site > y->site;
 }
 
+/* ---- guards: blocking under a condition the callers set --------------------------------------------------- */
+/* The sure chains are worked out first (as_project_solve: only calls and blocking calls under no guard count).
+ * Then a function that does not block for sure may block under a condition (analysis/guards.h):
+ *   MAYBE_GUARDED — a blocking call, or a call of a function that blocks, under a guard on its parameters: a
+ *     caller that passes a truthy value for one of them (as_guard_passed) blocks for sure (unless its call is
+ *     guarded in turn: then it is MAYBE_GUARDED by that guard), one that does not pass them does not block;
+ *   MAYBE_SOME — the same under an attribute of self (the constructor's arguments decide), or through a function
+ *     that is MAYBE_SOME: its callers cannot tell.
+ * Functions only ever go up (none < some < guarded < sure), so the worklist ends. */
+
+struct call_graph {
+    const struct edge *edges;     /* by callee */
+    const size_t *first_edge, *n_edge;
+};
+
+/* What a call at `s` of a function in state `st` (guard g) makes its caller, or MAYBE_NONE. A call that forwards
+ * the caller's own flag to the guard (`inner(x, debug=debug)`) makes the caller guarded by that flag. */
+static int state_through(struct as_project *p, int st, const char *g, const struct psite *s, const char **guard_out)
+{
+    *guard_out = s->guard;
+    if (st == MAYBE_SOME) return MAYBE_SOME;
+    if (st == MAYBE_GUARDED && !as_guard_passed(g, s->shape)) {
+        *guard_out = as_guard_forwarded(g, s->shape, &p->arena);
+        return *guard_out ? MAYBE_GUARDED : MAYBE_NONE;
+    }
+    if (!s->guard) return MAYBE_SURE;
+    return strcmp(s->guard, "@") == 0 ? MAYBE_SOME : MAYBE_GUARDED;
+}
+
+static int state_of(const struct pfunc *fn)
+{
+    return fn->dist ? MAYBE_SURE : fn->maybe;
+}
+
+/* Raises fn to state st (reached through site `site` of function `via`, -1 for its own blocking call) when that is
+ * higher than what it has; true when it changed. */
+static bool raise_state(struct pfunc *fn, int st, const char *guard, uint32_t dist, int32_t via, int32_t site)
+{
+    if (st <= state_of(fn)) return false;
+    if (st == MAYBE_SURE) {
+        fn->dist = dist;
+        fn->via_func = via;
+        fn->via_site = site;
+    } else {
+        fn->maybe = (uint8_t)st;
+        fn->cond_guard = st == MAYBE_GUARDED ? guard : NULL;
+        fn->mdist = dist;
+        fn->mvia_func = via;
+        fn->mvia_site = site;
+    }
+    return true;
+}
+
+static void solve_guards(struct as_project *p, const struct call_graph *g, uint32_t *queue, const uint32_t *by_rank,
+                         uint32_t r)
+{
+    size_t head = 0, tail = 0;
+    bool *queued = as_xcalloc(p->funcs.len + 1, sizeof(bool));
+    for (uint32_t ri = 0; ri < r; ri++) {   /* the guarded blocking calls, and every function that may block */
+        uint32_t fi = by_rank[ri];
+        struct pfunc *fn = &p->funcs.items[fi];
+        if (blocks_no_caller(fn)) continue;
+        for (uint32_t b = 0; b < fn->n_block && !fn->dist; b++) {
+            const struct psite *site = &p->sites.items[fn->first_block + b];
+            if (!site->guard || (site->flags & (AS_SITE_NOQA_HELPER | AS_SITE_TYPE_DEPENDENT | SITE_EXEMPT))) continue;
+            const char *gd;
+            int st = state_through(p, MAYBE_SURE, NULL, site, &gd);
+            raise_state(fn, st, gd, 1, -1, (int32_t)(fn->first_block + b));
+        }
+        if (state_of(fn) != MAYBE_NONE && !queued[fi]) {
+            queued[fi] = true;
+            queue[tail++ % (p->funcs.len + 1)] = fi;
+        }
+    }
+    while (head < tail) {
+        uint32_t t = queue[head++ % (p->funcs.len + 1)];
+        queued[t] = false;
+        const struct pfunc *tf = &p->funcs.items[t];
+        uint32_t d = tf->dist ? tf->dist : tf->mdist;
+        if (d >= p->max_chain) continue;
+        for (size_t e = g->first_edge[t]; e < g->first_edge[t] + g->n_edge[t]; e++) {
+            uint32_t ci = g->edges[e].caller;
+            struct pfunc *caller = &p->funcs.items[ci];
+            const struct psite *s = &p->sites.items[g->edges[e].site];
+            if (blocks_no_caller(caller)) continue;
+            const char *gd;
+            int st = state_through(p, state_of(tf), tf->cond_guard, s, &gd);
+            if (!raise_state(caller, st, gd, d + 1, (int32_t)t, (int32_t)g->edges[e].site) || queued[ci]) continue;
+            queued[ci] = true;
+            queue[tail++ % (p->funcs.len + 1)] = ci;
+        }
+    }
+    free(queued);
+}
+
 void as_project_solve(struct as_project *p)
 {
     build_maps(p);
@@ -860,10 +997,10 @@ void as_project_solve(struct as_project *p)
     for (uint32_t ri = 0; ri < r; ri++) {
         uint32_t fi = by_rank[ri];
         struct pfunc *fn = &p->funcs.items[fi];
-        if (fn->is_async) continue;
+        if (blocks_no_caller(fn)) continue;
         for (uint32_t b = 0; b < fn->n_block; b++) {
             const struct psite *site = &p->sites.items[fn->first_block + b];
-            if (site->flags & (AS_SITE_NOQA_HELPER | AS_SITE_TYPE_DEPENDENT | SITE_EXEMPT)) continue;
+            if (site->flags & (AS_SITE_NOQA_HELPER | AS_SITE_TYPE_DEPENDENT | SITE_EXEMPT) || site->guard) continue;
             fn->dist = 1;
             fn->via_site = (int32_t)(fn->first_block + b);
             queue[tail++] = fi;
@@ -876,13 +1013,15 @@ void as_project_solve(struct as_project *p)
         if (d >= p->max_chain) continue;
         for (size_t e = first_edge[t]; e < first_edge[t] + n_edge[t]; e++) {
             struct pfunc *caller = &p->funcs.items[edges.items[e].caller];
-            if (caller->dist) continue;
+            if (caller->dist || blocks_no_caller(caller) || p->sites.items[edges.items[e].site].guard) continue;
             caller->dist = d + 1;
             caller->via_func = (int32_t)t;
             caller->via_site = (int32_t)edges.items[e].site;
             queue[tail++] = edges.items[e].caller;
         }
     }
+    struct call_graph g = {edges.items, first_edge, n_edge};
+    solve_guards(p, &g, queue, by_rank, r);
     free(queue);
     free(first_edge);
     free(n_edge);
@@ -942,6 +1081,68 @@ static void put_diag(struct as_diag *d, const struct as_rule *rule, const struct
     d->noqa_line = s->line;
 }
 
+/* The rule a call at `s` of `target` from async code falls under: the helper rule (ASC108) when it blocks for sure
+ * or the call passes the flag its guard needs, the may-block one (ASC110) when an attribute decides (solve_guards),
+ * NULL when it does not block or a `# noqa` silences it. A guard around the call in the async function itself
+ * does not count: the async function is where the finding is acted on, and a flag there (`if
+ * self._trust_env:`) is often an option users turn on (aiohttp's proxy lookup, judged true on the corpus). */
+static const struct as_rule *helper_rule_for(struct as_project *p, const struct pfunc *target,
+                                             const struct psite *s)
+{
+    int st = target->is_async ? MAYBE_NONE : state_of(target);
+    if (st == MAYBE_NONE || (s->flags & AS_SITE_NOQA_HELPER)) return NULL;
+    if (st == MAYBE_GUARDED && !as_guard_passed(target->cond_guard, s->shape) &&
+        !as_guard_forwarded(target->cond_guard, s->shape, &p->arena))   /* a flag the async function forwards counts */
+        return NULL;
+    if (st != MAYBE_SOME) return p->helper;
+    return s->flags & AS_SITE_NOQA_MAYBE ? NULL : p->maybe;
+}
+
+/* d's chain from `target` down to its blocking call (through the sure chain, or the conditional one where a
+ * function does not block for sure), its root, message and help; the call is at `s` in async function fn. */
+static void helper_finding(struct as_project *p, struct as_file_result *res, const struct as_rule *rule,
+                           const struct pfunc *fn, const struct pfunc *target, const struct psite *s,
+                           struct as_diag *d)
+{
+    put_diag(d, rule, s);
+    d->n_chain = (target->dist ? target->dist : target->mdist) + 1;
+    d->chain = as_arena_alloc(&res->arena, d->n_chain * sizeof(struct as_chain_step));
+    const struct pfunc *hop = target;
+    size_t n = 0;
+    const struct psite *last = NULL;
+    while (hop && n < d->n_chain - 1) {
+        struct as_chain_step *st = &d->chain[n++];
+        st->label = as_arena_printf(&res->arena, "%s()", display_name(p, hop));
+        st->path = p->files.items[hop->file].path;
+        st->line = hop->line;
+        st->col = hop->col;
+        uint32_t dist = hop->dist ? hop->dist : hop->mdist;
+        int32_t via_site = hop->dist ? hop->via_site : hop->mvia_site;
+        int32_t via_func = hop->dist ? hop->via_func : hop->mvia_func;
+        if (dist == 1) {
+            last = via_site >= 0 ? &p->sites.items[via_site] : NULL;
+            break;
+        }
+        hop = via_func >= 0 ? &p->funcs.items[via_func] : NULL;
+    }
+    if (!last) {
+        d->n_chain = n;
+        last = s;
+    } else {
+        struct as_chain_step *st = &d->chain[n++];
+        st->label = blocker_name(last->callee);
+        st->path = p->files.items[hop->file].path;
+        st->line = last->line;
+        st->col = last->col;
+        d->n_chain = n;
+        d->root_code = last->code;
+    }
+    const char *callee = display_name(p, target);
+    const char *blocker = blocker_name(last->callee);
+    d->message = expand(&res->arena, rule->message, callee, blocker, display_name(p, fn));
+    d->help = expand(&res->arena, rule->help, callee, blocker, display_name(p, fn));
+}
+
 void as_project_findings(const struct as_project *cp, size_t file, struct as_file_result *res)
 {
     struct as_project *p = (struct as_project *)cp;   /* resolution memoises */
@@ -957,38 +1158,9 @@ void as_project_findings(const struct as_project *cp, size_t file, struct as_fil
             if (t < 0) continue;
             const struct pfunc *target = &p->funcs.items[t];
             struct as_diag d;
-            if (p->helper && !target->is_async && target->dist && !(s->flags & AS_SITE_NOQA_HELPER)) {
-                put_diag(&d, p->helper, s);
-                d.n_chain = target->dist + 1;
-                d.chain = as_arena_alloc(&res->arena, d.n_chain * sizeof(struct as_chain_step));
-                const struct pfunc *hop = target;
-                size_t n = 0;
-                const struct psite *last = NULL;
-                while (hop && n < d.n_chain - 1) {
-                    struct as_chain_step *st = &d.chain[n++];
-                    st->label = as_arena_printf(&res->arena, "%s()", display_name(p, hop));
-                    st->path = p->files.items[hop->file].path;
-                    st->line = hop->line;
-                    st->col = hop->col;
-                    if (hop->dist == 1) {
-                        last = &p->sites.items[hop->via_site];
-                        break;
-                    }
-                    hop = hop->via_func >= 0 ? &p->funcs.items[hop->via_func] : NULL;
-                }
-                if (!last) { d.n_chain = n; last = s; }
-                else {
-                    struct as_chain_step *st = &d.chain[n++];
-                    st->label = blocker_name(last->callee);
-                    st->path = p->files.items[hop->file].path;
-                    st->line = last->line;
-                    st->col = last->col;
-                    d.n_chain = n;
-                }
-                const char *callee = display_name(p, target);
-                const char *blocker = blocker_name(last->callee);
-                d.message = expand(&res->arena, p->helper->message, callee, blocker, display_name(p, fn));
-                d.help = expand(&res->arena, p->helper->help, callee, blocker, display_name(p, fn));
+            const struct as_rule *rule = helper_rule_for(p, target, s);
+            if (rule) {
+                helper_finding(p, res, rule, fn, target, s, &d);
                 vec_push(&extra, d);
             }
             if (p->coroutine && target->coroutine_function && (s->flags & AS_SITE_DROPPED) && !(s->flags & AS_SITE_AWAITED) &&

@@ -56,6 +56,10 @@ static void snippet(struct as_report_ctx *ctx, const struct as_file_result *res,
         }
         fputc('\n', o);
     }
+    const struct as_chain_step *root = as_diag_root(d);
+    if (root)
+        fprintf(o, "%*s = root: %s (%s:%u, %s): `# noqa: %s` on that line settles every finding through it\n", w, "",
+                root->label, root->path ? root->path : res->path, root->line, d->root_code, d->code);
 }
 
 static void file(struct as_report_ctx *ctx, const struct as_file_result *res)

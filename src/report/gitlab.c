@@ -1,7 +1,8 @@
 /* gitlab.c — `--output-format gitlab`: a GitLab Code Quality report, one JSON array of
  * {description, check_name, fingerprint, severity, location: {path, lines: {begin, end}}}; fingerprints are
  * stable across runs (fingerprint.h) and unique within the report. GitLab wants paths relative to the
- * repository: when CI_PROJECT_DIR is set, a path under it is written relative to it (as ruff does). */
+ * repository: when CI_PROJECT_DIR is set, a path under it is written relative to it (as ruff does). A finding
+ * through helpers names its root (the blocking call) in its description. */
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -52,6 +53,8 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         struct as_buf desc;
         as_buf_init(&desc);
         as_buf_printf(&desc, "%s: %s", d->code, d->message);
+        const struct as_chain_step *root = as_diag_root(d);   /* the one place to act, in the text GitLab shows */
+        if (root) as_buf_printf(&desc, " [root: %s at %s:%u]", root->label, root->path ? root->path : res->path, root->line);
         as_json_string(&b, desc.data, desc.len);
         as_buf_release(&desc);
         as_buf_puts(&b, ", \"check_name\": ");

@@ -124,6 +124,21 @@ void as_report_json_object(struct as_buf *b, const struct as_report_ctx *ctx, co
     as_buf_printf(b, ",%s%s\"name\":%s", nl, in1, sp);
     as_json_string_z(b, d->name);
     as_buf_printf(b, ",%s%s\"noqa_row\":%s%u,%s", nl, in1, sp, d->noqa_line, nl);
+    const struct as_chain_step *root = as_diag_root(d);
+    if (root) {   /* {code, filename, location, name}: the blocking call every finding through it comes from */
+        as_buf_printf(b, "%s\"root\":%s{\"code\":%s", in1, sp, sp);
+        as_json_string_z(b, d->root_code);
+        as_buf_printf(b, ",%s\"filename\":%s", sp, sp);
+        struct as_buf p;
+        as_buf_init(&p);
+        as_report_absolute_path(&p, ctx, root->path ? root->path : res->path);
+        as_json_string(b, p.data, p.len);
+        as_buf_release(&p);
+        as_buf_printf(b, ",%s\"location\":%s{\"column\":%s%u,%s\"row\":%s%u},%s\"name\":%s", sp, sp, sp,
+                      root->col, sp, sp, root->line, sp, sp);
+        as_json_string_z(b, root->label);
+        as_buf_printf(b, "},%s", nl);
+    }
     as_buf_printf(b, "%s\"severity\":%s\"error\",%s%s\"url\":%s", in1, sp, nl, in1, sp);
     as_json_string_z(b, d->url);
     as_buf_printf(b, "%s%s}", nl, pretty ? indent : "");

@@ -162,6 +162,16 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
             }
             as_buf_puts(&b, "]");
         }
+        const struct as_chain_step *root = as_diag_root(d);
+        if (root) {   /* the root in the result's property bag: {ruleId, name, location} */
+            as_buf_puts(&b, ", \"properties\": {\"root\": {\"ruleId\": ");
+            as_json_string_z(&b, d->root_code);
+            as_buf_puts(&b, ", \"name\": ");
+            as_json_string_z(&b, root->label);
+            as_buf_puts(&b, ", \"location\": ");
+            location(&b, root->path ? root->path : res->path, root->line, root->col, 0, 0);
+            as_buf_puts(&b, "}}");
+        }
         as_buf_puts(&b, "}");
     }
     free(fp);

@@ -46,7 +46,15 @@ struct as_diag {
     struct as_chain_step *chain;   /* arena; NULL when there is no chain */
     size_t n_chain;
     const struct as_fix *fix;      /* arena or NULL: set just before reporting (fix/fix.h) */
+    const char *root_code;         /* through helpers: the rule of the blocking call the chain ends in (its last
+                                    * step: the root, the one place to act), or NULL; arena */
 };
+
+/* The root of a finding through helpers (the blocking call its chain ends in), or NULL. */
+static inline const struct as_chain_step *as_diag_root(const struct as_diag *d)
+{
+    return d->root_code && d->n_chain ? &d->chain[d->n_chain - 1] : NULL;
+}
 
 /* A call made by a function, by qualified name. */
 struct as_call_site {
@@ -55,6 +63,8 @@ struct as_call_site {
     uint32_t line, col;
     uint32_t end_line, end_col;   /* end of the callee expression (exclusive) */
     uint32_t flags;        /* AS_SITE_* */
+    const char *guard;     /* the parameters one of which must be truthy for it to run (guards.h), or NULL */
+    const char *shape;     /* calls: how the arguments are passed (as_call_shape); NULL for blocking sites */
 };
 
 enum {
@@ -63,6 +73,7 @@ enum {
     AS_SITE_NOQA_HELPER = 1u << 2,   /* a `# noqa` on its line suppresses the blocking-through-helper rule */
     AS_SITE_NOQA_COROUTINE = 1u << 3,/* ... suppresses the project coroutine-never-awaited rule */
     AS_SITE_TYPE_DEPENDENT = 1u << 4,/* in a branch of `if [not] isinstance(...)`: runs for some argument types */
+    AS_SITE_NOQA_MAYBE = 1u << 5,    /* ... suppresses the may-block-through-helper rule */
 };
 
 /* A class of the file, for method lookup through bases in the project-wide pass. */
@@ -86,6 +97,7 @@ struct as_function_summary {
     bool is_async;
     bool is_decorated;     /* has a decorator other than staticmethod/classmethod (it may change what a call returns) */
     bool is_generator;     /* contains `yield`: a call makes a generator, not a coroutine */
+    bool is_offloaded;     /* decorated to run in a worker thread (engine's offload list): blocks no caller */
     uint32_t line, col;    /* of the name in the def */
     struct as_call_site *calls;     size_t n_calls;      /* calls with a known qualified name */
     struct as_call_site *blocking;  size_t n_blocking;   /* calls matching a blocking rule, even in sync code */

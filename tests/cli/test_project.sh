@@ -57,6 +57,50 @@ assert len(res) == 6, len(res)
 assert all(len(r["relatedLocations"]) >= 2 for r in res)
 ' "$sarif"
 
+# guards: ASC110 (opt-in) where a helper blocks only under a condition the callers cannot see or set
+maybe_want=$(grep -rn --include='*.py' '# maybe: ASC110' fixtures/project/guards | awk -F: '{print $1 ":" $2}' | sort)
+maybe_got=$("$bin" --no-cache --output-format concise --select ASC110 fixtures/project/guards 2>/dev/null |
+  awk -F: '/ ASC110 / {print $1 ":" $2}' | sort)
+check test -n "$maybe_want"
+check test "$maybe_got" = "$maybe_want"
+check test -z "$("$bin" --no-cache --output-format concise fixtures/project/guards 2>/dev/null | grep ASC110)"   # off by default
+
+# thread boundaries from the configuration: a house decorator and a helper named in offload-functions
+threads=$("$bin" --no-cache --output-format concise --config fixtures/project/threads/offload.toml \
+  fixtures/project/threads 2>/dev/null | awk -F: '{print $2}' | tr '\n' ' ')
+check test "$threads" = "50 61 "
+check grep -qF 'offload-functions  = app.house.in_worker, *.house.scan_tree   # fixtures/project/threads/offload.toml:2' \
+  <<<"$("$bin" --config fixtures/project/threads/offload.toml --show-settings fixtures/project/threads)"
+
+# the root: one place to act for every finding through it (JSON `root` beside `chain`, SARIF properties, the
+# full text, --statistics and the summary grouped by it)
+check python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+for f in d:
+    r = f["root"]
+    assert list(r) == ["code", "filename", "location", "name"], r
+    last = f["chain"][-1]
+    assert (r["name"], r["filename"], r["location"]["row"], r["location"]["column"]) == (last["label"], last["filename"], last["row"], last["column"]), f
+    keys = list(f)
+    assert keys.index("noqa_row") + 1 == keys.index("root") and keys.index("root") + 1 == keys.index("severity"), keys
+sleep = [f for f in d if f["root"]["name"] == "time.sleep" and f["root"]["location"]["row"] == 9]
+assert len(sleep) == 2 and all(f["root"]["code"] == "ASYNC251" for f in sleep), sleep
+' "$json"
+check python3 -c '
+import json, sys
+res = json.loads(sys.argv[1])["runs"][0]["results"]
+assert all(r["properties"]["root"]["ruleId"].startswith("ASYNC") for r in res), res
+' "$sarif"
+check grep -qF '= root: time.sleep (fixtures/project/helpers/app/services/base.py:9, ASYNC251): `# noqa: ASC108` on that line' <<<"$out"
+stats=$("$bin" --no-cache --statistics fixtures/project/helpers)
+check grep -qP '^    2\ttime.sleep\tfixtures/project/helpers/app/services/base.py:9 \(ASYNC251\)$' <<<"$stats"
+check grep -qP '^    1\topen\tfixtures/project/helpers/app/util/files.py:24 \(ASYNC230\)$' <<<"$stats"
+summary=$("$bin" --no-cache --output-format concise fixtures/project/helpers 2>&1 >/dev/null)
+check grep -qxF '2 ASC108 findings come from `time.sleep` at fixtures/project/helpers/app/services/base.py:9 (ASYNC251): one `# noqa: ASC108` there, or running its helper in a thread, settles them.' <<<"$summary"
+check test "$(grep -c 'findings come from' <<<"$summary")" = 1   # roots with one finding are not repeated
+check test -z "$("$bin" --no-cache -q --output-format concise fixtures/project/helpers 2>&1 >/dev/null)"
+
 # --max-chain: step1 -> step2 -> step3 -> step4 -> subprocess.run needs 4 hops
 check test "$(actual --no-cache --max-chain 4 fixtures/project/srclayout | grep -c ':9:ASC108')" = 1
 check test "$(actual --no-cache --max-chain 3 fixtures/project/srclayout | grep -c ':9:ASC108')" = 0

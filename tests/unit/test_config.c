@@ -68,6 +68,13 @@ START_TEST(dotted_and_inline)
     ck_assert(c.has_exclude);
     ck_assert_int_eq(c.force_exclude, 1);
     as_config_release(&c);
+    /* offload-functions: qualified names, kept as written, in order */
+    ck_assert_int_eq(parse(&c, "offload-functions = [\"app.threads.in_worker\", \"*.slow_scan\"]\n", false, &found,
+                           &err), 0);
+    ck_assert_uint_eq(c.n_offload_functions, 2);
+    ck_assert_str_eq(c.offload_functions[0], "app.threads.in_worker");
+    ck_assert_str_eq(c.offload_functions[1], "*.slow_scan");
+    as_config_release(&c);
 }
 END_TEST
 

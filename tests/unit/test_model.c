@@ -8,6 +8,7 @@
 #include <tree_sitter/api.h>
 
 #include "analysis/facts.h"
+#include "analysis/guards.h"
 #include "analysis/model.h"
 #include "analysis/query.h"
 #include "input/source.h"
@@ -37,6 +38,8 @@ static const struct model_case cases[] = {
     {"m.py", "import time\nasync def f(time):\n    time.sleep(1)", NULL, 1},
     {"m.py", "import time\nasync def f():\n    for time in xs: pass\n    time.sleep(1)", NULL, 1},
     {"m.py", "import time\ns = time.sleep\ns(1)", "time.sleep", 0},
+    {"m.py", "import httpx\nc: httpx.Client = None\nc.get(u)", "httpx.Client().get", 0},
+    {"m.py", "import httpx\nasync def f():\n    c: httpx.Client = make()\n    c.get(u)", "httpx.Client().get", 1},
     {"m.py", "import time\ns = time.sleep\ns = print\ns(1)", "builtins.print", 0},
     {"m.py", "import httpx\nc = httpx.Client()\nc.get(u)", "httpx.Client().get", 0},
     {"m.py", "from httpx import Client\nwith Client() as c:\n    c.get(u)", "httpx.Client().get", 0},
@@ -180,7 +183,12 @@ static const struct count_case {
 } typecheck_cases[] = {
     {"if isinstance(x, T):\n    a()\n", 1},
     {"if not isinstance(x, T):\n    a()\nelse:\n    b()\n", 2},
-    {"if isinstance(x, T):\n    a()\nelif y:\n    b()\nelse:\n    c()\n", 2},
+    {"if isinstance(x, T):\n    a()\nelif y:\n    b()\nelse:\n    c()\n", 3},   /* later arms run when it failed */
+    {"if y:\n    a()\nelif isinstance(x, T):\n    b()\nelse:\n    c()\n", 2},
+    {"if y:\n    a()\nelif z:\n    b()\nelse:\n    c()\n", 0},
+    {"def f(x):\n    if not isinstance(x, T):\n        return x\n    a()\n", 2},    /* the rest after an early return */
+    {"def f(x):\n    if not isinstance(x, T):\n        raise E\n    a()\n", 1},   /* validation: the rest always runs */
+    {"def f(x):\n    if isinstance(x, T):\n        return x\n    else:\n        a()\n    b()\n", 2},
     {"if isinstance(x, T) and y:\n    a()\n", 0},
     {"if x.isinstance(y):\n    a()\n", 0},
     {"if isinstancex(x):\n    a()\n", 0},
@@ -303,6 +311,97 @@ START_TEST(typecheck_branches)
 }
 END_TEST
 
+/* The guard of the last call in each snippet (analysis/guards.h). */
+static const struct { const char *src; const char *guard; } guard_cases[] = {
+    {"def f(p, debug=False):\n    if debug:\n        g(p)\n", "1:debug"},
+    {"def f(p, debug: bool = None):\n    if debug:\n        g(p)\n", "1:debug"},
+    {"def f(p, debug=True):\n    if debug:\n        g(p)\n", NULL},
+    {"def f(p, debug=False):\n    debug = debug or ENV\n    if debug:\n        g(p)\n", NULL},
+    {"def f(p, a=None, b=0):\n    if a or b:\n        g(p)\n", "1:a,2:b"},
+    {"def f(p, a=None):\n    if a or p:\n        g(p)\n", NULL},
+    {"def f(p, a=None):\n    if p and a:\n        g(p)\n", "1:a"},
+    {"def f(p, a=None):\n    if not a:\n        g(p)\n", NULL},
+    {"def f(p, a=None):\n    if a == 1:\n        g(p)\n", NULL},
+    {"def f(p, *, a=''):\n    if a:\n        g(p)\n", "-1:a"},
+    {"def f(p, a=[]):\n    if x:\n        pass\n    elif a:\n        g(p)\n", "1:a"},
+    {"def f(p, a=False):\n    if a:\n        pass\n    else:\n        g(p)\n", NULL},
+    {"def f(p, a=False):\n    if a:\n        def h():\n            g(p)\n", NULL},   /* another function's body */
+    {"class C:\n    def m(self, a=False):\n        if a:\n            g()\n", "0:a"},
+    {"class C:\n    def __init__(self, w=False):\n        self.w = w\n    def m(self):\n        if self.w:\n            g()\n",
+     "@"},
+    {"class C:\n    def __init__(self, w=False):\n        self.w = w\n    def on(self):\n        self.w = True\n"
+     "    def m(self):\n        if self.w:\n            g()\n", NULL},
+    {"class C:\n    def __init__(self, w=False):\n        self.w = w\n    def m(self, v=None):\n        if self.w or v:\n"
+     "            g()\n", "@"},
+};
+
+/* The facts and the model of a snippet with at least one call (close with facts_close). */
+static void model_open(struct facts_env *e, struct as_model *m, const char *src)
+{
+    facts_open(e, src);
+    as_model_build(m, &e->facts, &e->arena, "m", false);
+    m->source = src;
+    ck_assert_uint_gt(e->facts.n_calls, 0);
+}
+
+START_TEST(guards_of_calls)
+{
+    struct facts_env e;
+    struct as_model m;
+    model_open(&e, &m, guard_cases[_i].src);
+    const char *g = as_guard_of_call(&m, e.facts.n_calls - 1);
+    const char *want = guard_cases[_i].guard;
+    ck_assert_msg(want ? g && strcmp(g, want) == 0 : g == NULL, "case %d: guard %s, want %s", _i, g ? g : "(none)",
+                  want ? want : "(none)");
+    facts_close(&e);
+}
+END_TEST
+
+/* The shape of the last call in each snippet. */
+static const struct { const char *src; const char *shape; } shape_cases[] = {
+    {"def f(a):\n    g(a, 0, None, x=1, y=False, z='')\n", "TFF|x,|"},
+    {"def f(a, debug=False):\n    g(a, debug, debug=debug)\n", "TP|debug=1:debug,|1=1:debug,"},
+    {"def f(a):\n    g(*a)\n", "*"},
+    {"def f(a, debug=True):\n    g(debug)\n", "T||"},
+};
+
+START_TEST(call_shapes)
+{
+    struct facts_env e;
+    struct as_model m;
+    model_open(&e, &m, shape_cases[_i].src);
+    const char *got = as_call_shape(&m, e.facts.n_calls - 1);
+    ck_assert_msg(strcmp(got, shape_cases[_i].shape) == 0, "case %d: %s, want %s", _i, got, shape_cases[_i].shape);
+    facts_close(&e);
+}
+END_TEST
+
+START_TEST(guard_passed)
+{
+    ck_assert(as_guard_passed("1:debug", "TT|"));
+    ck_assert(!as_guard_passed("1:debug", "TF|"));
+    ck_assert(!as_guard_passed("1:debug", "T|"));
+    ck_assert(as_guard_passed("1:debug", "T|debug,"));
+    ck_assert(!as_guard_passed("1:debug", "T|debugger,"));
+    ck_assert(as_guard_passed("1:debug", "*"));
+    ck_assert(as_guard_passed("-1:a,2:b", "TTT|"));
+    ck_assert(!as_guard_passed("-1:a,2:b", "TT|x,"));
+    ck_assert(as_guard_passed("-1:a,2:b", "|a,"));
+    ck_assert(!as_guard_passed("-1:a", "T|"));
+    /* a caller's own flag forwarded: not a truthy value, but the caller's guard */
+    struct as_arena a;
+    as_arena_init(&a);
+    ck_assert(!as_guard_passed("1:debug", "TP||1=0:flag,"));
+    ck_assert_str_eq(as_guard_forwarded("1:debug", "TP||1=0:flag,", &a), "0:flag");
+    ck_assert(!as_guard_passed("1:debug", "T|debug=-1:trace,|"));
+    ck_assert_str_eq(as_guard_forwarded("1:debug", "T|debug=-1:trace,|", &a), "-1:trace");
+    ck_assert(as_guard_passed("1:debug,2:v", "T|debug=0:x,v,|"));   /* v may be truthy */
+    ck_assert_ptr_null(as_guard_forwarded("1:debug,2:v", "T|debug=0:x,v,|", &a));
+    ck_assert_ptr_null(as_guard_forwarded("1:debug", "T||", &a));
+    as_arena_release(&a);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("model");
@@ -312,6 +411,9 @@ Suite *as_test_suite(void)
     tcase_add_loop_test(tc, typecheck_branches, 0, sizeof(typecheck_cases) / sizeof(typecheck_cases[0]));
     tcase_add_loop_test(tc, sleep_loops, 0, sizeof(sleeploop_cases) / sizeof(sleeploop_cases[0]));
     tcase_add_test(tc, call_destinations);
+    tcase_add_loop_test(tc, guards_of_calls, 0, sizeof(guard_cases) / sizeof(guard_cases[0]));
+    tcase_add_test(tc, guard_passed);
+    tcase_add_loop_test(tc, call_shapes, 0, sizeof(shape_cases) / sizeof(shape_cases[0]));
     suite_add_tcase(s, tc);
     return s;
 }

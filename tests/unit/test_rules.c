@@ -67,6 +67,10 @@ static const struct bad_rule bad_rules[] = {
      "r.rule:7: error: condition 'if-arg': unknown condition"},
     {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b if:0\n",
      "r.rule:7: error: condition 'if:0': expected an operator"},
+    {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b if-nargs:x\n",
+     "r.rule:7: error: condition 'if-nargs:x': if-nargs needs one digit"},
+    {"code: X1\nname: n\nkind: blocking-call\nsummary: s\nmessage: m\norigin: o\nmatch: a.b unless-polled:\n",
+     "r.rule:7: error: condition 'unless-polled:': unless-polled needs a method name"},
     {"just text\n", "r.rule:1: error: expected 'key: value'"},
 };
 
