@@ -14,72 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/readfile.h"
 #include "util/xalloc.h"
 
 int as_source_read_file(const char *path, size_t max_size, char **bytes, size_t *len, char *err, size_t errlen)
 {
-    *bytes = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s", strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        snprintf(err, errlen, "%s", strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "is a directory");
-        close(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "not a regular file");
-        close(fd);
-        return -1;
-    }
-    if ((size_t)st.st_size > max_size) {
+    enum as_read_status rc = as_read_file(path, max_size, bytes, len, err, errlen);
+    if (rc == AS_READ_TOO_LARGE)
         snprintf(err, errlen, "file is larger than the size limit (%zu bytes; --max-file-size)", max_size);
-        close(fd);
-        return -1;
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = as_xmalloc(cap + 1);
-    for (;;) {
-        if (n == cap) {
-            if (cap > max_size) {
-                free(buf);
-                close(fd);
-                snprintf(err, errlen, "file is larger than the size limit (%zu bytes; --max-file-size)", max_size);
-                return -1;
-            }
-            cap *= 2;
-            buf = as_xrealloc(buf, cap + 1);
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            snprintf(err, errlen, "%s", strerror(errno));
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        if (r == 0) break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (n > max_size) {
-        free(buf);
-        snprintf(err, errlen, "file is larger than the size limit (%zu bytes; --max-file-size)", max_size);
-        return -1;
-    }
-    buf[n] = '\0';
-    *bytes = buf;
-    *len = n;
-    return 0;
+    return rc == AS_READ_OK ? 0 : -1;
 }
 
 /* Line and code-point column (1-based) of byte offset `off` in raw bytes, for error messages. */

@@ -1,8 +1,11 @@
 /* cache.c — the on-disk result cache; see cache.h for the contract. Entries:
- *   "ASCACHE\1" | u32 format | u32 body length | u64 XXH3 of body | 16-byte key | body
- * where the body is a list of sections (u32 tag, u32 length, payload). Integers are little-endian on the
- * machines this runs on; an entry written elsewhere fails the magic/checksum test and is a miss. */
-#define _GNU_SOURCE 1 /* mkostemp */
+ *   "ASCACHE\1" | u32 format | u32 body length | u64 tag | 16-byte key | body
+ * where the body is a list of sections (u32 tag, u32 length, payload) and the tag is SipHash-2-4, under the
+ * user's key (cache_secret.h), of the whole entry with the tag field zeroed. Integers are little-endian on the
+ * machines this runs on; an entry written elsewhere, or by anyone without the key, is a miss.
+ * All file access goes through the directory's file descriptor, never following a symbolic link: the
+ * directory may sit in a hostile tree (a committed `.asyncscan_cache/ab -> /home/user/.ssh`). */
+#define _GNU_SOURCE 1
 #include "pipeline/cache.h"
 
 #include <errno.h>
@@ -16,7 +19,10 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "pipeline/cache_secret.h"
 #include "util/buf.h"
+#include "util/readfile.h"
+#include "util/siphash.h"
 #include "util/strmap.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
@@ -35,7 +41,9 @@ struct index_entry {
 };
 
 struct as_cache {
-    char *dir;
+    char *dir;                   /* for messages */
+    int dirfd;                   /* every access is relative to it (O_NOFOLLOW) */
+    unsigned char secret[AS_SIPHASH_KEY_BYTES];
     uint64_t settings;
     size_t hits, misses, writes, unchanged;
     time_t opened;               /* files changed after opened - 2 s are not indexed */
@@ -47,13 +55,24 @@ struct as_cache {
     char warning[256];
 };
 
-/* Writes data to a temporary file beside path and renames it over path: readers see the old file or the new
- * one, never half of one. A failure disables the cache (one warning). */
-static bool write_file_atomically(struct as_cache *self, const char *path, const char *data, size_t len)
+/* Turns the cache off for the rest of the run; the first failure (on `what`, in the directory) is the warning. */
+static void disable(struct as_cache *self, const char *what, int err)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
-    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (!__atomic_exchange_n(&self->disabled, 1, __ATOMIC_SEQ_CST))
+        snprintf(self->warning, sizeof(self->warning), "cache disabled: %s/%s: %s", self->dir, what, strerror(err));
+}
+
+/* Writes data to a new temporary file in directory fd `at` (O_EXCL, O_NOFOLLOW) and renames it over `name`
+ * there: readers see the old file or the new one, never half of one, and a symbolic link planted under either
+ * name is replaced, not followed. A failure disables the cache (one warning naming `shown`). */
+static bool write_file_atomically(struct as_cache *self, int at, const char *name, const char *shown,
+                                  const char *data, size_t len)
+{
+    static unsigned long counter;
+    char tmp[128];
+    snprintf(tmp, sizeof(tmp), "%s.tmp-%ld-%lu", name, (long)getpid(),
+             __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
+    int fd = openat(at, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     bool ok = fd >= 0;
     if (ok) {
         size_t off = 0;
@@ -64,13 +83,19 @@ static bool write_file_atomically(struct as_cache *self, const char *path, const
             off += (size_t)w;
         }
         if (close(fd) != 0) ok = false;
-        if (ok && rename(tmp, path) != 0) ok = false;
-        if (!ok) unlink(tmp);
+        if (ok && renameat(at, tmp, at, name) != 0) ok = false;
+        int e = errno;
+        if (!ok) unlinkat(at, tmp, 0);
+        errno = e;
     }
-    if (!ok && !__atomic_exchange_n(&self->disabled, 1, __ATOMIC_SEQ_CST))
-        snprintf(self->warning, sizeof(self->warning), "cache disabled: cannot write to %s: %s", self->dir,
-                 strerror(errno));
+    if (!ok) disable(self, shown, errno);
     return ok;
+}
+
+/* The tag of a whole entry or index (with its tag field zeroed by the caller). */
+static uint64_t seal(const struct as_cache *self, const char *data, size_t len)
+{
+    return as_siphash24(self->secret, data, len);
 }
 
 static void load_index(struct as_cache *c);
@@ -85,33 +110,51 @@ uint64_t as_cache_settings_hash(const char *const *parts, size_t n)
     return h;
 }
 
-struct as_cache *as_cache_open(const char *dir, uint64_t settings_hash, char *err, size_t errlen)
+/* The cache directory, opened without following a symbolic link; -1 and a reason when it is not a plain
+ * directory of this user's that can be written. */
+static int open_cache_dir(const char *dir, char *err, size_t errlen)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create the cache directory %s: %s", dir, strerror(errno));
-        return NULL;
+        return -1;
     }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "the cache path %s is not a directory", dir);
-        return NULL;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (errno == ELOOP || errno == ENOTDIR) snprintf(err, errlen, "the cache path %s is not a plain directory", dir);
+        else snprintf(err, errlen, "cannot open the cache directory %s: %s", dir, strerror(errno));
+        if (fd >= 0) close(fd);
+        return -1;
     }
-    if (access(dir, W_OK | X_OK) != 0) {
+    if (st.st_uid != geteuid()) {
+        snprintf(err, errlen, "the cache directory %s belongs to another user", dir);
+    } else if (faccessat(fd, ".", W_OK | X_OK, 0) != 0) {
         snprintf(err, errlen, "the cache directory %s is not writable", dir);
-        return NULL;
+    } else {
+        return fd;
     }
-    /* Mark the directory so tools and people know what it is (like ruff's .ruff_cache). */
-    char tag[4096];
-    snprintf(tag, sizeof(tag), "%s/.gitignore", dir);
-    if (access(tag, F_OK) != 0) {
-        FILE *f = fopen(tag, "w");
-        if (f) {
-            fputs("# Automatically created by asyncscan.\n*\n", f);
-            fclose(f);
-        }
+    close(fd);
+    return -1;
+}
+
+struct as_cache *as_cache_open(const char *dir, uint64_t settings_hash, char *err, size_t errlen)
+{
+    unsigned char secret[AS_SIPHASH_KEY_BYTES];
+    if (!as_cache_secret_load(secret, err, errlen)) return NULL;
+    int fd = open_cache_dir(dir, err, errlen);
+    if (fd < 0) return NULL;
+    /* Mark the directory so tools and people know what it is (like ruff's .ruff_cache); whatever already has
+     * the name (even a dangling symbolic link) is left alone. */
+    int tag = openat(fd, ".gitignore", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (tag >= 0) {
+        static const char text[] = "# Automatically created by asyncscan.\n*\n";
+        if (write(tag, text, sizeof(text) - 1) < 0) { /* only a marker */ }
+        close(tag);
     }
     struct as_cache *c = as_xcalloc(1, sizeof(*c));
     c->dir = as_xstrdup(dir);
+    c->dirfd = fd;
+    memcpy(c->secret, secret, sizeof(secret));
     c->settings = settings_hash;
     c->opened = time(NULL);
     load_index(c);
@@ -121,6 +164,7 @@ struct as_cache *as_cache_open(const char *dir, uint64_t settings_hash, char *er
 void as_cache_close(struct as_cache *self)
 {
     if (!self) return;
+    close(self->dirfd);
     free(self->dir);
     free(self->index_text);
     free(self->index);
@@ -142,9 +186,9 @@ bool as_file_status_of(const char *path, struct as_file_status *out)
     return true;
 }
 
-static void index_path(const struct as_cache *self, char *out, size_t n)
+static void index_name(const struct as_cache *self, char *out, size_t n)
 {
-    snprintf(out, n, "%s/stat-index-%016llx", self->dir, (unsigned long long)self->settings);
+    snprintf(out, n, "stat-index-%016llx", (unsigned long long)self->settings);
 }
 
 /* The index's numbers: decimal, as put_entry writes them (a '-' only for times before 1970), each followed by
@@ -170,27 +214,19 @@ static bool read_number(char **p, bool is_signed, unsigned long long *out)
 /* Reads the index; anything malformed (bad magic or checksum, a short line) drops it whole. */
 static void load_index(struct as_cache *c)
 {
-    char path[4096];
-    index_path(c, path, sizeof(path));
-    FILE *f = fopen(path, "rb");
-    if (!f) return;
-    struct as_buf data;
-    as_buf_init(&data);
-    int rc = as_buf_read_stream(&data, f, 256u << 20);
-    fclose(f);
-    if (rc != 0) {
-        as_buf_release(&data);
+    char name[64], why[128];
+    index_name(c, name, sizeof(name));
+    char *text;
+    size_t len;
+    if (as_read_file_at(c->dirfd, name, 256u << 20, AS_READ_NOFOLLOW, &text, &len, why, sizeof(why)) != AS_READ_OK)
         return;
-    }
-    as_buf_putc(&data, '\0');
-    char *text = data.data;
-    size_t len = data.len - 1;
-    /* the last line: "end <XXH3 of everything before it>" */
+    struct as_buf data = {text, len, len + 1};
+    /* the last line: "end <tag of everything before it>" */
     const size_t trailer = 4 + 16 + 1;
     char *end = len >= trailer ? text + len - trailer : NULL;
     unsigned long long sum = 0;
     if (!end || strncmp(end, "end ", 4) != 0 || sscanf(end + 4, "%16llx", &sum) != 1 ||
-        XXH3_64bits(text, (size_t)(end - text)) != sum || strncmp(text, INDEX_MAGIC "\n", strlen(INDEX_MAGIC) + 1) != 0) {
+        seal(c, text, (size_t)(end - text)) != sum || strncmp(text, INDEX_MAGIC "\n", strlen(INDEX_MAGIC) + 1) != 0) {
         as_buf_release(&data);
         return;
     }
@@ -310,10 +346,10 @@ void as_cache_save_index(struct as_cache *self, const char *const *paths, const 
         if (!e->looked_up && as_strmap_get(&written, e->path) < 0) put_entry(&b, e->path, &e->st);
     }
     as_strmap_free(&written);
-    as_buf_printf(&b, "end %016llx\n", (unsigned long long)XXH3_64bits(b.data, b.len));
-    char path[4096];
-    index_path(self, path, sizeof(path));
-    write_file_atomically(self, path, b.data, b.len);
+    as_buf_printf(&b, "end %016llx\n", (unsigned long long)seal(self, b.data, b.len));
+    char name[64];
+    index_name(self, name, sizeof(name));
+    write_file_atomically(self, self->dirfd, name, name, b.data, b.len);
     as_buf_release(&b);
 }
 
@@ -334,10 +370,11 @@ struct as_cache_key as_cache_key_for(const struct as_cache *self, const char *pa
     return k;
 }
 
-static void entry_path(const struct as_cache *self, struct as_cache_key k, char *out, size_t n)
+/* The entry's shard directory ("ab", the key's first byte) and file name in it. */
+static void entry_name(struct as_cache_key k, char shard[3], char name[33])
 {
-    snprintf(out, n, "%s/%02x/%016llx%016llx", self->dir, (unsigned)(k.hi >> 56), (unsigned long long)k.hi,
-             (unsigned long long)k.lo);
+    snprintf(shard, 3, "%02x", (unsigned)(k.hi >> 56));
+    snprintf(name, 33, "%016llx%016llx", (unsigned long long)k.hi, (unsigned long long)k.lo);
 }
 
 /* ---- writing ----------------------------------------------------------------------------------------- */
@@ -402,20 +439,44 @@ static bool write_entry(struct as_cache *self, struct as_cache_key key, const st
     as_buf_add(&all, MAGIC, 8);
     put_u32(&all, FORMAT);
     put_u32(&all, (uint32_t)body->len);
-    uint64_t sum = XXH3_64bits(body->data, body->len);
+    uint64_t sum = 0;
     as_buf_add(&all, (const char *)&sum, 8);
     as_buf_add(&all, (const char *)&key.hi, 8);
     as_buf_add(&all, (const char *)&key.lo, 8);
     as_buf_add(&all, body->data, body->len);
-    char path[4096];
-    entry_path(self, key, path, sizeof(path));
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    mkdir(path, 0777);
-    *slash = '/';
-    bool ok = write_file_atomically(self, path, all.data, all.len);
+    sum = seal(self, all.data, all.len);
+    memcpy(all.data + 16, &sum, 8);
+    char shard[3], name[33];
+    entry_name(key, shard, name);
+    mkdirat(self->dirfd, shard, 0777);
+    int at = openat(self->dirfd, shard, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    bool ok = at >= 0;
+    if (ok) {
+        ok = write_file_atomically(self, at, name, shard, all.data, all.len);
+        close(at);
+    } else {
+        disable(self, shard, errno == ELOOP || errno == ENOTDIR ? ENOTDIR : errno);
+    }
     as_buf_release(&all);
     return ok;
+}
+
+void as_cache_store_raw(struct as_cache *self, struct as_cache_key key, const char *body, size_t len)
+{
+    struct as_buf b = {(char *)body, len, 0};   /* read only */
+    write_entry(self, key, &b);
+}
+
+void as_cache_save_index_raw(struct as_cache *self, const char *text, size_t len)
+{
+    struct as_buf b;
+    as_buf_init(&b);
+    as_buf_add(&b, text, len);
+    as_buf_printf(&b, "end %016llx\n", (unsigned long long)seal(self, b.data, b.len));
+    char name[64];
+    index_name(self, name, sizeof(name));
+    write_file_atomically(self, self->dirfd, name, name, b.data, b.len);
+    as_buf_release(&b);
 }
 
 void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct as_file_result *res)
@@ -628,14 +689,19 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
  * there is none or it fails the magic, format, key or checksum test. */
 static bool read_entry(struct as_cache *self, struct as_cache_key key, struct as_buf *data)
 {
-    char path[4096];
-    entry_path(self, key, path, sizeof(path));
+    char shard[3], name[33], why[128];
+    entry_name(key, shard, name);
     as_buf_init(data);
-    FILE *f = fopen(path, "rb");
-    if (!f) return false;
-    int rc = as_buf_read_stream(data, f, 64u << 20);
-    fclose(f);
-    if (rc != 0 || data->len < HEADER || memcmp(data->data, MAGIC, 8) != 0) return false;
+    int at = openat(self->dirfd, shard, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (at < 0) return false;
+    char *bytes;
+    size_t n;
+    enum as_read_status rc = as_read_file_at(at, name, 64u << 20, AS_READ_NOFOLLOW, &bytes, &n, why, sizeof(why));
+    close(at);
+    if (rc != AS_READ_OK) return false;
+    as_buf_release(data);
+    *data = (struct as_buf){bytes, n, n + 1};
+    if (data->len < HEADER || memcmp(data->data, MAGIC, 8) != 0) return false;
     uint32_t fmt, len;
     uint64_t sum, hi, lo;
     memcpy(&fmt, data->data + 8, 4);
@@ -643,8 +709,9 @@ static bool read_entry(struct as_cache *self, struct as_cache_key key, struct as
     memcpy(&sum, data->data + 16, 8);
     memcpy(&hi, data->data + 24, 8);
     memcpy(&lo, data->data + 32, 8);
+    memset(data->data + 16, 0, 8);
     return fmt == FORMAT && len == data->len - HEADER && hi == key.hi && lo == key.lo &&
-           XXH3_64bits(data->data + HEADER, len) == sum;
+           seal(self, data->data, data->len) == sum;
 }
 
 bool as_cache_load(struct as_cache *self, struct as_cache_key key, struct as_file_result *res)

@@ -3,8 +3,10 @@
  * imports and messages depend on it) and a settings hash (tool version, the embedded rules and queries, the
  * enabled rules, the skip switch). One file per entry, `<dir>/<2 hex>/<32 hex>`, written to a temporary file and
  * renamed into place, so concurrent runs never see half an entry. Each entry carries a magic, a format version
- * and a checksum: a corrupt, truncated or foreign file is a miss (and is overwritten). A directory that cannot be
- * created or written disables the cache after one warning. Entries are sections (tag, length), so the
+ * and a tag (SipHash-2-4 under the user's key, kept outside the tree: cache_secret.h): a corrupt, truncated,
+ * foreign or forged file is a miss (and is overwritten). The directory is used only when it is a plain
+ * directory (not a symbolic link) of the current user's; nothing in it is followed through a symbolic link.
+ * A directory that cannot be created or written disables the cache after one warning. Entries are sections (tag, length), so the
  * project-wide pass can add its own section kinds without changing the format of the others. */
 #ifndef AS_CACHE_H
 #define AS_CACHE_H
@@ -38,7 +40,7 @@ uint64_t as_cache_settings_hash(const char *const *parts, size_t n);
  * ctime in nanoseconds). While a file's status is unchanged it is not read again: a warm run touches only the
  * files that matter, as ruff's and git's indexes do. An edit always changes the ctime (which no tool can set
  * back); a file changed within 2 s before the run is not indexed (a write in the same timestamp tick as ours
- * could go unseen). One index per settings hash, `<dir>/stat-index-<hash>`, checksummed, replaced atomically;
+ * could go unseen). One index per settings hash, `<dir>/stat-index-<hash>`, sealed like the entries, replaced atomically;
  * a corrupt or foreign one is ignored. */
 struct as_file_status {
     uint64_t dev, ino, size;
@@ -71,6 +73,11 @@ void as_cache_store_join(struct as_cache *self, struct as_cache_key key, const s
 /* True on a valid entry, with *items (in arena) and *n. */
 bool as_cache_load_join(struct as_cache *self, struct as_cache_key key, struct as_arena *arena,
                         struct as_join_findings **items, size_t *n);
+
+/* For the fuzz target and tests, as an attacker who knows the user's key: `body` (sections, as the writer
+ * makes them, or anything else) stored as the entry for key; `text` (without the trailer) as the stat index. */
+void as_cache_store_raw(struct as_cache *self, struct as_cache_key key, const char *body, size_t len);
+void as_cache_save_index_raw(struct as_cache *self, const char *text, size_t len);
 
 /* Hits, misses and writes so far (for tests and the benchmark); `unchanged`: files the stat index answered. */
 void as_cache_stats(const struct as_cache *self, size_t *hits, size_t *misses, size_t *writes);

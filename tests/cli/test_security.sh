@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# test_security.sh — the guarantees of README's Security section against a hostile tree (docs/security.md has
+# the threat model): a committed cache cannot hide findings, nothing is written through a symbolic link, no
+# file read from the tree can hang the run or exhaust memory, no file's content leaks into a message, no
+# parser of untrusted text crashes, text output cannot drive the terminal. Each case runs under `timeout`, so
+# a hang fails instead of blocking. Usage: test_security.sh ASYNCSCAN REPO_ROOT
+set -u
+bin=$1
+source "$(dirname "$0")/lib.sh"
+cd "$tmp"
+export XDG_CACHE_HOME=$tmp/victim-home
+sleep_src='import time\n\n\nasync def f():\n    time.sleep(1)\n'
+finding="app.py:5:5: ASYNC251"
+
+# scan [ARGS...]: asyncscan in the current directory, output in $tmp/out and $tmp/err, status in $rc
+scan() { timeout 60 "$bin" --output-format concise "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+crashed() { [ "$rc" -ge 124 ] || grep -q "Sanitizer\|Segmentation\|Aborted" "$tmp/err"; }
+# expect NAME: the finding in app.py was reported, exit 1 or 2, no crash, no hang
+expect_finding() {
+  grep -q "$finding" "$tmp/out" && ok || ko "$1: finding hidden (exit $rc): $(head -c 300 "$tmp/out") $(head -c 300 "$tmp/err")"
+  crashed && ko "$1: crashed or hung (exit $rc): $(head -c 300 "$tmp/err")" || ok
+}
+fresh() { cd "$tmp" && rm -rf tree && mkdir tree && cd tree && printf "$sleep_src" >app.py; }
+
+# ---- 1. a committed cache cannot hide findings -------------------------------------------------------------
+# The attacker knows the format and the code: they run asyncscan on a harmless app.py, then file that entry
+# under the key of the real app.py (the key is a hash of the path and content, nothing secret) with the
+# entry's key field patched. Once with their own key, once with the victim's (a cache restored from an earlier
+# CI run, say): neither is accepted.
+forge() {   # forge BENIGN_CACHE REAL_CACHE OUT_CACHE
+  python3 - "$@" <<'PY'
+import os, sys
+def file_entry(d):   # the per-file entry (the project pass's entries start with section 8 or 9)
+    for sub in sorted(os.listdir(d)):
+        p = os.path.join(d, sub)
+        if len(sub) == 2 and os.path.isdir(p):
+            for n in os.listdir(p):
+                data = open(os.path.join(p, n), 'rb').read()
+                if data[40:44] not in (b'\x08\0\0\0', b'\x09\0\0\0'):
+                    return sub, n, data
+benign, real = file_entry(sys.argv[1]), file_entry(sys.argv[2])
+data = bytearray(benign[2]); data[24:40] = real[2][24:40]
+os.makedirs(os.path.join(sys.argv[3], real[0]), exist_ok=True)
+open(os.path.join(sys.argv[3], real[0], real[1]), 'wb').write(bytes(data))
+PY
+}
+for who in attacker victim; do
+  fresh
+  home=$tmp/$who-home
+  printf 'import time\n\n\nasync def f():\n    time.time()\n' >app.py
+  XDG_CACHE_HOME=$home timeout 60 "$bin" --cache-dir "$tmp/benign-$who" app.py >/dev/null 2>&1
+  printf "$sleep_src" >app.py
+  XDG_CACHE_HOME=$home timeout 60 "$bin" --cache-dir "$tmp/real-$who" app.py >/dev/null 2>&1
+  forge "$tmp/benign-$who" "$tmp/real-$who" .asyncscan_cache
+  scan --isolated app.py
+  expect_finding "forged cache entry ($who's key)"
+  [ "$rc" -eq 1 ] && ok || ko "forged cache entry ($who's key): exit $rc"
+done
+# a stat index that vouches for app.py with its real status, written by someone without the key
+fresh
+touch -d '2020-01-01' app.py
+scan app.py   # writes this user's index name; app.py has a finding, so it is not in it
+idx=$(ls .asyncscan_cache/stat-index-* 2>/dev/null | head -1)
+if [ -n "$idx" ]; then
+  python3 - "$idx" <<'PY'
+import os, sys
+st = os.stat('app.py')
+body = 'asyncscan-stat-index 1\n%d %d %d %d %d %d %d app.py\n' % (st.st_dev, st.st_ino, st.st_size, int(st.st_mtime), st.st_mtime_ns % 10**9, int(st.st_ctime), st.st_ctime_ns % 10**9)
+try:
+    import xxhash
+    tag = xxhash.xxh3_64_intdigest(body.encode())
+except ImportError:
+    tag = 0
+open(sys.argv[1], 'w').write(body + 'end %016x\n' % tag)
+PY
+  scan app.py
+  expect_finding "forged stat index"
+fi
+# the key file is created private, outside the tree
+[ "$(stat -c %a "$XDG_CACHE_HOME/asyncscan/key" 2>/dev/null)" = 600 ] && ok || ko "cache key not created 0600"
+ls -A "$tmp/tree/.asyncscan_cache" | grep -q key && ko "key inside the tree" || ok
+# a key file that is a symbolic link, or readable by others, is not used: the cache is off (one warning)
+fresh; mkdir -p "$tmp/odd-home/asyncscan"; ln -s "$XDG_CACHE_HOME/asyncscan/key" "$tmp/odd-home/asyncscan/key"
+XDG_CACHE_HOME=$tmp/odd-home scan app.py
+expect_finding "symlinked key"
+[ "$(grep -c 'warning: cache disabled: the cache key' "$tmp/err")" -eq 1 ] && ok || ko "symlinked key: $(cat "$tmp/err")"
+[ -e .asyncscan_cache ] && ko "symlinked key: a cache was written" || ok
+
+# ---- 2. nothing is written through a symbolic link ------------------------------------------------------
+fresh; mkdir .asyncscan_cache; ln -s "$tmp/victim-file" .asyncscan_cache/.gitignore
+scan app.py
+expect_finding "symlinked cache .gitignore"
+[ ! -e "$tmp/victim-file" ] && ok || ko "wrote through a dangling .asyncscan_cache/.gitignore link"
+fresh; mkdir .asyncscan_cache; printf 'mine\n' >"$tmp/victim-file"; ln -s "$tmp/victim-file" .asyncscan_cache/.gitignore
+scan app.py
+[ "$(cat "$tmp/victim-file")" = mine ] && ok || ko "wrote through a .asyncscan_cache/.gitignore link"
+# every shard directory a symbolic link to a directory outside the tree
+fresh; mkdir .asyncscan_cache "$tmp/outside"
+for i in $(seq 0 255); do ln -s "$tmp/outside" ".asyncscan_cache/$(printf %02x "$i")"; done
+scan app.py
+expect_finding "symlinked shard directories"
+[ -z "$(ls -A "$tmp/outside")" ] && ok || ko "wrote through a shard link: $(ls "$tmp/outside")"
+[ "$(grep -c 'warning: cache disabled' "$tmp/err")" -le 1 ] && ok || ko "shard links: more than one warning"
+# entry files that are links (to a file of the victim's) are replaced, not written through
+fresh; scan app.py; printf 'mine\n' >"$tmp/victim-file"
+for f in .asyncscan_cache/*/*; do rm "$f"; ln -s "$tmp/victim-file" "$f"; done
+printf '\n' >>app.py; scan app.py; printf '\n' >>app.py; scan app.py
+[ "$(cat "$tmp/victim-file")" = mine ] && ok || ko "wrote through an entry link"
+# the cache directory itself a symbolic link, or another user's: not used, one warning
+fresh; mkdir "$tmp/elsewhere"; ln -s "$tmp/elsewhere" .asyncscan_cache
+scan app.py
+expect_finding "symlinked cache directory"
+[ -z "$(ls -A "$tmp/elsewhere")" ] && ok || ko "used a symlinked cache directory"
+[ "$(grep -c 'warning: cache disabled: the cache path .asyncscan_cache is not a plain directory' "$tmp/err")" -eq 1 ] && ok || ko "symlinked cache dir: $(cat "$tmp/err")"
+if [ "$(id -u)" -eq 0 ]; then
+  fresh; mkdir .asyncscan_cache; chown 65534 .asyncscan_cache
+  scan app.py
+  grep -q "warning: cache disabled: the cache directory .asyncscan_cache belongs to another user" "$tmp/err" && ok || ko "foreign cache dir: $(cat "$tmp/err")"
+fi
+finish
