@@ -15,7 +15,9 @@
 #include "util/embedded.h"
 #include "util/buf.h"
 #include "util/name_match.h"
+#include "util/readfile.h"
 #include "util/vec.h"
+#include "util/visible.h"
 #include "util/xalloc.h"
 
 static const char *const doc_sections[] = {"## What it does", "## Why is this bad?", "## Example",
@@ -104,7 +106,7 @@ static int fail(char **err, const char *source, size_t line, const char *fmt, ..
     char msg[512];
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    as_buf_puts(&b, msg);
+    as_buf_add_visible(&b, msg, strlen(msg));   /* quoted values come from a file: no terminal control */
     as_buf_putc(&b, '\n');
     *err = as_buf_detach(&b, NULL);
     return -1;
@@ -146,6 +148,13 @@ static int parse_match(struct as_rule *r, const char *value, const char *source,
 struct as_rule *as_rule_parse(const char *source, const char *text, size_t len, as_rule_kind_lookup kinds,
                               char **err)
 {
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {   /* not a rule file (say, /proc/self/environ): nothing of it is quoted */
+        size_t line = 1;
+        for (const char *q = text; q < nul; q++) line += *q == '\n';
+        fail(err, source, line, "not a text file (a NUL byte)");
+        return NULL;
+    }
     struct as_rule *r = as_xcalloc(1, sizeof(*r));
     r->source = as_xstrdup(source);
     size_t line = 0;
@@ -312,14 +321,44 @@ int as_ruleset_add(struct as_ruleset *self, struct as_rule *rule, char **err)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+/* The text of rule file `path` in rules directory `real_dir` (canonical) into *text, or -1 and *err: a file
+ * that resolves outside the directory (a symbolic link to /proc/self/environ, say), is not a regular file, or
+ * is larger than 1 MiB is refused without reading. */
+static int read_rule_file(const char *real_dir, const char *path, char **text, size_t *len, char **err)
+{
+    char why[128];
+    char *real = realpath(path, NULL);
+    size_t dl = strlen(real_dir);
+    int rc = 0;
+    if (!real) {
+        snprintf(why, sizeof(why), "%s", strerror(errno));
+        rc = -1;
+    } else if (strncmp(real, real_dir, dl) != 0 || real[dl] != '/') {
+        snprintf(why, sizeof(why), "a symbolic link to outside the rules directory (not followed)");
+        rc = -1;
+    } else if (as_read_file(real, 1u << 20, text, len, why, sizeof(why)) != AS_READ_OK) {
+        rc = -1;
+    }
+    free(real);
+    if (rc) {
+        struct as_buf b;
+        as_buf_init(&b);
+        as_buf_printf(&b, "%s: cannot read: %s", path, why);
+        *err = as_buf_detach(&b, NULL);
+    }
+    return rc;
+}
+
 int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, as_rule_kind_lookup kinds, char **err)
 {
     DIR *d = opendir(dir);
-    if (!d) {
+    char *real_dir = d ? realpath(dir, NULL) : NULL;
+    if (!real_dir) {
         struct as_buf b;
         as_buf_init(&b);
         as_buf_printf(&b, "%s: cannot read the rules directory: %s", dir, strerror(errno));
         *err = as_buf_detach(&b, NULL);
+        if (d) closedir(d);
         return -1;
     }
     char **names = NULL;
@@ -339,27 +378,19 @@ int as_ruleset_load_dir(struct as_ruleset *self, const char *dir, as_rule_kind_l
         struct as_buf path;
         as_buf_init(&path);
         as_buf_printf(&path, "%s/%s", dir, names[i]);
-        FILE *f = rc ? NULL : fopen(path.data, "rb");
-        if (!rc && !f) {
-            struct as_buf b;
-            as_buf_init(&b);
-            as_buf_printf(&b, "%s: cannot read: %s", path.data, strerror(errno));
-            *err = as_buf_detach(&b, NULL);
-            rc = -1;
-        }
-        if (f) {
-            struct as_buf text;
-            as_buf_init(&text);
-            as_buf_read_stream(&text, f, 1u << 20);   /* a larger file fails validation anyway */
-            fclose(f);
-            struct as_rule *r = as_rule_parse(path.data, text.data ? text.data : "", text.len, kinds, err);
-            as_buf_release(&text);
+        char *text = NULL;
+        size_t len = 0;
+        if (!rc && read_rule_file(real_dir, path.data, &text, &len, err) != 0) rc = -1;
+        if (text) {
+            struct as_rule *r = as_rule_parse(path.data, text, len, kinds, err);
+            free(text);
             if (!r || as_ruleset_add(self, r, err)) rc = -1;
         }
         as_buf_release(&path);
         free(names[i]);
     }
     free(names);
+    free(real_dir);
     return rc;
 }
 

@@ -19,6 +19,7 @@
 
 #include "util/name_match.h"
 #include "util/buf.h"
+#include "util/readfile.h"
 #include "util/xalloc.h"
 
 const TSLanguage *tree_sitter_toml(void);
@@ -434,28 +435,14 @@ int as_config_parse(struct as_config *out, const char *path, const char *text, s
 
 static int read_file(const char *path, char **text, size_t *len, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        size_t n = strlen(path) + 256;
-        *err = as_xmalloc(n);
-        snprintf(*err, n, "%s: cannot read: %s", path, strerror(errno));
-        return -1;
-    }
-    struct as_buf b;
-    as_buf_init(&b);
-    int rc = as_buf_read_stream(&b, f, MAX_CONFIG_SIZE);
-    fclose(f);
-    if (rc) {
-        as_buf_release(&b);
-        size_t n = strlen(path) + 128;
-        *err = as_xmalloc(n);
-        if (rc > 0) snprintf(*err, n, "%s: larger than %u MiB; not a configuration file", path, MAX_CONFIG_SIZE >> 20);
-        else snprintf(*err, n, "%s: cannot read: %s", path, strerror(errno));
-        return -1;
-    }
-    *text = as_buf_detach(&b, len);
-    if (!*text) *text = as_xstrdup("");
-    return 0;
+    char why[128];
+    enum as_read_status rc = as_read_file(path, MAX_CONFIG_SIZE, text, len, why, sizeof(why));
+    if (rc == AS_READ_OK) return 0;
+    size_t n = strlen(path) + 192;
+    *err = as_xmalloc(n);
+    if (rc == AS_READ_TOO_LARGE) snprintf(*err, n, "%s: larger than %u MiB; not a configuration file", path, MAX_CONFIG_SIZE >> 20);
+    else snprintf(*err, n, "%s: cannot read: %s", path, why);
+    return -1;
 }
 
 static bool is_pyproject_name(const char *path)

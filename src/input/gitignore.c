@@ -5,7 +5,11 @@
  * Paths handed to libgit2 are relative to the work tree, with a trailing '/' for directories.
  * Also a screen in front of libgit2: each call of git_ignore_path_is_ignored stats every ignore file that
  * could apply (~12 stats per file: most of a warm run's time in a repository), so the last path components of
- * the rules in effect in a directory are kept, and an entry none of them can match is not asked about. */
+ * the rules in effect in a directory are kept, and an entry none of them can match is not asked about.
+ * The screen is also the guard: it reads every ignore file first (non-blocking, regular files only, at most
+ * MAX_IGNORE_FILE bytes), and libgit2 (which opens them blocking: a FIFO would hang it) is never asked about
+ * a directory one of whose ignore files is not a regular file or too large. Such a directory's entries count
+ * as not ignored, with one error naming the file. */
 #define _GNU_SOURCE 1 /* FNM_CASEFOLD */
 #include "input/gitignore.h"
 
@@ -18,7 +22,10 @@
 #include <sys/stat.h>
 
 #include "util/buf.h"
+#include "util/readfile.h"
 #include "util/xalloc.h"
+
+#define MAX_IGNORE_FILE (16u << 20)   /* bytes; git itself gives up at 100 MB */
 
 struct repo {
     char *workdir;           /* canonical, ends with '/' */
@@ -38,6 +45,8 @@ struct screen {
     bool *dir_only;
     size_t n;
     bool any;
+    char *unusable;          /* "<ignore file>: <why>" when one of its files could not be used safely */
+    bool reported;
 };
 
 struct dir {
@@ -88,6 +97,7 @@ void as_gitignore_free(struct as_gitignore *g)
         for (size_t k = 0; k < g->screens[i]->n; k++) free(g->screens[i]->comps[k]);
         free(g->screens[i]->comps);
         free(g->screens[i]->dir_only);
+        free(g->screens[i]->unusable);
         free(g->screens[i]);
     }
     free(g->screens);
@@ -213,26 +223,31 @@ static void screen_rule(struct screen *sc, const char *line, size_t len)
 }
 
 /* The rules of the ignore file at `path` into the screen: a missing file has none; one that cannot be read
- * makes the screen give up (`any`). */
+ * makes the screen give up (`any`); one that is not a regular file, or too large, also marks it unusable. */
 static void screen_file(struct screen *sc, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno != ENOENT && errno != ENOTDIR) sc->any = true;
+    char *text, why[128];
+    size_t len;
+    enum as_read_status rc = as_read_file(path, MAX_IGNORE_FILE, &text, &len, why, sizeof(why));
+    if (rc != AS_READ_OK) {
+        if (rc == AS_READ_FAILED && (errno == ENOENT || errno == ENOTDIR)) return;
+        sc->any = true;
+        if (rc != AS_READ_FAILED && !sc->unusable) {
+            struct as_buf b;
+            as_buf_init(&b);
+            as_buf_printf(&b, "%s: %s", path, why);
+            sc->unusable = as_buf_detach(&b, NULL);
+        }
         return;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    for (bool first = true; (n = getline(&line, &cap, f)) > 0; first = false) {
-        size_t len = (size_t)n, skip = 0;
-        if (line[len - 1] == '\n') len--;
-        if (first && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) skip = 3;   /* a UTF-8 byte order mark */
-        screen_rule(sc, line + skip, len - skip);
+    size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;   /* a UTF-8 byte order mark */
+    for (size_t at = skip; at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        screen_rule(sc, text + at, end - at);
+        at = end + 1;
     }
-    if (ferror(f)) sc->any = true;
-    free(line);
-    fclose(f);
+    free(text);
 }
 
 /* The rules a repository applies everywhere (as libgit2 1.5's git_ignore__for_path reads them): its built-in
@@ -312,6 +327,30 @@ static const struct screen *dir_screen(struct as_gitignore *g, as_gitdir d)
     as_buf_release(&p);
     g->dirs[d].screen = sc;
     return sc;
+}
+
+/* The first unusable ignore file of the screen's chain (its screen in *where), or NULL. */
+static const char *screen_unusable(const struct screen *sc, const struct screen **where)
+{
+    for (; sc; sc = sc->parent)
+        if (sc->unusable) {
+            *where = sc;
+            return sc->unusable;
+        }
+    return NULL;
+}
+
+/* Whether libgit2 may be asked about directory d: not when one of its ignore files is unusable (then -1 with
+ * the reason in err the first time, 0 after). */
+static int guard(struct as_gitignore *g, as_gitdir d, char *err, size_t errlen, bool *safe)
+{
+    const struct screen *where = NULL;
+    const char *why = screen_unusable(dir_screen(g, d), &where);
+    *safe = !why;
+    if (!why || where->reported) return 0;
+    ((struct screen *)where)->reported = true;   /* every screen is g's own (g->screens) */
+    if (err && errlen) snprintf(err, errlen, "git's ignore rules not applied here: %s", why);
+    return -1;
 }
 
 /* Whether some rule in effect could ignore entry `name` (a basename) of a directory with this screen. */
@@ -415,6 +454,9 @@ int as_gitignore_check(struct as_gitignore *g, as_gitdir dir, const char *name, 
                        size_t errlen)
 {
     if (!g || dir == AS_GITDIR_NONE) return 0;
+    bool safe;
+    int rc = guard(g, dir, err, errlen, &safe);
+    if (!safe) return rc;
     if (g->dirs[dir].clear && !strchr(name, '/') && !screen_may_match(dir_screen(g, dir), name, is_dir))
         return 0;   /* no rule in effect can match the name, and the directory itself is not ignored */
     as_buf_reset(&g->rel);
@@ -427,7 +469,10 @@ int as_gitignore_check(struct as_gitignore *g, as_gitdir dir, const char *name, 
 int as_gitignore_dir_ignored(struct as_gitignore *g, as_gitdir d, char *err, size_t errlen)
 {
     if (!g || d == AS_GITDIR_NONE || !g->dirs[d].prefix[0]) return 0;
-    int rc = is_ignored(g, g->dirs[d].repo, g->dirs[d].prefix, err, errlen);
+    bool safe;
+    int rc = guard(g, d, err, errlen, &safe);
+    if (!safe) return rc;
+    rc = is_ignored(g, g->dirs[d].repo, g->dirs[d].prefix, err, errlen);
     if (rc == 0) g->dirs[d].clear = true;
     return rc;
 }

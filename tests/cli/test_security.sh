@@ -117,4 +117,80 @@ if [ "$(id -u)" -eq 0 ]; then
   scan app.py
   grep -q "warning: cache disabled: the cache directory .asyncscan_cache belongs to another user" "$tmp/err" && ok || ko "foreign cache dir: $(cat "$tmp/err")"
 fi
+
+# ---- 3. no file read from the tree can hang the run or exhaust memory ---------------------------------------
+# Each hostile entry sits beside app.py; the run must end within the timeout, report app.py's finding, and
+# name the entry in one error when it matters. Memory: a link to /dev/zero must not be read at all (the peak
+# RSS stays far below what reading it would take; an address-space limit keeps a regression from taking the
+# machine, except under ASan, which needs its own).
+gitfresh() { fresh; git init -q . 2>/dev/null; }
+limited() {   # limited CMD...: under a 2 GB address-space limit (not with ASan), peak RSS (KB) in $tmp/rss
+  ( grep -q __asan_init "$bin" 2>/dev/null || ulimit -v 2000000
+    /usr/bin/time -f %M -o "$tmp/rss" "$@" )
+}
+gitfresh; ln -s /dev/zero .gitignore
+limited timeout 60 "$bin" --no-cache --output-format concise . >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_finding ".gitignore -> /dev/zero"
+[ "$(tail -1 "$tmp/rss")" -lt 400000 ] && ok || ko ".gitignore -> /dev/zero: peak RSS $(tail -1 "$tmp/rss") KB"
+grep -q "error: ./app.py: git's ignore rules not applied here: .*/.gitignore: not a regular file" "$tmp/err" && ok || ko ".gitignore -> /dev/zero: $(cat "$tmp/err")"
+gitfresh; mkdir sub; printf "$sleep_src" >sub/app.py; mkfifo sub/.gitignore
+scan --no-cache .
+expect_finding "nested .gitignore FIFO"
+grep -q "sub/app.py:5:5: ASYNC251" "$tmp/out" && ok || ko "nested .gitignore FIFO: sub/app.py not reported"
+[ "$(grep -c 'error:' "$tmp/err")" -eq 1 ] && ok || ko "nested .gitignore FIFO: $(cat "$tmp/err")"
+gitfresh; rm -f .git/info/exclude; mkfifo .git/info/exclude
+scan --no-cache .
+expect_finding ".git/info/exclude FIFO"
+gitfresh; mkdir -p "$tmp/xdgconf/git"; rm -f "$tmp/xdgconf/git/ignore"; mkfifo "$tmp/xdgconf/git/ignore"
+XDG_CONFIG_HOME=$tmp/xdgconf scan --no-cache .
+expect_finding "global excludes FIFO"
+# stdin a pipe whose writer stays: reading /dev/stdin would block until the writer ends
+gitfresh; ln -s /dev/stdin .gitignore
+exec 3< <(sleep 70)
+writer=$!
+scan --no-cache . <&3
+expect_finding ".gitignore -> /dev/stdin"
+kill "$writer" 2>/dev/null; exec 3<&-
+# the cache's own files: a stat index or an entry that is a FIFO or a link to /dev/zero
+fresh; scan app.py
+for f in .asyncscan_cache/stat-index-*; do rm "$f"; mkfifo "$f"; done
+scan app.py
+expect_finding "stat index FIFO"
+for f in .asyncscan_cache/stat-index-*; do rm "$f"; ln -s /dev/zero "$f"; done
+limited timeout 60 "$bin" --output-format concise app.py >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_finding "stat index -> /dev/zero"
+[ "$(tail -1 "$tmp/rss")" -lt 400000 ] && ok || ko "stat index -> /dev/zero: peak RSS $(tail -1 "$tmp/rss") KB"
+fresh; scan app.py
+for f in .asyncscan_cache/??/*; do rm "$f"; mkfifo "$f"; done
+scan app.py
+expect_finding "cache entry FIFO"
+# configuration files
+fresh; mkfifo asyncscan.toml
+scan --no-cache app.py
+expect_finding "asyncscan.toml FIFO"
+fresh; ln -s /dev/zero pyproject.toml
+scan --no-cache app.py
+expect_finding "pyproject.toml -> /dev/zero"
+
+# ---- 4. rules-dirs: no rule file read from outside its directory, no content in messages --------------------
+rulesfresh() { fresh; mkdir rules; printf '[tool.asyncscan]\nrules-dirs = ["rules"]\n' >pyproject.toml; }
+rulesfresh; ln -s /proc/self/environ rules/x.rule
+ASYNCSCAN_TEST_SECRET=hunter2 scan --no-cache app.py
+grep -q hunter2 "$tmp/err" "$tmp/out" && ko "rules-dirs leaked the environment: $(cat "$tmp/err")" || ok
+grep -q "rules/x.rule: cannot read: a symbolic link to outside the rules directory" "$tmp/err" && ok || ko "environ link: $(cat "$tmp/err")"
+crashed && ko "environ link: crashed or hung" || ok
+rulesfresh; env -i ASYNCSCAN_TEST_SECRET=hunter2 cat /proc/self/environ >rules/x.rule
+ASYNCSCAN_TEST_SECRET=hunter2 scan --no-cache app.py
+grep -q hunter2 "$tmp/err" "$tmp/out" && ko "a copied environ leaked: $(cat "$tmp/err")" || ok
+grep -q "rules/x.rule:1: error: not a text file" "$tmp/err" && ok || ko "copied environ: $(cat "$tmp/err")"
+rulesfresh; mkfifo rules/x.rule
+scan --no-cache app.py
+grep -q "rules/x.rule: cannot read: not a regular file" "$tmp/err" && ok || ko "rule FIFO: exit $rc: $(cat "$tmp/err")"
+rulesfresh; ln -s /dev/zero rules/x.rule
+scan --no-cache app.py
+grep -q "rules/x.rule: cannot read: a symbolic link to outside" "$tmp/err" && ok || ko "rule -> /dev/zero: exit $rc: $(cat "$tmp/err")"
+rulesfresh; printf 'code: ASC901\nname: x\nfrob\033[2K\033[1Anicate: 1\n' >rules/x.rule
+scan --no-cache app.py
+grep -q "$(printf '\033')" "$tmp/err" && ko "a rule file's ESC reached the terminal" || ok
+grep -qF "unknown key 'frob\x1b[2K\x1b[1Anicate'" "$tmp/err" && ok || ko "rule ESC: $(cat -v "$tmp/err")"
 finish
