@@ -310,22 +310,30 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
 }
 
 #define MAX_SEGS 16
+#define MAX_INLINE_DEPTH 32   /* inline tables in inline tables: asyncscan's own keys need 1 */
 
-/* A pair under table path tab[0..nt): the full path decides whether it is ours. Inline tables recurse. */
-static void visit_pair(struct parser *p, char **tab, size_t nt, TSNode pair)
+/* A pair under table path tab[0..nt), `depth` inline tables down: the full path decides whether it is ours.
+ * Inline tables recurse, at most MAX_INLINE_DEPTH deep (then an error at the pair: never a stack overflow). */
+static void visit_pair(struct parser *p, char **tab, size_t nt, TSNode pair, int depth)
 {
-    if (ts_node_named_child_count(pair) < 2) return;
+    if (ts_node_named_child_count(pair) < 2 || p->err) return;
+    if (depth > MAX_INLINE_DEPTH) {
+        set_error(p, pair, "inline tables nested more than %d deep", MAX_INLINE_DEPTH);
+        return;
+    }
     TSNode key = ts_node_named_child(pair, 0), value = ts_node_named_child(pair, 1);
     char *segs[MAX_SEGS];
     size_t n = 0;
     for (size_t i = 0; i < nt && n < MAX_SEGS; i++) segs[n++] = as_xstrdup(tab[i]);
-    size_t before = n;
     key_segments(p, key, segs, &n, MAX_SEGS);
-    (void)before;
-    if (strcmp(ts_node_type(value), "inline_table") == 0) {
+    bool others = p->pyproject && ((n >= 1 && strcmp(segs[0], "tool") != 0) ||
+                                   (n >= 2 && strcmp(segs[1], "asyncscan") != 0));
+    if (others) {
+        /* another tool's table: nothing in it is read */
+    } else if (strcmp(ts_node_type(value), "inline_table") == 0) {
         for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
             TSNode c = ts_node_named_child(value, i);
-            if (strcmp(ts_node_type(c), "pair") == 0) visit_pair(p, segs, n, c);
+            if (strcmp(ts_node_type(c), "pair") == 0) visit_pair(p, segs, n, c, depth + 1);
         }
     } else {
         size_t skip = 0;
@@ -346,7 +354,7 @@ static void visit_document(struct parser *p, TSNode doc)
         TSNode c = ts_node_named_child(doc, i);
         const char *type = ts_node_type(c);
         if (strcmp(type, "pair") == 0) {
-            visit_pair(p, NULL, 0, c);
+            visit_pair(p, NULL, 0, c, 0);
         } else if (strcmp(type, "table") == 0 || strcmp(type, "table_array_element") == 0) {
             TSNode header = ts_node_named_child(c, 0);
             char *tab[MAX_SEGS];
@@ -369,24 +377,28 @@ static void visit_document(struct parser *p, TSNode doc)
             }
             for (uint32_t k = 1; k < ts_node_named_child_count(c) && !p->err; k++) {
                 TSNode pc = ts_node_named_child(c, k);
-                if (strcmp(ts_node_type(pc), "pair") == 0) visit_pair(p, tab, nt, pc);
+                if (strcmp(ts_node_type(pc), "pair") == 0) visit_pair(p, tab, nt, pc, 0);
             }
             for (size_t k = 0; k < nt; k++) free(tab[k]);
         }
     }
 }
 
+/* The first error or missing node under n, found by descending (no recursion: the nesting is the file's). */
 static TSNode first_error(TSNode n)
 {
-    if (ts_node_is_error(n) || ts_node_is_missing(n)) return n;
-    for (uint32_t i = 0; i < ts_node_child_count(n); i++) {
-        TSNode c = ts_node_child(n, i);
-        if (ts_node_has_error(c) || ts_node_is_missing(c)) {
-            TSNode e = first_error(c);
-            if (!ts_node_is_null(e)) return e;
+    for (;;) {
+        if (ts_node_is_error(n) || ts_node_is_missing(n)) return n;
+        bool down = false;
+        for (uint32_t i = 0; i < ts_node_child_count(n) && !down; i++) {
+            TSNode c = ts_node_child(n, i);
+            if (ts_node_has_error(c) || ts_node_is_missing(c)) {
+                n = c;
+                down = true;
+            }
         }
+        if (!down) return ts_node_has_error(n) ? n : (TSNode){0};
     }
-    return ts_node_has_error(n) ? n : (TSNode){0};
 }
 
 char *as_config_dir_of(const char *path)

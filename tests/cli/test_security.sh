@@ -193,4 +193,37 @@ rulesfresh; printf 'code: ASC901\nname: x\nfrob\033[2K\033[1Anicate: 1\n' >rules
 scan --no-cache app.py
 grep -q "$(printf '\033')" "$tmp/err" && ko "a rule file's ESC reached the terminal" || ok
 grep -qF "unknown key 'frob\x1b[2K\x1b[1Anicate'" "$tmp/err" && ok || ko "rule ESC: $(cat -v "$tmp/err")"
+
+# ---- 5. parsers of untrusted text: depth and size limits, a file:line error, never a crash ------------------
+for f in pyproject.toml .asyncscan.toml; do
+  fresh
+  python3 -c "
+import sys
+n = 25000
+head = '[tool.asyncscan]\\n' if sys.argv[1] == 'pyproject.toml' else ''
+open(sys.argv[1], 'w').write(head + 'per-file-ignores = ' + '{a = ' * n + '1' + '}' * n + '\\n')" "$f"
+  scan --no-cache app.py
+  crashed && ko "25,000 nested inline tables in $f: crashed (exit $rc)" || ok
+  [ "$rc" -eq 2 ] && grep -q "$f:[0-9]*:[0-9]*: inline tables nested more than 32 deep" "$tmp/err" && ok || ko "deep $f: exit $rc: $(head -c 300 "$tmp/err")"
+done
+fresh; python3 -c "
+n = 100000
+open('pyproject.toml', 'w').write('[tool.other]\\nx = ' + '{a = ' * n + '1' + '}' * n + '\\n[tool.asyncscan]\\nselect = ' + '[' * n + ']' * n + '\\n')"
+scan --no-cache app.py
+crashed && ko "100,000 nested arrays: crashed (exit $rc)" || ok
+grep -q "pyproject.toml:[0-9]*:[0-9]*: " "$tmp/err" && ok || ko "100,000 nested arrays: $(head -c 300 "$tmp/err")"
+# deep Python: each either analysed or one error naming the file, never a crash (5,000 levels: beyond what
+# CPython 3.11 compiles, ~3,000; far deeper ones cost query time quadratic in the depth: docs/security.md)
+fresh; python3 -c "
+n = 5000
+cases = {
+    'calls': 'g(' * n + ')' * n, 'unary': 'not ' * n + 'y', 'awaits': 'await ' * n + 'y', 'lambdas': 'lambda: ' * n + '1',
+    'binops': '1' + ' + 1' * (5 * n), 'subscripts': 'a[' * n + '0' + ']' * n, 'attributes': 'a' + '.b' * n,
+    'conditionals': '1 if c else ' * n + '2',
+}
+for name, expr in cases.items():
+    open(name + '.py', 'w').write('async def f():\\n    x = ' + expr + '\\n')"
+scan --no-cache .
+expect_finding "deep Python expressions"
+[ "$rc" -le 2 ] && ok || ko "deep Python: exit $rc"
 finish

@@ -1,7 +1,12 @@
 /* fuzz_config.c — libFuzzer target for the configuration loader: the bytes are parsed by as_config_parse both
  * as a pyproject.toml ([tool.asyncscan]) and as an asyncscan.toml (top-level keys); a success must leave a
- * usable configuration (its globs are matched against a path), a failure must say why with file:line:col. */
+ * usable configuration (its globs are matched against a path), a failure must say why with file:line:col.
+ * Deep nesting, which a byte-level fuzzer cannot reach within its input length, comes from a structured form:
+ * an input starting with 0xFF is `depth` (2 bytes), `kind` (1 byte: inline tables, arrays, or both in
+ * turn), then the innermost text, expanded to "[tool.asyncscan]\n<key> = " and `depth` openers around it. */
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,10 +14,46 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The structured form's expansion (see above) into a heap string of *len bytes, or NULL. */
+static char *expand_nesting(const uint8_t *data, size_t size, size_t *len)
+{
+    if (size < 4 || data[0] != 0xFF) return NULL;
+    size_t depth = (size_t)data[1] << 8 | data[2];
+    unsigned kind = data[3] % 3;
+    static const char *const keys[] = {"per-file-ignores", "select", "x"};
+    const char *head_key = keys[data[3] / 3 % 3];
+    const uint8_t *inner = data + 4;
+    size_t inner_len = size - 4;
+    size_t cap = 64 + inner_len + depth * 8;
+    char *t = malloc(cap);
+    if (!t) return NULL;
+    size_t n = (size_t)snprintf(t, cap, "[tool.asyncscan]\n%s = ", head_key);
+    for (size_t i = 0; i < depth; i++) {
+        bool table = kind == 0 || (kind == 2 && i % 2 == 0);
+        memcpy(t + n, table ? "{a = " : "[", table ? 5 : 1);
+        n += table ? 5 : 1;
+    }
+    memcpy(t + n, inner, inner_len);
+    n += inner_len;
+    for (size_t i = depth; i-- > 0;) t[n++] = (kind == 0 || (kind == 2 && i % 2 == 0)) ? '}' : ']';
+    t[n++] = '\n';
+    *len = n;
+    return t;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    size_t expanded_len = 0;
+    char *expanded = expand_nesting(data, size, &expanded_len);
+    if (expanded) {
+        data = (const uint8_t *)expanded;
+        size = expanded_len;
+    }
     char *text = malloc(size + 1);
-    if (!text) return 0;
+    if (!text) {
+        free(expanded);
+        return 0;
+    }
     memcpy(text, data, size);
     text[size] = '\0';
     for (int pyproject = 0; pyproject < 2; pyproject++) {
@@ -36,5 +77,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         as_config_release(&c);
     }
     free(text);
+    free(expanded);
     return 0;
 }
