@@ -29,6 +29,7 @@
 #include "input/source.h"
 #include "util/buf.h"
 #include "util/vec.h"
+#include "util/visible.h"
 #include "util/xalloc.h"
 
 struct run_state {
@@ -336,9 +337,31 @@ static void work_wanted(void *ud, void *worker, size_t j)
     analyse_file(st, worker, st->base + file, true, slot);
 }
 
+/* A one-line (or several-line) message that may quote the tree (paths, configuration keys): "asyncscan: <kind>: "
+ * then each line with its control characters escaped. */
+static void print_message(FILE *err, const char *kind, const char *msg)
+{
+    fprintf(err, "asyncscan: %s: ", kind);
+    while (*msg) {
+        size_t n = strcspn(msg, "\n");
+        struct as_buf b;
+        as_buf_init(&b);
+        as_buf_add_visible(&b, msg, n);
+        fwrite(b.data, 1, b.len, err);
+        as_buf_release(&b);
+        fputc('\n', err);
+        msg += n;
+        if (*msg) msg++;
+    }
+}
+
 static void print_error(struct run_state *st, const char *path, const char *msg)
 {
-    fprintf(st->err, "asyncscan: error: %s: %s\n", path, msg);
+    fputs("asyncscan: error: ", st->err);
+    as_fputs_visible(path, st->err);   /* a name or a message from the tree: no terminal control */
+    fputs(": ", st->err);
+    as_fputs_visible(msg, st->err);
+    fputc('\n', st->err);
     st->errors++;
 }
 
@@ -693,13 +716,13 @@ static int bind_configurations(struct run_state *st, const struct as_options *o,
     for (; i < st->files.n; i++) st->files.paths[keep++] = st->files.paths[i];
     st->files.n = keep;
     if (cerr) {
-        fprintf(err, "asyncscan: error: %s\n", cerr);
+        print_message(err, "error", cerr);
         free(cerr);
         return -1;
     }
     char *berr = NULL;
     if (as_settings_bind(settings, engine, &berr)) {
-        fprintf(err, "asyncscan: error: %s\n", berr);
+        print_message(err, "error", berr);
         free(berr);
         return -1;
     }
@@ -775,7 +798,7 @@ static void show_settings(const struct as_options *o, struct as_settings *settin
 {
     char *berr = NULL;
     if (as_settings_bind(settings, engine, &berr)) {
-        fprintf(err, "asyncscan: error: %s\n", berr);
+        print_message(err, "error", berr);
         free(berr);
     }
     as_settings_show(settings, engine, o->n_paths ? o->paths[0] : (o->stdin_filename ? o->stdin_filename : "."), out);
@@ -817,7 +840,7 @@ static int stdin_configuration(struct run_state *st, const struct as_discover_op
     char *cerr = NULL;
     *config = as_settings_config_for(st->settings, o->stdin_filename, &cerr);
     if (cerr) {
-        fprintf(st->err, "asyncscan: error: %s\n", cerr);
+        print_message(st->err, "error", cerr);
         free(cerr);
         return 2;
     }
@@ -958,7 +981,7 @@ static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin
     }
     char *berr = NULL;
     if (as_settings_bind(st->settings, engine, &berr)) {
-        fprintf(st->err, "asyncscan: error: %s\n", berr);
+        print_message(st->err, "error", berr);
         free(berr);
         free(bytes);
         return 2;
@@ -997,7 +1020,7 @@ static void open_cache(struct run_state *st, const struct as_engine *engine)
         char cerr[512];
         st->cache = as_cache_open(o->cache_dir ? o->cache_dir : ".asyncscan_cache", as_engine_settings_hash(engine),
                                   cerr, sizeof(cerr));
-        if (!st->cache && !o->quiet) fprintf(st->err, "asyncscan: warning: cache disabled: %s\n", cerr);
+        if (!st->cache && !o->quiet) print_message(st->err, "warning: cache disabled", cerr);
     }
     if (st->cache) {
         st->status = as_xcalloc(st->files.n + 1, sizeof(*st->status));
@@ -1019,7 +1042,7 @@ static void close_cache(struct run_state *st)
     free(st->file_config);
     if (st->cache) {
         const char *warn = as_cache_warning(st->cache);
-        if (warn && !st->opts->quiet) fprintf(st->err, "asyncscan: warning: %s\n", warn);
+        if (warn && !st->opts->quiet) print_message(st->err, "warning", warn);
         if (getenv("ASYNCSCAN_CACHE_STATS")) {   /* for tests and scripts/bench */
             size_t hits, misses, writes;
             as_cache_stats(st->cache, &hits, &misses, &writes);
@@ -1260,7 +1283,7 @@ static int check(const struct as_options *o, struct as_settings *settings, FILE 
     struct as_engine engine;
     char *eerr = NULL;
     if (as_settings_engine(settings, &engine, &eerr)) {
-        fprintf(err, "asyncscan: error: %s%s", eerr, eerr[strlen(eerr) - 1] == '\n' ? "" : "\n");
+        print_message(err, "error", eerr);
         free(eerr);
         return 2;
     }
@@ -1296,7 +1319,7 @@ int as_run_check(const struct as_options *o, FILE *out, FILE *err)
     struct as_settings settings;
     char *serr = NULL;
     if (as_settings_load(&settings, o, &serr)) {
-        fprintf(err, "asyncscan: error: %s\n", serr);
+        print_message(err, "error", serr);
         free(serr);
         as_settings_release(&settings);
         return 2;

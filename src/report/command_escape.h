@@ -1,5 +1,6 @@
 /* command_escape.h — escaping for CI "workflow command" lines (GitHub Actions `::error ...::msg`, Azure Pipelines
- * `##vso[...]msg`): the data cannot end the command or start another one. */
+ * `##vso[...]msg`): the data cannot end the command or start another one, nor drive the log viewer (control
+ * characters other than CR/LF are made visible first, util/visible.h). */
 #ifndef AS_REPORT_COMMAND_ESCAPE_H
 #define AS_REPORT_COMMAND_ESCAPE_H
 #include "util/buf.h"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "report/text_common.h"
+#include "util/visible.h"
 
 static void begin(struct as_report_ctx *ctx) { (void)ctx; }
 static void end(struct as_report_ctx *ctx) { (void)ctx; }
@@ -26,14 +27,28 @@ static void snippet(struct as_report_ctx *ctx, const struct as_file_result *res,
     char num[16];
     int w = snprintf(num, sizeof(num), "%u", d->line);
     FILE *o = ctx->out;
-    fprintf(o, "%*s |\n%s | %.*s\n%*s | ", w, "", num, (int)len, line, w, "");
+    fprintf(o, "%*s |\n%s | ", w, "", num);
+    struct as_buf shown;
+    as_buf_init(&shown);
+    as_buf_add_visible(&shown, line, len);
+    fwrite(shown.data, 1, shown.len, o);
+    as_buf_release(&shown);
+    fprintf(o, "\n%*s | ", w, "");
     size_t start = col_to_byte(line, len, d->col);
     size_t stop = d->end_line == d->line ? col_to_byte(line, len, d->end_col) : len;
-    /* the caret line copies tabs from the source so the carets line up */
+    /* the caret line copies tabs from the source, and is as wide as each escaped character's escape, so the
+     * carets line up */
     for (size_t i = 0; i < start; i++) {
         unsigned char c = (unsigned char)line[i];
-        if (c == '\t') fputc('\t', o);
-        else if ((c & 0xC0) != 0x80) fputc(' ', o);
+        size_t columns, k = as_escaped_at(line, i, len, &columns);
+        if (k) {
+            fprintf(o, "%*s", (int)columns, "");
+            i += k - 1;
+        } else if (c == '\t') {
+            fputc('\t', o);
+        } else if ((c & 0xC0) != 0x80) {
+            fputc(' ', o);
+        }
     }
     if (ctx->color) fputs(AS_RED, o);
     size_t carets = 0;
@@ -44,15 +59,22 @@ static void snippet(struct as_report_ctx *ctx, const struct as_file_result *res,
     if (ctx->color) fputs(AS_RESET, o);
     fprintf(o, "\n%*s |\n", w, "");
     if (d->help) {
-        if (ctx->color) fprintf(o, "%*s = " AS_CYAN "help" AS_RESET ": %s\n", w, "", d->help);
-        else fprintf(o, "%*s = help: %s\n", w, "", d->help);
+        if (ctx->color) fprintf(o, "%*s = " AS_CYAN "help" AS_RESET ": ", w, "");
+        else fprintf(o, "%*s = help: ", w, "");
+        as_fputs_visible(d->help, o);
+        fputc('\n', o);
     }
     if (d->n_chain) {
         fprintf(o, "%*s = chain: ", w, "");
         for (size_t i = 0; i < d->n_chain; i++) {
             const struct as_chain_step *s = &d->chain[i];
-            fprintf(o, "%s%s", i ? " -> " : "", s->label);
-            if (s->path) fprintf(o, " (%s:%u)", s->path, s->line);
+            fputs(i ? " -> " : "", o);
+            as_fputs_visible(s->label, o);
+            if (s->path) {
+                fputs(" (", o);
+                as_fputs_visible(s->path, o);
+                fprintf(o, ":%u)", s->line);
+            }
         }
         fputc('\n', o);
     }

@@ -1,5 +1,7 @@
-/* pylint.c — `--output-format pylint`: `path:line: [CODE] message`, the line format pylint's parsers read. */
+/* pylint.c — `--output-format pylint`: `path:line: [CODE] message`, the line format pylint's parsers read
+ * (control characters from the tree escaped: util/visible.h). */
 #include "report/report.h"
+#include "util/visible.h"
 
 static void begin(struct as_report_ctx *ctx) { (void)ctx; }
 static void end(struct as_report_ctx *ctx) { (void)ctx; }
@@ -8,7 +10,10 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
 {
     for (size_t i = 0; i < res->n_diags; i++) {
         const struct as_diag *d = &res->diags[i];
-        fprintf(ctx->out, "%s:%u: [%s] %s\n", res->path, d->line, d->code, d->message);
+        as_fputs_visible(res->path, ctx->out);
+        fprintf(ctx->out, ":%u: [%s] ", d->line, d->code);
+        as_fputs_visible(d->message, ctx->out);
+        fputc('\n', ctx->out);
     }
 }
 

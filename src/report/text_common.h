@@ -1,5 +1,6 @@
 /* text_common.h — what the human-readable formats (full, concise, grouped) share: the `path:line:col: CODE message`
- * header line with optional ANSI colour. */
+ * header line with optional ANSI colour. Text from the analysed tree (paths, source lines, messages that quote
+ * it) is printed through util/visible.h, so it cannot drive the terminal. */
 #ifndef AS_REPORT_TEXT_COMMON_H
 #define AS_REPORT_TEXT_COMMON_H
 #include "report/report.h"

@@ -2,6 +2,7 @@
 #include "util/visible.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Length in bytes (1 to 3) of the escapable character at s[i], 0 when s[i] starts none; its code point in *cp. */
 static size_t escapable_at(const unsigned char *s, size_t i, size_t n, unsigned *cp)
@@ -24,6 +25,28 @@ static size_t escapable_at(const unsigned char *s, size_t i, size_t n, unsigned 
         }
     }
     return 0;
+}
+
+size_t as_escaped_at(const char *s, size_t i, size_t n, size_t *columns)
+{
+    unsigned cp;
+    size_t k = escapable_at((const unsigned char *)s, i, n, &cp);
+    *columns = k == 1 ? 4 : 6;
+    return k;
+}
+
+void as_fputs_visible(const char *s, FILE *f)
+{
+    size_t n = strlen(s);
+    if (!as_needs_escape(s, n)) {
+        fputs(s, f);
+        return;
+    }
+    struct as_buf b;
+    as_buf_init(&b);
+    as_buf_add_visible(&b, s, n);
+    fwrite(b.data, 1, b.len, f);
+    as_buf_release(&b);
 }
 
 bool as_needs_escape(const char *s, size_t n)

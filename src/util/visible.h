@@ -7,6 +7,7 @@
 #define AS_UTIL_VISIBLE_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/buf.h"
 
@@ -14,5 +15,9 @@
 void as_buf_add_visible(struct as_buf *out, const char *s, size_t n);
 /* Whether s[0..n) holds any character as_buf_add_visible would escape. */
 bool as_needs_escape(const char *s, size_t n);
+/* Bytes of the character at s[i] that is escaped (0 when it is not), and the columns its escape takes. */
+size_t as_escaped_at(const char *s, size_t i, size_t n, size_t *columns);
+/* Writes NUL-terminated s to f with the characters above escaped. */
+void as_fputs_visible(const char *s, FILE *f);
 
 #endif

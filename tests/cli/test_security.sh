@@ -226,4 +226,18 @@ for name, expr in cases.items():
 scan --no-cache .
 expect_finding "deep Python expressions"
 [ "$rc" -le 2 ] && ok || ko "deep Python: exit $rc"
+
+# ---- 6. text output cannot drive the terminal -----------------------------------------------------------
+fresh; printf 'import time\n\n\nasync def f():\n    x = "\033[2K"; time.sleep(1)  # \033[1A\033[2K \302\233 \342\200\256\n' >"$(printf 'e\033[31mvil').py"
+printf 'x = 1\n\000' >"$(printf 'bad\033[1A').py"
+esc=$(printf '\033')
+for fmt in full concise pylint github; do
+  scan --no-cache --output-format "$fmt" .
+  grep -q "$esc" "$tmp/out" && ko "$fmt: a raw ESC in the output: $(cat -v "$tmp/out")" || ok
+  grep -q "$esc" "$tmp/err" && ko "$fmt: a raw ESC on stderr: $(cat -v "$tmp/err")" || ok
+  grep -qF 'e\x1b[31mvil.py' "$tmp/out" && ok || ko "$fmt: the file name not shown escaped: $(cat -v "$tmp/out")"
+done
+scan --no-cache --output-format full .
+grep -qF '5 |     x = "\x1b[2K"; time.sleep(1)  # \x1b[1A\x1b[2K \u009b \u202e' "$tmp/out" && ok || ko "full: source line: $(cat -v "$tmp/out")"
+grep -qF 'bad\x1b[1A.py: file contains a NUL byte' "$tmp/err" && ok || ko "error line: $(cat -v "$tmp/err")"
 finish

@@ -213,8 +213,37 @@ START_TEST(github_escaping)
     ck_assert_str_eq(got, "::error title=asyncscan (ASYNC251),file=a%2Cb%3Ac%25d%0Ae.py,line=3,col=5,endLine=3,"
                           "endColumn=9::a,b:c%25d%0Ae.py:3:5: ASYNC251 100%25 sure: x, y%0D%0Az\n");
     free(got);
-    got = render("pylint", &r, 1, false);
-    ck_assert_str_eq(got, "a,b:c%d\ne.py:3: [ASYNC251] 100% sure: x, y\r\nz\n");
+    got = render("pylint", &r, 1, false);   /* one line per finding: control characters escaped */
+    ck_assert_str_eq(got, "a,b:c%d\\x0ae.py:3: [ASYNC251] 100% sure: x, y\\x0d\\x0az\n");
+    free(got);
+    as_file_result_release(&r);
+}
+END_TEST
+
+/* Text formats cannot drive the terminal: ESC, C1 and bidi overrides in the path, the message and the source
+ * line are printed escaped, and the caret still sits under the finding. */
+START_TEST(text_formats_escape_controls)
+{
+    struct as_file_result r;
+    as_file_result_init(&r);
+    r.path = "a\x1b[2Kb.py";
+    const char *text = "x = '\x1b[1A'; time.sleep(1)  # \xc2\x9b\xe2\x80\xae\n";
+    static const uint32_t starts[1] = {0};
+    r.text = text;
+    r.text_len = strlen(text);
+    r.line_starts = starts;
+    r.n_lines = 1;
+    add_diag(&r, 1, 13, 1, 23, "ASYNC251", "m\x07", NULL);
+    char *got = render("concise", &r, 1, false);
+    ck_assert_str_eq(got, "a\\x1b[2Kb.py:1:13: ASYNC251 m\\x07\n");
+    free(got);
+    got = render("full", &r, 1, false);
+    ck_assert_ptr_null(strchr(got, '\x1b'));
+    ck_assert_ptr_nonnull(strstr(got, "1 | x = '\\x1b[1A'; time.sleep(1)  # \\u009b\\u202e\n"));
+    ck_assert_ptr_nonnull(strstr(got, "\n  | " "               " "^^^^^^^^^^\n"));   /* 15 columns: 5 + 4 + 6 */
+    free(got);
+    got = render("github", &r, 1, false);
+    ck_assert_ptr_null(strchr(got, '\x1b'));
     free(got);
     as_file_result_release(&r);
 }
@@ -239,6 +268,7 @@ Suite *as_test_suite(void)
     tcase_add_loop_test(tc, json_escaping, 0, sizeof(esc_cases) / sizeof(esc_cases[0]));
     tcase_add_test(tc, json_validates_with_a_real_parser);
     tcase_add_test(tc, github_escaping);
+    tcase_add_test(tc, text_formats_escape_controls);
     tcase_add_test(tc, xml_escaping);
     suite_add_tcase(s, tc);
     return s;
