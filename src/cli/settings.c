@@ -378,6 +378,11 @@ void as_settings_filter(const struct as_settings *s, const struct as_engine *eng
     const bool *en = cfg >= 0 ? (s->enabled ? s->enabled[cfg] : NULL) : s->root_enabled;
     const struct as_config *c = cfg >= 0 ? &s->configs[cfg] : NULL;
     size_t keep = 0;
+    /* the file's path relative to the config, made once per file (two realpath calls), not per finding and glob */
+    char relbuf[PATH_MAX * 2];
+    const char *rel = c && c->n_per_file_ignores && res->n_diags
+                          ? as_config_relative(c->dir, res->path, relbuf, sizeof(relbuf))
+                          : NULL;
     for (size_t i = 0; i < res->n_diags; i++) {
         const struct as_diag *d = &res->diags[i];
         bool ok = true;
@@ -389,7 +394,7 @@ void as_settings_filter(const struct as_settings *s, const struct as_engine *eng
         for (size_t k = 0; ok && c && k < c->n_per_file_ignores; k++) {
             const char *glob = c->per_file_ignores[k].key;
             if (code_listed(c->per_file_ignores[k].value, d->code) &&
-                as_config_glob_match(&glob, 1, c->dir, res->path))
+                as_config_glob_match_relative(&glob, 1, rel))
                 ok = false;
         }
         for (size_t k = 0; ok && k < s->n_cli_per_file_ignores; k++) {

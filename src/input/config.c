@@ -555,7 +555,7 @@ char *as_config_find(const char *dir)
     }
 }
 
-bool as_config_glob_match(const char *const *globs, size_t n, const char *base_dir, const char *path)
+const char *as_config_relative(const char *base_dir, const char *path, char *buf, size_t buflen)
 {
     char abs_path[PATH_MAX], abs_base[PATH_MAX];
     const char *rel = path;
@@ -570,13 +570,23 @@ bool as_config_glob_match(const char *const *globs, size_t n, const char *base_d
             size_t bl = strlen(abs_base);
             char full[PATH_MAX * 2];
             snprintf(full, sizeof(full), "%s/%s", abs_path, file);
-            static __thread char relbuf[PATH_MAX * 2];
             if (strncmp(full, abs_base, bl) == 0 && (full[bl] == '/' || bl == 1)) {
-                snprintf(relbuf, sizeof(relbuf), "%s", full + (bl == 1 ? 1 : bl + 1));
-                rel = relbuf;
+                snprintf(buf, buflen, "%s", full + (bl == 1 ? 1 : bl + 1));
+                rel = buf;
             }
         }
     }
+    return rel;
+}
+
+bool as_config_glob_match(const char *const *globs, size_t n, const char *base_dir, const char *path)
+{
+    static __thread char relbuf[PATH_MAX * 2];
+    return as_config_glob_match_relative(globs, n, as_config_relative(base_dir, path, relbuf, sizeof(relbuf)));
+}
+
+bool as_config_glob_match_relative(const char *const *globs, size_t n, const char *rel)
+{
     for (size_t i = 0; i < n; i++) {
         const char *g = globs[i];
         while (g[0] == '.' && g[1] == '/') g += 2;

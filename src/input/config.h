@@ -62,6 +62,10 @@ bool as_config_file_name(const char *name);
  * glob with a slash matches the path relative to base_dir; one without matches any path component or the
  * file name). */
 bool as_config_glob_match(const char *const *globs, size_t n, const char *base_dir, const char *path);
+/* The two steps of as_config_glob_match, for matching one path against many globs: `path` relative to base_dir
+ * (two realpath calls; into buf, or path itself when it is outside), then the globs against that. */
+const char *as_config_relative(const char *base_dir, const char *path, char *buf, size_t buflen);
+bool as_config_glob_match_relative(const char *const *globs, size_t n, const char *rel);
 
 /* The directory part of a path ("." when none, "/" for a file at the root). Heap. */
 char *as_config_dir_of(const char *path);

@@ -201,7 +201,10 @@ static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_le
             st.st_mode = S_IFREG;   /* a regular file is listed without a stat (reading it checks again) */
         } else if (stat(path, &st) != 0) {
             struct stat lst;
-            if (errno != ENOENT || lstat(path, &lst) != 0) {
+            if (errno == ELOOP) {
+                /* a link loop leads to nothing: an error only where a Python file was meant, as a broken link */
+                if (python_name(w->opts, name)) report(w, path, "symbolic link loop");
+            } else if (errno != ENOENT || lstat(path, &lst) != 0) {
                 if (errno != ENOENT) report(w, path, strerror(errno));
             } else if (S_ISLNK(lst.st_mode) && python_name(w->opts, name)) {
                 report(w, path, "broken symbolic link");

@@ -170,6 +170,14 @@ int as_source_decode(struct as_source *self, struct as_arena *arena, const char 
     return 0;
 }
 
+/* A CR not followed by LF ends a line for Python (universal newlines, also inside strings), not for the
+ * grammar: each becomes LF, which keeps every byte offset, so positions and the line table are unchanged. */
+static void lone_cr_to_lf(char *t, size_t len)
+{
+    for (char *p = t, *end = t + len; p < end && (p = memchr(p, '\r', (size_t)(end - p))); p++)
+        if (p + 1 >= end || p[1] != '\n') *p = '\n';
+}
+
 void as_source_finish(struct as_source *self, struct as_arena *arena)
 {
     if (self->borrowed) {
@@ -177,6 +185,7 @@ void as_source_finish(struct as_source *self, struct as_arena *arena)
         self->borrowed = false;
     }
     if (!self->line_starts) build_lines(self, arena);
+    if (memchr(self->text, '\r', self->len)) lone_cr_to_lf((char *)self->text, self->len);   /* the arena's copy */
 }
 
 int as_source_decode_lazy(struct as_source *self, struct as_arena *arena, const char *bytes, size_t len, char *err,

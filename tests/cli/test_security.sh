@@ -240,4 +240,28 @@ done
 scan --no-cache --output-format full .
 grep -qF '5 |     x = "\x1b[2K"; time.sleep(1)  # \x1b[1A\x1b[2K \u009b \u202e' "$tmp/out" && ok || ko "full: source line: $(cat -v "$tmp/out")"
 grep -qF 'bad\x1b[1A.py: file contains a NUL byte' "$tmp/err" && ok || ko "error line: $(cat -v "$tmp/err")"
+
+# ---- 7. lower severity ------------------------------------------------------------------------------------
+# a file whose lines end with a lone CR (Python compiles it)
+fresh; printf 'import time\r\r\rasync def f():\r    x = """a\rb"""\r    time.sleep(1)\r' >app.py
+scan --no-cache app.py
+[ "$rc" -eq 1 ] && grep -q "app.py:7:5: ASYNC251" "$tmp/out" && ok || ko "CR-only line ends: exit $rc: $(cat "$tmp/out" "$tmp/err")"
+# symbolic link loops not named *.py are skipped like broken links; one named *.py is one error
+fresh; ln -s self self; ln -s b a; ln -s a b
+scan --no-cache .
+[ "$rc" -eq 1 ] && ! grep -q "error:" "$tmp/err" && ok || ko "link loops not named *.py: exit $rc: $(cat "$tmp/err")"
+ln -s loop.py loop.py
+scan --no-cache .
+expect_finding "link loop named *.py"
+[ "$rc" -eq 2 ] && [ "$(grep -c 'error: ./loop.py: symbolic link loop' "$tmp/err")" -eq 1 ] && ok || ko "loop.py: exit $rc: $(cat "$tmp/err")"
+# per-file-ignores: the path is made relative once per file, not per finding and glob (2,000 findings x 10
+# globs cost 60,000 readlink calls before)
+if command -v strace >/dev/null && ! grep -q __asan_init "$bin" 2>/dev/null; then
+  fresh; python3 -c "
+open('app.py', 'w').write('import time\\nasync def f():\\n' + '    time.sleep(1)\\n' * 2000)
+open('pyproject.toml', 'w').write('[tool.asyncscan.per-file-ignores]\\n' + ''.join('\"g%d/*.py\" = [\"ASYNC251\"]\\n' % i for i in range(10)))"
+  strace -f -c -o "$tmp/strace" "$bin" --no-cache --output-format concise . >/dev/null 2>&1
+  calls=$(awk '$NF == "readlink" {print $4}' "$tmp/strace")
+  [ "${calls:-0}" -lt 200 ] && ok || ko "per-file-ignores: $calls readlink calls"
+fi
 finish

@@ -23,7 +23,8 @@ static const struct decode_case decode_cases[] = {
     {"x = 1\n", 0, "x = 1\n", NULL, 2},
     {"\xef\xbb\xbfx = 1", 0, "x = 1", NULL, 1},
     {"a\r\nb\r\n", 0, "a\r\nb\r\n", NULL, 3},
-    {"a\rb\rc", 0, "a\rb\rc", NULL, 3},
+    {"a\rb\rc", 0, "a\nb\nc", NULL, 3},              /* a lone CR ends a line: LF for the grammar */
+    {"a\r\rb\r\n", 0, "a\n\nb\r\n", NULL, 4},
     {"", 0, "", NULL, 1},
     {"# -*- coding: latin-1 -*-\ns = '\xe9'\n", 0, "# -*- coding: latin-1 -*-\ns = '\xc3\xa9'\n", NULL, 3},
     {"#!/usr/bin/python\n# coding=cp1252\ns = '\x80'\n", 0, "#!/usr/bin/python\n# coding=cp1252\ns = '\xe2\x82\xac'\n",
