@@ -2,6 +2,7 @@
  * `  LINE:COL CODE message`, lines right-aligned and columns padded to the widest in the file, and a blank line
  * after each file. Files without findings print nothing. */
 #include "report/text_common.h"
+#include "util/visible.h"
 
 static void begin(struct as_report_ctx *ctx) { (void)ctx; }
 static void end(struct as_report_ctx *ctx) { (void)ctx; }
@@ -21,14 +22,18 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         if (digits(res->diags[i].line) > line_width) line_width = digits(res->diags[i].line);
         if (digits(res->diags[i].col) > col_width) col_width = digits(res->diags[i].col);
     }
-    fprintf(ctx->out, ctx->color ? AS_UNDERLINE "%s" AS_RESET ":\n" : "%s:\n", res->path);
+    if (ctx->color) fputs(AS_UNDERLINE, ctx->out);
+    as_fputs_visible(res->path, ctx->out);   /* names and messages from the tree: no terminal control */
+    fputs(ctx->color ? AS_RESET ":\n" : ":\n", ctx->out);
     for (size_t i = 0; i < res->n_diags; i++) {
         const struct as_diag *d = &res->diags[i];
         if (ctx->color)
-            fprintf(ctx->out, "  %*u" AS_CYAN ":" AS_RESET "%-*u " AS_RED "%s" AS_RESET " %s\n", line_width, d->line,
-                    col_width, d->col, d->code, d->message);
+            fprintf(ctx->out, "  %*u" AS_CYAN ":" AS_RESET "%-*u " AS_RED "%s" AS_RESET " ", line_width, d->line,
+                    col_width, d->col, d->code);
         else
-            fprintf(ctx->out, "  %*u:%-*u %s %s\n", line_width, d->line, col_width, d->col, d->code, d->message);
+            fprintf(ctx->out, "  %*u:%-*u %s ", line_width, d->line, col_width, d->col, d->code);
+        as_fputs_visible(d->message, ctx->out);
+        fputc('\n', ctx->out);
     }
     fputc('\n', ctx->out);
 }

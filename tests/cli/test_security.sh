@@ -231,7 +231,7 @@ expect_finding "deep Python expressions"
 fresh; printf 'import time\n\n\nasync def f():\n    x = "\033[2K"; time.sleep(1)  # \033[1A\033[2K \302\233 \342\200\256\n' >"$(printf 'e\033[31mvil').py"
 printf 'x = 1\n\000' >"$(printf 'bad\033[1A').py"
 esc=$(printf '\033')
-for fmt in full concise pylint github; do
+for fmt in full concise pylint github grouped azure; do
   scan --no-cache --output-format "$fmt" .
   grep -q "$esc" "$tmp/out" && ko "$fmt: a raw ESC in the output: $(cat -v "$tmp/out")" || ok
   grep -q "$esc" "$tmp/err" && ko "$fmt: a raw ESC on stderr: $(cat -v "$tmp/err")" || ok
