@@ -2,8 +2,10 @@
  * as a pyproject.toml ([tool.asyncscan]) and as an asyncscan.toml (top-level keys); a success must leave a
  * usable configuration (its globs are matched against a path), a failure must say why with file:line:col.
  * Deep nesting, which a byte-level fuzzer cannot reach within its input length, comes from a structured form:
- * an input starting with 0xFF is `depth` (2 bytes, up to 32,767), `kind` (1 byte: inline tables, arrays, or both in
- * turn), then the innermost text, expanded to "[tool.asyncscan]\n<key> = " and `depth` openers around it. */
+ * an input starting with 0xFF is `depth` (2 bytes, up to 4,095: deeper ones with a syntax error spend seconds
+ * in tree-sitter's error recovery under the fuzzer's instrumentation; cli.test_security covers 25,000 and
+ * 100,000 levels), `kind` (1 byte: inline tables, arrays, or both in turn), then the innermost text, expanded
+ * to "[tool.asyncscan]\n<key> = " and `depth` openers around it. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char *expand_nesting(const uint8_t *data, size_t size, size_t *len)
 {
     if (size < 4 || data[0] != 0xFF) return NULL;
-    size_t depth = (size_t)(data[1] & 0x7f) << 8 | data[2];   /* < 32,768: deeper ones only cost parse time */
+    size_t depth = (size_t)(data[1] & 0x0f) << 8 | data[2];   /* < 4,096: deeper ones only cost parse time */
     unsigned kind = data[3] % 3;
     static const char *const keys[] = {"per-file-ignores", "select", "x"};
     const char *head_key = keys[data[3] / 3 % 3];
