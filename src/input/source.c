@@ -188,6 +188,66 @@ void as_source_finish(struct as_source *self, struct as_arena *arena)
     if (memchr(self->text, '\r', self->len)) lone_cr_to_lf((char *)self->text, self->len);   /* the arena's copy */
 }
 
+/* The ASCII letter, digit or underscore that NFKC makes of the 3- or 4-byte UTF-8 sequence at p (end: the
+ * text's end), or 0. Covered: the full-width forms (U+FF10-FF19, U+FF21-FF3A, U+FF3F, U+FF41-FF5A) and the
+ * mathematical alphanumeric letters and digits (U+1D400-1D6A3, U+1D7CE-1D7FF) — the compatibility characters
+ * an identifier can hold that NFKC turns into ASCII. Quotes, brackets and other punctuation are left alone: a
+ * full-width one is not Python syntax, and folding it would change what the grammar sees. */
+static char compat_ascii(const unsigned char *p, const unsigned char *end, size_t *n)
+{
+    if (p[0] == 0xEF && end - p >= 3 && (p[1] == 0xBC || p[1] == 0xBD) && (p[2] & 0xC0) == 0x80) {
+        unsigned cp = 0xF000u | (unsigned)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+        *n = 3;
+        if (cp >= 0xFF10 && cp <= 0xFF19) return (char)('0' + (cp - 0xFF10));
+        if (cp >= 0xFF21 && cp <= 0xFF3A) return (char)('A' + (cp - 0xFF21));
+        if (cp >= 0xFF41 && cp <= 0xFF5A) return (char)('a' + (cp - 0xFF41));
+        if (cp == 0xFF3F) return '_';
+        return 0;
+    }
+    if (p[0] == 0xF0 && end - p >= 4 && p[1] == 0x9D && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80) {
+        unsigned cp = 0x1D000u | (unsigned)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+        *n = 4;
+        if (cp >= 0x1D400 && cp <= 0x1D6A3) {
+            unsigned k = (cp - 0x1D400) % 52;
+            return (char)(k < 26 ? 'A' + k : 'a' + (k - 26));
+        }
+        if (cp >= 0x1D7CE && cp <= 0x1D7FF) return (char)('0' + (cp - 0x1D7CE) % 10);
+    }
+    return 0;
+}
+
+/* Python reads identifiers through NFKC (`ｔｉｍｅ.sleep` runs as time.sleep): the compatibility letters above
+ * become ASCII in the text everything after decoding sees, strings and comments included (a display change
+ * only: each is one code point for one, so lines and columns stay where they were). Files without such a
+ * character (two memchr passes) are left as they are. */
+static void fold_compatibility_letters(struct as_source *self, struct as_arena *arena)
+{
+    const unsigned char *t = (const unsigned char *)self->text, *end = t + self->len;
+    if (!memchr(t, 0xEF, self->len) && !memchr(t, 0xF0, self->len)) return;
+    size_t n;
+    const unsigned char *first = NULL;
+    for (const unsigned char *p = t; p < end && !first; p++)
+        if ((*p == 0xEF || *p == 0xF0) && compat_ascii(p, end, &n)) first = p;
+    if (!first) return;
+    char *out = as_arena_alloc(arena, self->len + 1);
+    size_t k = (size_t)(first - t);
+    memcpy(out, t, k);
+    for (const unsigned char *p = first; p < end;) {
+        char c = (*p == 0xEF || *p == 0xF0) ? compat_ascii(p, end, &n) : 0;
+        if (c) {
+            out[k++] = c;
+            p += n;
+        } else {
+            out[k++] = (char)*p++;
+        }
+    }
+    out[k] = '\0';
+    self->text = out;
+    self->len = k;
+    self->borrowed = false;
+    self->line_starts = NULL;
+}
+
 int as_source_decode_lazy(struct as_source *self, struct as_arena *arena, const char *bytes, size_t len, char *err,
                           size_t errlen)
 {
@@ -259,6 +319,7 @@ int as_source_decode_lazy(struct as_source *self, struct as_arena *arena, const 
         self->len = len;
         self->borrowed = true;
     }
+    fold_compatibility_letters(self, arena);
     return 0;
 }
 

@@ -246,6 +246,10 @@ grep -qF 'bad\x1b[1A.py: file contains a NUL byte' "$tmp/err" && ok || ko "error
 fresh; printf 'import time\r\r\rasync def f():\r    x = """a\rb"""\r    time.sleep(1)\r' >app.py
 scan --no-cache app.py
 [ "$rc" -eq 1 ] && grep -q "app.py:7:5: ASYNC251" "$tmp/out" && ok || ko "CR-only line ends: exit $rc: $(cat "$tmp/out" "$tmp/err")"
+# full-width and mathematical letters in identifiers: Python reads them through NFKC (this is time.sleep)
+fresh; printf 'import time\n\n\nasync def f():\n    \357\275\224\357\275\211\357\275\215\357\275\205.sleep(1)\n    \360\235\220\255\360\235\220\242\360\235\220\246\360\235\220\236.sleep(2)\n' >app.py
+scan --no-cache app.py
+[ "$(grep -c ASYNC251 "$tmp/out")" -eq 2 ] && grep -q "$finding" "$tmp/out" && grep -q "app.py:6:5: ASYNC251" "$tmp/out" && ok || ko "NFKC identifiers: $(cat "$tmp/out" "$tmp/err")"
 # symbolic link loops not named *.py are skipped like broken links; one named *.py is one error
 fresh; ln -s self self; ln -s b a; ln -s a b
 scan --no-cache .

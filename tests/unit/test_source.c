@@ -25,6 +25,8 @@ static const struct decode_case decode_cases[] = {
     {"a\r\nb\r\n", 0, "a\r\nb\r\n", NULL, 3},
     {"a\rb\rc", 0, "a\nb\nc", NULL, 3},              /* a lone CR ends a line: LF for the grammar */
     {"a\r\rb\r\n", 0, "a\n\nb\r\n", NULL, 4},
+    /* NFKC's compatibility letters become ASCII (full-width x, mathematical bold t); other full-width stays */
+    {"\xef\xbd\x98 = \xf0\x9d\x90\xad  # \xef\xbc\x88\n", 0, "x = t  # \xef\xbc\x88\n", NULL, 2},
     {"", 0, "", NULL, 1},
     {"# -*- coding: latin-1 -*-\ns = '\xe9'\n", 0, "# -*- coding: latin-1 -*-\ns = '\xc3\xa9'\n", NULL, 3},
     {"#!/usr/bin/python\n# coding=cp1252\ns = '\x80'\n", 0, "#!/usr/bin/python\n# coding=cp1252\ns = '\xe2\x82\xac'\n",
