@@ -370,10 +370,12 @@ bool as_condition_holds(const struct as_condition *c, const struct as_model *m, 
                 return false;
         return true;
     case C_UNLESS_CALLEE: {
+        /* the name as resolved, and as the types rewrite it (the name the rule may have matched) */
         const char *q = as_model_callee(m, call);
         if (!q) return true;
+        const char *typed = as_model_flow(m, q);
         for (size_t i = 0; i < c->n_values; i++)
-            if (as_qname_glob(c->values[i], q)) return false;
+            if (as_qname_glob(c->values[i], q) || (typed != q && as_qname_glob(c->values[i], typed))) return false;
         return true;
     }
     case C_IF_NARGS:

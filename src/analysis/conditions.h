@@ -9,7 +9,7 @@
  *   if-nargs:N          the call has exactly N arguments (positional and keyword; none of them starred)
  *   if-imported:MOD     the file imports MOD (or a submodule of it)
  *   unless-inside:Q1|Q2 skip when the call is an argument of a call to Q1 or Q2 (e.g. trio.wrap_file)
- *   unless-callee:G1|G2 skip when the call's own qualified name matches a glob (another rule covers it)
+ *   unless-callee:G1|G2 skip when the call's own qualified name, or its typed form (types.h), matches a glob
  *   unless-text:W1|W2   skip when the call's source text contains W1 or W2 (e.g. NUMERIC flags)
  *   unless-handled:E1|E2 skip when the call is in the body of a `try` with a handler for E1 or E2, written
  *                       as in the source (BlockingIOError, ssl.SSLWantReadError): the non-blocking I/O idiom

@@ -39,11 +39,11 @@ static const char *const capture_names[] = {
  * instructions). */
 enum py_field {
     F_ALIAS, F_ARGUMENT, F_ATTRIBUTE, F_BODY, F_CONDITION, F_CONSEQUENCE, F_FUNCTION, F_LEFT, F_NAME, F_OBJECT,
-    F_RIGHT, F_SUBSCRIPT, F_VALUE, N_FIELDS
+    F_OPERATOR, F_RETURN_TYPE, F_RIGHT, F_SUBSCRIPT, F_VALUE, N_FIELDS
 };
 static const char *const field_names[N_FIELDS] = {
     "alias", "argument", "attribute", "body", "condition", "consequence", "function", "left", "name", "object",
-    "right", "subscript", "value"};
+    "operator", "return_type", "right", "subscript", "value"};
 static TSFieldId field_ids[N_FIELDS];
 static pthread_once_t fields_once = PTHREAD_ONCE_INIT;
 
@@ -213,9 +213,50 @@ static const char *string_content(struct ctx *c, TSNode n)
     return as_arena_strndup(c->arena, b->data, b->len);
 }
 
-static void expr_from_node(struct ctx *c, TSNode n, struct as_expr *e);
+/* How deep operands of `/`, `if`/`else` and `or` are described (`a / "b" / "c"` nests to the left). */
+#define MAX_OPERAND_DEPTH 8
 
-static void expr_from_node(struct ctx *c, TSNode n, struct as_expr *e)
+static void describe(struct ctx *c, TSNode n, struct as_expr *e, int depth);
+static void expr_from_node(struct ctx *c, TSNode n, struct as_expr *e) { describe(c, n, e, 0); }
+
+/* Whether the operator child of binary_operator/boolean_operator n is the text op. */
+static bool operator_is(struct ctx *c, TSNode n, const char *op)
+{
+    TSNode o = child_in(n, F_OPERATOR);
+    if (ts_node_is_null(o)) return false;
+    uint32_t a = ts_node_start_byte(o), b = ts_node_end_byte(o);
+    return b - a == strlen(op) && memcmp(c->src + a, op, b - a) == 0;
+}
+
+/* The two operands the types flow through (see AS_EXPR_DIV, AS_EXPR_EITHER): e->kind is set when n is one. */
+static void describe_operands(struct ctx *c, TSNode n, struct as_expr *e, int depth)
+{
+    const char *t = ts_node_type(n);
+    TSNode a, b;
+    enum as_expr_kind kind;
+    if (strcmp(t, "binary_operator") == 0 && operator_is(c, n, "/")) {
+        kind = AS_EXPR_DIV;
+        a = child_in(n, F_LEFT);
+        b = child_in(n, F_RIGHT);
+    } else if (strcmp(t, "boolean_operator") == 0 && operator_is(c, n, "or")) {
+        kind = AS_EXPR_EITHER;
+        a = child_in(n, F_LEFT);
+        b = child_in(n, F_RIGHT);
+    } else if (strcmp(t, "conditional_expression") == 0 && ts_node_named_child_count(n) == 3) {
+        kind = AS_EXPR_EITHER;
+        a = ts_node_named_child(n, 0);
+        b = ts_node_named_child(n, 2);
+    } else {
+        return;
+    }
+    if (depth >= MAX_OPERAND_DEPTH || ts_node_is_null(a) || ts_node_is_null(b)) return;
+    e->kind = kind;
+    e->operands = as_arena_alloc(c->arena, 2 * sizeof(struct as_expr));
+    describe(c, a, &e->operands[0], depth + 1);
+    describe(c, b, &e->operands[1], depth + 1);
+}
+
+static void describe(struct ctx *c, TSNode n, struct as_expr *e, int operand_depth)
 {
     memset(e, 0, sizeof(*e));
     e->tail = "";
@@ -231,6 +272,10 @@ static void expr_from_node(struct ctx *c, TSNode n, struct as_expr *e)
         const char *t = ts_node_type(base);
         if (strcmp(t, "parenthesized_expression") == 0 && ts_node_named_child_count(base) == 1) {
             base = ts_node_named_child(base, 0);
+            continue;
+        }
+        if (strcmp(t, "named_expression") == 0 && !ts_node_is_null(child_in(base, F_VALUE))) {
+            base = child_in(base, F_VALUE);   /* `(p := Path(x)).exists()`: the value */
             continue;
         }
         if (strcmp(t, "attribute") == 0 && depth < 64) {
@@ -282,6 +327,7 @@ static void expr_from_node(struct ctx *c, TSNode n, struct as_expr *e)
         e->text = text_of(c, base);
     } else {
         e->kind = AS_EXPR_OTHER;
+        describe_operands(c, base, e, operand_depth);
     }
 }
 
@@ -360,6 +406,7 @@ static void add_binding(struct ctx *c, enum as_binding_kind kind, TSNode name_no
     b.next = -1;
     b.value.tail = b.type.tail = "";
     b.value.call = b.type.call = -1;
+    b.unpack_index = -1;
     vec_push(&c->s->bindings, b);
 }
 
@@ -424,11 +471,19 @@ static void bind_unpacked(struct ctx *c, TSNode target, TSNode stmt)
 {
     if (type_is(stmt, "assignment") && bind_unpacked_values(c, target, child_in(stmt, F_RIGHT), stmt, 0)) return;
     uint32_t n = ts_node_named_child_count(target);
+    /* `a, b = value`: each plain name before any starred one knows its position and the value (types.h's tuples) */
+    TSNode value = type_is(stmt, "assignment") ? child_in(stmt, F_RIGHT) : stmt;
+    bool positional = type_is(stmt, "assignment") && !ts_node_is_null(value) && !type_is(value, "assignment");
     for (uint32_t i = 0; i < n; i++) {
         TSNode k = ts_node_named_child(target, i);
-        if (type_is(k, "identifier"))
+        if (type_is(k, "list_splat_pattern")) positional = false;
+        if (type_is(k, "identifier")) {
             add_binding(c, AS_BIND_PLAIN, k, stmt);
-        else if (type_is(k, "tuple_pattern") || type_is(k, "list_pattern") || type_is(k, "list_splat_pattern"))
+            if (positional) {
+                last_binding(c)->unpack_index = (int32_t)i;
+                expr_from_node(c, value, &last_binding(c)->value);
+            }
+        } else if (type_is(k, "tuple_pattern") || type_is(k, "list_pattern") || type_is(k, "list_splat_pattern"))
             bind_plain_names_in(c, k, stmt);
     }
 }
@@ -801,6 +856,10 @@ static void link_call(struct as_facts *f, struct as_expr *e)
 {
     if (e->kind == AS_EXPR_CALL) e->call = find_call(f->calls, f->n_calls, e->base);
     if (e->kind == AS_EXPR_CALL && e->call < 0) e->kind = AS_EXPR_OTHER;
+    if (e->operands) {   /* DIV, EITHER: at most MAX_OPERAND_DEPTH deep */
+        link_call(f, &e->operands[0]);
+        link_call(f, &e->operands[1]);
+    }
 }
 
 static bool span_in(const struct as_span *sorted, size_t n, struct as_span sp)
@@ -918,6 +977,8 @@ static void on_scope_fact(const struct match *mt, enum capture_kind outer)
     TSNode node = mt->node;
     struct as_scope sc;
     memset(&sc, 0, sizeof(sc));
+    sc.returns.tail = "";
+    sc.returns.call = -1;
     sc.node = span_of(node);
     sc.parent = -1;
     if (outer == CAP_FUNCTION) {
@@ -928,6 +989,7 @@ static void on_scope_fact(const struct match *mt, enum capture_kind outer)
         sc.name_span = span_of(nm);
         sc.params = span_of(cap(mt, CAP_FUNCTION_PARAMS));
         sc.body = span_of(cap(mt, CAP_FUNCTION_BODY));
+        type_from_node(c, child_in(node, F_RETURN_TYPE), &sc.returns, 0);
         /* The def binds its name in the enclosing scope. */
         add_binding(c, AS_BIND_FUNCTION, nm, node);
     } else if (outer == CAP_LAMBDA) {

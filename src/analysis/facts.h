@@ -29,6 +29,8 @@ enum as_expr_kind {
     AS_EXPR_NUMBER,     /* an integer/float literal (text holds it) */
     AS_EXPR_CONST,      /* True / False / None (text holds it) */
     AS_EXPR_LAMBDA,     /* a lambda (scope index in `call`) */
+    AS_EXPR_DIV,        /* `left / right` (operands[0], operands[1]) + optional tail: `(root / "x").mkdir` */
+    AS_EXPR_EITHER,     /* `a if c else b`, `a or b` (operands[0], operands[1]): the type both sides agree on */
     AS_EXPR_OTHER,      /* anything else; tail may still hold trailing attributes */
 };
 
@@ -42,6 +44,7 @@ struct as_expr {
     const char *text;      /* STRING/NUMBER/CONST: literal text (string content without quotes) */
     struct as_span span;
     struct as_span base;   /* CALL: span of the base call (linked to `call` after sorting) */
+    struct as_expr *operands; /* DIV, EITHER: the two operands (arena); NULL otherwise */
 };
 
 enum as_scope_kind { AS_SCOPE_MODULE, AS_SCOPE_FUNCTION, AS_SCOPE_LAMBDA, AS_SCOPE_CLASS, AS_SCOPE_COMPREHENSION };
@@ -56,6 +59,7 @@ struct as_scope {
     struct as_span name_span;
     struct as_span bases;      /* class: the parenthesised base list; {0,0} if none */
     int32_t parent;            /* enclosing scope (by body nesting); -1 for the module */
+    struct as_expr returns;    /* function: the return annotation (unwrapped like a parameter's); NONE if none */
 };
 
 enum as_binding_kind {
@@ -80,7 +84,8 @@ struct as_binding {
     int32_t scope;            /* filled by the model */
     const char *module;       /* IMPORT/FROM/STAR: module text as written (".m" for relative) */
     const char *imported;     /* FROM: the imported name ("sleep"); IMPORT: the full dotted module */
-    struct as_expr value;     /* ASSIGN/WITH/WALRUS */
+    struct as_expr value;     /* ASSIGN/WITH/WALRUS; PLAIN with unpack_index >= 0: the unpacked right side */
+    int32_t unpack_index;     /* `a, b = value`: the position of this name in the target (PLAIN), else -1 */
     struct as_expr type;      /* ASSIGN/PARAM: annotation, unwrapped from Optional[...] / X | None */
     struct as_span stmt;      /* the binding statement */
     struct as_span owner;     /* PARAM: the function/lambda node whose parameter list holds it ({0,0} if none) */

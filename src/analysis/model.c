@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis/stdlib_exports.h"
+#include "analysis/types.h"
 
 #define MAX_RESOLVE_DEPTH 12
 
@@ -198,6 +199,29 @@ static const char *absolute_module(const struct as_model *self, const char *mod)
 
 static const char *qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos,
                            int depth);
+static bool qualifiable(enum as_expr_kind k);
+
+/* A test module: "test_x", "x_test", "conftest" as the last segment of the module name. */
+static bool is_test_module(const char *module)
+{
+    const char *last = strrchr(module, '.');
+    last = last ? last + 1 : module;
+    size_t n = strlen(last);
+    return strncmp(last, "test", 4) == 0 || strcmp(last, "conftest") == 0 || (n >= 5 && strcmp(last + n - 5, "_test") == 0);
+}
+
+/* The tmp-path heuristic: an unannotated parameter named `tmp_path` (`tmp_path_factory`) of a test function, or of
+ * any function in a test module or conftest.py, is pytest's fixture of that name. */
+static const char *pytest_fixture_type(const struct as_model *self, const struct as_binding *b)
+{
+    if (!(self->heuristics & AS_HEURISTIC_TMP_PATH) || b->scope <= 0) return NULL;
+    const char *type = strcmp(b->name, "tmp_path") == 0           ? "pathlib.Path()"
+                       : strcmp(b->name, "tmp_path_factory") == 0 ? "_pytest.tmpdir.TempPathFactory()"
+                                                                  : NULL;
+    if (!type) return NULL;
+    const char *fn = self->facts->scopes[b->scope].name;
+    return (fn && strncmp(fn, "test", 4) == 0) || is_test_module(self->module) ? type : NULL;
+}
 
 /* What a binding stands for (without any tail). */
 static const char *binding_value(const struct as_model *self, const struct as_binding *b, int depth)
@@ -226,8 +250,7 @@ static const char *binding_value(const struct as_model *self, const struct as_bi
     case AS_BIND_WITH:
     case AS_BIND_WALRUS: {
         const char *q = NULL;
-        if (b->value.kind == AS_EXPR_NAME || b->value.kind == AS_EXPR_CALL)
-            q = qualify(self, &b->value, b->scope, b->stmt.start, depth + 1);
+        if (qualifiable(b->value.kind)) q = qualify(self, &b->value, b->scope, b->stmt.start, depth + 1);
         if (!q && b->type.kind == AS_EXPR_NAME) {
             const char *t = qualify(self, &b->type, b->scope, b->stmt.start, depth + 1);
             if (t) q = as_arena_cat(self->arena, t, "()", (char *)NULL);
@@ -242,7 +265,12 @@ static const char *binding_value(const struct as_model *self, const struct as_bi
                                     b->stmt.start, depth + 1);
             if (t) return as_arena_cat(self->arena, t, "()", (char *)NULL);
         }
-        return NULL;
+        return b->type.kind == AS_EXPR_NONE ? pytest_fixture_type(self, b) : NULL;
+    case AS_BIND_PLAIN:
+        if (b->unpack_index < 0 || !qualifiable(b->value.kind) || !self->types) return NULL;
+        return as_types_item(self->types,
+                             as_model_flow(self, qualify(self, &b->value, b->scope, b->stmt.start, depth + 1)),
+                             (uint32_t)b->unpack_index);
     default:
         return NULL;
     }
@@ -283,8 +311,7 @@ static const char *class_attribute(const struct as_model *self, int32_t cls, con
         int32_t fp = self->first_param[fn];
         if (fp < 0 || strcmp(f->bindings[fp].name, a->object) != 0) continue;
         const char *q = NULL;
-        if (a->value.kind == AS_EXPR_NAME || a->value.kind == AS_EXPR_CALL)
-            q = qualify(self, &a->value, fn, a->pos, depth + 1);
+        if (qualifiable(a->value.kind)) q = qualify(self, &a->value, fn, a->pos, depth + 1);
         if (!q && a->type.kind == AS_EXPR_NAME) {
             const char *t = qualify(self, &a->type, fn, a->pos, depth + 1);
             if (t) q = as_arena_cat(self->arena, t, "()", (char *)NULL);
@@ -307,6 +334,37 @@ static const char *star_import_lookup(const struct as_model *self, int32_t scope
         if (s == 0) break;
     }
     return NULL;
+}
+
+/* Whether qualify can say something of an expression of this kind. */
+static bool qualifiable(enum as_expr_kind k)
+{
+    return k == AS_EXPR_NAME || k == AS_EXPR_CALL || k == AS_EXPR_DIV || k == AS_EXPR_EITHER;
+}
+
+static bool is_none_literal(const struct as_expr *e)
+{
+    return e->kind == AS_EXPR_CONST && e->text && strcmp(e->text, "None") == 0 && !*e->tail;
+}
+
+/* `left / right`: what `left` divides into ("<left>.__truediv__()", which the types rewrite), or, with the
+ * path-division heuristic, "<div>()" for an unknown left side and a string on the right. `a if c else b`,
+ * `a or b`: the type both sides flow to (None on one side is no objection: a method called on it would fail). */
+static const char *operands_value(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos,
+                                  int depth)
+{
+    const struct as_expr *a = &e->operands[0], *b = &e->operands[1];
+    if (e->kind == AS_EXPR_DIV) {
+        const char *l = qualifiable(a->kind) ? qualify(self, a, scope, pos, depth + 1) : NULL;
+        if (l) return as_arena_cat(self->arena, l, ".__truediv__()", (char *)NULL);
+        if ((self->heuristics & AS_HEURISTIC_PATH_DIVISION) && b->kind == AS_EXPR_STRING) return "<div>()";
+        return NULL;
+    }
+    const char *qa = qualifiable(a->kind) ? as_model_flow(self, qualify(self, a, scope, pos, depth + 1)) : NULL;
+    const char *qb = qualifiable(b->kind) ? as_model_flow(self, qualify(self, b, scope, pos, depth + 1)) : NULL;
+    if (is_none_literal(a)) return qb;
+    if (is_none_literal(b)) return qa;
+    return qa && qb && strcmp(qa, qb) == 0 ? qa : NULL;
 }
 
 static const char *qualify(const struct as_model *self, const struct as_expr *e, int32_t scope, uint32_t pos,
@@ -346,6 +404,8 @@ static const char *qualify(const struct as_model *self, const struct as_expr *e,
         const struct as_call *c = &self->facts->calls[e->call];
         const char *q = qualify(self, &c->callee, scope, pos, depth + 1);
         if (q) base = as_arena_cat(self->arena, q, "()", (char *)NULL);
+    } else if (e->kind == AS_EXPR_DIV || e->kind == AS_EXPR_EITHER) {
+        base = operands_value(self, e, scope, pos, depth);
     }
     if (!base) return NULL;
     if (!*e->tail) return base;
@@ -515,4 +575,87 @@ void as_model_build(struct as_model *self, struct as_facts *f, struct as_arena *
         const struct as_binding *b = as_model_lookup(self, r->scope, r->name, r->pos);
         if (b) ((struct as_binding *)b)->used = true;
     }
+}
+
+/* ---- types ------------------------------------------------------------------------------------------------- */
+
+struct as_local_type {
+    const char *key;     /* "pkg.mod.data_dir()", "pkg.mod.C().cache_dir" */
+    const char *value;   /* "pathlib.Path()" */
+};
+
+static int cmp_local_type(const void *a, const void *b)
+{
+    return strcmp(((const struct as_local_type *)a)->key, ((const struct as_local_type *)b)->key);
+}
+
+static const char *local_type(void *ud, const char *key)
+{
+    const struct as_model *self = ud;
+    if (!self->n_local_types) return NULL;
+    struct as_local_type k = {key, NULL};
+    const struct as_local_type *hit =
+        bsearch(&k, self->local_types, self->n_local_types, sizeof(k), cmp_local_type);
+    return hit ? hit->value : NULL;
+}
+
+/* Whether the function scope s is decorated `@property` / `@functools.cached_property`. */
+static bool is_property(const struct as_model *self, int32_t s)
+{
+    const struct as_facts *f = self->facts;
+    for (size_t i = 0; i < f->n_decorators; i++) {
+        const struct as_decorator *d = &f->decorators[i];
+        if (d->function.start != f->scopes[s].node.start || d->expr.kind != AS_EXPR_NAME) continue;
+        const char *last = *d->expr.tail ? strrchr(d->expr.tail, '.') + 1 : d->expr.head;
+        if (strcmp(last, "property") == 0 || strcmp(last, "cached_property") == 0) return true;
+    }
+    return false;
+}
+
+/* The keys a function's result is known by: "<qualname>()" for a call (a method's also through an instance,
+ * "<module>.C().m()"); a property's without the call. */
+static void add_local_returns(struct as_model *self, int32_t s, const char *value, size_t *n)
+{
+    const struct as_facts *f = self->facts;
+    const char *qual = as_model_scope_qualname(self, s);
+    bool prop = is_property(self, s);
+    const char *call = prop ? "" : "()";
+    self->local_types[(*n)++] = (struct as_local_type){as_arena_cat(self->arena, qual, call, (char *)NULL), value};
+    int32_t cls = f->scopes[s].parent;
+    if (cls > 0 && f->scopes[cls].kind == AS_SCOPE_CLASS) {
+        const char *owner = as_model_scope_qualname(self, cls);
+        self->local_types[(*n)++] = (struct as_local_type){
+            as_arena_cat(self->arena, owner, "().", f->scopes[s].name, call, (char *)NULL), value};
+    }
+}
+
+void as_model_use_types(struct as_model *self, const struct as_types *types, unsigned heuristics)
+{
+    self->types = types;
+    self->heuristics = heuristics;
+    self->local_types = NULL;
+    self->n_local_types = 0;
+    const struct as_facts *f = self->facts;
+    size_t annotated = 0;
+    for (size_t s = 1; s < f->n_scopes; s++)
+        if (f->scopes[s].kind == AS_SCOPE_FUNCTION && f->scopes[s].returns.kind == AS_EXPR_NAME) annotated++;
+    if (!annotated) return;
+    self->local_types = as_arena_alloc(self->arena, 2 * annotated * sizeof(struct as_local_type));
+    size_t n = 0;
+    for (size_t s = 1; s < f->n_scopes; s++) {
+        const struct as_scope *sc = &f->scopes[s];
+        if (sc->kind != AS_SCOPE_FUNCTION || sc->returns.kind != AS_EXPR_NAME) continue;
+        const char *t = qualify(self, &sc->returns, binding_scope(self, sc->parent), sc->node.start, 0);
+        if (t) add_local_returns(self, (int32_t)s, as_arena_cat(self->arena, t, "()", (char *)NULL), &n);
+    }
+    qsort(self->local_types, n, sizeof(struct as_local_type), cmp_local_type);
+    self->n_local_types = n;
+}
+
+const char *as_model_flow(const struct as_model *self, const char *qname)
+{
+    if (!qname || (!self->types && !self->n_local_types)) return qname;
+    /* every typed expression is or follows a call, but for this file's properties (`self.cache_dir`) */
+    if (!self->n_local_types && !strchr(qname, '(')) return qname;
+    return as_types_flow(self->types, local_type, (void *)self, self->arena, qname);
 }

@@ -19,6 +19,15 @@
 #include "analysis/facts.h"
 
 struct as_binding_slot;
+struct as_types;
+struct as_local_type;
+
+/* The type heuristics (see as_model_use_types); each can be switched off in the configuration (`type-heuristics`:
+ * the bits follow input/config.h's as_config_type_heuristics). */
+enum {
+    AS_HEURISTIC_TMP_PATH = 1,        /* pytest's `tmp_path` parameter is a pathlib.Path (`tmp_path_factory` too) */
+    AS_HEURISTIC_PATH_DIVISION = 2,   /* `x / "literal"` (x unknown) + a distinct Path method is a pathlib.Path */
+};
 
 struct as_model {
     struct as_facts *facts;
@@ -30,6 +39,12 @@ struct as_model {
     struct as_binding_slot *table;
     uint32_t table_mask;
     int32_t *first_param;      /* per scope: binding index of the first parameter, or -1 */
+    /* Types (as_model_use_types): the data's table, the heuristics on, and this file's annotated returns
+     * ("pkg.mod.data_dir()" -> "pathlib.Path()"), sorted by key. */
+    const struct as_types *types;
+    unsigned heuristics;
+    struct as_local_type *local_types;
+    size_t n_local_types;
 };
 
 /* Links scopes, assigns scopes to facts, builds the binding table and marks bindings that are read.
@@ -37,6 +52,12 @@ struct as_model {
 void as_model_build(struct as_model *self, struct as_facts *facts, struct as_arena *arena, const char *module,
                     bool is_package_init);
 /* (The caller sets self->source after building when conditions need the text.) */
+/* Lets types flow (types.h): `types` (may be NULL: none), the AS_HEURISTIC_* bits on, and the return annotations
+ * of this file's functions and properties. Call after as_model_build, before qualifying. */
+void as_model_use_types(struct as_model *self, const struct as_types *types, unsigned heuristics);
+/* `qname` rewritten through the types: "pathlib.Path().parent.exists" -> "pathlib.Path().exists"; qname itself
+ * when nothing applies or no types are in use. Arena. */
+const char *as_model_flow(const struct as_model *self, const char *qname);
 
 /* Dotted module name for a path: "src/pkg/mod.py" -> "src.pkg.mod", "pkg/__init__.py" -> "pkg". Arena. */
 const char *as_model_module_name(struct as_arena *arena, const char *path, bool *is_package_init);

@@ -276,7 +276,8 @@ int as_ruleset_load_embedded(struct as_ruleset *self, as_rule_kind_lookup kinds,
     as_buf_init(&eb);
     for (size_t i = 0; i < as_embedded_count; i++) {
         const struct as_embedded *e = &as_embedded_files[i];
-        if (strncmp(e->name, "rules/", 6) != 0) continue;
+        size_t nl = strlen(e->name);
+        if (strncmp(e->name, "rules/", 6) != 0 || nl < 5 || strcmp(e->name + nl - 5, ".rule") != 0) continue;
         char *rerr = NULL;
         struct as_rule *r = as_rule_parse(e->name, e->data, e->len, kinds, &rerr);
         if (!r) {

@@ -185,6 +185,7 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     const char **dirs = as_xcalloc(n_dirs + 1, sizeof(char *));
     const char **offload = as_xcalloc(n_offload + 1, sizeof(char *));
     for (int k = 0; k < 2; k++) {
+        if (from[k] && from[k]->type_heuristics >= 0) extras.heuristics_off = ~(unsigned)from[k]->type_heuristics;
         for (size_t i = 0; from[k] && i < from[k]->n_blocking; i++) {
             patterns[extras.n_blocking] = from[k]->blocking[i].key;
             notes[extras.n_blocking++] = from[k]->blocking[i].value;
@@ -475,6 +476,11 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     for (size_t i = 0; root && i < root->n_offload_functions; i++)
         as_buf_printf(&b, "%s%s", i ? ", " : "", root->offload_functions[i]);
     show_value(out, root, 16, "offload-functions", b.data, false);
+    as_buf_reset(&b);
+    for (size_t i = 0; as_config_type_heuristics[i]; i++)
+        if (engine->type_heuristics & (1u << i))
+            as_buf_printf(&b, "%s%s", b.len ? ", " : "", as_config_type_heuristics[i]);
+    show_value(out, root, 17, "type-heuristics", b.len ? b.data : "(none)", false);
     /* the rules that apply to this file */
     as_buf_reset(&b);
     bool *en = as_xcalloc(engine->rules.n + 1, sizeof(bool));

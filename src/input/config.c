@@ -29,12 +29,15 @@ const TSLanguage *tree_sitter_toml(void);
 const char *const as_config_keys[] = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
     "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", "fix", "unsafe-fixes", "fixable", "unfixable",
-    "offload-functions", NULL,
+    "offload-functions", "type-heuristics", NULL,
 };
+
+const char *const as_config_type_heuristics[] = {"tmp-path", "path-division", NULL};
 
 enum key_id { K_SELECT, K_IGNORE, K_EXTEND_SELECT, K_PER_FILE_IGNORES, K_EXCLUDE, K_EXTEND_EXCLUDE,
               K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS, K_FIX,
-              K_UNSAFE_FIXES, K_FIXABLE, K_UNFIXABLE, K_OFFLOAD_FUNCTIONS };
+              K_UNSAFE_FIXES, K_FIXABLE, K_UNFIXABLE, K_OFFLOAD_FUNCTIONS,
+              K_TYPE_HEURISTICS };
 
 struct parser {
     const char *path, *text;
@@ -188,6 +191,23 @@ static char *resolve_dir(const char *base, const char *rel)
     return out;
 }
 
+/* `type-heuristics = ["tmp-path", ...]` -> the bits of the names listed (an unknown name is an error). */
+static int heuristic_bits(struct parser *p, TSNode value)
+{
+    size_t m;
+    char **names = string_list(p, value, &m);
+    int bits = 0;
+    for (size_t i = 0; names && i < m; i++) {
+        size_t k = 0;
+        while (as_config_type_heuristics[k] && strcmp(as_config_type_heuristics[k], names[i]) != 0) k++;
+        if (as_config_type_heuristics[k]) bits |= 1 << k;
+        else set_error(p, value, "unknown type heuristic '%s' (known: tmp-path, path-division)", names[i]);
+        free(names[i]);
+    }
+    free(names);
+    return bits;
+}
+
 static void record_origin(struct parser *p, enum key_id k, TSNode at)
 {
     char line[64];
@@ -306,6 +326,9 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
         break;
     }
     case K_OFFLOAD_FUNCTIONS: append_strings(p, value, &c->offload_functions, &c->n_offload_functions); break;
+    case K_TYPE_HEURISTICS:
+        c->type_heuristics = heuristic_bits(p, value);
+        break;
     }
 }
 
@@ -414,6 +437,7 @@ int as_config_parse(struct as_config *out, const char *path, const char *text, s
 {
     memset(out, 0, sizeof(*out));
     out->respect_gitignore = out->force_exclude = out->fix = out->unsafe_fixes = -1;
+    out->type_heuristics = -1;
     out->path = as_xstrdup(path);
     out->dir = as_config_dir_of(path);
     struct parser p = {path, text, len, is_pyproject, false, out, NULL};

@@ -9,7 +9,8 @@
  * (booleans), output-format (string), jobs (integer), blocking (table: qualified name or pattern ->
  * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config),
  * fix, unsafe-fixes (booleans), fixable, unfixable (lists of codes/prefixes),
- * offload-functions (qualified names: decorators that run a function in a thread, and functions that do). */
+ * offload-functions (qualified names: decorators that run a function in a thread, and functions that do),
+ * type-heuristics (the type heuristics on: a list of as_config_type_heuristics names; both by default). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -37,6 +38,7 @@ struct as_config {
     int fix, unsafe_fixes;   /* -1 absent, 0/1 */
     char *fixable, *unfixable;   /* comma-joined codes/prefixes; NULL when absent */
     char **offload_functions; size_t n_offload_functions;
+    int type_heuristics;     /* -1 absent; else bit i set when as_config_type_heuristics[i] is listed */
     /* The line each key was set on (for --show-settings), by key name; "" when absent. */
     char *origin[24];
 };
@@ -69,6 +71,10 @@ bool as_config_glob_match_relative(const char *const *globs, size_t n, const cha
 
 /* The directory part of a path ("." when none, "/" for a file at the root). Heap. */
 char *as_config_dir_of(const char *path);
+
+/* The type heuristics `type-heuristics` can list, in the order of their bits (analysis/model.h's
+ * AS_HEURISTIC_*): "tmp-path", "path-division". NULL-terminated. */
+extern const char *const as_config_type_heuristics[];
 
 /* Names of the keys, for hints and --show-settings. */
 extern const char *const as_config_keys[];

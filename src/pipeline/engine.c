@@ -26,6 +26,7 @@
 #include "analysis/flow.h"
 #include "analysis/guards.h"
 #include "analysis/model.h"
+#include "analysis/types.h"
 #include "pipeline/noqa.h"
 #include "analysis/query.h"
 #include "input/source.h"
@@ -187,6 +188,58 @@ static void build_prefilter(struct as_engine *self)
     self->n_prefilter = n;
 }
 
+/* Whether a needle (root, name) is already there. */
+static bool has_needle(const struct as_engine *self, const char *root, const char *name)
+{
+    for (size_t i = 0; i < self->n_needles; i++)
+        if (strcmp(self->needles[i].root, root) == 0 && strcmp(self->needles[i].name, name) == 0) return true;
+    return false;
+}
+
+/* Adds (root, name) for every needle (rhs_root, name) there: an object of a type rooted at rhs_root can be made
+ * in a file that spells only root (`socket.socketpair()` gives sockets; `tmp_path` is a pathlib.Path). Returns
+ * whether one was added. */
+static bool derive_needles(struct as_engine *self, const char *root, const char *rhs_root)
+{
+    bool added = false;
+    if (strcmp(root, rhs_root) == 0) return false;
+    for (size_t i = 0; i < self->n_needles; i++) {
+        if (strcmp(self->needles[i].root, rhs_root) != 0 || has_needle(self, root, self->needles[i].name)) continue;
+        char pattern[300];
+        if (snprintf(pattern, sizeof(pattern), "%s.%s", root, self->needles[i].name) >= (int)sizeof(pattern)) continue;
+        add_needle(self, pattern, self->needles[i].in_async, NULL);
+        added = true;
+    }
+    return added;
+}
+
+/* The skip stays exact when types flow (analysis/types.h): a typed expression's rules need the words of where the
+ * type came from. Repeated until nothing is added (types chain: tmp_path_factory -> _pytest -> pathlib). Under the
+ * path-division heuristic a distinct method's name alone is enough (`x / "a"` spells no module). */
+static void add_typed_needles(struct as_engine *self)
+{
+    static const char *const fixture_roots[][2] = {{"tmp_path", "pathlib"}, {"tmp_path_factory", "_pytest"}};
+    for (bool again = true; again;) {
+        again = false;
+        const char *lhs, *rhs;
+        for (size_t i = 0; as_types_roots(self->types, i, &lhs, &rhs); i++)
+            for (const char *r = rhs; *r; r += strlen(r) + 1) again |= derive_needles(self, lhs, r);
+        if (self->type_heuristics & AS_HEURISTIC_TMP_PATH)
+            for (size_t i = 0; i < 2; i++) again |= derive_needles(self, fixture_roots[i][0], fixture_roots[i][1]);
+    }
+    if (!(self->type_heuristics & AS_HEURISTIC_PATH_DIVISION)) return;
+    const char *name, *root;
+    for (size_t i = 0; as_types_distinct(self->types, i, &name, &root); i++) {
+        for (size_t k = 0; k < self->n_needles; k++) {
+            if (strcmp(self->needles[k].root, root) != 0 || strcmp(self->needles[k].name, name) != 0) continue;
+            char pattern[300];
+            snprintf(pattern, sizeof(pattern), "builtins.%s", name);
+            add_needle(self, pattern, self->needles[k].in_async, NULL);
+            break;
+        }
+    }
+}
+
 static void collect_needles(struct as_engine *self)
 {
     for (size_t i = 0; i < self->rules.n; i++) {
@@ -206,6 +259,7 @@ static void collect_needles(struct as_engine *self)
         if (r->kind == &as_check_unused_noqa) add_needle(self, "noqa", false, NULL);   /* only a file with "noqa" can have one */
         for (size_t k = 0; k < r->n_matches; k++) add_match_needles(self, &r->matches[k], r->async_only);
     }
+    add_typed_needles(self);
     if (self->async_always) {   /* the async-only pairs cannot change a decision then: async code is kept */
         size_t kept = 0;
         for (size_t i = 0; i < self->n_needles; i++) {
@@ -556,6 +610,9 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
     self->queries = as_xcalloc(1, sizeof(*self->queries));
     pthread_mutex_init(&self->queries->lock, NULL);
     if (as_ruleset_load_embedded(&self->rules, as_check_rule_kind, err)) goto fail;
+    self->types = as_types_load_embedded(err);
+    if (!self->types) goto fail;
+    self->type_heuristics = (AS_HEURISTIC_TMP_PATH | AS_HEURISTIC_PATH_DIVISION) & ~(extras ? extras->heuristics_off : 0);
     if (extras) {
         for (size_t i = 0; i < extras->n_rules_dirs; i++)
             if (as_ruleset_load_dir(&self->rules, extras->rules_dirs[i], as_check_rule_kind, err)) goto fail;
@@ -601,6 +658,7 @@ void as_engine_release(struct as_engine *self)
         free(self->queries);
     }
     as_ruleset_release(&self->rules);
+    as_types_free(self->types);
     free(self->enabled);
     free(self->tracked);
     free(self->extend_select);
@@ -683,6 +741,7 @@ struct hit_ctx {
     struct as_check_ctx *check;
     size_t call_index;
     const struct as_engine *engine;
+    bool matched;        /* a pattern matched the name (whether or not its conditions held) */
 };
 
 static bool rule_enabled(const struct as_engine *e, const struct as_rule *rule)
@@ -695,6 +754,7 @@ static bool rule_enabled(const struct as_engine *e, const struct as_rule *rule)
 static void on_hit(void *ud, const struct as_rule_hit *hit)
 {
     struct hit_ctx *h = ud;
+    h->matched = true;
     for (size_t i = 0; i < hit->match->n_conditions; i++)
         if (!as_condition_holds(hit->match->conditions[i], h->check->model, h->call_index)) return;
     if (hit->rule->kind == &as_check_blocking_call) {
@@ -1125,6 +1185,19 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
     return true;
 }
 
+/* A name no pattern matched, rewritten through the types (analysis/types.h): when the typed name matches, it
+ * is the call's name from now on (messages, summaries). */
+static void flow_and_look_up(const struct as_engine *engine, const struct as_model *model, const char **callee_names,
+                             struct hit_ctx *h)
+{
+    const char *typed = as_model_flow(model, callee_names[h->call_index]);
+    if (typed == callee_names[h->call_index] || typed[0] == '<') return;
+    const char *raw = callee_names[h->call_index];
+    callee_names[h->call_index] = typed;
+    as_rule_index_lookup(engine->index, typed, false, on_hit, h);
+    if (!h->matched) callee_names[h->call_index] = raw;
+}
+
 /* Resolves every call's qualified name (through functools.partial), runs the rules whose patterns match it and
  * the whole-file kinds; the findings go to w->findings. Returns the callee names (facts order, arena). */
 static const char **run_checks(struct as_worker *w, const struct as_engine *engine, const struct as_model *model,
@@ -1142,9 +1215,10 @@ static const char **run_checks(struct as_worker *w, const struct as_engine *engi
             if (t) callee_names[i] = t;
         }
     for (size_t i = 0; i < facts->n_calls; i++) {
-        struct hit_ctx h = {&check, i, engine};
+        struct hit_ctx h = {&check, i, engine, false};
         if (callee_names[i]) {
             as_rule_index_lookup(engine->index, callee_names[i], false, on_hit, &h);
+            if (!h.matched) flow_and_look_up(engine, model, callee_names, &h);
         } else if (*facts->calls[i].callee.tail) {
             /* Unknown receiver: only `*.attr` patterns can match ("?.pool.request"). */
             const char *pseudo = as_arena_cat(arena, "?", facts->calls[i].callee.tail, (char *)NULL);
@@ -1248,6 +1322,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     const char *module = as_model_module_name(arena, path, &is_init);
     struct as_model model;
     as_model_build(&model, &facts, arena, module, is_init);
+    as_model_use_types(&model, engine->types, engine->type_heuristics);
     model.source = src.text;
 
     const char **callee_names = run_checks(w, engine, &model, arena);
@@ -1308,6 +1383,8 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
      * "skip 2" since async code needs a rule's words too */
     parts[n++] = self->skip_enabled ? "skip 2" : "no-skip";
     if (self->ignore_noqa) parts[n++] = "ignore-noqa";
+    static const char *const heuristic_sets[] = {"types 0", "types 1", "types 2", "types 3"};
+    parts[n++] = heuristic_sets[self->type_heuristics & 3];
     for (size_t i = 0; i < as_embedded_count && n < 2048; i++) {
         parts[n++] = as_embedded_files[i].name;
         parts[n++] = as_embedded_files[i].data;

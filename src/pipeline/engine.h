@@ -54,6 +54,8 @@ struct as_engine {
      * function they cover blocks no caller (ASC108). "name(kw=True)" needs that keyword argument. */
     char **offload;
     size_t n_offload;
+    struct as_types *types;        /* the .types files in rules/types/ (analysis/types.h) */
+    unsigned type_heuristics;      /* the AS_HEURISTIC_* bits on (analysis/model.h); all by default */
 };
 
 /* The built-in thread boundaries (NULL-terminated): asgiref's sync_to_async, channels' database_sync_to_async,
@@ -71,6 +73,7 @@ struct as_engine_extras {
     const char *const *rules_dirs; size_t n_rules_dirs;
     const char *const *blocking_patterns; const char *const *blocking_notes; size_t n_blocking;
     const char *const *offload_functions; size_t n_offload_functions;
+    unsigned heuristics_off;       /* AS_HEURISTIC_* bits switched off (`type-heuristics` in the configuration) */
 };
 int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                       const struct as_engine_extras *extras, char **err);

@@ -226,6 +226,29 @@ out=$("$bin" --show-settings --select ASYNC251 p/sub/mod.py)
 has "select             = ASYNC251   # command line" "$out"
 has "enabled rules      = ASYNC251" "$out"
 
+# --- type-heuristics: each heuristic on by default, switched off by leaving it out of the list (a setting of
+# the run, like rules-dirs: read from the configuration that governs the current directory) -----------------
+mkdir -p h
+printf 'async def test_x(tmp_path, root):\n    tmp_path.exists()\n    (root / "a").mkdir()\n' >h/test_h.py
+cd h
+out=$(codes .)
+has "test_h.py:2:5: ASYNC240" "$out"
+has "test_h.py:3:5: ASYNC240" "$out"
+has "type-heuristics    = tmp-path, path-division   # default" "$("$bin" --show-settings test_h.py)"
+printf 'type-heuristics = ["path-division"]\n' >asyncscan.toml
+out=$(codes .)
+hasnt "test_h.py:2:5" "$out"
+has "test_h.py:3:5: ASYNC240" "$out"
+has "type-heuristics    = path-division   # " "$("$bin" --show-settings test_h.py)"
+printf 'type-heuristics = []\n' >asyncscan.toml
+check test -z "$(codes .)"
+has "type-heuristics    = (none)" "$("$bin" --show-settings test_h.py)"
+printf 'type-heuristics = ["tmp-path", "tmp_path"]\n' >asyncscan.toml
+run . >/dev/null
+check test $? -eq 2
+has "asyncscan.toml:1:19: unknown type heuristic 'tmp_path' (known: tmp-path, path-division)" "$(cat "$tmp/err")"
+cd ..
+
 # --- --report-unused-noqa (RUF100) -------------------------------------------------------------------------
 mkdir -p n
 printf 'import asyncio\nimport time\n\n\nasync def f():\n    await asyncio.sleep(1)  # noqa: ASYNC251, F401\n    time.sleep(1)  # noqa: ASYNC251\n    x = 1  # noqa: ASYNC109\n    return x  # noqa\n' >n/m.py
