@@ -696,6 +696,7 @@ static void on_with_items(struct ctx *c, TSNode with, struct as_with *w)
     uint32_t k = ts_node_named_child_count(clause);
     w->item_calls = as_arena_alloc(c->arena, (k ? k : 1) * sizeof(struct as_span));
     w->item_call_index = as_arena_alloc(c->arena, (k ? k : 1) * sizeof(int32_t));
+    w->item_values = as_arena_alloc(c->arena, (k ? k : 1) * sizeof(struct as_expr));
     for (uint32_t i = 0; i < k; i++) {
         TSNode item = ts_node_named_child(clause, i);
         if (!type_is(item, "with_item")) continue;
@@ -703,6 +704,7 @@ static void on_with_items(struct ctx *c, TSNode with, struct as_with *w)
         if (type_is(v, "as_pattern")) v = ts_node_named_child(v, 0);
         w->item_calls[w->n_items] = type_is(v, "call") ? span_of(v) : (struct as_span){0, 0};
         w->item_call_index[w->n_items] = -1;
+        expr_from_node(c, v, &w->item_values[w->n_items]);
         w->n_items++;
     }
 }
@@ -1315,9 +1317,11 @@ static void publish_withs(struct as_facts *out, struct as_arena *arena, struct a
         stack[sp++] = (int32_t)i;
     }
     for (size_t i = 0; i < out->n_withs; i++)
-        for (uint32_t k = 0; k < out->withs[i].n_items; k++)
+        for (uint32_t k = 0; k < out->withs[i].n_items; k++) {
             if (out->withs[i].item_calls[k].end)
                 out->withs[i].item_call_index[k] = find_call(out->calls, out->n_calls, out->withs[i].item_calls[k]);
+            link_call(out, &out->withs[i].item_values[k]);
+        }
 }
 
 /* Sleep loops, and on each call the sleep loop, with statement or assignment it belongs to. */

@@ -130,6 +130,7 @@ struct as_with {
     bool is_async;
     struct as_span *item_calls;  /* the call of each item whose value is a call (linked: item_call_index) */
     int32_t *item_call_index;    /* index into calls, -1 when the item is not a call */
+    struct as_expr *item_values; /* each item's context manager (`with lock:`, `with X() as x`: X()) */
     uint32_t n_items;
     int32_t parent;              /* the innermost with statement whose body contains this one, or -1 */
 };
