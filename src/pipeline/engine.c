@@ -1186,10 +1186,12 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
 }
 
 /* A name no pattern matched, rewritten through the types (analysis/types.h): when the typed name matches, it
- * is the call's name from now on (messages, summaries). */
+ * is the call's name from now on (messages, summaries). Not for an awaited call: what it returns is awaitable,
+ * so the object is not the synchronous type the types name (`await (trio_path / "x").mkdir()`). */
 static void flow_and_look_up(const struct as_engine *engine, const struct as_model *model, const char **callee_names,
                              struct hit_ctx *h)
 {
+    if (model->facts->calls[h->call_index].awaited) return;
     const char *typed = as_model_flow(model, callee_names[h->call_index]);
     if (typed == callee_names[h->call_index] || typed[0] == '<') return;
     const char *raw = callee_names[h->call_index];
