@@ -8,6 +8,8 @@
 #include "analysis/types.h"
 
 #define MAX_RESOLVE_DEPTH 12
+#define MAX_EITHER_DEPTH 6     /* resolution depth beyond which `a if c else b` / `a or b` is not followed */
+#define MAX_FLOW_NAME 1024     /* longer qualified names are not rewritten through the types (none is that long) */
 
 static uint32_t hash_key(int32_t scope, const char *name)
 {
@@ -354,6 +356,9 @@ static const char *operands_value(const struct as_model *self, const struct as_e
                                   int depth)
 {
     const struct as_expr *a = &e->operands[0], *b = &e->operands[1];
+    /* both sides of a conditional are resolved: bounded, so conditionals of conditionals through bindings
+     * (`x2 = x1 if c else x1`, ...) cannot multiply the work */
+    if (e->kind == AS_EXPR_EITHER && depth > MAX_EITHER_DEPTH) return NULL;
     if (e->kind == AS_EXPR_DIV) {
         const char *l = qualifiable(a->kind) ? qualify(self, a, scope, pos, depth + 1) : NULL;
         if (l) return as_arena_cat(self->arena, l, ".__truediv__()", (char *)NULL);
@@ -657,5 +662,6 @@ const char *as_model_flow(const struct as_model *self, const char *qname)
     if (!qname || (!self->types && !self->n_local_types)) return qname;
     /* every typed expression is or follows a call, but for this file's properties (`self.cache_dir`) */
     if (!self->n_local_types && !strchr(qname, '(')) return qname;
+    if (strlen(qname) > MAX_FLOW_NAME) return qname;
     return as_types_flow(self->types, local_type, (void *)self, self->arena, qname);
 }
