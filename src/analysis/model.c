@@ -496,6 +496,10 @@ void as_model_build(struct as_model *self, struct as_facts *f, struct as_arena *
     self->arena = arena;
     self->module = module ? module : "";
     self->is_package_init = is_package_init;
+    self->types = NULL;            /* no types flow until as_model_use_types */
+    self->heuristics = 0;
+    self->local_types = NULL;
+    self->n_local_types = 0;
 
     /* Scope nesting by body ranges (scopes 1.. are sorted by start, outer first on ties). */
     int32_t *stack = as_arena_alloc(arena, (f->n_scopes + 1) * sizeof(int32_t));
