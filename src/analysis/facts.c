@@ -1055,6 +1055,12 @@ static void on_bind_fact(const struct match *mt)
     struct as_binding *b = last_binding(c);
     if (bk == AS_BIND_PARAM) b->owner = param_list_of(node);   /* see owners_by_params */
     b->also_reads = kind && strcmp(kind, "augmented") == 0;
+    if (bk == AS_BIND_PLAIN && (type_is(node, "for_statement") || type_is(node, "for_in_clause"))) {
+        /* `for x in value`: x is an element of value (types.h: `value.__next__()`) */
+        b->unpack_index = AS_UNPACK_ELEMENT;
+        expr_from_node(c, child_in(node, F_RIGHT), &b->value);
+        return;
+    }
     expr_from_node(c, cap(mt, CAP_BIND_VALUE), &b->value);
     type_from_node(c, cap(mt, CAP_BIND_TYPE), &b->type, 0);
 }

@@ -77,6 +77,8 @@ enum as_binding_kind {
     AS_BIND_PLAIN,        /* any other binding: for targets, unpacking, except-as, del, += */
 };
 
+#define AS_UNPACK_ELEMENT (-2)
+
 struct as_binding {
     enum as_binding_kind kind;
     const char *name;
@@ -85,7 +87,8 @@ struct as_binding {
     const char *module;       /* IMPORT/FROM/STAR: module text as written (".m" for relative) */
     const char *imported;     /* FROM: the imported name ("sleep"); IMPORT: the full dotted module */
     struct as_expr value;     /* ASSIGN/WITH/WALRUS; PLAIN with unpack_index >= 0: the unpacked right side */
-    int32_t unpack_index;     /* `a, b = value`: the position of this name in the target (PLAIN), else -1 */
+    int32_t unpack_index;     /* `a, b = value`: the position of this name in the target (PLAIN); AS_UNPACK_ELEMENT
+                                 for `for x in value` (value: the iterable); else -1 */
     struct as_expr type;      /* ASSIGN/PARAM: annotation, unwrapped from Optional[...] / X | None */
     struct as_span stmt;      /* the binding statement */
     struct as_span owner;     /* PARAM: the function/lambda node whose parameter list holds it ({0,0} if none) */

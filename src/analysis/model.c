@@ -225,6 +225,19 @@ static const char *pytest_fixture_type(const struct as_model *self, const struct
     return (fn && strncmp(fn, "test", 4) == 0) || is_test_module(self->module) ? type : NULL;
 }
 
+/* A name bound by unpacking: item i of the tuple the types give the value (`a, b = socket.socketpair()`), or an
+ * element of an iterable (`for p in root.iterdir()`: the type of `<value>.__next__()`, when the types give one). */
+static const char *unpacked_value(const struct as_model *self, const struct as_binding *b, int depth)
+{
+    if (b->unpack_index == -1 || !qualifiable(b->value.kind) || !self->types) return NULL;
+    const char *q = as_model_flow(self, qualify(self, &b->value, b->scope, b->stmt.start, depth + 1));
+    if (!q) return NULL;
+    if (b->unpack_index >= 0) return as_types_item(self->types, q, (uint32_t)b->unpack_index);
+    const char *next = as_arena_cat(self->arena, q, ".__next__()", (char *)NULL);
+    const char *element = as_model_flow(self, next);
+    return element != next ? element : NULL;
+}
+
 /* What a binding stands for (without any tail). */
 static const char *binding_value(const struct as_model *self, const struct as_binding *b, int depth)
 {
@@ -269,10 +282,7 @@ static const char *binding_value(const struct as_model *self, const struct as_bi
         }
         return b->type.kind == AS_EXPR_NONE ? pytest_fixture_type(self, b) : NULL;
     case AS_BIND_PLAIN:
-        if (b->unpack_index < 0 || !qualifiable(b->value.kind) || !self->types) return NULL;
-        return as_types_item(self->types,
-                             as_model_flow(self, qualify(self, &b->value, b->scope, b->stmt.start, depth + 1)),
-                             (uint32_t)b->unpack_index);
+        return unpacked_value(self, b, depth);
     default:
         return NULL;
     }
