@@ -1,10 +1,16 @@
 /* test_types.c — the type data (analysis/types.h): the shipped rules/types files load; malformed lines are
  * errors naming the file and line, and a file with an error adds nothing; qualified names flow through
  * attributes, methods, operators and chains; tuples give their items; the path-division marker becomes a type
- * only before a distinct name; an extra table (a file's own annotations) is consulted after the data. */
+ * only before a distinct name; an extra table (a file's own annotations) is consulted after the data; and
+ * snippets through the semantic model (analysis/model.h) with the shipped types, heuristics on or off. */
 #include <stdlib.h>
 #include <string.h>
 
+#include <tree_sitter/api.h>
+
+#include "analysis/facts.h"
+#include "analysis/model.h"
+#include "analysis/query.h"
 #include "analysis/types.h"
 #include "util/arena.h"
 #include "test_util.h"
@@ -173,6 +179,80 @@ START_TEST(long_line)
 }
 END_TEST
 
+struct typed_case {
+    const char *path, *src;
+    unsigned heuristics;
+    const char *typed;   /* the last call's name after as_model_flow; NULL: unresolved */
+};
+
+#define BOTH (AS_HEURISTIC_TMP_PATH | AS_HEURISTIC_PATH_DIVISION)
+static const struct typed_case typed_cases[] = {
+    {"m.py", "from pathlib import Path\n(Path(a) / 'x').mkdir()", 0, "pathlib.Path().mkdir"},
+    {"m.py", "from pathlib import Path\np = Path(a).parent.parent\np.exists()", 0, "pathlib.Path().exists"},
+    {"m.py", "from pathlib import PurePath\n(PurePath(a) / 'x').exists()", 0, "pathlib.PurePath().exists"},
+    {"m.py", "from pathlib import Path\nq = Path(a) if c else Path(b)\nq.is_dir()", 0, "pathlib.Path().is_dir"},
+    {"m.py", "from pathlib import Path\nq = Path(a) if c else None\nq.is_dir()", 0, "pathlib.Path().is_dir"},
+    {"m.py", "from pathlib import Path, PurePath\nq = Path(a) or PurePath(b)\nq.is_dir()", 0, NULL},
+    {"m.py", "from pathlib import Path\nq = Path(a) if c else b\nq.is_dir()", 0, NULL},
+    {"m.py", "from pathlib import Path\nif (w := Path(a) / 'b').exists(): pass", 0, "pathlib.Path().exists"},
+    {"m.py", "import socket\na, b = socket.socketpair()\nb.recv(1)", 0, "socket.socket().recv"},
+    {"m.py", "import socket\nc, addr = socket.socket().accept()\naddr.recv(1)", 0, NULL},
+    {"m.py", "import socket\n*a, b = socket.socketpair()\nb.recv(1)", 0, NULL},
+    {"m.py", "from pathlib import Path\ndef d() -> Path: ...\nd().mkdir()", 0, "pathlib.Path().mkdir"},
+    {"m.py", "from pathlib import Path\ndef d() -> 'str': ...\nd().mkdir()", 0, "m.d().mkdir"},
+    {"m.py", "async def test_a(tmp_path):\n    tmp_path.exists()", BOTH, "pathlib.Path().exists"},
+    {"m.py", "async def test_a(tmp_path):\n    tmp_path.exists()", AS_HEURISTIC_PATH_DIVISION, NULL},
+    {"m.py", "async def helper(tmp_path):\n    tmp_path.exists()", BOTH, NULL},
+    {"tests/test_m.py", "async def helper(tmp_path):\n    tmp_path.exists()", BOTH, "pathlib.Path().exists"},
+    {"m.py", "async def f(x):\n    (x / 'a').mkdir()", BOTH, "pathlib.Path().mkdir"},
+    {"m.py", "async def f(x):\n    (x / 'a').mkdir()", AS_HEURISTIC_TMP_PATH, NULL},
+    {"m.py", "async def f(x):\n    (x / 'a').open()", BOTH, "<div>().open"},
+    {"m.py", "async def f(x, y):\n    (x / y).mkdir()", BOTH, NULL},
+    {"m.py", "from pathlib import Path\nfor p in Path(a).iterdir():\n    p.is_file()", 0, "pathlib.Path().is_file"},
+    {"m.py", "from pathlib import Path\n[p for p in Path(a).glob('*') if p.stat()]", 0, "pathlib.Path().stat"},
+    {"m.py", "from pathlib import Path\nfor p in Path(a).stat():\n    p.is_file()", 0, NULL},
+};
+
+START_TEST(typed_names)
+{
+    const struct typed_case *c = &typed_cases[_i];
+    char *err = NULL;
+    struct as_query_set *qs = as_query_set_load(&err);
+    struct as_types *types = as_types_load_embedded(&err);
+    ck_assert_ptr_nonnull(qs);
+    ck_assert_ptr_nonnull(types);
+    struct as_arena arena;
+    as_arena_init(&arena);
+    TSParser *p = ts_parser_new();
+    ts_parser_set_language(p, tree_sitter_python());
+    TSTree *t = ts_parser_parse_string(p, NULL, c->src, (uint32_t)strlen(c->src));
+    struct as_facts_scratch *scratch = as_facts_scratch_new();
+    struct as_facts facts;
+    as_facts_extract(&facts, &arena, scratch, qs, t, c->src, strlen(c->src));
+    bool init = false;
+    struct as_model model;
+    as_model_build(&model, &facts, &arena, as_model_module_name(&arena, c->path, &init), init);
+    as_model_use_types(&model, types, c->heuristics);
+    const struct as_call *last = &facts.calls[0];   /* the outermost call of the last line: it ends last */
+    for (size_t i = 1; i < facts.n_calls; i++)
+        if (facts.calls[i].span.end > last->span.end ||
+            (facts.calls[i].span.end == last->span.end && facts.calls[i].span.start < last->span.start))
+            last = &facts.calls[i];
+    const char *q = as_model_flow(&model, as_model_callee(&model, last));
+    if (c->typed)
+        ck_assert_msg(q && strcmp(q, c->typed) == 0, "case %d: got %s, want %s", _i, q ? q : "(null)", c->typed);
+    else
+        ck_assert_msg(q == NULL || (!strstr(q, "pathlib.Path()") && !strstr(q, "socket.socket()")),
+                      "case %d: got %s, want no type", _i, q);
+    as_facts_scratch_free(scratch);
+    ts_tree_delete(t);
+    ts_parser_delete(p);
+    as_arena_release(&arena);
+    as_types_free(types);
+    as_query_set_free(qs);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("types");
@@ -183,6 +263,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, extra_table);
     tcase_add_loop_test(tc, malformed, 0, sizeof(bad) / sizeof(bad[0]));
     tcase_add_test(tc, long_line);
+    tcase_add_loop_test(tc, typed_names, 0, sizeof(typed_cases) / sizeof(typed_cases[0]));
     suite_add_tcase(s, tc);
     return s;
 }
