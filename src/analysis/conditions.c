@@ -284,6 +284,17 @@ static bool waits_on_loop(const struct receiver *r, const struct as_call *k)
            strcmp(name, "wait_socket_writable") == 0;
 }
 
+/* `trio.socket.from_stdlib_socket(x)`: trio wraps x and makes it non-blocking (the sockets of a socketpair() one
+ * side of which a test hands to trio). */
+static bool wrapped_for_loop(const struct receiver *r, const struct as_call *k)
+{
+    if (k->n_args == 0 || k->args[0].keyword || !is_receiver(r, &k->args[0].value, NULL)) return false;
+    const struct as_expr *e = &k->callee;
+    if (e->kind != AS_EXPR_NAME) return false;
+    const char *name = e->tail && *e->tail ? strrchr(e->tail, '.') + 1 : e->head;
+    return strcmp(name, "from_stdlib_socket") == 0;
+}
+
 /* Whether the socket the call is made on was made non-blocking, or handed to the event loop, before it in the same
  * function; for an attribute of `self`/`cls` (set up in another method), anywhere in the file. */
 static bool on_nonblocking_socket(const struct as_model *m, const struct as_call *call)
@@ -297,7 +308,7 @@ static bool on_nonblocking_socket(const struct as_model *m, const struct as_call
         const struct as_call *k = &f->calls[i];
         if (k == call) continue;
         if (!attribute && (k->span.start >= call->span.start || as_model_context_scope(m, k->scope) != fn)) continue;
-        if (makes_nonblocking(&r, k) || waits_on_loop(&r, k)) return true;
+        if (makes_nonblocking(&r, k) || waits_on_loop(&r, k) || wrapped_for_loop(&r, k)) return true;
     }
     return false;
 }
