@@ -456,7 +456,7 @@ static void emit_wanted(void *ud, size_t j)
     struct run_state *st = ud;
     struct as_file_result *res = &st->results[j % st->window];
     if (st->parsed) st->parsed[st->base + st->wanted[j]] = res->parsed;
-    if (st->target && !st->target[st->base + st->wanted[j]] && res->error)   /* never stops the named files */
+    if (st->target && !st->target[st->base + st->wanted[j]] && res->error && !st->opts->quiet)   /* a note only */
         fprintf(st->err, "asyncscan: note: %s: %s (a module the named files use; joined as far as it reads)\n",
                 res->path, res->error);
     as_project_add(st->project, st->wanted[j], res);
@@ -895,6 +895,7 @@ static bool plan_join(struct run_state *st, const char *const *named, size_t n)
 static void on_project_discover_error(void *ud, const char *path, const char *reason)
 {
     struct run_state *st = ud;
+    if (st->opts->quiet) return;   /* -q: the diagnostics and nothing else */
     while (path[0] == '.' && path[1] == '/' && path[2]) path += 2;
     fprintf(st->err, "asyncscan: note: %s: %s (in the project the named files are joined with)\n", path, reason);
 }
@@ -956,6 +957,7 @@ static void note_slow_join(struct run_state *st, const struct as_project_counts 
     clock_gettime(CLOCK_MONOTONIC, &now);
     double secs = (double)(now.tv_sec - st->started.tv_sec) + (double)(now.tv_nsec - st->started.tv_nsec) / 1e9;
     const char *threshold = getenv("ASYNCSCAN_SLOW_JOIN_MS");   /* for the tests */
+    if (st->opts->quiet) return;
     if (secs * 1000 <= (threshold ? strtod(threshold, NULL) : 1000)) return;
     fprintf(st->err, "asyncscan: note: joining the named files with their project (%s: %zu files) took %.1f s: "
             "%zu modules analysed%s\n", st->scope->root, c->files, secs, c->parsed,

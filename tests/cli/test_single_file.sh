@@ -104,6 +104,10 @@ check grep -q '^asyncscan: note: util/net.py: ' "$tmp/err"
 check grep -q '^asyncscan: note: util/dangling.py' "$tmp/err"
 grep -q 'asyncscan: error' "$tmp/err" && ko "an error for a module elsewhere: $(cat "$tmp/err")" || ok
 check test "$(grep -c 'util/net.py' "$tmp/err")" = 1
+# -q: the findings and nothing else (no note either)
+"$bin" --no-cache -q --output-format concise services/users.py >"$tmp/out" 2>"$tmp/err"
+check test "$(count <"$tmp/out")" = 5
+check test ! -s "$tmp/err"
 # a join slower than the threshold (1 s; ASYNCSCAN_SLOW_JOIN_MS for this test) says so once, on stderr
 ASYNCSCAN_SLOW_JOIN_MS=0 "$bin" --no-cache services/reports.py >"$tmp/out" 2>"$tmp/err"
 check test "$(grep -c '^asyncscan: note: joining the named files with their project' "$tmp/err")" = 1
