@@ -38,17 +38,21 @@ static bool fixable(void *ud, const char *code)
 void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *settings, const char *format,
                          struct as_fix_mode *mode)
 {
+    /* the command line's `--config 'KEY = VALUE'` overrides rank above the root configuration file */
     const struct as_config *root = settings && settings->has_root ? &settings->configs[0] : NULL;
+    const struct as_config *ov = settings && settings->has_overrides ? &settings->overrides : NULL;
+    int fix = ov && ov->fix >= 0 ? ov->fix : root ? root->fix : -1;
+    int unsafe = ov && ov->unsafe_fixes >= 0 ? ov->unsafe_fixes : root ? root->unsafe_fixes : -1;
     memset(mode, 0, sizeof(*mode));
     mode->only = o->fix_only || o->diff;
     mode->dry_run = o->diff;
-    mode->apply = mode->only || (o->fix ? o->fix > 0 : root && root->fix == 1);
-    mode->unsafe = o->unsafe_fixes ? o->unsafe_fixes > 0 : root && root->unsafe_fixes == 1;
+    mode->apply = mode->only || (o->fix ? o->fix > 0 : fix == 1);
+    mode->unsafe = o->unsafe_fixes ? o->unsafe_fixes > 0 : unsafe == 1;
     mode->show_fixes = o->show_fixes;
     mode->exit_non_zero_on_fix = o->exit_non_zero_on_fix;
-    mode->fixable = root ? root->fixable : NULL;
-    mode->unfixable = root ? root->unfixable : NULL;
-    mode->describe = mode->apply || o->unsafe_fixes || o->show_fixes || (root && (root->fix >= 0 || root->unsafe_fixes >= 0)) ||
+    mode->fixable = ov && ov->fixable ? ov->fixable : root ? root->fixable : NULL;
+    mode->unfixable = ov && ov->unfixable ? ov->unfixable : root ? root->unfixable : NULL;
+    mode->describe = mode->apply || o->unsafe_fixes || o->show_fixes || fix >= 0 || unsafe >= 0 ||
                      strcmp(format, "json") == 0 || strcmp(format, "json-lines") == 0 || strcmp(format, "sarif") == 0;
 }
 

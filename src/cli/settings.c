@@ -1,6 +1,8 @@
 /* settings.c — command line over configuration files; see settings.h. */
 #include "cli/settings.h"
 
+#include "cli/rewrite.h"
+
 #include <limits.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -466,12 +468,14 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     as_buf_reset(&b);
     for (size_t i = 0; root && i < root->n_rules_dirs; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", root->rules_dirs[i]);
     show_value(out, root, 11, "rules-dirs", b.data, false);
-    bool fix = o->fix ? o->fix > 0 : root && root->fix == 1, fix_only = o->fix_only || o->diff;
-    bool unsafe = o->unsafe_fixes ? o->unsafe_fixes > 0 : root && root->unsafe_fixes == 1;
-    show_value(out, root, 12, "fix", fix || fix_only ? "true" : "false", o->fix != 0 || fix_only);
-    show_value(out, root, 13, "unsafe-fixes", unsafe ? "true" : "false", o->unsafe_fixes != 0);
-    show_value(out, root, 14, "fixable", root && root->fixable ? root->fixable : "(all)", false);
-    show_value(out, root, 15, "unfixable", root ? root->unfixable : NULL, false);
+    struct as_fix_mode fm;   /* the fix keys: the command line, then its --config overrides, then the file */
+    as_rewrite_fix_mode(o, s, "full", &fm);
+    const struct as_config *ov = s->has_overrides ? &s->overrides : NULL;
+    show_value(out, ov && ov->origin[12] ? ov : root, 12, "fix", fm.apply ? "true" : "false",
+               o->fix != 0 || o->fix_only || o->diff);
+    show_value(out, ov && ov->origin[13] ? ov : root, 13, "unsafe-fixes", fm.unsafe ? "true" : "false", o->unsafe_fixes != 0);
+    show_value(out, ov && ov->fixable ? ov : root, 14, "fixable", fm.fixable ? fm.fixable : "(all)", false);
+    show_value(out, ov && ov->unfixable ? ov : root, 15, "unfixable", fm.unfixable, false);
     as_buf_reset(&b);
     for (size_t i = 0; root && i < root->n_offload_functions; i++)
         as_buf_printf(&b, "%s%s", i ? ", " : "", root->offload_functions[i]);

@@ -101,6 +101,11 @@ check grep -q "await asyncio.to_thread(subprocess.run" cfg/n.py
 check grep -q "    requests.get(url)" cfg/n.py
 check grep -q "await asyncio.sleep(1)" cfg/m.py
 
+# --config 'KEY = VALUE' overrides count like the keys
+cp "$f/coroutines.py" ov.py
+run --isolated --config 'fix = true' --config 'unsafe-fixes = true' ov.py >/dev/null 2>&1
+check cmp -s ov.py "$f/coroutines.py.fixed"
+
 # JSON carries ruff's fix object; RUF006 is a display-only suggestion
 run --output-format json "$f/coroutines.py" >"$tmp/out.json" 2>/dev/null
 python3 - "$tmp/out.json" <<'PY' && ok || ko "json fix objects"
