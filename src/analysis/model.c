@@ -65,6 +65,15 @@ bool as_model_in_async(const struct as_model *self, int32_t scope)
     return s > 0 && self->facts->scopes[s].is_async;
 }
 
+bool as_model_in_async_at(const struct as_model *self, int32_t scope, uint32_t pos)
+{
+    int32_t s = as_model_context_scope(self, scope);
+    if (s > 0) return self->facts->scopes[s].is_async;
+    for (size_t i = 0; i < self->n_async_top_level; i++)
+        if (pos >= self->async_top_level[i].start && pos < self->async_top_level[i].end) return true;
+    return false;
+}
+
 /* The enclosing non-comprehension scope: where a walrus inside a comprehension binds (PEP 572), and where a
  * star import's names are looked for. */
 static int32_t binding_scope(const struct as_model *self, int32_t scope)
@@ -510,6 +519,8 @@ void as_model_build(struct as_model *self, struct as_facts *f, struct as_arena *
     self->heuristics = 0;
     self->local_types = NULL;
     self->n_local_types = 0;
+    self->async_top_level = NULL;
+    self->n_async_top_level = 0;
 
     /* Scope nesting by body ranges (scopes 1.. are sorted by start, outer first on ties). */
     int32_t *stack = as_arena_alloc(arena, (f->n_scopes + 1) * sizeof(int32_t));

@@ -45,6 +45,10 @@ struct as_model {
     unsigned heuristics;
     struct as_local_type *local_types;
     size_t n_local_types;
+    /* Byte ranges whose module-level code runs in an event loop: a notebook cell with a top-level `await`
+     * (IPython runs it in the kernel's loop). Sorted; none for a .py file. */
+    const struct as_span *async_top_level;
+    size_t n_async_top_level;
 };
 
 /* Links scopes, assigns scopes to facts, builds the binding table and marks bindings that are read.
@@ -71,6 +75,8 @@ int32_t as_model_scope_at(const struct as_model *self, uint32_t pos);
  * at module level. */
 int32_t as_model_context_scope(const struct as_model *self, int32_t scope);
 bool as_model_in_async(const struct as_model *self, int32_t scope);
+/* The same for code at byte `pos` of `scope`: also true at module level inside one of async_top_level. */
+bool as_model_in_async_at(const struct as_model *self, int32_t scope, uint32_t pos);
 
 /* The binding `name` refers to when read in `scope` at `pos`, or NULL (builtin or unknown). */
 const struct as_binding *as_model_lookup(const struct as_model *self, int32_t scope, const char *name, uint32_t pos);

@@ -7,7 +7,7 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
                     size_t call_index)
 {
     const struct as_call *call = &ctx->model->facts->calls[call_index];
-    if (!as_model_in_async(ctx->model, call->scope)) return;
+    if (!as_model_in_async_at(ctx->model, call->scope, call->span.start)) return;
     if (match && match->note) {
         /* a configured blocking function (ASYNC200): the table says what to use instead */
         struct as_finding f = {rule, rule->span == AS_SPAN_CALL ? call->span : call->callee.span,

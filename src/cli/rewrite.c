@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fix/inplace.h"
+#include "input/notebook.h"
 #include "pipeline/noqa_edit.h"
 #include "project/project.h"
 #include "util/xalloc.h"
@@ -143,8 +144,12 @@ static int noqa_transform(void *ud, const char *bytes, size_t len, char **out, s
         job->wants[i].code = now.diags[i].code;
     }
     int rc = 0;
-    job->added = as_noqa_add_ex(bytes, len, job->wants, job->n_wants, out, out_len, &job->n_skips, job->skips);
-    if (job->added > 0 && noqa_verify_fails(job, &now, *out, *out_len)) {
+    /* a notebook's directives go into its JSON at the edited source strings (noqa_edit.h) */
+    job->added = as_noqa_add_file(as_notebook_path(job->shown), bytes, len, job->wants, job->n_wants, out, out_len,
+                                  &job->n_skips, job->skips, err, errlen);
+    if (job->added < 0) {
+        rc = -1;
+    } else if (job->added > 0 && noqa_verify_fails(job, &now, *out, *out_len)) {
         snprintf(err, errlen, "--add-noqa: the edited file did not verify (unchanged); please report this");
         free(*out);
         *out = NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/notebook.h"
 #include "cli/rewrite.h"
 #include "fix/diff.h"
 #include "fix/inplace.h"
@@ -201,7 +202,9 @@ static void fix_file(struct as_rewrite *rw, const char *path, int cfg, struct as
 
 void as_rewrite_fix(struct as_rewrite *self, const char *path, int cfg, struct as_file_result *res)
 {
-    if (!self->mode.describe) return;
+    /* A notebook's findings offer no fix yet: the fixes' edits are in the joined cells' text, and writing them
+     * into the JSON (input/notebook.h's as_notebook_apply) is not wired to the fix engine. */
+    if (!self->mode.describe || res->n_cells || as_notebook_path(res->path)) return;
     if (self->mode.apply && path && res->n_diags) fix_file(self, path, cfg, res);
     as_fix_describe(res);
     struct as_fix_settings with_unsafe = self->fix;

@@ -20,6 +20,7 @@
 #include "input/discover.h"
 #include "pipeline/engine.h"
 #include "util/pool.h"
+#include "input/notebook.h"
 #include "project/project.h"
 #include "project/scope.h"
 #include "report/report.h"
@@ -391,6 +392,7 @@ static void report_result(struct run_state *st, size_t file, struct as_file_resu
             for (size_t r = 0; r < st->engine->rules.n && r < 512; r++)
                 if (strcmp(st->engine->rules.rules[r]->code, res->diags[d].code) == 0) st->counts_by_rule[r]++;
     } else {
+        as_file_result_to_cells(res);   /* a notebook's positions, in its cells' terms, for every format */
         st->reporter->file(&st->ctx, res);
     }
 }
@@ -430,6 +432,12 @@ static struct as_file_result *keep_result(const struct as_file_result *res, stru
     k->n_diags = res->n_diags;
     k->diags = as_arena_alloc(a, (res->n_diags ? res->n_diags : 1) * sizeof(struct as_diag));
     for (size_t i = 0; i < res->n_diags; i++) copy_diag(a, &k->diags[i], &res->diags[i]);
+    if (res->n_cells) {   /* a notebook's cells: its findings are reported in their terms */
+        struct as_cell_start *cells = as_arena_alloc(a, res->n_cells * sizeof(*cells));
+        memcpy(cells, res->cells, res->n_cells * sizeof(*cells));
+        k->cells = cells;
+        k->n_cells = res->n_cells;
+    }
 #undef DUP
     return k;
 }
@@ -519,8 +527,9 @@ static void report_kept(struct run_state *st, size_t end, const struct as_join_f
             as_project_findings(st->project, i - st->base, res);
             if (collect) collect_join(st, i - st->base, res, collect_arena, collect);
         }
-        if (res->n_diags && !res->error) {
-            /* reporters show the offending line: read the text again (only for files with findings) */
+        if (res->n_diags && (!res->error || (!res->n_cells && as_notebook_path(res->path)))) {
+            /* reporters show the offending line: read the text again (only for files with findings); a notebook
+             * from the cache also needs its cells for its positions, whatever its error */
             char *bytes = NULL;
             size_t len = 0;
             char err[256];
@@ -826,6 +835,15 @@ static void discover_options(struct run_state *st, struct as_discover_opts *dopt
     dopts->n_extensions = o->n_extensions;
     dopts->force_exclude = settings->force_exclude;
     dopts->respect_gitignore = settings->respect_gitignore;
+    if (settings->has_root) {
+        const struct as_config *root = &settings->configs[0];
+        if (root->has_include) {
+            dopts->include = (const char *const *)root->include;
+            dopts->n_include = root->n_include;
+        }
+        dopts->extend_include = (const char *const *)root->extend_include;
+        dopts->n_extend_include = root->n_extend_include;
+    }
 }
 
 /* With --stdin-filename: the configuration that governs the buffer (-1 without the option or a configuration).

@@ -3,6 +3,7 @@
 
 #include "cli/rewrite.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -25,9 +26,46 @@ static char *join3(const char *a, const char *b, const char *c)
     return buf.len ? as_buf_detach(&buf, NULL) : (as_buf_release(&buf), NULL);
 }
 
-/* The selection strings for configuration `c` (NULL: none), command line on top. Heap. */
-static void selection(const struct as_settings *s, const struct as_config *c, char **select, char **extend,
-                      char **ignore)
+/* Whether ruff's selector `sel` (n bytes) names asyncscan's `code`, with ruff's per-linter prefixes: the letters
+ * must be the code's whole linter prefix and the digits a prefix of its number (`ASYNC1` names ASYNC100, `A`
+ * names no ASYNC code, `RUF` names RUF006); `ALL` names every code but asyncscan's own ASC ones. */
+static bool ruff_selects(const char *sel, size_t n, const char *code)
+{
+    if (n == 3 && strncmp(sel, "ALL", 3) == 0) return strncmp(code, "ASC", 3) != 0;
+    size_t sl = 0, cl = 0;
+    while (sl < n && isupper((unsigned char)sel[sl])) sl++;
+    while (isupper((unsigned char)code[cl])) cl++;
+    return sl && sl == cl && strncmp(sel, code, n) == 0;
+}
+
+static bool ruff_listed(const char *list, const char *code)
+{
+    for (const char *p = list; p && *p;) {
+        while (*p == ',' || *p == ' ') p++;
+        size_t n = strcspn(p, ", ");
+        if (n && ruff_selects(p, n, code)) return true;
+        p += n;
+    }
+    return false;
+}
+
+/* The codes of asyncscan's rules that ruff's selectors in `list` name, comma-joined (heap), or NULL: another
+ * linter's codes name none and are dropped without a word. */
+static char *ruff_codes(const struct as_engine *engine, const char *list)
+{
+    struct as_buf b;
+    as_buf_init(&b);
+    for (size_t r = 0; list && r < engine->rules.n; r++)
+        if (ruff_listed(list, engine->rules.rules[r]->code))
+            as_buf_printf(&b, "%s%s", b.len ? "," : "", engine->rules.rules[r]->code);
+    return b.len ? as_buf_detach(&b, NULL) : (as_buf_release(&b), NULL);
+}
+
+/* The selection strings for configuration `c` (NULL: none), command line on top. Heap. ruff's configuration
+ * keeps asyncscan's defaults: the codes its select and extend-select name are added, those its ignore names
+ * removed. */
+static void selection(const struct as_settings *s, const struct as_engine *engine, const struct as_config *c,
+                      char **select, char **extend, char **ignore)
 {
     const struct as_options *o = s->cli;
     const struct as_config *ov = s->has_overrides ? &s->overrides : NULL;
@@ -36,8 +74,20 @@ static void selection(const struct as_settings *s, const struct as_config *c, ch
      * adds to the configuration */
     const char *cli_select = o->select ? o->select : (ov ? ov->select : NULL);
     if (cli_select) c = NULL;
-    *select = cli_select ? as_xstrdup(cli_select) : (c && c->select ? as_xstrdup(c->select) : NULL);
     char *cli_extend = join3(ov ? ov->extend_select : NULL, o->extend_select, o->report_unused_noqa ? "RUF100" : NULL);
+    if (c && c->ruff) {
+        char *named = ruff_codes(engine, c->select), *more = ruff_codes(engine, c->extend_select);
+        char *off = ruff_codes(engine, c->ignore);
+        *select = NULL;
+        *extend = join3(named, more, cli_extend);
+        *ignore = join3(off, ov ? ov->ignore : NULL, o->ignore);
+        free(named);
+        free(more);
+        free(off);
+        free(cli_extend);
+        return;
+    }
+    *select = cli_select ? as_xstrdup(cli_select) : (c && c->select ? as_xstrdup(c->select) : NULL);
     *extend = join3(c ? c->extend_select : NULL, cli_extend, NULL);
     free(cli_extend);
     *ignore = join3(c ? c->ignore : NULL, ov ? ov->ignore : NULL, o->ignore);
@@ -93,6 +143,47 @@ static void collect_excludes(struct as_settings *s, const struct as_options *o)
     for (size_t i = 0; ov && i < ov->n_exclude; i++) s->exclude[s->n_exclude++] = ov->exclude[i];
     for (size_t i = 0; ov && i < ov->n_extend_exclude; i++) s->exclude[s->n_exclude++] = ov->extend_exclude[i];
     s->replace_default_excludes = o->replace_default_excludes || (ov && ov->has_exclude);
+
+}
+
+/* "path:LINE" (or the inherited "PATH:LINE") of a configuration key. Heap. */
+static char *origin_of(const struct as_config *c, const char *origin)
+{
+    struct as_buf b;
+    as_buf_init(&b);
+    if (origin && strchr(origin, ':')) as_buf_puts(&b, origin);
+    else as_buf_printf(&b, "%s:%s", c->path, origin ? origin : "1");
+    return as_buf_detach(&b, NULL);
+}
+
+/* An asyncscan configuration's codes must all be known: each list on its own, then each per-file-ignores entry,
+ * so that the error names the line. -1 with *err "path:line: key: message". */
+static int check_codes(const struct as_engine *engine, const struct as_config *c, char **err)
+{
+    if (c->ruff) return 0;
+    const char *lists[3] = {c->select, c->ignore, c->extend_select};
+    const char *names[3] = {"select", "ignore", "extend-select"};
+    bool *scratch = as_xcalloc(engine->rules.n + 1, sizeof(bool));
+    int rc = 0;
+    for (size_t i = 0; i < 3 + c->n_per_file_ignores && rc == 0; i++) {
+        const char *list = i < 3 ? lists[i] : c->per_file_ignores[i - 3].value;
+        char *e = NULL;
+        if (!list || as_ruleset_select(&engine->rules, NULL, NULL, list, scratch, &e) == 0) continue;
+        char *where = origin_of(c, i < 3 ? c->origin[i] : c->per_file_ignores[i - 3].origin);
+        size_t n = strlen(where) + strlen(e) + 64;
+        *err = as_xmalloc(n);
+        snprintf(*err, n, "%s: %s: %s", where, i < 3 ? names[i] : "per-file-ignores", e);
+        free(where);
+        free(e);
+        rc = -1;
+    }
+    free(scratch);
+    return rc;
+}
+
+static int load_config(struct as_config *c, const char *path, bool ruff, char **err)
+{
+    return ruff ? as_ruff_config_load(c, path, err) : as_config_load(c, path, err);
 }
 
 static void push_config(struct as_settings *s, const struct as_config *c)
@@ -107,9 +198,11 @@ int as_settings_load(struct as_settings *s, const struct as_options *o, char **e
     s->cli = o;
     if (!o->isolated) {
         char *path = o->config ? as_xstrdup(o->config) : as_config_find(".");
+        bool ruff = o->config ? as_config_is_ruff_name(path) : false;
+        if (!path && (path = as_ruff_config_find("."))) ruff = true;
         if (path) {
             struct as_config c;
-            int rc = as_config_load(&c, path, err);
+            int rc = load_config(&c, path, ruff, err);
             free(path);
             if (rc) {
                 as_config_release(&c);
@@ -146,6 +239,8 @@ void as_settings_release(struct as_settings *s)
     free(s->enabled);
     free(s->root_enabled);
     as_strmap_free(&s->dir_config);
+    as_strmap_free(&s->ruff_dir_config);
+    as_strmap_free(&s->path_config);
     for (size_t i = 0; i < s->n_keys; i++) free(s->keys[i]);
     free(s->keys);
     as_strmap_free(&s->dir_canon);
@@ -171,7 +266,9 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
 {
     const struct as_config *root = s->has_root ? &s->configs[0] : NULL;
     char *select, *extend, *ignore;
-    selection(s, root, &select, &extend, &ignore);
+    /* ruff's selectors need the rules to be read: the engine starts from the command line's selection, and
+     * as_settings_bind enables what ruff's configuration adds */
+    selection(s, NULL, root && root->ruff ? NULL : root, &select, &extend, &ignore);
     struct as_engine_extras extras = {0};
     /* the root configuration's house rules and ASYNC200 table, then the overrides' */
     const struct as_config *from[2] = {root, s->has_overrides ? &s->overrides : NULL};
@@ -219,28 +316,32 @@ static bool same_file(const char *a, const char *b)
     return strcmp(ra, rb) == 0;
 }
 
-static void remember(struct as_settings *s, const char *dir, int idx)
+static void remember(struct as_settings *s, struct as_strmap *memo, const char *dir, int idx)
 {
     char *key = as_xstrdup(dir);
     s->keys = as_xrealloc(s->keys, (s->n_keys + 1) * sizeof(char *));
     s->keys[s->n_keys++] = key;
-    as_strmap_put(&s->dir_config, key, idx + 1);
+    as_strmap_put(memo, key, idx + 1);
 }
+
 
 /* The configuration of the canonical directory `dir`: its own file, else its parent's (each directory is
  * looked at once per run, however many files it holds). */
-static int config_of_dir(struct as_settings *s, const char *dir, char **err)
+static int config_of_dir(struct as_settings *s, const char *dir, bool ruff, char **err)
 {
-    int32_t have = as_strmap_get(&s->dir_config, dir);
+    struct as_strmap *memo = ruff ? &s->ruff_dir_config : &s->dir_config;
+    int32_t have = as_strmap_get(memo, dir);
     if (have >= 0) return have - 1;
     int idx = -1;
-    char *found = as_strmap_get(&s->no_config, dir) >= 0 ? NULL : as_config_in_dir(dir);
+    char *found = as_strmap_get(&s->no_config, dir) >= 0 ? NULL
+                  : ruff                                ? as_ruff_config_in_dir(dir)
+                                                        : as_config_in_dir(dir);
     if (found) {
         for (size_t i = 0; i < s->n_configs && idx < 0; i++)
             if (same_file(s->configs[i].path, found)) idx = (int)i;
         if (idx < 0) {
             struct as_config c;
-            if (as_config_load(&c, found, err)) {
+            if (load_config(&c, found, ruff, err)) {
                 as_config_release(&c);
                 free(found);
                 return -1;
@@ -255,10 +356,10 @@ static int config_of_dir(struct as_settings *s, const char *dir, char **err)
         char *slash = strrchr(parent, '/');
         if (slash == parent) parent[1] = '\0';
         else if (slash) *slash = '\0';
-        idx = config_of_dir(s, parent, err);
+        idx = config_of_dir(s, parent, ruff, err);
         if (*err) return -1;
     }
-    remember(s, dir, idx);
+    remember(s, memo, dir, idx);
     return idx;
 }
 
@@ -308,14 +409,15 @@ int as_settings_config_for(struct as_settings *s, const char *path, char **err)
     if (s->cli->isolated) return -1;
     if (s->cli->config) return 0;   /* --config governs every file, as in ruff */
     char *dir = as_config_dir_of(path);
-    int32_t have = as_strmap_get(&s->dir_config, dir);
+    int32_t have = as_strmap_get(&s->path_config, dir);
     if (have >= 0) {
         free(dir);
         return have - 1;
     }
     const char *canon = canonical_dir(s, dir);
-    int idx = canon ? config_of_dir(s, canon, err) : -1;
-    if (!*err) remember(s, dir, idx);
+    int idx = canon ? config_of_dir(s, canon, false, err) : -1;
+    if (idx < 0 && canon && !*err) idx = config_of_dir(s, canon, true, err);   /* ruff's, the fallback */
+    if (!*err) remember(s, &s->path_config, dir, idx);
     free(dir);
     return *err ? -1 : idx;
 }
@@ -327,9 +429,13 @@ int as_settings_bind(struct as_settings *s, struct as_engine *engine, char **err
     s->enabled = as_xcalloc(s->n_configs + 1, sizeof(bool *));
     for (size_t i = 0; i <= s->n_configs; i++) {
         const struct as_config *c = i < s->n_configs ? &s->configs[i] : NULL;
+        if (c && check_codes(engine, c, err)) {
+            free(all);
+            return -1;
+        }
         bool *en = as_xcalloc(n + 1, sizeof(bool));
         char *select, *extend, *ignore;
-        selection(s, c, &select, &extend, &ignore);
+        selection(s, engine, c, &select, &extend, &ignore);
         int rc = as_ruleset_select(&engine->rules, select, extend, ignore, en, err);
         free(select);
         free(extend);
@@ -396,9 +502,11 @@ void as_settings_filter(const struct as_settings *s, const struct as_engine *eng
         }
         for (size_t k = 0; ok && c && k < c->n_per_file_ignores; k++) {
             const char *glob = c->per_file_ignores[k].key;
-            if (code_listed(c->per_file_ignores[k].value, d->code) &&
-                as_config_glob_match_relative(&glob, 1, rel))
-                ok = false;
+            bool negated = glob[0] == '!';   /* `!pattern`: the files the pattern does not match, as in ruff */
+            glob += negated;
+            bool listed = c->ruff ? ruff_listed(c->per_file_ignores[k].value, d->code)
+                                  : code_listed(c->per_file_ignores[k].value, d->code);
+            if (listed && as_config_glob_match_relative(&glob, 1, rel) != negated) ok = false;
         }
         for (size_t k = 0; ok && k < s->n_cli_per_file_ignores; k++) {
             const char *glob = s->cli_per_file_ignores[k].key;
@@ -415,6 +523,7 @@ static void show_value(FILE *out, const struct as_config *c, int key, const char
 {
     fprintf(out, "  %-18s = %s", name, value && *value ? value : "(none)");
     if (from_cli) fprintf(out, "   # command line\n");
+    else if (c && c->origin[key] && strchr(c->origin[key], ':')) fprintf(out, "   # %s\n", c->origin[key]);
     else if (c && c->origin[key]) fprintf(out, "   # %s:%s\n", c->path, c->origin[key]);
     else fprintf(out, "   # default\n");
 }
@@ -432,10 +541,13 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     fprintf(out, "Settings for %s\n", path);
     fprintf(out, "  %-18s = %s\n", "config file", c ? c->path : (o->isolated ? "(none: --isolated)" : "(none found)"));
     char *select, *extend, *ignore;
-    selection(s, c, &select, &extend, &ignore);
-    show_value(out, c, 0, "select", select ? select : "(rules on by default)", o->select != NULL);
-    show_value(out, c, 1, "ignore", ignore, o->ignore != NULL);
-    show_value(out, c, 2, "extend-select", extend, o->extend_select != NULL);
+    selection(s, engine, c, &select, &extend, &ignore);
+    bool ruff = c && c->ruff && !o->select;
+    if (ruff)   /* ruff's selectors as written; what they name is in "enabled rules" below */
+        fprintf(out, "  %-18s = %s\n", "(ruff's)", "selectors name asyncscan's codes on top of its defaults");
+    show_value(out, c, 0, "select", ruff ? c->select : select ? select : "(rules on by default)", o->select != NULL);
+    show_value(out, c, 1, "ignore", ruff ? c->ignore : ignore, o->ignore != NULL && !ruff);
+    show_value(out, c, 2, "extend-select", ruff ? c->extend_select : extend, o->extend_select != NULL && !ruff);
     struct as_buf b;
     as_buf_init(&b);
     for (size_t i = 0; c && i < c->n_per_file_ignores; i++)
@@ -455,6 +567,13 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     for (size_t i = 0; c && i < c->n_extend_exclude; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", c->extend_exclude[i]);
     show_value(out, c, 5, "extend-exclude", b.data, false);
     const struct as_config *root = s->has_root ? &s->configs[0] : NULL;
+    as_buf_reset(&b);
+    for (size_t i = 0; root && i < root->n_include; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", root->include[i]);
+    show_value(out, root, 18, "include", root && root->has_include ? b.data : "*.py, *.pyi, *.ipynb", false);
+    as_buf_reset(&b);
+    for (size_t i = 0; root && i < root->n_extend_include; i++)
+        as_buf_printf(&b, "%s%s", i ? ", " : "", root->extend_include[i]);
+    show_value(out, root, 19, "extend-include", b.data, false);
     show_value(out, root, 6, "respect-gitignore", s->respect_gitignore ? "true" : "false", o->respect_gitignore_set);
     show_value(out, root, 7, "force-exclude", s->force_exclude ? "true" : "false", o->force_exclude);
     show_value(out, root, 8, "output-format", s->output_format ? s->output_format : "full", o->output_format != NULL);

@@ -3,7 +3,10 @@
  * decides the run-wide settings (output format, jobs, .gitignore, force-exclude, the ASYNC200 table, rules
  * directories). Each analysed file is governed by the nearest configuration above it: its rule selection,
  * per-file-ignores and excludes apply to that file (ruff's hierarchical model). The command line wins: --select
- * replaces every configuration's select; --ignore and --extend-select add to them. */
+ * replaces every configuration's select; --ignore and --extend-select add to them.
+ * When no asyncscan configuration applies to a file (none in its directory or above), ruff's does
+ * (config.h: as_ruff_config_load): its exclude keys as they are; its selectors name asyncscan's codes with ruff's
+ * per-linter prefixes and only add to (select, extend-select) or remove from (ignore) asyncscan's defaults. */
 #ifndef AS_SETTINGS_H
 #define AS_SETTINGS_H
 #include <stdbool.h>
@@ -28,7 +31,9 @@ struct as_settings {
     bool respect_gitignore, force_exclude;
     bool **enabled;              /* per config: the rules it enables (after as_settings_bind) */
     bool *root_enabled;          /* with no configuration: the command line's selection */
-    struct as_strmap dir_config; /* directory -> config index + 1 (0: none); keys in `keys` */
+    struct as_strmap dir_config; /* canonical directory -> asyncscan config index + 1 (0: none); keys in `keys` */
+    struct as_strmap ruff_dir_config;  /* the same for ruff's configuration (the fallback) */
+    struct as_strmap path_config;      /* directory as discovered -> the config governing its files + 1 */
     char **keys; size_t n_keys;
     struct as_strmap dir_canon;  /* directory as discovered -> index into canon (its realpath) */
     char **canon_keys, **canon; size_t n_canon;

@@ -10,15 +10,17 @@
  * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config),
  * fix, unsafe-fixes (booleans), fixable, unfixable (lists of codes/prefixes),
  * offload-functions (qualified names: decorators that run a function in a thread, and functions that do),
- * type-heuristics (the type heuristics on: a list of as_config_type_heuristics names; both by default). */
+ * type-heuristics (the type heuristics on: a list of as_config_type_heuristics names; both by default),
+ * include, extend-include (the file globs a directory walk lists). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
 #include <stddef.h>
 
 struct as_config_pair {
-    char *key;      /* glob (per-file-ignores) or qualified name/pattern (blocking) */
+    char *key;      /* glob (per-file-ignores; a leading `!` negates it) or qualified name/pattern (blocking) */
     char *value;    /* comma-separated codes, or the replacement text */
+    char *origin;   /* "LINE" in this file, or "PATH:LINE" (inherited through ruff's `extend`) */
 };
 
 struct as_config {
@@ -29,6 +31,10 @@ struct as_config {
     struct as_config_pair *per_file_ignores; size_t n_per_file_ignores;
     char **exclude; size_t n_exclude; bool has_exclude;
     char **extend_exclude; size_t n_extend_exclude;
+    /* Which files a directory walk lists (ruff's include / extend-include; run-wide, from the root configuration):
+     * include replaces the default *.py, *.pyi, *.ipynb, extend-include adds to it. */
+    char **include; size_t n_include; bool has_include;
+    char **extend_include; size_t n_extend_include;
     int respect_gitignore;   /* -1 absent, 0/1 */
     int force_exclude;       /* -1 absent, 0/1 */
     char *output_format;     /* NULL when absent */
@@ -39,8 +45,14 @@ struct as_config {
     char *fixable, *unfixable;   /* comma-joined codes/prefixes; NULL when absent */
     char **offload_functions; size_t n_offload_functions;
     int type_heuristics;     /* -1 absent; else bit i set when as_config_type_heuristics[i] is listed */
-    /* The line each key was set on (for --show-settings), by key name; "" when absent. */
+    /* The line each key was set on (for --show-settings), by key name: "LINE" in this file, "PATH:LINE" when
+     * inherited through ruff's `extend`; NULL when absent. */
     char *origin[24];
+    /* ruff's configuration ([tool.ruff], ruff.toml, .ruff.toml; see as_ruff_config_load): its codes are ruff's
+     * selectors, read by cli/settings.c with ruff's per-linter prefixes, other linters' codes ignored. */
+    bool ruff;
+    char *extend;                /* ruff: the `extend` path as read (resolved against dir); merged on load */
+    bool has_per_file_ignores;   /* ruff: `per-file-ignores` itself was set (it replaces an extended base's) */
 };
 
 /* Parses `text` (the file `path`) into *out. is_pyproject: read [tool.asyncscan] only; *found tells whether
@@ -56,8 +68,8 @@ void as_config_release(struct as_config *self);
 char *as_config_find(const char *dir);
 /* The configuration file in the (absolute, canonical) directory itself, or NULL. Heap. */
 char *as_config_in_dir(const char *dir);
-/* Whether a directory entry named `name` could be one of the files as_config_in_dir looks for (compared in any
- * case, so a file system that ignores case is covered). */
+/* Whether a directory entry named `name` could be one of the files as_config_in_dir or as_ruff_config_in_dir
+ * looks for (compared in any case, so a file system that ignores case is covered). */
 bool as_config_file_name(const char *name);
 
 /* Whether `path` (as discovered) is matched by one of `globs`, relative to `base_dir` (ruff's semantics: a
@@ -75,6 +87,19 @@ char *as_config_dir_of(const char *path);
 /* The type heuristics `type-heuristics` can list, in the order of their bits (analysis/model.h's
  * AS_HEURISTIC_*): "tmp-path", "path-division". NULL-terminated. */
 extern const char *const as_config_type_heuristics[];
+/* ruff's configuration, the fallback when no asyncscan configuration applies: in a directory the first of
+ * .ruff.toml, ruff.toml, pyproject.toml-with-[tool.ruff] (ruff's order); as_ruff_config_find walks up like
+ * as_config_find. Heap paths or NULL. */
+char *as_ruff_config_in_dir(const char *dir);
+/* Whether a path's file name is ruff.toml or .ruff.toml (any case). */
+bool as_config_is_ruff_name(const char *path);
+char *as_ruff_config_find(const char *dir);
+/* Reads ruff's configuration at `path`: the keys asyncscan honours (`select`, `extend-select`, `ignore`,
+ * `per-file-ignores`, `extend-per-file-ignores`, `exclude`, `extend-exclude`, `respect-gitignore`,
+ * `force-exclude`; under `lint.` or, as older ruff, at the top), everything else ignored; `extend` chains are
+ * followed (at most 16 deep, a cycle is an error) and merged as ruff merges them. -1 with *err "path:line:col:
+ * message" on a malformed file. Sets out->ruff. */
+int as_ruff_config_load(struct as_config *out, const char *path, char **err);
 
 /* Names of the keys, for hints and --show-settings. */
 extern const char *const as_config_keys[];

@@ -121,12 +121,35 @@ static bool excluded(const struct as_discover_opts *o, const char *name, const c
 static bool python_name(const struct as_discover_opts *opts, const char *name)
 {
     size_t n = strlen(name);
-    if ((n > 3 && strcmp(name + n - 3, ".py") == 0) || (n > 4 && strcmp(name + n - 4, ".pyi") == 0)) return true;
+    if ((n > 3 && strcmp(name + n - 3, ".py") == 0) || (n > 4 && strcmp(name + n - 4, ".pyi") == 0) ||
+        (n > 6 && strcmp(name + n - 6, ".ipynb") == 0))   /* ruff's default include: *.py, *.pyi, *.ipynb */
+        return true;
     for (size_t i = 0; i < opts->n_extensions; i++) {
         size_t el = strlen(opts->extensions[i]);
         if (n > el + 1 && name[n - el - 1] == '.' && strcmp(name + n - el, opts->extensions[i]) == 0) return true;
     }
     return false;
+}
+
+/* Whether one of the globs matches the file; rel NULL (not known yet) counts a glob with `/` as a match. */
+static bool include_hit(const char *const *globs, size_t n, const char *name, const char *rel)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *g = globs[i];
+        while (g[0] == '.' && g[1] == '/') g += 2;
+        if (!strchr(g, '/') ? fnmatch(g, name, 0) == 0 : (!rel || fnmatch(g, rel, 0) == 0)) return true;
+    }
+    return false;
+}
+
+/* Whether a walk lists the file `name` (at `rel` below the root; NULL when not known yet): include (else the
+ * default names and --extension's), then extend-include; never a *.toml. */
+static bool listed_name(const struct as_discover_opts *o, const char *name, const char *rel)
+{
+    size_t n = strlen(name);
+    if (n > 5 && strcmp(name + n - 5, ".toml") == 0) return false;
+    if (o->n_include ? include_hit(o->include, o->n_include, name, rel) : python_name(o, name)) return true;
+    return include_hit(o->extend_include, o->n_extend_include, name, rel);
 }
 
 static char *join(const char *dir, const char *name)
@@ -190,7 +213,7 @@ static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_le
     for (size_t i = 0; i < n; i++) {
         unsigned char type = (unsigned char)names[i][0];
         const char *name = names[i] + 1;
-        if (type == DT_REG && !python_name(w->opts, name)) {   /* the common case needs no stat */
+        if (type == DT_REG && !listed_name(w->opts, name, NULL)) {   /* the common case needs no stat */
             free(names[i]);
             continue;
         }
@@ -206,7 +229,7 @@ static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_le
                 if (python_name(w->opts, name)) report(w, path, "symbolic link loop");
             } else if (errno != ENOENT || lstat(path, &lst) != 0) {
                 if (errno != ENOENT) report(w, path, strerror(errno));
-            } else if (S_ISLNK(lst.st_mode) && python_name(w->opts, name)) {
+            } else if (S_ISLNK(lst.st_mode) && listed_name(w->opts, name, rel)) {
                 report(w, path, "broken symbolic link");
             }
             free(path);
@@ -219,7 +242,7 @@ static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_le
                 walk_dir(w, path, type == DT_DIR, root_len, depth + 1,
                          as_gitignore_subdir(w->git, gd, path, name, ig == 0));
             free(path);
-        } else if (python_name(w->opts, name) && !excluded(w->opts, name, rel, true) &&
+        } else if (listed_name(w->opts, name, rel) && !excluded(w->opts, name, rel, true) &&
                    git_ignored(w, gd, path, name, false) != 1) {
             /* a FIFO or device named *.py is listed too: reading refuses it with a clear error, never blocks */
             push(w->out, path);

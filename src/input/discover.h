@@ -1,6 +1,7 @@
 /* discover.h — turns the PATH arguments into the sorted, de-duplicated list of files to analyse.
- * - A directory is walked recursively for files named *.py and *.pyi (and --extension's; a *directory* named x.py is a
- *   directory; a FIFO or device with such a name is listed, and reading it reports "not a regular file").
+ * - A directory is walked recursively for files named *.py, *.pyi and *.ipynb (and --extension's), or what include /
+ *   extend-include say (a *directory* named x.py is a directory; a FIFO or device with such a name is listed, and
+ *   reading it reports "not a regular file").
  *   Directories in the default exclude set (ruff's, plus __pycache__ and build) are skipped.
  * - A file named explicitly is always analysed, whatever its name (unless force_exclude and it matches an
  *   exclude or, with respect_gitignore, git ignores it), and "-" is passed through as stdin.
@@ -42,6 +43,12 @@ struct as_discover_opts {
     bool respect_gitignore;        /* skip what git ignores (ruff's respect-gitignore; the CLI's default) */
     const char *const *extensions; /* more file extensions (without the dot) walked as Python (--extension) */
     size_t n_extensions;
+    /* The files a walk lists (ruff's include / extend-include): globs, one without `/` matched against the file
+     * name, one with `/` against the path below the root (where `*` crosses directories, so `**` works). No
+     * include: *.py, *.pyi, *.ipynb. A *.toml match is never listed (ruff's default include names pyproject.toml,
+     * which is not Python). */
+    const char *const *include; size_t n_include;
+    const char *const *extend_include; size_t n_extend_include;
     as_discover_error_fn on_error;
     void *ud;
 };

@@ -29,6 +29,7 @@
 #include "analysis/types.h"
 #include "pipeline/noqa.h"
 #include "analysis/query.h"
+#include "input/notebook.h"
 #include "input/source.h"
 #include "analysis/tsalloc.h"
 #include "util/buf.h"
@@ -763,8 +764,8 @@ static void on_hit(void *ud, const struct as_rule_hit *hit)
         vec_push(&w->blocking, b);
     }
     if (!rule_enabled(h->engine, hit->rule)) return;   /* tracked for summaries only */
-    if (hit->rule->async_only && !as_model_in_async(h->check->model, h->check->model->facts->calls[h->call_index].scope))
-        return;
+    const struct as_call *call = &h->check->model->facts->calls[h->call_index];
+    if (hit->rule->async_only && !as_model_in_async_at(h->check->model, call->scope, call->span.start)) return;
     hit->rule->kind->on_call(h->check, hit->rule, hit->match, h->call_index);
 }
 
@@ -1286,6 +1287,49 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
     as_analyze_buffer_ex(w, engine, path, bytes, len, false, out);
 }
 
+/* A notebook's code cells as the text to analyse (as_source over nb->text), and the result's cell table.
+ * Returns 0, 1 for a notebook of another language (nothing to analyse), or -1 with out->error set. */
+static int notebook_source(struct as_notebook *nb, struct as_source *src, const char *bytes, size_t len,
+                           struct as_file_result *out)
+{
+    char err[256];
+    if (as_notebook_read(nb, &out->arena, bytes, len, err, sizeof(err)) != 0) {
+        out->error = as_arena_strdup(&out->arena, err);
+        return -1;
+    }
+    if (!nb->is_python) return 1;
+    memset(src, 0, sizeof(*src));
+    src->text = nb->text;
+    src->len = nb->len;
+    as_source_finish(src, &out->arena);
+    struct as_cell_start *cells = as_arena_alloc(&out->arena, (nb->n_cells ? nb->n_cells : 1) * sizeof(*cells));
+    for (size_t i = 0; i < nb->n_cells; i++) cells[i] = (struct as_cell_start){nb->cells[i].first_line, nb->cells[i].raw_index};
+    out->cells = cells;
+    out->n_cells = nb->n_cells;
+    out->text = nb->original;   /* shown by reporters: the magics as written */
+    out->text_len = nb->len;
+    out->line_starts = src->line_starts;
+    out->n_lines = src->n_lines;
+    return 0;
+}
+
+/* The code cells whose top level awaits (an `await`, `async for` or `async with` outside any function): IPython
+ * runs such a cell in the kernel's event loop, so its top level is async context. */
+static void mark_async_cells(struct as_model *model, const struct as_notebook *nb, struct as_arena *arena)
+{
+    const struct as_facts *f = model->facts;
+    struct as_span *spans = as_arena_alloc(arena, (nb->n_cells ? nb->n_cells : 1) * sizeof(*spans));
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_checkpoints; i++) {
+        uint32_t pos = f->checkpoints[i];
+        if (as_model_context_scope(model, as_model_scope_at(model, pos)) != -1) continue;
+        const struct as_nb_cell *c = as_notebook_cell_at(nb, pos);
+        if (!c || (n && spans[n - 1].start == c->text_off)) continue;
+        spans[n++] = (struct as_span){(uint32_t)c->text_off, (uint32_t)(c->text_off + c->text_len + 1)};
+    }
+    model->async_top_level = spans;
+    model->n_async_top_level = n;
+}
 
 void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                           size_t len, bool force_parse, struct as_file_result *out)
@@ -1293,18 +1337,24 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     struct as_arena *arena = &out->arena;
     out->path = as_arena_strdup(arena, path);
     struct as_source src;
+    struct as_notebook nb = {0};
     char err[256];
-    if (as_source_decode_lazy(&src, arena, bytes, len, err, sizeof(err)) != 0) {
-        out->error = as_arena_strdup(arena, err);
-        return;
+    if (as_notebook_path(path)) {
+        /* always parsed: a cell's top-level await opens async code without the words the skip looks for */
+        if (notebook_source(&nb, &src, bytes, len, out) != 0) return;
+    } else {
+        if (as_source_decode_lazy(&src, arena, bytes, len, err, sizeof(err)) != 0) {
+            out->error = as_arena_strdup(arena, err);
+            return;
+        }
+        /* a file left out has nothing to show: no copy of its text, no line table */
+        if (!force_parse && as_engine_can_skip(engine, path, src.text, src.len)) return;
+        as_source_finish(&src, arena);
+        out->text = src.text;
+        out->text_len = src.len;
+        out->line_starts = src.line_starts;
+        out->n_lines = src.n_lines;
     }
-    /* a file left out has nothing to show: no copy of its text, no line table */
-    if (!force_parse && as_engine_can_skip(engine, path, src.text, src.len)) return;
-    as_source_finish(&src, arena);
-    out->text = src.text;
-    out->text_len = src.len;
-    out->line_starts = src.line_starts;
-    out->n_lines = src.n_lines;
     if (src.len > UINT32_MAX - 1) {
         out->error = "file too large to parse";
         return;
@@ -1326,6 +1376,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     as_model_build(&model, &facts, arena, module, is_init);
     as_model_use_types(&model, engine->types, engine->type_heuristics);
     model.source = src.text;
+    if (nb.n_cells) mark_async_cells(&model, &nb, arena);
 
     const char **callee_names = run_checks(w, engine, &model, arena);
 
@@ -1347,9 +1398,12 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     if (facts.has_error) {
         uint32_t line, col;
         as_source_position(&src, facts.first_error.start, &line, &col);
+        const struct as_nb_cell *cell = nb.n_cells ? as_notebook_cell_at(&nb, facts.first_error.start) : NULL;
+        const char *where = cell ? as_arena_printf(arena, "in cell %u ", cell->raw_index) : "";
+        if (cell) line = line - cell->first_line + 1;
         /* a cut query run says so even then: findings may be missing beyond the broken line's */
-        out->error = as_arena_printf(arena, "invalid syntax at line %u, column %u (the intact parts were analysed%s)",
-                                     line, col,
+        out->error = as_arena_printf(arena, "invalid syntax %sat line %u, column %u (the intact parts were analysed%s)",
+                                     where, line, col,
                                      facts.match_limit_exceeded
                                          ? ", but not completely: the query match or time limit was reached"
                                          : "");
@@ -1362,6 +1416,13 @@ void as_result_attach_source(struct as_file_result *res, const char *bytes, size
 {
     struct as_source src;
     char err[256];
+    if (as_notebook_path(res->path)) {
+        struct as_notebook nb;
+        const char *error = res->error;
+        notebook_source(&nb, &src, bytes, len, res);
+        res->error = error;
+        return;
+    }
     if (as_source_decode(&src, &res->arena, bytes, len, err, sizeof(err)) != 0) return;
     res->text = src.text;
     res->text_len = src.len;
@@ -1387,6 +1448,8 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
     if (self->ignore_noqa) parts[n++] = "ignore-noqa";
     static const char *const heuristic_sets[] = {"types 0", "types 1", "types 2", "types 3"};
     parts[n++] = heuristic_sets[self->type_heuristics & 3];
+    /* results made before notebooks were read as notebooks (a .ipynb named on the command line was read as Python) */
+    parts[n++] = "notebooks 1";
     for (size_t i = 0; i < as_embedded_count && n < 2048; i++) {
         parts[n++] = as_embedded_files[i].name;
         parts[n++] = as_embedded_files[i].data;

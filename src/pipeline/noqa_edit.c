@@ -4,6 +4,8 @@
  * directive is noqa.c's as_noqa_parse. */
 #include "pipeline/noqa_edit.h"
 
+#include "input/notebook.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -367,4 +369,26 @@ int as_noqa_add(const char *text, size_t len, const struct as_noqa_want *wants, 
                 size_t *out_len)
 {
     return as_noqa_add_ex(text, len, wants, n, out, out_len, NULL, NULL);
+}
+
+int as_noqa_add_file(bool notebook, const char *bytes, size_t len, const struct as_noqa_want *wants, size_t n,
+                     char **out, size_t *out_len, size_t *skipped, struct as_noqa_skip *skips, char *err, size_t errlen)
+{
+    if (!notebook) return as_noqa_add_ex(bytes, len, wants, n, out, out_len, skipped, skips);
+    *out = NULL;
+    *out_len = 0;
+    struct as_arena arena;
+    as_arena_init(&arena);
+    struct as_notebook nb;
+    char *edited = NULL;
+    size_t edited_len = 0;
+    int changed = -1;
+    if (as_notebook_read(&nb, &arena, bytes, len, err, errlen) == 0) {
+        changed = as_noqa_add_ex(nb.original, nb.len, wants, n, &edited, &edited_len, skipped, skips);
+        if (changed > 0 && as_notebook_apply(&nb, bytes, len, edited, edited_len, out, out_len, err, errlen) != 0)
+            changed = -1;
+    }
+    free(edited);
+    as_arena_release(&arena);
+    return changed;
 }

@@ -3,6 +3,7 @@
  * merged into existing ones. Pure: no I/O, no global state; the grammar of a directive is noqa.h's. */
 #ifndef AS_NOQA_EDIT_H
 #define AS_NOQA_EDIT_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,5 +46,13 @@ int as_noqa_add_ex(const char *text, size_t len, const struct as_noqa_want *want
 /* as_noqa_add_ex without the skipped count. */
 int as_noqa_add(const char *text, size_t len, const struct as_noqa_want *wants, size_t n, char **out,
                 size_t *out_len);
+
+/* as_noqa_add for a whole file's bytes: a notebook's (`notebook`) wants are lines of its code cells joined
+ * (input/notebook.h), and the directives are written into the JSON at the source strings of the lines they go
+ * on, the rest of the file kept byte for byte. Returns the lines changed, or -1 with a one-line reason in err
+ * (a notebook that does not read). `skipped` and `skips` as for as_noqa_add_ex (a notebook's lines are those of
+ * its joined cells). */
+int as_noqa_add_file(bool notebook, const char *bytes, size_t len, const struct as_noqa_want *wants, size_t n,
+                     char **out, size_t *out_len, size_t *skipped, struct as_noqa_skip *skips, char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,7 @@
  * start another. */
 #include "report/json_object.h"
 #include "report/command_escape.h"
+#include "report/text_common.h"
 #include "util/buf.h"
 
 static void escape(struct as_buf *b, const char *s, bool property)
@@ -26,10 +27,15 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         const struct as_diag *d = &res->diags[i];
         as_buf_puts(&b, "##vso[task.logissue type=error;sourcepath=");
         escape(&b, path.data, true);
-        as_buf_printf(&b, ";linenumber=%u;columnnumber=%u;code=", d->line, d->col);
+        as_buf_printf(&b, ";linenumber=%u;columnnumber=%u;code=", as_report_file_line(d), d->cell ? 1 : d->col);
         escape(&b, d->code, true);
         as_buf_puts(&b, ";]");
-        escape(&b, d->message, false);
+        struct as_buf text;   /* a notebook's finding: line 1 of the file, the cell named in the message */
+        as_buf_init(&text);
+        as_report_cell_prefix(&text, d);
+        as_buf_puts(&text, d->message);
+        escape(&b, text.data, false);
+        as_buf_release(&text);
         as_buf_putc(&b, '\n');
     }
     fwrite(b.data, 1, b.len, ctx->out);

@@ -21,7 +21,7 @@ static uint64_t base_hash(const struct as_file_result *res, const struct as_diag
     h = fnv(h, d->code, strlen(d->code) + 1);
     h = fnv(h, res->path, strlen(res->path) + 1);
     size_t len;
-    const char *line = as_file_result_line(res, d->line, &len);
+    const char *line = as_diag_source_line(res, d, &len);
     while (len && (*line == ' ' || *line == '\t')) { line++; len--; }
     while (len && (line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
     return fnv(h, line, len);

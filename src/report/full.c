@@ -23,7 +23,7 @@ static size_t col_to_byte(const char *line, size_t len, uint32_t col)
 static void snippet(struct as_report_ctx *ctx, const struct as_file_result *res, const struct as_diag *d)
 {
     size_t len;
-    const char *line = as_file_result_line(res, d->line, &len);
+    const char *line = as_diag_source_line(res, d, &len);
     char num[16];
     int w = snprintf(num, sizeof(num), "%u", d->line);
     FILE *o = ctx->out;
@@ -73,7 +73,8 @@ static void snippet(struct as_report_ctx *ctx, const struct as_file_result *res,
             if (s->path) {
                 fputs(" (", o);
                 as_fputs_visible(s->path, o);
-                fprintf(o, ":%u)", s->line);
+                if (s->cell) fprintf(o, ":cell %u:%u)", s->cell, s->line);   /* a hop in the same notebook */
+                else fprintf(o, ":%u)", s->line);
             }
         }
         fputc('\n', o);

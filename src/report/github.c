@@ -4,6 +4,7 @@
  * also `:`→%3A and `,`→%2C (`%` first). */
 #include "report/report.h"
 #include "report/command_escape.h"
+#include "report/text_common.h"
 #include "util/buf.h"
 
 static void escape(struct as_buf *b, const char *s, bool property)
@@ -27,9 +28,14 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         escape(&b, text.data, true);
         as_buf_puts(&b, ",file=");
         escape(&b, res->path, true);
-        as_buf_printf(&b, ",line=%u,col=%u,endLine=%u,endColumn=%u::", d->line, d->col, d->end_line, d->end_col);
+        if (d->cell)   /* a cell's lines are not the file's: the file only, as ruff does */
+            as_buf_puts(&b, "::");
+        else
+            as_buf_printf(&b, ",line=%u,col=%u,endLine=%u,endColumn=%u::", d->line, d->col, d->end_line, d->end_col);
         as_buf_reset(&text);
-        as_buf_printf(&text, "%s:%u:%u: %s %s", res->path, d->line, d->col, d->code, d->message);
+        as_buf_printf(&text, "%s:", res->path);
+        as_report_position(&text, d);
+        as_buf_printf(&text, ": %s %s", d->code, d->message);
         escape(&b, text.data, false);
         as_buf_putc(&b, '\n');
     }

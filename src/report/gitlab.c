@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/fingerprint.h"
+#include "report/text_common.h"
 #include "report/json_array.h"
 #include "report/json_object.h"
 #include "util/json.h"
@@ -52,7 +53,9 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         as_buf_puts(&b, "\"description\": ");
         struct as_buf desc;
         as_buf_init(&desc);
-        as_buf_printf(&desc, "%s: %s", d->code, d->message);
+        as_buf_printf(&desc, "%s: ", d->code);
+        as_report_cell_prefix(&desc, d);
+        as_buf_puts(&desc, d->message);
         const struct as_chain_step *root = as_diag_root(d);   /* the one place to act, in the text GitLab shows */
         if (root) as_buf_printf(&desc, " [root: %s at %s:%u]", root->label, root->path ? root->path : res->path, root->line);
         as_json_string(&b, desc.data, desc.len);
@@ -63,7 +66,8 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
                       fp[i].occurrence);
         as_buf_puts(&b, "\"location\": {\"path\": ");
         write_path(&b, ctx, res->path);
-        as_buf_printf(&b, ", \"lines\": {\"begin\": %u, \"end\": %u}}}", d->line, d->end_line);
+        as_buf_printf(&b, ", \"lines\": {\"begin\": %u, \"end\": %u}}}", as_report_file_line(d),
+                      d->cell ? 1 : d->end_line);
     }
     free(fp);
     fwrite(b.data, 1, b.len, ctx->out);

@@ -27,6 +27,10 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
     fputs(ctx->color ? AS_RESET ":\n" : ":\n", ctx->out);
     for (size_t i = 0; i < res->n_diags; i++) {
         const struct as_diag *d = &res->diags[i];
+        if (d->cell) {   /* a notebook's finding: ruff's `cell N:L:C` */
+            fprintf(ctx->out, "  cell %u:%u:%u %s %s\n", d->cell, d->line, d->col, d->code, d->message);
+            continue;
+        }
         if (ctx->color)
             fprintf(ctx->out, "  %*u" AS_CYAN ":" AS_RESET "%-*u " AS_RED "%s" AS_RESET " ", line_width, d->line,
                     col_width, d->col, d->code);

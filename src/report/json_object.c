@@ -86,7 +86,10 @@ void as_report_json_object(struct as_buf *b, const struct as_report_ctx *ctx, co
     struct as_buf abs;
     as_buf_init(&abs);
     as_report_absolute_path(&abs, ctx, res->path);
-    as_buf_printf(b, "{%s%s\"cell\":%snull,%s", nl, in1, sp, nl);
+    if (d->cell)
+        as_buf_printf(b, "{%s%s\"cell\":%s%u,%s", nl, in1, sp, d->cell, nl);
+    else
+        as_buf_printf(b, "{%s%s\"cell\":%snull,%s", nl, in1, sp, nl);
     if (d->n_chain) {
         as_buf_printf(b, "%s\"chain\":%s[", in1, sp);
         for (size_t i = 0; i < d->n_chain; i++) {
@@ -103,6 +106,7 @@ void as_report_json_object(struct as_buf *b, const struct as_report_ctx *ctx, co
             } else {
                 as_buf_puts(b, "null");
             }
+            if (s->cell) as_buf_printf(b, ",%s\"cell\":%s%u", sp, sp, s->cell);   /* a hop in the same notebook */
             as_buf_printf(b, ",%s\"row\":%s%u,%s\"column\":%s%u}", sp, sp, s->line, sp, sp, s->col);
         }
         as_buf_printf(b, "],%s", nl);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "report/text_common.h"
 #include "util/xml.h"
 
 struct junit_state {
@@ -40,12 +41,14 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         as_xml_escape(b, cls ? cls : res->path);
         as_buf_puts(b, "\" file=\"");
         as_xml_escape(b, res->path);
-        as_buf_printf(b, "\" line=\"%u\">\n      <failure message=\"", d->line);
+        as_buf_printf(b, "\" line=\"%u\">\n      <failure message=\"", as_report_file_line(d));
         as_xml_escape(b, d->message);
         as_buf_printf(b, "\" type=\"%s\">", d->code);
         struct as_buf t;
         as_buf_init(&t);
-        as_buf_printf(&t, "%s:%u:%u: %s %s", res->path, d->line, d->col, d->code, d->message);
+        as_buf_printf(&t, "%s:", res->path);
+        as_report_position(&t, d);
+        as_buf_printf(&t, ": %s %s", d->code, d->message);
         as_xml_escape(b, t.data);
         as_buf_release(&t);
         as_buf_puts(b, "</failure>\n    </testcase>\n");

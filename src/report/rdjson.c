@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "report/text_common.h"
 #include "util/json.h"
 
 struct rdjson_state {
@@ -73,12 +74,17 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
     for (size_t i = 0; i < res->n_diags; i++) {
         const struct as_diag *d = &res->diags[i];
         as_buf_puts(&b, st->written++ ? ",\n  {\"message\": " : "\n  {\"message\": ");
-        as_json_string_z(&b, d->message);
+        struct as_buf text;   /* a notebook's finding: line 1 of the file, the cell named in the message */
+        as_buf_init(&text);
+        as_report_cell_prefix(&text, d);
+        as_buf_puts(&text, d->message);
+        as_json_string(&b, text.data, text.len);
+        as_buf_release(&text);
         as_buf_puts(&b, ", \"location\": {\"path\": ");
         as_json_string_z(&b, res->path);
         as_buf_puts(&b, ", \"range\": {\"start\": ");
-        position(&b, res, d->line, d->col);
-        if (d->end_line) {
+        position(&b, res, as_report_file_line(d), d->cell ? 1 : d->col);
+        if (d->end_line && !d->cell) {
             as_buf_puts(&b, ", \"end\": ");
             position(&b, res, d->end_line, d->end_col);
         }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/fingerprint.h"
+#include "report/text_common.h"
 #include "report/report.h"
 #include "analysis/rules.h"
 #include "fix/fix.h"
@@ -139,9 +140,17 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         as_buf_puts(&b, "\"ruleId\": ");
         as_json_string_z(&b, d->code);
         as_buf_printf(&b, ", \"ruleIndex\": %zu, \"level\": \"error\", \"message\": {\"text\": ", rule_index(ctx, d->code));
-        as_json_string_z(&b, d->message);
+        struct as_buf text;
+        as_buf_init(&text);
+        as_report_cell_prefix(&text, d);
+        as_buf_puts(&text, d->message);
+        as_json_string(&b, text.data, text.len);
+        as_buf_release(&text);
         as_buf_puts(&b, "}, \"locations\": [");
-        location(&b, res->path, d->line, d->col, d->end_line, d->end_col);
+        if (d->cell)   /* a cell's lines are not the file's: the file's first line, the cell named in the text */
+            location(&b, res->path, 1, 1, 1, 1);
+        else
+            location(&b, res->path, d->line, d->col, d->end_line, d->end_col);
         as_buf_printf(&b, "], \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016" PRIx64 ":%u\"}", fp[i].hash,
                       fp[i].occurrence + 1);
         fixes(&b, res->path, d->fix);
@@ -152,7 +161,7 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
                 const struct as_chain_step *s = &d->chain[c];
                 if (!s->path) continue;
                 as_buf_puts(&b, k++ ? ", " : "");
-                location(&b, s->path, s->line, s->col, 0, 0);
+                location(&b, s->path, s->cell ? 1 : s->line, s->cell ? 1 : s->col, 0, 0);
                 /* give the location an id and a message: reopen the object location() closed */
                 b.len--;
                 b.data[b.len] = '\0';

@@ -15,6 +15,7 @@ struct as_chain_step {
     const char *label;     /* e.g. "requests.get" or "_load()" */
     const char *path;      /* display path of the hop's location */
     uint32_t line, col;    /* 1-based */
+    uint32_t cell;         /* a hop in the finding's own notebook, after as_file_result_to_cells: its cell; else 0 */
 };
 
 /* A fix, as ruff's JSON shows it: edits in final positions (1-based line, code-point column, end exclusive). */
@@ -43,6 +44,10 @@ struct as_diag {
     uint32_t line, col;            /* start, 1-based, col in code points */
     uint32_t end_line, end_col;    /* exclusive end */
     uint32_t noqa_line;            /* where a `# noqa` for it belongs (first line of the statement) */
+    /* A notebook's finding, once as_file_result_to_cells has run: the raw 1-based cell index, with line,
+     * end_line and noqa_line counted within that cell (ruff's convention). 0 otherwise: the lines are those
+     * of the analysed text (for a notebook, its code cells joined). */
+    uint32_t cell;
     struct as_chain_step *chain;   /* arena; NULL when there is no chain */
     size_t n_chain;
     const struct as_fix *fix;      /* arena or NULL: set just before reporting (fix/fix.h) */
@@ -74,6 +79,13 @@ enum {
     AS_SITE_NOQA_COROUTINE = 1u << 3,/* ... suppresses the project coroutine-never-awaited rule */
     AS_SITE_TYPE_DEPENDENT = 1u << 4,/* in a branch of `if [not] isinstance(...)`: runs for some argument types */
     AS_SITE_NOQA_MAYBE = 1u << 5,    /* ... suppresses the may-block-through-helper rule */
+};
+
+/* Where a notebook's code cell starts in the analysed text (its cells joined): the 1-based line, and the cell's
+ * raw 1-based index among all the notebook's cells. */
+struct as_cell_start {
+    uint32_t line;
+    uint32_t cell;
 };
 
 /* A class of the file, for method lookup through bases in the project-wide pass. */
@@ -120,6 +132,8 @@ struct as_file_result {
     size_t n_classes;
     struct as_alias *aliases;                /* module-level imports; arena */
     size_t n_aliases;
+    const struct as_cell_start *cells;       /* a notebook's code cells, by line; arena; NULL for a .py file */
+    size_t n_cells;
     bool parsed;           /* analysed (or loaded from the cache) rather than left out by the pre-parse skip */
     struct as_arena arena;
 };
@@ -128,6 +142,11 @@ void as_file_result_init(struct as_file_result *self);
 void as_file_result_release(struct as_file_result *self);
 /* The text of 1-based `line` without its line terminator; "" when out of range. */
 const char *as_file_result_line(const struct as_file_result *self, uint32_t line, size_t *len);
+/* The text of the line a finding starts on, whether its lines are those of the text or of a notebook cell. */
+const char *as_diag_source_line(const struct as_file_result *self, const struct as_diag *d, size_t *len);
+/* A notebook's findings from lines of the joined text to (cell, line within the cell): what every reporter
+ * shows. Idempotent; nothing for a file that is not a notebook. */
+void as_file_result_to_cells(struct as_file_result *self);
 /* Sorts diags canonically: line, col, code, message. */
 void as_diags_sort(struct as_diag *diags, size_t n);
 

@@ -67,8 +67,8 @@ START_TEST(full_format)
     struct as_diag *d = add_diag(&r, 4, 2, 5, 1, "ASYNC210", "blocking", NULL);
     d->n_chain = 2;
     d->chain = as_arena_alloc(&r.arena, 2 * sizeof(struct as_chain_step));
-    d->chain[0] = (struct as_chain_step){"_load()", "src/app.py", 9, 5};
-    d->chain[1] = (struct as_chain_step){"requests.get", NULL, 0, 0};
+    d->chain[0] = (struct as_chain_step){"_load()", "src/app.py", 9, 5, 0};
+    d->chain[1] = (struct as_chain_step){"requests.get", NULL, 0, 0, 0};
     char *got = render("full", &r, 1, false);
     ck_assert_str_eq(got,
                      "src/app.py:3:14: ASYNC251 Async functions should not call `time.sleep`\n"
