@@ -109,6 +109,8 @@ static struct as_call_site *copy_sites(struct as_arena *a, const struct as_call_
         out[i] = src[i];
         out[i].callee = as_arena_strdup(a, src[i].callee);
         out[i].code = src[i].code ? as_arena_strdup(a, src[i].code) : NULL;
+        out[i].guard = src[i].guard ? as_arena_strdup(a, src[i].guard) : NULL;
+        out[i].shape = src[i].shape ? as_arena_strdup(a, src[i].shape) : NULL;
     }
     return out;
 }
