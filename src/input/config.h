@@ -10,7 +10,8 @@
  * suggested replacement; ASYNC200), rules-dirs (directories of extra *.rule files, relative to the config),
  * fix, unsafe-fixes (booleans), fixable, unfixable (lists of codes/prefixes),
  * offload-functions (qualified names: decorators that run a function in a thread, and functions that do),
- * type-heuristics (the type heuristics on: a list of as_config_type_heuristics names; both by default). */
+ * type-heuristics (the type heuristics on: a list of as_config_type_heuristics names; both by default),
+ * async-library ("trio" | "anyio" | "asyncio": the library the ASYNC1xx cancellation rules assume). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -39,6 +40,7 @@ struct as_config {
     char *fixable, *unfixable;   /* comma-joined codes/prefixes; NULL when absent */
     char **offload_functions; size_t n_offload_functions;
     int type_heuristics;     /* -1 absent; else bit i set when as_config_type_heuristics[i] is listed */
+    char *async_library;     /* NULL when absent (inferred per file from its imports) */
     /* The line each key was set on (for --show-settings), by key name; "" when absent. */
     char *origin[24];
 };
