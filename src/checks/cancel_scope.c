@@ -2,31 +2,12 @@
  * scope (the matched call) and whose body has no checkpoint (await, async for, async with, yield) in the same
  * function: the timeout can never fire. Skipped when, in an `async with`, the timeout item is followed by
  * further items (they may checkpoint). Reported on the whole statement. */
-#include "checks/check.h"
-
-/* First index in the sorted offsets that is >= pos. */
-static size_t lower_bound(const uint32_t *v, size_t n, uint32_t pos)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (v[mid] < pos) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
-static bool any_in(const struct as_model *m, const uint32_t *v, size_t n, struct as_span body, int32_t fn)
-{
-    for (size_t i = lower_bound(v, n, body.start); i < n && v[i] < body.end; i++)
-        if (as_model_context_scope(m, as_model_scope_at(m, v[i])) == fn) return true;
-    return false;
-}
+#include "checks/cancelled.h"
 
 static bool has_checkpoint(const struct as_model *m, struct as_span body, int32_t fn)
 {
     const struct as_facts *f = m->facts;
-    return any_in(m, f->checkpoints, f->n_checkpoints, body, fn) || any_in(m, f->yields, f->n_yields, body, fn);
+    return as_offsets_in(m, f->checkpoints, f->n_checkpoints, body, fn) || as_offsets_in(m, f->yields, f->n_yields, body, fn);
 }
 
 static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_match *match,
@@ -51,4 +32,4 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     }
 }
 
-const struct as_check_kind as_check_cancel_scope = {"cancel-scope", true, on_call, NULL, false, NULL};
+const struct as_check_kind as_check_cancel_scope = {"cancel-scope", true, on_call, NULL, false, NULL, false, false};

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "analysis/facts.h"
+#include "analysis/outline.h"
 #include "analysis/model.h"
 #include "analysis/rules.h"
 
@@ -18,6 +19,10 @@ struct as_finding {
     bool suppressed;           /* set by the engine: a `# noqa` covers it */
 };
 
+/* The async libraries a file is written for (bits): set by `async-library` in the configuration, else
+ * inferred from its imports (as_check_libraries). */
+enum { AS_LIB_TRIO = 1, AS_LIB_ANYIO = 2, AS_LIB_ASYNCIO = 4 };
+
 struct as_check_ctx {
     const struct as_model *model;
     struct as_arena *arena;
@@ -25,6 +30,9 @@ struct as_check_ctx {
     const char *const *callee_names;   /* qualified name of every call (facts order), NULL when unknown */
     void (*report)(struct as_check_ctx *self, const struct as_finding *f);
     void *report_ud;
+    const struct as_outline *outline;        /* statement outline of the async functions (outline.h); NULL unless an
+                                        * enabled rule's kind sets needs_outline */
+    unsigned library;                  /* AS_LIB_* bits set by configuration (`async-library`), 0 = infer */
 };
 
 struct as_check_kind {
@@ -42,9 +50,15 @@ struct as_check_kind {
      * files, not per file; they need no `match:` lines. */
     bool project_wide;
     /* For the pre-parse skip, an async-only kind that looks at the file as a whole: a word its findings cannot
-     * do without (the parameter name `timeout`, the keyword `yield`), or NULL when any async code may have
-     * one. Call-driven kinds need none: their findings need a call matching one of the rule's patterns. */
+     * do without (the parameter name `timeout`, the keyword `yield`), or several separated by spaces of which
+     * they need one (`finally except __aexit__`), or NULL when any async code may have one. Call-driven kinds need none: their findings need a call matching one of the rule's patterns. */
     const char *needs_word;
+    /* The kind reads ctx->outline: the engine builds the statement outline while the tree is alive. */
+    bool needs_outline;
+    /* A kind that looks at the whole file, whose findings each need a call matching one of the rule's `match:`
+     * lines (a context manager it looks for): for the pre-parse skip, its patterns are needles like those of
+     * the call-driven kinds, in sync code too. */
+    bool needs_match;
 };
 
 /* The blocking-call kind: its matches also feed function summaries (a sync helper that blocks). */
@@ -72,6 +86,11 @@ const char *as_check_message(struct as_check_ctx *ctx, const char *tmpl, size_t 
 void as_check_report_call(struct as_check_ctx *ctx, const struct as_rule *rule, size_t call_index);
 /* True when `pos` is in a function whose decorator resolves to one of the rule's match patterns. */
 bool as_check_in_scope_decorated(struct as_check_ctx *ctx, int32_t function_scope, const struct as_rule *rule);
+/* The file's libraries: ctx->library when configured, else the AS_LIB_* bits of the modules among trio, anyio
+ * and asyncio it imports in any spelling, else trio (flake8-async's default). */
+unsigned as_check_libraries(const struct as_check_ctx *ctx);
+/* Parses "trio" / "anyio" / "asyncio" into its AS_LIB_* bit; 0 for anything else. */
+unsigned as_check_library_named(const char *name);
 /* Source text of an expression span. Arena. */
 const char *as_check_text(struct as_check_ctx *ctx, struct as_span span);
 

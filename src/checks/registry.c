@@ -99,3 +99,32 @@ bool as_check_in_scope_decorated(struct as_check_ctx *ctx, int32_t function_scop
     }
     return false;
 }
+
+unsigned as_check_library_named(const char *name)
+{
+    static const char *const names[] = {"trio", "anyio", "asyncio"};
+    for (unsigned i = 0; i < 3; i++)
+        if (name && strcmp(name, names[i]) == 0) return 1u << i;
+    return 0;
+}
+
+unsigned as_check_libraries(const struct as_check_ctx *ctx)
+{
+    if (ctx->library) return ctx->library;
+    const struct as_facts *f = ctx->model->facts;
+    unsigned found = 0;
+    for (size_t i = 0; i < f->n_bindings; i++) {
+        const struct as_binding *b = &f->bindings[i];
+        if (b->kind != AS_BIND_IMPORT && b->kind != AS_BIND_FROM_IMPORT && b->kind != AS_BIND_STAR_IMPORT) continue;
+        const char *m = b->kind == AS_BIND_IMPORT ? b->imported : b->module;
+        if (!m) continue;
+        size_t n = strcspn(m, ".");
+        char root[8] = "";
+        if (n < sizeof(root)) {
+            memcpy(root, m, n);
+            root[n] = 0;
+        }
+        found |= as_check_library_named(root);
+    }
+    return found ? found : AS_LIB_TRIO;
+}

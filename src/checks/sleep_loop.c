@@ -13,4 +13,4 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     ctx->report(ctx, &fd);
 }
 
-const struct as_check_kind as_check_sleep_loop = {"sleep-loop", true, on_call, NULL, false, NULL};
+const struct as_check_kind as_check_sleep_loop = {"sleep-loop", true, on_call, NULL, false, NULL, false, false};

@@ -297,6 +297,9 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     extras.blocking_notes = notes;
     extras.rules_dirs = dirs;
     extras.offload_functions = offload;
+    /* the library: the overrides' (--config) if set there, else the root configuration's */
+    for (int k = 0; k < 2; k++)
+        if (from[k] && from[k]->async_library) extras.async_library = from[k]->async_library;
     int rc = as_engine_init_ex(engine, select, extend, ignore, &extras, err);
     free(patterns);
     free(notes);
@@ -604,6 +607,8 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
         if (engine->type_heuristics & (1u << i))
             as_buf_printf(&b, "%s%s", b.len ? ", " : "", as_config_type_heuristics[i]);
     show_value(out, root, 17, "type-heuristics", b.len ? b.data : "(none)", false);
+    show_value(out, root, 20, "async-library", root && root->async_library ? root->async_library : "(inferred from imports)",
+               false);
     /* the rules that apply to this file */
     as_buf_reset(&b);
     bool *en = as_xcalloc(engine->rules.n + 1, sizeof(bool));

@@ -219,8 +219,8 @@ static size_t count_code(const struct as_file_result *r, const char *code)
 
 /* Why the result of applying `sel` to site (analysed as `before`) is not acceptable (NULL when it is): a
  * syntax error it introduced, or a finding that appeared, or one that went although the edits are neither in
- * it nor around it. The fixed findings must go. ASYNC100 (a timeout block that never awaits) may go: an added
- * `await` is what it asks for. */
+ * it nor around it. The fixed findings must go. ASYNC100 (a timeout block that never awaits) and ASYNC124 (an
+ * async function that never awaits) may go: an added `await` is what they ask for. */
 static const char *verify(const struct as_fix_site *site, const struct as_file_result *before,
                           const struct as_file_result *after, struct candidate **sel, size_t n, char *why, size_t cap)
 {
@@ -246,7 +246,7 @@ static const char *verify(const struct as_fix_site *site, const struct as_file_r
                     inside |= (off >= p->span_start && off < p->span_end) || (off <= p->span_start && p->span_end <= end);
                 }
                 must += fixed;
-                may += !fixed && (inside || strcmp(code, "ASYNC100") == 0);
+                may += !fixed && (inside || strcmp(code, "ASYNC100") == 0 || strcmp(code, "ASYNC124") == 0);
             }
             if (a > b - must) {
                 snprintf(why, cap, "it would leave or add a %s finding", code);

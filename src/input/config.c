@@ -29,7 +29,7 @@ const TSLanguage *tree_sitter_toml(void);
 const char *const as_config_keys[] = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
     "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", "fix", "unsafe-fixes", "fixable", "unfixable",
-    "offload-functions", "type-heuristics", "include", "extend-include", NULL,
+    "offload-functions", "type-heuristics", "include", "extend-include", "async-library", NULL,
 };
 
 const char *const as_config_type_heuristics[] = {"tmp-path", "path-division", NULL};
@@ -37,7 +37,7 @@ const char *const as_config_type_heuristics[] = {"tmp-path", "path-division", NU
 enum key_id { K_SELECT, K_IGNORE, K_EXTEND_SELECT, K_PER_FILE_IGNORES, K_EXCLUDE, K_EXTEND_EXCLUDE,
               K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS, K_FIX,
               K_UNSAFE_FIXES, K_FIXABLE, K_UNFIXABLE, K_OFFLOAD_FUNCTIONS,
-              K_TYPE_HEURISTICS, K_INCLUDE, K_EXTEND_INCLUDE };
+              K_TYPE_HEURISTICS, K_INCLUDE, K_EXTEND_INCLUDE, K_ASYNC_LIBRARY };
 
 struct parser {
     const char *path, *text;
@@ -346,6 +346,17 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
     case K_TYPE_HEURISTICS:
         c->type_heuristics = heuristic_bits(p, value);
         break;
+    case K_ASYNC_LIBRARY: {
+        char *v = is_string(value) ? string_value(p, value) : NULL;
+        if (!v || (strcmp(v, "trio") != 0 && strcmp(v, "anyio") != 0 && strcmp(v, "asyncio") != 0)) {
+            set_error(p, value, "'%s' must be \"trio\", \"anyio\" or \"asyncio\"", k);
+            free(v);
+            break;
+        }
+        free(c->async_library);
+        c->async_library = v;
+        break;
+    }
     }
 }
 
@@ -592,6 +603,7 @@ void as_config_release(struct as_config *c)
     free_pairs(c->blocking, c->n_blocking);
     free_list(c->rules_dirs, c->n_rules_dirs);
     free_list(c->offload_functions, c->n_offload_functions);
+    free(c->async_library);
     for (size_t i = 0; i < sizeof(c->origin) / sizeof(c->origin[0]); i++) free(c->origin[i]);
     free(c->extend);
     memset(c, 0, sizeof(*c));

@@ -11,7 +11,8 @@
  * fix, unsafe-fixes (booleans), fixable, unfixable (lists of codes/prefixes),
  * offload-functions (qualified names: decorators that run a function in a thread, and functions that do),
  * type-heuristics (the type heuristics on: a list of as_config_type_heuristics names; both by default),
- * include, extend-include (the file globs a directory walk lists). */
+ * include, extend-include (the file globs a directory walk lists),
+ * async-library ("trio" | "anyio" | "asyncio": the library the ASYNC1xx cancellation rules assume). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -45,6 +46,7 @@ struct as_config {
     char *fixable, *unfixable;   /* comma-joined codes/prefixes; NULL when absent */
     char **offload_functions; size_t n_offload_functions;
     int type_heuristics;     /* -1 absent; else bit i set when as_config_type_heuristics[i] is listed */
+    char *async_library;     /* NULL when absent (inferred per file from its imports) */
     /* The line each key was set on (for --show-settings), by key name: "LINE" in this file, "PATH:LINE" when
      * inherited through ruff's `extend`; NULL when absent. */
     char *origin[24];

@@ -25,6 +25,7 @@
 #include "analysis/facts.h"
 #include "analysis/flow.h"
 #include "analysis/guards.h"
+#include "analysis/outline.h"
 #include "analysis/model.h"
 #include "analysis/types.h"
 #include "pipeline/noqa.h"
@@ -250,9 +251,22 @@ static void collect_needles(struct as_engine *self)
             self->async_always = true;   /* every async function is a root of the project pass */
             continue;
         }
+        if (r->kind->on_file && r->kind->needs_match) {
+            for (size_t k = 0; k < r->n_matches; k++) add_match_needles(self, &r->matches[k], r->async_only);
+            continue;
+        }
         if (r->kind->on_file) {
             /* its `match:` lines, if any, exempt (decorators): the word the kind needs is what to look for */
-            if (r->kind->needs_word && r->async_only) add_needle(self, r->kind->needs_word, true, NULL);
+            if (r->kind->needs_word && r->async_only) {
+                /* space-separated words, any one of which the findings need */
+                for (const char *w = r->kind->needs_word; *w;) {
+                    size_t n = strcspn(w, " ");
+                    char word[64];
+                    snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1), w);
+                    add_needle(self, word, true, NULL);
+                    w += n + (w[n] == ' ');
+                }
+            }
             else if (r->async_only) self->async_always = true;
             else self->always_parse = true;
             continue;
@@ -558,6 +572,9 @@ static void finish_selection(struct as_engine *self)
     }
     self->index = as_rule_index_new(&self->rules, self->tracked);
     collect_needles(self);
+    self->needs_outline = false;
+    for (size_t i = 0; i < self->rules.n; i++)
+        if (self->enabled[i] && self->rules.rules[i]->kind->needs_outline) self->needs_outline = true;
 }
 
 const char *const as_engine_builtin_offload[] = {
@@ -615,6 +632,13 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
     if (!self->types) goto fail;
     self->type_heuristics = (AS_HEURISTIC_TMP_PATH | AS_HEURISTIC_PATH_DIVISION) & ~(extras ? extras->heuristics_off : 0);
     if (extras) {
+        if (extras->async_library) {
+            self->library = as_check_library_named(extras->async_library);
+            if (!self->library) {
+                *err = as_xstrdup("async-library: expected \"trio\", \"anyio\" or \"asyncio\"");
+                goto fail;
+            }
+        }
         for (size_t i = 0; i < extras->n_rules_dirs; i++)
             if (as_ruleset_load_dir(&self->rules, extras->rules_dirs[i], as_check_rule_kind, err)) goto fail;
         if (extras->n_blocking) {
@@ -1160,7 +1184,8 @@ static const char *partial_target(const struct as_model *m, const char *const *n
  * file in the worker's arena (tsalloc.h), and dropped with it. False, with out->error set, when the parser
  * failed or ran out of time. */
 static bool parse_facts(struct as_worker *w, const struct as_engine *engine, const struct as_query_set *queries,
-                        const struct as_source *src, struct as_facts *facts, struct as_file_result *out)
+                        const struct as_source *src, struct as_facts *facts, struct as_outline *flow,
+                        struct as_file_result *out)
 {
     struct as_arena *arena = &out->arena;
     as_ts_arena_begin(w->ts_arena);
@@ -1173,6 +1198,7 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
     TSParseOptions opts = {.payload = &deadline, .progress_callback = parse_progress};
     TSTree *tree = ts_parser_parse_with_options(parser, NULL, input, opts);
     if (tree) as_facts_extract(facts, arena, w->scratch, queries, tree, src->text, src->len);
+    if (tree && engine->needs_outline) as_outline_build(flow, arena, facts, tree, src->text);   /* while the tree lives */
     if (tree && !as_ts_arena_holds_all(w->ts_arena)) ts_tree_delete(tree);
     ts_parser_delete(parser);
     as_ts_arena_end(w->ts_arena);
@@ -1204,11 +1230,12 @@ static void flow_and_look_up(const struct as_engine *engine, const struct as_mod
 /* Resolves every call's qualified name (through functools.partial), runs the rules whose patterns match it and
  * the whole-file kinds; the findings go to w->findings. Returns the callee names (facts order, arena). */
 static const char **run_checks(struct as_worker *w, const struct as_engine *engine, const struct as_model *model,
-                               struct as_arena *arena)
+                               const struct as_outline *flow, struct as_arena *arena)
 {
     const struct as_facts *facts = model->facts;
     const char **callee_names = as_arena_alloc(arena, (facts->n_calls ? facts->n_calls : 1) * sizeof(char *));
-    struct as_check_ctx check = {model, arena, model->source, callee_names, collect_finding, w};
+    struct as_check_ctx check = {model, arena, model->source, callee_names, collect_finding, w,
+                                 engine->needs_outline ? flow : NULL, engine->library};
     w->findings.len = 0;
     w->blocking.len = 0;
     for (size_t i = 0; i < facts->n_calls; i++) callee_names[i] = as_model_callee(model, &facts->calls[i]);
@@ -1368,7 +1395,8 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
         return;
     }
     struct as_facts facts;
-    if (!parse_facts(w, engine, queries, &src, &facts, out)) return;
+    struct as_outline flow;
+    if (!parse_facts(w, engine, queries, &src, &facts, &flow, out)) return;
 
     bool is_init = false;
     const char *module = as_model_module_name(arena, path, &is_init);
@@ -1378,7 +1406,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     model.source = src.text;
     if (nb.n_cells) mark_async_cells(&model, &nb, arena);
 
-    const char **callee_names = run_checks(w, engine, &model, arena);
+    const char **callee_names = run_checks(w, engine, &model, &flow, arena);
 
     out->module = module;
     struct suppressions sup;
@@ -1450,6 +1478,8 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
     parts[n++] = heuristic_sets[self->type_heuristics & 3];
     /* results made before notebooks were read as notebooks (a .ipynb named on the command line was read as Python) */
     parts[n++] = "notebooks 1";
+    static const char *const library_names[] = {"library inferred", "library trio", "library anyio", "", "library asyncio"};
+    parts[n++] = library_names[self->library < 5 ? self->library : 0];
     for (size_t i = 0; i < as_embedded_count && n < 2048; i++) {
         parts[n++] = as_embedded_files[i].name;
         parts[n++] = as_embedded_files[i].data;

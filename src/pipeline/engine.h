@@ -56,6 +56,8 @@ struct as_engine {
     size_t n_offload;
     struct as_types *types;        /* the .types files in rules/types/ (analysis/types.h) */
     unsigned type_heuristics;      /* the AS_HEURISTIC_* bits on (analysis/model.h); all by default */
+    bool needs_outline;               /* an enabled rule's kind reads the statement outline (outline.h) */
+    unsigned library;              /* `async-library` of the configuration (AS_LIB_* bit), 0 = infer per file */
 };
 
 /* The built-in thread boundaries (NULL-terminated): asgiref's sync_to_async, channels' database_sync_to_async,
@@ -74,6 +76,7 @@ struct as_engine_extras {
     const char *const *blocking_patterns; const char *const *blocking_notes; size_t n_blocking;
     const char *const *offload_functions; size_t n_offload_functions;
     unsigned heuristics_off;       /* AS_HEURISTIC_* bits switched off (`type-heuristics` in the configuration) */
+    const char *async_library;     /* "trio" | "anyio" | "asyncio", or NULL to infer it from each file's imports */
 };
 int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                       const struct as_engine_extras *extras, char **err);

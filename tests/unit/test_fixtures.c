@@ -102,7 +102,9 @@ START_TEST(annotated_fixtures)
 {
     struct as_engine engine;
     char *err = NULL;
-    ck_assert_msg(as_engine_init(&engine, "ALL", NULL, "RUF100", &err) == 0, "engine: %s", err ? err : "");
+    /* ASYNC124 would flag most fixture functions (written without awaits to show blocking calls): its own
+     * fixtures are under fixtures/selected/, checked with it alone (tests/cli/test_selected_fixtures.sh) */
+    ck_assert_msg(as_engine_init(&engine, "ALL", NULL, "RUF100,ASYNC124", &err) == 0, "engine: %s", err ? err : "");
     const char *roots[] = {AS_SOURCE_DIR "/fixtures/rules", AS_SOURCE_DIR "/fixtures/semantics",
                            AS_SOURCE_DIR "/fixtures/encoding"};
     struct as_path_list files = {0};
@@ -204,16 +206,21 @@ END_TEST
  * patterns (or the word its kind names: `timeout`, `yield`); a glob segment needs nothing; the first segment of
  * the path counts as written (the module's own names are qualified with it); the project pass keeps all async
  * code. What it skips has no findings when parsed anyway; what it keeps has those named. */
+/* The rules ruff implements too (what scripts/bench calls the peer's rules); ASYNC alone now also selects
+ * flake8-async's cancellation and task-group rules, which ruff does not have. */
+#define PEER_RULES "ASYNC100,ASYNC105,ASYNC109,ASYNC110,ASYNC115,ASYNC116,ASYNC119,ASYNC2,RUF006"
+
 static const struct selected_skip_case {
     const char *select, *path, *text;
     bool skipped;
     size_t findings;
 } selected_skip_cases[] = {
-    {"ASYNC,RUF006", "t.py", "async def f():\n    await g()\n", true, 0},
-    {"ASYNC,RUF006", "t.py", "import time\n\nasync def f():\n    time.sleep(1)\n", false, 1},
-    {"ASYNC,RUF006", "t.py", "import time\n\ndef f():\n    time.sleep(1)\n", true, 0},
-    {"ASYNC,RUF006", "t.py", "import asyncio, time\n\ndef f():\n    time.sleep(1)\n", true, 0},   /* past the prefilter */
-    {"ASYNC,RUF006", "t.py", "from time import sleep as nap\n\nasync def f():\n    nap(1)\n", false, 1},
+    {PEER_RULES, "t.py", "async def f():\n    await g()\n", true, 0},
+    {"ASYNC,RUF006", "t.py", "async def f():\n    await g()\n", false, 0},   /* ASYNC124 needs no word */
+    {PEER_RULES, "t.py", "import time\n\nasync def f():\n    time.sleep(1)\n", false, 1},
+    {PEER_RULES, "t.py", "import time\n\ndef f():\n    time.sleep(1)\n", true, 0},
+    {PEER_RULES, "t.py", "import asyncio, time\n\ndef f():\n    time.sleep(1)\n", true, 0},   /* past the prefilter */
+    {PEER_RULES, "t.py", "from time import sleep as nap\n\nasync def f():\n    nap(1)\n", false, 1},
     {"ASYNC251", "t.py", "import time\n\nasync def f():\n    time.sleep_ish(1)\n", true, 0},
     {"ASYNC109", "t.py", "async def f(timeout):\n    await g()\n", false, 1},
     {"ASYNC109", "t.py", "async def f(delay):\n    await g()\n", true, 0},
@@ -232,6 +239,17 @@ static const struct selected_skip_case {
     {"RUF006", "asyncio.py", "def create_task(c):\n    pass\n\ndef f():\n    create_task(g())\n", false, 1},
     {"RUF006", "pkg/asyncio/x.py", "from . import create_task\n\ndef f():\n    create_task(g())\n", true, 0},
     {"ASC108", "t.py", "async def f():\n    await g()\n", false, 0},
+    /* the cancellation rules need one of their words: `except`, `finally`, `__aexit__` */
+    {"ASYNC102", "t.py", "async def f():\n    await g()\n", true, 0},
+    {"ASYNC102", "t.py", "async def f():\n    try:\n        pass\n    finally:\n        await g()\n", false, 1},
+    {"ASYNC102", "t.py", "class C:\n    async def __aexit__(self, *a):\n        await g()\n", false, 1},
+    {"ASYNC103", "t.py", "async def f():\n    try:\n        await g()\n    except BaseException:\n        pass\n", false, 1},
+    {"ASYNC103", "t.py", "def f():\n    try:\n        g()\n    except BaseException:\n        pass\n", true, 0},
+    {"ASYNC121", "t.py", "import trio\n\nasync def f():\n    async with trio.open_nursery():\n        await g()\n", true, 0},
+    /* ASYNC101 looks at async generators: a file needs async code and a yield */
+    {"ASYNC101", "t.py", "import trio\n\nasync def f():\n    with trio.move_on_after(1):\n        yield\n", false, 1},
+    {"ASYNC101", "t.py", "import trio\n\ndef f():\n    with trio.move_on_after(1):\n        yield\n", true, 0},
+    {"ASYNC121", "t.py", "import trio\n\nasync def f():\n    async with trio.open_nursery():\n        return\n", false, 1},
 };
 
 START_TEST(skip_decisions_by_selection)
@@ -303,7 +321,7 @@ START_TEST(skip_prefilter)
 {
     check_prefilter(NULL, "async def f():\n    pass\n");
     check_prefilter("ALL", "async def f():\n    pass\n");
-    check_prefilter("ASYNC,RUF006", "import time\n\nasync def f():\n    time.sleep(1)\n");
+    check_prefilter(PEER_RULES, "import time\n\nasync def f():\n    time.sleep(1)\n");
 }
 END_TEST
 

@@ -1,0 +1,166 @@
+/* reraise_cancelled.c — kinds "no-reraise-cancelled" (ASYNC103) and "cancelled-not-raised" (ASYNC104): an
+ * `except` clause of an async function that catches the cancellation exception (cancelled.h) must hand it on.
+ * The handler's body is followed path by path on the statement outline (outline.h), tracking whether the
+ * exception is still un-raised: ASYNC103 when some path reaches the end of the handler without raising;
+ * ASYNC104 at each `return`, `yield`, `break`/`continue` leaving the handler, or `raise` of another exception
+ * met while it is un-raised. Branches, loops (a loop whose body may not run counts as not raising), `match`
+ * (raising in every case needs a catch-all case) and nested `try` (only its `finally` can raise for it) are
+ * followed; a nested handler that catches the cancellation is judged on its own. */
+#include <string.h>
+
+#include "checks/cancelled.h"
+
+struct walk {
+    struct as_check_ctx *ctx;
+    const struct as_rule *rule;   /* the rule reporting: ASYNC104's kind reports exits, ASYNC103's the end */
+    bool exits;                   /* true for ASYNC104 */
+    int32_t fn;
+    const char *except_name;      /* the `as` name of the handler */
+    bool unraised, unraised_break, unraised_continue;
+    int loop_depth;
+};
+
+static void exit_found(struct walk *w, struct as_span at)
+{
+    if (!w->exits) return;
+    struct as_finding f = {w->rule, at, w->rule->message, w->rule->help, false};
+    w->ctx->report(w->ctx, &f);
+}
+
+static void visit_block(struct walk *w, int32_t clause);
+
+static void visit_if_chain(struct walk *w, int32_t clause)
+{
+    const struct as_outline_node *nodes = w->ctx->outline->nodes;
+    visit_block(w, clause);
+    bool raised = !w->unraised;
+    w->unraised = true;
+    int32_t next = nodes[clause].next;
+    if (next >= 0 && nodes[next].kind == AS_OUTLINE_ELIF) visit_if_chain(w, next);
+    else if (next >= 0) visit_block(w, next);
+    w->unraised = !raised || w->unraised;
+}
+
+static void visit_loop(struct walk *w, const struct as_outline_node *s)
+{
+    const struct as_outline_node *nodes = w->ctx->outline->nodes;
+    bool forever = s->kind == AS_OUTLINE_WHILE && (s->flags & AS_OUTLINE_ALWAYS_TRUE);
+    bool once = forever || (s->flags & AS_OUTLINE_RUNS_ONCE);
+    bool saved_break = w->unraised_break, saved_continue = w->unraised_continue;
+    w->unraised_break = w->unraised_continue = false;
+    int32_t body = s->first, orelse = body >= 0 ? nodes[body].next : -1;
+    w->loop_depth++;
+    if (body >= 0) visit_block(w, body);
+    w->loop_depth--;
+    if (!(forever || (once && !w->unraised_continue))) w->unraised = true;
+    if (orelse >= 0) visit_block(w, orelse);
+    w->unraised |= w->unraised_break;
+    w->unraised_break = saved_break;
+    w->unraised_continue = saved_continue;
+}
+
+static void visit_try(struct walk *w, const struct as_outline_node *s)
+{
+    const struct as_outline_node *nodes = w->ctx->outline->nodes;
+    for (int32_t c = s->first; c >= 0; c = nodes[c].next) {
+        if (nodes[c].kind == AS_OUTLINE_FINALLY) {
+            visit_block(w, c);
+            continue;
+        }
+        /* a nested handler that catches the cancellation itself is judged on its own */
+        if (!(nodes[c].kind == AS_OUTLINE_EXCEPT && as_catch_critical(w->ctx, s, &nodes[c], true, NULL))) visit_block(w, c);
+        w->unraised = true;
+    }
+}
+
+static void visit_match(struct walk *w, const struct as_outline_node *s)
+{
+    const struct as_outline_node *nodes = w->ctx->outline->nodes;
+    bool all_raise = true, catch_all = false;
+    for (int32_t c = s->first; c >= 0; c = nodes[c].next) {
+        catch_all |= (nodes[c].flags & AS_OUTLINE_CATCH_ALL) != 0;
+        visit_block(w, c);
+        all_raise &= !w->unraised;
+        w->unraised = true;
+    }
+    w->unraised = !(all_raise && catch_all);
+}
+
+static void visit_simple(struct walk *w, const struct as_outline_node *s)
+{
+    const struct as_facts *f = w->ctx->model->facts;
+    for (size_t i = 0; i < f->n_yields; i++) {   /* yields are few: a linear pass is fine */
+        if (f->yields[i] < s->span.start || f->yields[i] >= s->span.end) continue;
+        if (as_model_context_scope(w->ctx->model, as_model_scope_at(w->ctx->model, f->yields[i])) != w->fn) continue;
+        exit_found(w, f->yield_spans[i]);
+    }
+}
+
+static void visit(struct walk *w, const struct as_outline_node *s)
+{
+    switch (s->kind) {
+    case AS_OUTLINE_SIMPLE: visit_simple(w, s); break;
+    case AS_OUTLINE_RETURN: visit_simple(w, s); exit_found(w, s->span); break;
+    case AS_OUTLINE_RAISE:
+        if (s->head.end && !(s->name && w->except_name && strcmp(s->name, w->except_name) == 0)) exit_found(w, s->span);
+        w->unraised = false;
+        break;
+    case AS_OUTLINE_BREAK: case AS_OUTLINE_CONTINUE:
+        if (w->loop_depth == 0) exit_found(w, s->span);
+        if (s->kind == AS_OUTLINE_BREAK) w->unraised_break = true;
+        else w->unraised_continue = true;
+        break;
+    case AS_OUTLINE_IF: if (s->first >= 0) visit_if_chain(w, s->first); break;
+    case AS_OUTLINE_WHILE: case AS_OUTLINE_FOR: visit_loop(w, s); break;
+    case AS_OUTLINE_WITH: if (s->first >= 0) visit_block(w, s->first); break;
+    case AS_OUTLINE_TRY: visit_try(w, s); break;
+    case AS_OUTLINE_MATCH: visit_match(w, s); break;
+    default: break;
+    }
+}
+
+/* The statements of a clause, in order, while the exception is un-raised (afterwards no path reports). */
+static void visit_block(struct walk *w, int32_t clause)
+{
+    const struct as_outline_node *nodes = w->ctx->outline->nodes;
+    for (int32_t k = nodes[clause].first; k >= 0 && w->unraised; k = nodes[k].next) visit(w, &nodes[k]);
+}
+
+static void check_handler(struct as_check_ctx *ctx, const struct as_rule *rule, bool exits, int32_t fn,
+                          const struct as_outline_node *try_node, const struct as_outline_node *h)
+{
+    struct as_catch c;
+    if (!as_catch_critical(ctx, try_node, h, true, &c)) return;
+    struct walk w = {ctx, rule, exits, fn, h->name, true, false, false, 0};
+    visit_block(&w, (int32_t)(h - ctx->outline->nodes));
+    if (exits || !w.unraised) return;
+    unsigned libs = c.kind == AS_CATCH_CANCELLED ? c.library : as_check_libraries(ctx);
+    const char *msg = as_flow_message(ctx, rule->message, c.name, NULL, libs);
+    const char *help = rule->help ? as_flow_message(ctx, rule->help, c.name, NULL, libs) : NULL;
+    struct as_finding f = {rule, c.at, msg, help, false};
+    ctx->report(ctx, &f);
+}
+
+static void check_file(struct as_check_ctx *ctx, const struct as_rule *rule, bool exits)
+{
+    const struct as_outline *flow = ctx->outline;
+    if (!flow) return;
+    const struct as_facts *f = ctx->model->facts;
+    for (size_t fn = 0; fn < f->n_scopes; fn++) {
+        int32_t root = flow->body_of_scope[fn];
+        if (root < 0) continue;
+        /* a function's nodes are contiguous, from its body to the next function's */
+        for (size_t k = (size_t)root + 1; k < flow->n_nodes && flow->nodes[k].parent >= 0; k++) {
+            const struct as_outline_node *h = &flow->nodes[k];
+            if (h->kind == AS_OUTLINE_EXCEPT) check_handler(ctx, rule, exits, (int32_t)fn, &flow->nodes[h->parent], h);
+        }
+    }
+}
+
+static void on_file_103(struct as_check_ctx *ctx, const struct as_rule *rule) { check_file(ctx, rule, false); }
+static void on_file_104(struct as_check_ctx *ctx, const struct as_rule *rule) { check_file(ctx, rule, true); }
+
+const struct as_check_kind as_check_no_reraise_cancelled = {"no-reraise-cancelled", true, NULL, on_file_103, false,
+                                                            "except", true, false};
+const struct as_check_kind as_check_cancelled_not_raised = {"cancelled-not-raised", true, NULL, on_file_104, false,
+                                                            "except", true, false};
