@@ -8,6 +8,7 @@
 #include "input/notebook.h"
 #include "pipeline/noqa_edit.h"
 #include "project/project.h"
+#include "util/visible.h"
 #include "util/xalloc.h"
 
 void as_rewrite_init(struct as_rewrite *self, const struct as_engine *engine, const struct as_settings *settings,
@@ -178,14 +179,18 @@ void as_rewrite_add_noqa(struct as_rewrite *self, const char *path, int cfg, con
     char err[512];
     enum as_inplace_result r = as_inplace_rewrite(path, self->max_size, false, noqa_transform, &job, err, sizeof(err));
     if (r == AS_INPLACE_FAILED) {
-        fprintf(self->err, "asyncscan: error: %s: %s\n", run->path, err);
+        fputs("asyncscan: error: ", self->err);
+        as_fputs_visible(run->path, self->err);   /* a name from the tree: no terminal control (util/visible.h) */
+        fprintf(self->err, ": %s\n", err);
         self->errors++;
     } else {
         for (size_t s = 0; s < job.n_skips; s++) {
             char codes[256];
             codes_on_line(&job, job.skips[s].line, codes, sizeof(codes));
-            fprintf(self->err, "asyncscan: warning: %s:%u: no `# noqa: %s` added: %s\n", run->path, job.skips[s].line,
-                    codes, as_noqa_skip_reason_text(job.skips[s].reason));
+            fputs("asyncscan: warning: ", self->err);
+            as_fputs_visible(run->path, self->err);
+            fprintf(self->err, ":%u: no `# noqa: %s` added: %s\n", job.skips[s].line, codes,
+                    as_noqa_skip_reason_text(job.skips[s].reason));
         }
         self->noqa_skipped += job.n_skips;
         if (r == AS_INPLACE_WRITTEN) self->noqa_added += (size_t)job.added;

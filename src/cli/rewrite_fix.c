@@ -12,6 +12,7 @@
 #include "input/source.h"
 #include "project/project.h"
 #include "util/buf.h"
+#include "util/visible.h"
 #include "util/xalloc.h"
 
 /* Whether `code` is named by a comma-separated list of codes or prefixes (ALL names every code). */
@@ -163,7 +164,9 @@ static void list_fixed(struct as_rewrite *rw, const char *shown, const struct as
     struct as_buf b;
     as_buf_init(&b);
     if (rw->shown_fixes) as_buf_add(&b, rw->shown_fixes, rw->shown_len);
-    as_buf_printf(&b, "- %s:\n", shown);
+    as_buf_add(&b, "- ", 2);
+    as_buf_add_visible(&b, shown, strlen(shown));   /* a name from the tree: no terminal control */
+    as_buf_add(&b, ":\n", 2);
     for (size_t i = 0; i < o->n_codes; i++)
         as_buf_printf(&b, "    %zu × %s (%s)\n", o->fixed[i].n, o->fixed[i].code, o->fixed[i].name);
     free(rw->shown_fixes);
@@ -177,12 +180,17 @@ static void fix_file(struct as_rewrite *rw, const char *path, int cfg, struct as
     enum as_inplace_result r = as_inplace_rewrite(path, rw->max_size, rw->mode.dry_run, fix_transform, &job, err,
                                                   sizeof(err));
     if (r == AS_INPLACE_FAILED) {
-        fprintf(rw->err, "asyncscan: error: %s: %s\n", res->path, err);
+        fputs("asyncscan: error: ", rw->err);
+        as_fputs_visible(res->path, rw->err);   /* a name from the tree: no terminal control (util/visible.h) */
+        fprintf(rw->err, ": %s\n", err);
         rw->errors++;
     }
-    for (size_t i = 0; job.have && i < job.outcome.n_notes; i++)
-        fprintf(rw->err, "asyncscan: warning: %s:%s%s\n", res->path,
-                job.outcome.notes[i][0] >= '0' && job.outcome.notes[i][0] <= '9' ? "" : " ", job.outcome.notes[i]);
+    for (size_t i = 0; job.have && i < job.outcome.n_notes; i++) {
+        fputs("asyncscan: warning: ", rw->err);
+        as_fputs_visible(res->path, rw->err);
+        fprintf(rw->err, ":%s%s\n", job.outcome.notes[i][0] >= '0' && job.outcome.notes[i][0] <= '9' ? "" : " ",
+                job.outcome.notes[i]);
+    }
     if (r == AS_INPLACE_WRITTEN && job.outcome.text) {
         rw->n_fixed += job.outcome.n_fixed;
         if (rw->mode.show_fixes) list_fixed(rw, res->path, &job.outcome);

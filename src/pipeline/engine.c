@@ -798,7 +798,7 @@ static void on_hit(void *ud, const struct as_rule_hit *hit)
 struct suppressions {
     struct as_noqa *dirs;         /* arena */
     uint32_t *lines;              /* arena: the 1-based line of dirs[i], increasing */
-    uint32_t *used;               /* arena: bit k set when dirs[i].codes[k] suppressed a finding */
+    uint8_t **used;               /* arena: used[i][k] set when dirs[i]'s k-th code suppressed a finding */
     struct as_span *spans;        /* arena: the directive's comment */
     size_t n_dirs;
     struct as_noqa file_level[8];
@@ -1061,13 +1061,15 @@ static void collect_suppressions(struct suppressions *sup, const struct as_facts
             size_t cap = f->n_comments - i;   /* the directives left can only be among the comments left */
             sup->dirs = as_arena_alloc(arena, cap * sizeof(struct as_noqa));
             sup->lines = as_arena_alloc(arena, cap * sizeof(uint32_t));
-            sup->used = as_arena_alloc(arena, cap * sizeof(uint32_t));
+            sup->used = as_arena_alloc(arena, cap * sizeof(uint8_t *));
             sup->spans = as_arena_alloc(arena, cap * sizeof(struct as_span));
         }
         if (sup->n_dirs && sup->lines[sup->n_dirs - 1] >= line) continue;   /* comments come in order */
         sup->dirs[sup->n_dirs] = nq;
         sup->lines[sup->n_dirs] = line;
         sup->spans[sup->n_dirs] = c;
+        sup->used[sup->n_dirs] = nq.n_codes ? as_arena_alloc(arena, nq.n_codes) : NULL;
+        if (nq.n_codes) memset(sup->used[sup->n_dirs], 0, nq.n_codes);
         sup->n_dirs++;
     }
 }
@@ -1099,12 +1101,13 @@ static bool rule_named(const struct as_rule *rule, const char *code)
 
 /* Index of the directive's code that names the rule; -2 for a blanket directive; -1 when it does not cover
  * the rule. */
-static int covering_code(const struct as_noqa *nq, const struct as_rule *rule)
+static ptrdiff_t covering_code(const struct as_noqa *nq, const struct as_rule *rule)
 {
     if (nq->kind == AS_NOQA_BLANKET) return -2;
-    if (nq->kind != AS_NOQA_CODES) return -1;
-    for (size_t k = 0; k < nq->n_codes; k++)
-        if (rule_named(rule, nq->codes[k])) return (int)k;
+    char code[AS_NOQA_CODE_MAX];
+    ptrdiff_t k = 0;
+    for (const char *at = NULL; as_noqa_next_code(nq, &at, code); k++)
+        if (rule_named(rule, code)) return k;
     return -1;
 }
 
@@ -1114,8 +1117,8 @@ static bool suppressed(const struct suppressions *sup, uint32_t line, const stru
         if (covering_code(&sup->file_level[i], rule) != -1) return true;
     ptrdiff_t d = directive_at(sup, line);
     if (d >= 0) {
-        int k = covering_code(&sup->dirs[d], rule);
-        if (k >= 0 && k < 32) sup->used[d] |= 1u << k;
+        ptrdiff_t k = covering_code(&sup->dirs[d], rule);
+        if (k >= 0) sup->used[d][k] = 1;
         return k != -1;
     }
     return false;
@@ -1131,18 +1134,20 @@ static void report_unused_noqa(struct as_worker *w, const struct as_engine *engi
         struct as_buf unused, off;
         as_buf_init(&unused);
         as_buf_init(&off);
-        for (size_t k = 0; k < nq->n_codes; k++) {
-            if (k < 32 && (sup->used[d] & (1u << k))) continue;
+        char code[AS_NOQA_CODE_MAX];
+        size_t k = 0;
+        for (const char *at = NULL; as_noqa_next_code(nq, &at, code); k++) {
+            if (sup->used[d][k]) continue;
             const struct as_rule *r = NULL;
             bool on = false;
             for (size_t i = 0; i < engine->rules.n && !r; i++)
-                if (rule_named(engine->rules.rules[i], nq->codes[k])) {
+                if (rule_named(engine->rules.rules[i], code)) {
                     r = engine->rules.rules[i];
                     on = engine->enabled[i];
                 }
             if (!r || r->kind->project_wide) continue;   /* another linter's code, or decided after this file */
             struct as_buf *b = on ? &unused : &off;
-            as_buf_printf(b, "%s`%s`", b->len ? ", " : "", nq->codes[k]);
+            as_buf_printf(b, "%s`%s`", b->len ? ", " : "", code);
         }
         if (unused.len || off.len) {
             struct as_finding f = {rule, sup->spans[d], NULL, rule->help, false};

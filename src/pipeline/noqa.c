@@ -13,30 +13,54 @@ static bool ieq4(const char *p, const char *end)
            tolower((unsigned char)p[2]) == 'q' && tolower((unsigned char)p[3]) == 'a';
 }
 
+/* Lexes the token at *p (after separators): 1 = a code, go on; 2 = a code, then stop (`ASYNC251X...`: ruff
+ * warns and keeps it); 0 = not a code, stop. A code too long to keep is passed over (returns 1, *n = 0). */
+static int lex_code(const char **p, const char *end, const char **code, size_t *n)
+{
+    const char *q = *p;
+    while (q < end && (is_ws(*q) || *q == ',')) q++;
+    const char *s = q;
+    while (q < end && *q >= 'A' && *q <= 'Z') q++;
+    const char *d = q;
+    while (q < end && *q >= '0' && *q <= '9') q++;
+    *p = q;
+    if (d == s || q == d) return 0;
+    *code = s;
+    *n = (size_t)(q - s) < AS_NOQA_CODE_MAX ? (size_t)(q - s) : 0;
+    return q < end && !is_ws(*q) && *q != ',' ? 2 : 1;
+}
+
 /* Reads codes after the colon: letters then digits, separated by commas and/or whitespace; stops at the first
- * token that is not a code. */
+ * token that is not a code. Only counts them and remembers where the list is: any number of codes costs no
+ * memory (as_noqa_next_code reads them again). */
 static void read_codes(const char *p, const char *end, struct as_noqa *out)
 {
-    for (;;) {
-        while (p < end && (is_ws(*p) || *p == ',')) p++;
-        const char *s = p;
-        while (p < end && *p >= 'A' && *p <= 'Z') p++;
-        const char *d = p;
-        while (p < end && *p >= '0' && *p <= '9') p++;
-        if (d == s || p == d) return;                  /* not a code: stop */
-        if (p < end && !is_ws(*p) && *p != ',') {
-            /* `ASYNC251X...`: accept the code and stop lexing (ruff warns and keeps it) */
-            if ((size_t)(p - s) < AS_NOQA_CODE_MAX && out->n_codes < AS_NOQA_MAX_CODES) {
-                memcpy(out->codes[out->n_codes], s, (size_t)(p - s));
-                out->codes[out->n_codes++][p - s] = '\0';
-            }
-            return;
-        }
-        if ((size_t)(p - s) < AS_NOQA_CODE_MAX && out->n_codes < AS_NOQA_MAX_CODES) {
-            memcpy(out->codes[out->n_codes], s, (size_t)(p - s));
-            out->codes[out->n_codes++][p - s] = '\0';
-        }
+    out->codes_at = p;
+    out->codes_end = end;
+    const char *code;
+    size_t n;
+    for (int r; (r = lex_code(&p, end, &code, &n)) != 0;) {
+        if (n) out->n_codes++;
+        if (r == 2) return;
     }
+}
+
+bool as_noqa_next_code(const struct as_noqa *self, const char **cursor, char out[AS_NOQA_CODE_MAX])
+{
+    const char *p = *cursor ? *cursor : self->codes_at;
+    if (!p || self->kind != AS_NOQA_CODES) return false;
+    const char *code;
+    size_t n;
+    for (int r; (r = lex_code(&p, self->codes_end, &code, &n)) != 0;) {
+        if (r == 2) p = self->codes_end;   /* the last code */
+        if (!n) continue;
+        memcpy(out, code, n);
+        out[n] = '\0';
+        *cursor = p;
+        return true;
+    }
+    *cursor = self->codes_end;
+    return false;
 }
 
 /* After "noqa": blanket, codes, or invalid. */
@@ -113,7 +137,8 @@ bool as_noqa_covers(const struct as_noqa *self, const char *code)
 {
     if (self->kind == AS_NOQA_BLANKET) return true;
     if (self->kind != AS_NOQA_CODES) return false;
-    for (size_t i = 0; i < self->n_codes; i++)
-        if (strcmp(self->codes[i], code) == 0) return true;
+    char c[AS_NOQA_CODE_MAX];
+    for (const char *at = NULL; as_noqa_next_code(self, &at, c);)
+        if (strcmp(c, code) == 0) return true;
     return false;
 }

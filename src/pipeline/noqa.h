@@ -10,8 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define AS_NOQA_MAX_CODES 32
-#define AS_NOQA_CODE_MAX 16
+#define AS_NOQA_CODE_MAX 16   /* a longer token is not kept as a code (no rule has one) */
 
 enum as_noqa_kind {
     AS_NOQA_NONE = 0,      /* no directive in this comment */
@@ -23,13 +22,18 @@ enum as_noqa_kind {
 struct as_noqa {
     enum as_noqa_kind kind;
     bool file_level;       /* `# asyncscan: noqa...` / `# ruff: noqa...` / `# flake8: noqa...` */
-    size_t n_codes;
-    char codes[AS_NOQA_MAX_CODES][AS_NOQA_CODE_MAX];
+    size_t n_codes;        /* every code of the list, however many (no limit: hostile comments may list 1000s) */
+    const char *codes_at;  /* the code list inside the parsed comment (read it with as_noqa_next_code); */
+    const char *codes_end; /* valid as long as the comment's text is */
 };
 
 /* Parses one comment's text (starting at '#', without the line terminator). `own_line` tells whether the
  * comment is alone on its line (file-level directives count only then). Fills *out; returns out->kind. */
 enum as_noqa_kind as_noqa_parse(const char *comment, size_t len, bool own_line, struct as_noqa *out);
+
+/* Reads the directive's codes in order: start with *cursor = NULL; copies the next code to out and returns
+ * true, or returns false after the last one. The comment's text must still be alive. */
+bool as_noqa_next_code(const struct as_noqa *self, const char **cursor, char out[AS_NOQA_CODE_MAX]);
 
 /* True when the directive suppresses `code`. */
 bool as_noqa_covers(const struct as_noqa *self, const char *code);

@@ -262,5 +262,15 @@ has "Unused \`noqa\` directive (unused: \`ASYNC251\`)" "$out"
 has "Unused \`noqa\` directive (non-enabled: \`ASYNC109\`)" "$out"
 check test -z "$(codes n)"
 has "n/m.py:6:29: RUF100" "$(codes --extend-select RUF100 n)"
+# no limit on a directive's codes: the 40th suppresses, and RUF100 names exactly the unused ones
+mkdir -p n40
+many="ASYNC210$(for i in $(seq 1 38); do printf ', F%03d' "$i"; done)"
+printf 'import time\n\n\nasync def f():\n    time.sleep(1)  # noqa: %s, ASYNC251\n    return 1  # noqa: %s, ASYNC251\n' \
+    "$many" "$many" >n40/m.py
+out=$(run --report-unused-noqa n40)
+hasnt "ASYNC251 " "$out"
+check test "$(grep -c RUF100 <<<"$out")" = 2
+has "n40/m.py:5:20: RUF100 Unused \`noqa\` directive (unused: \`ASYNC210\`)" "$out"
+has "n40/m.py:6:15: RUF100 Unused \`noqa\` directive (unused: \`ASYNC210\`, \`ASYNC251\`)" "$out"
 
 finish

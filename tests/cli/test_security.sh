@@ -6,6 +6,7 @@
 # a hang fails instead of blocking. Usage: test_security.sh ASYNCSCAN REPO_ROOT
 set -u
 bin=$1
+root=$2
 source "$(dirname "$0")/lib.sh"
 cd "$tmp"
 export XDG_CACHE_HOME=$tmp/victim-home
@@ -240,6 +241,18 @@ done
 scan --no-cache --output-format full .
 grep -qF '5 |     x = "\x1b[2K"; time.sleep(1)  # \x1b[1A\x1b[2K \u009b \u202e' "$tmp/out" && ok || ko "full: source line: $(cat -v "$tmp/out")"
 grep -qF 'bad\x1b[1A.py: file contains a NUL byte' "$tmp/err" && ok || ko "error line: $(cat -v "$tmp/err")"
+# the messages of --add-noqa and --fix name the file escaped too (a read-only file is reported, not rewritten)
+fresh; ro="$(printf 'r\033[2Ko')"; cp "$root/fixtures/fix/coroutines.py" "$ro.py"; chmod 444 "$ro.py"
+for opts in --add-noqa "--fix --unsafe-fixes --show-fixes"; do
+  # shellcheck disable=SC2086
+  scan --no-cache $opts .
+  grep -q "$esc" "$tmp/err" && ko "$opts: a raw ESC on stderr: $(cat -v "$tmp/err")" || ok
+  grep -qF 'r\x1b[2Ko.py: read-only' "$tmp/err" && ok || ko "$opts: the name not escaped: $(cat -v "$tmp/err")"
+done
+cp "$root/fixtures/fix/coroutines.py" "$(printf 'w\033[2K').py"   # --show-fixes lists the files it rewrote
+scan --no-cache --fix --unsafe-fixes --show-fixes .
+grep -q "$esc" "$tmp/err" && ko "--show-fixes: a raw ESC on stderr: $(cat -v "$tmp/err")" || ok
+grep -qF -- '- w\x1b[2K.py:' "$tmp/err" && ok || ko "--show-fixes: the name not escaped: $(cat -v "$tmp/err")"
 
 # ---- 7. lower severity ------------------------------------------------------------------------------------
 # a file whose lines end with a lone CR (Python compiles it)

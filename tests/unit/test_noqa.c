@@ -1,5 +1,6 @@
 /* test_noqa.c — ruff's `# noqa` grammar: blanket and coded forms, spacing and case variants, trailing text,
  * directives after other comment text, invalid forms, and file-level exemptions (own line only). */
+#include <stdio.h>
 #include <string.h>
 
 #include "pipeline/noqa.h"
@@ -50,10 +51,13 @@ START_TEST(parse)
     ck_assert_msg(k == c->kind && nq.kind == c->kind, "'%s': kind %d, want %d", c->comment, k, c->kind);
     ck_assert_msg(nq.file_level == c->file_level, "'%s': file_level", c->comment);
     char got[256] = "";
-    for (size_t i = 0; i < nq.n_codes; i++) {
-        if (i) strcat(got, " ");
-        strcat(got, nq.codes[i]);
+    char code[AS_NOQA_CODE_MAX];
+    size_t n = 0;
+    for (const char *at = NULL; as_noqa_next_code(&nq, &at, code); n++) {
+        if (n) strcat(got, " ");
+        strcat(got, code);
     }
+    ck_assert_uint_eq(n, nq.n_codes);
     ck_assert_str_eq(got, c->codes);
 }
 END_TEST
@@ -72,12 +76,34 @@ START_TEST(covers)
 }
 END_TEST
 
+/* No limit on the number of codes (the parser once kept 32): the 40th still suppresses, in order. */
+START_TEST(many_codes)
+{
+    char comment[1024] = "# noqa:";
+    for (int i = 1; i <= 40; i++) snprintf(comment + strlen(comment), 16, " ASC%03d,", i);
+    struct as_noqa nq;
+    ck_assert_int_eq(as_noqa_parse(comment, strlen(comment), false, &nq), AS_NOQA_CODES);
+    ck_assert_uint_eq(nq.n_codes, 40);
+    ck_assert(as_noqa_covers(&nq, "ASC040"));
+    ck_assert(!as_noqa_covers(&nq, "ASC041"));
+    char code[AS_NOQA_CODE_MAX];
+    int n = 0;
+    for (const char *at = NULL; as_noqa_next_code(&nq, &at, code);) {
+        char want[16];
+        snprintf(want, sizeof(want), "ASC%03d", ++n);
+        ck_assert_str_eq(code, want);
+    }
+    ck_assert_int_eq(n, 40);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("noqa");
     TCase *tc = tcase_create("noqa");
     tcase_add_loop_test(tc, parse, 0, sizeof(cases) / sizeof(cases[0]));
     tcase_add_test(tc, covers);
+    tcase_add_test(tc, many_codes);
     suite_add_tcase(s, tc);
     return s;
 }
