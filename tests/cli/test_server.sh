@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# test_server.sh — `asyncscan server`: the scripted LSP client (lsp_client.py) over pipes, and a headless Neovim
+# attaching the server, waiting for diagnostics, applying a code action and writing the file (nvim_e2e.lua).
+set -u
+bin=$1
+src=$2
+. "$src/tests/cli/lib.sh"
+
+check "$bin" server --help >"$tmp/help" && check grep -q unsafeFixes "$tmp/help"
+"$bin" server --bogus 2>/dev/null; check [ $? -eq 2 ]
+
+# what the server relies on: a buffer joined with its project (stdin) shows and fixes the buffer's text, not the
+# file on disk (before, the JSON's fix was null and `full` quoted the disk's line when they differed)
+mkdir "$tmp/p" && touch "$tmp/p/pyproject.toml"
+printf 'import time\n\ndef pause():\n    time.sleep(1)\n' >"$tmp/p/helpers.py"
+printf '# stale\n' >"$tmp/p/app.py"
+printf 'import time\nfrom helpers import pause\nasync def main():\n    time.sleep(1)\n    pause()\n' >"$tmp/buffer"
+"$bin" check --no-cache --output-format json --stdin-filename "$tmp/p/app.py" - <"$tmp/buffer" >"$tmp/p.json"
+check grep -q '"content": "await asyncio.sleep"' "$tmp/p.json"
+check grep -q '"code": "ASC108"' "$tmp/p.json"
+"$bin" check --no-cache --stdin-filename "$tmp/p/app.py" - <"$tmp/buffer" >"$tmp/p.txt"
+check grep -q '^4 |     time.sleep(1)' "$tmp/p.txt"
+
+mkdir "$tmp/w"
+check python3 "$src/tests/cli/lsp_client.py" "$bin" "$tmp/w"
+
+finish
