@@ -24,4 +24,18 @@ check grep -q '^4 |     time.sleep(1)' "$tmp/p.txt"
 mkdir "$tmp/w"
 check python3 "$src/tests/cli/lsp_client.py" "$bin" "$tmp/w"
 
+# headless Neovim: diagnostics, a code action applied through the LSP, the file written
+if command -v nvim >/dev/null; then
+  mkdir "$tmp/n" && touch "$tmp/n/pyproject.toml"
+  printf 'import time\n\n\nasync def main():\n    time.sleep(1)\n' >"$tmp/n/app.py"
+  (cd "$tmp/n" && ASYNCSCAN_FILE="$tmp/n/app.py" ASYNCSCAN_BIN="$bin" ASYNCSCAN_REPORT="$tmp/n/report" HOME="$tmp/n" \
+    timeout 120 nvim --headless --clean -u "$src/tests/cli/nvim_e2e.lua" </dev/null >"$tmp/n/out" 2>&1)
+  check [ $? -eq 0 ]
+  check grep -q '^before=1 after=0 code=ASYNC251 action=Replace with `await asyncio.sleep(...)`$' "$tmp/n/report"
+  check grep -q '^import asyncio$' "$tmp/n/app.py"
+  check grep -q '^    await asyncio.sleep(1)$' "$tmp/n/app.py"
+else
+  ko "nvim is not installed (scripts/packages.txt lists neovim)"
+fi
+
 finish
