@@ -24,6 +24,28 @@ check grep -q '^4 |     time.sleep(1)' "$tmp/p.txt"
 mkdir "$tmp/w"
 check python3 "$src/tests/cli/lsp_client.py" "$bin" "$tmp/w"
 
+# docs/editors.md: every editor's snippet parses and starts `asyncscan server`
+check python3 - "$src/docs/editors.md" <<'PY'
+import json, re, sys, tomllib
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = dict(re.findall(r"<!-- server: (\w+) -->\n```\w*\n(.*?)```", text, re.S))
+assert sorted(blocks) == ["eglot", "helix", "neovim", "sublime", "vscode", "zed"], sorted(blocks)
+v = json.loads(blocks["vscode"])
+assert v["glspc.server.command"] == "asyncscan" and v["glspc.server.commandArguments"] == ["server"]
+h = tomllib.loads(blocks["helix"])
+assert h["language-server"]["asyncscan"] == {"command": "asyncscan", "args": ["server"]}
+assert "asyncscan" in h["language"][0]["language-servers"]
+z = json.loads(blocks["zed"])
+assert z["lsp"]["asyncscan"]["binary"] == {"path": "asyncscan", "arguments": ["server"]}
+assert json.loads(blocks["sublime"])["clients"]["asyncscan"]["command"] == ["asyncscan", "server"]
+assert 'cmd = { "asyncscan", "server" }' in blocks["neovim"]
+assert '("asyncscan" "server"' in blocks["eglot"] and blocks["eglot"].count("(") == blocks["eglot"].count(")")
+PY
+if command -v nvim >/dev/null; then   # the Neovim snippet is valid Lua
+  sed -n '/<!-- server: neovim -->/,/^```$/p' "$src/docs/editors.md" | sed '1,2d;$d' >"$tmp/snippet.lua"
+  check nvim --headless --clean -c "lua if not loadfile('$tmp/snippet.lua') then vim.cmd('cquit 1') end" -c 'qall!'
+fi
+
 # headless Neovim: diagnostics, a code action applied through the LSP, the file written
 if command -v nvim >/dev/null; then
   mkdir "$tmp/n" && touch "$tmp/n/pyproject.toml"
