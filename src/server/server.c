@@ -289,10 +289,32 @@ static json_t *action(const char *title, const char *kind, json_t *diagnostic, j
     return a;
 }
 
-static json_t *noqa_action(const struct server *s, const struct as_document *doc, json_t *diagnostic)
+/* The finding a diagnostic came from (same code, same range), for clients that do not send `data` back. */
+static const json_t *finding_for(const struct server *s, const struct as_document *doc, const json_t *diagnostic)
+{
+    const char *code = get_string(diagnostic, "code");
+    size_t i;
+    json_t *f;
+    json_array_foreach(doc->findings, i, f) {
+        const char *fcode = get_string(f, "code");
+        if (!code || !fcode || strcmp(code, fcode) != 0) continue;
+        json_t *range = as_doc_range_rowcol(doc, s->enc, json_object_get(f, "location"),
+                                            json_object_get(f, "end_location"));
+        bool same = json_equal(range, json_object_get(diagnostic, "range"));
+        json_decref(range);
+        if (same) return f;
+    }
+    return NULL;
+}
+
+static json_t *noqa_action(const struct server *s, const struct as_document *doc, json_t *diagnostic,
+                           const json_t *finding)
 {
     const char *code = get_string(diagnostic, "code");
     json_int_t row = json_integer_value(get(diagnostic, "data.noqa_row"));
+    if (row <= 0 && finding) row = json_integer_value(json_object_get(finding, "noqa_row"));
+    const json_t *line = get(diagnostic, "range.start.line");
+    if (row <= 0 && json_is_integer(line)) row = json_integer_value(line) + 1;
     if (!code || row <= 0) return NULL;
     struct as_noqa_want want = {(uint32_t)row, code};
     char *after = NULL;
@@ -366,12 +388,13 @@ static json_t *code_actions(struct server *s, const json_t *params)
     json_array_foreach(get(params, "context.diagnostics"), i, d) {
         const char *source = get_string(d, "source");
         if (!source || strcmp(source, "asyncscan") != 0 || !kind_wanted(only, "quickfix")) continue;
-        const json_t *fix = get(d, "data.fix");
+        const json_t *finding = get(d, "data") ? NULL : finding_for(s, doc, d);
+        const json_t *fix = finding ? json_object_get(finding, "fix") : get(d, "data.fix");
         if (fix_allowed(s, fix)) {
             json_array_append_new(actions, action(get_string(fix, "message") ? get_string(fix, "message") : "Fix",
                                                   "quickfix", d, fix_edit(s, doc, fix)));
         }
-        json_t *noqa = noqa_action(s, doc, d);
+        json_t *noqa = noqa_action(s, doc, d, finding);
         if (noqa) json_array_append_new(actions, noqa);
     }
     if (kind_wanted(only, "source.fixAll.asyncscan") && json_array_size(only)) {

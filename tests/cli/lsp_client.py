@@ -150,6 +150,11 @@ check(any("asyncio.sleep" in t for t in titles), "quick fix (unsafe allowed by t
 noqa = [a for a in actions if a["title"].startswith("Disable")][0]
 edit = noqa["edit"]["changes"][uri(app)][0]
 check(edit["newText"].endswith("# noqa: ASYNC251") or "noqa: ASYNC251" in edit["newText"], "noqa edit: %s" % edit)
+# a client that drops `data`: the finding is found again by code and range
+bare = {k: v for k, v in sleep.items() if k != "data"}
+bare_actions = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(app)}, "range": sleep["range"],
+                                                     "context": {"diagnostics": [bare]}})["result"]
+check([a["title"] for a in bare_actions] == titles, "actions without data: %s" % bare_actions)
 fa = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(app)}, "range": sleep["range"],
                                            "context": {"diagnostics": [], "only": ["source.fixAll"]}})["result"]
 current = app_text.replace("\nasync", "\n# x\nasync").replace("é", "€€")
