@@ -6,10 +6,12 @@
 
 #include "cli/cli.h"
 #include "cli/run.h"
+#include "server/server.h"
 
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);   /* a closed pipe is reported as a write error (EPIPE), handled quietly */
+    if (argc > 1 && strcmp(argv[1], "server") == 0) return as_server_main(argc - 1, argv + 1);
     struct as_options opts;
     char err[512];
     if (as_cli_parse(&opts, argc, argv, err, sizeof(err)) != 0) {

@@ -529,11 +529,14 @@ static void report_kept(struct run_state *st, size_t end, const struct as_join_f
         }
         if (res->n_diags && (!res->error || (!res->n_cells && as_notebook_path(res->path)))) {
             /* reporters show the offending line: read the text again (only for files with findings); a notebook
-             * from the cache also needs its cells for its positions, whatever its error */
+             * from the cache also needs its cells for its positions, whatever its error; the buffer on stdin is
+             * the text, not the file on disk (its fixes are found in it too) */
             char *bytes = NULL;
             size_t len = 0;
             char err[256];
-            if (as_source_read_file(st->files.paths[i], st->max_size, &bytes, &len, err, sizeof(err)) == 0) {
+            if (i == st->stdin_file) {
+                as_result_attach_source(res, st->stdin_bytes, st->stdin_len);
+            } else if (as_source_read_file(st->files.paths[i], st->max_size, &bytes, &len, err, sizeof(err)) == 0) {
                 as_result_attach_source(res, bytes, len);
                 free(bytes);
             }

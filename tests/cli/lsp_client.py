@@ -1,0 +1,216 @@
+"""lsp_client.py — a small scripted LSP client for test_server.sh: drives `asyncscan server` over pipes and
+asserts on what it answers. Usage: lsp_client.py ASYNCSCAN WORKDIR; prints one line per failure, exits 1 on any."""
+import json
+import os
+import subprocess
+import sys
+
+exe, work = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+class Client:
+    def __init__(self, *extra):
+        self.p = subprocess.Popen([exe, "server", *extra], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  cwd=work)
+        self.next_id = 0
+        self.notes = []
+
+    def raw(self, data):
+        self.p.stdin.write(data)
+        self.p.stdin.flush()
+
+    def send(self, msg):
+        body = json.dumps(msg).encode()
+        self.raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def read(self):
+        length = None
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                return None
+            line = line.strip()
+            if not line:
+                break
+            k, _, v = line.partition(b":")
+            if k.lower() == b"content-length":
+                length = int(v)
+        return json.loads(self.p.stdout.read(length))
+
+    def request(self, method, params=None):
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params or {}})
+        while True:
+            m = self.read()
+            if m is None or m.get("id") == self.next_id and "method" not in m:
+                return m
+            self.notes.append(m)
+
+    def notify(self, method, params=None):
+        self.send({"jsonrpc": "2.0", "method": method, "params": params or {}})
+
+    def diagnostics(self, uri):
+        """Waits for the next publishDiagnostics of uri (those already received first)."""
+        while True:
+            for i, m in enumerate(self.notes):
+                if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri:
+                    return self.notes.pop(i)["params"]
+            m = self.read()
+            if m is None:
+                return None
+            self.notes.append(m)
+
+    def close(self):
+        self.p.stdin.close()
+        return self.p.wait(timeout=30)
+
+
+def offset(text, pos):
+    """Index in text of an LSP position (UTF-16 code units)."""
+    lines = text.split("\n")
+    start = sum(len(l) + 1 for l in lines[:pos["line"]])
+    line, units, i = lines[pos["line"]] if pos["line"] < len(lines) else "", 0, 0
+    while i < len(line) and units < pos["character"]:
+        units += 2 if ord(line[i]) > 0xFFFF else 1
+        i += 1
+    return start + i
+
+
+def apply(text, edits):
+    for e in sorted(edits, key=lambda e: (e["range"]["start"]["line"], e["range"]["start"]["character"]),
+                    reverse=True):
+        text = text[:offset(text, e["range"]["start"])] + e["newText"] + text[offset(text, e["range"]["end"]):]
+    return text
+
+
+def uri(path):
+    return "file://" + path
+
+
+open(os.path.join(work, "pyproject.toml"), "w").close()
+helper = os.path.join(work, "helpers.py")
+app = os.path.join(work, "app.py")
+with open(helper, "w") as f:
+    f.write("import time\n\ndef pause():\n    time.sleep(1)\n")
+app_text = "import time\nfrom helpers import pause\n\nasync def main():\n    time.sleep(1)  # é\n    pause()\n"
+with open(app, "w") as f:
+    f.write(app_text)
+
+# 1. lifecycle, documents, diagnostics, code actions
+c = Client()
+r = c.request("textDocument/hover", {})
+check(r["error"]["code"] == -32002, "a request before initialize is ServerNotInitialized")
+r = c.request("initialize", {"processId": None, "rootUri": uri(work), "capabilities": {},
+                             "workspaceFolders": [{"uri": uri(work), "name": "w"}],
+                             "initializationOptions": {"unsafeFixes": True}})
+caps = r["result"]["capabilities"]
+check(caps["positionEncoding"] == "utf-16", "utf-16 by default")
+check(caps["textDocumentSync"]["change"] == 2, "incremental sync")
+c.notify("initialized")
+c.notify("$/setTrace", {"value": "verbose"})
+c.notify("$/cancelRequest", {"id": 99})
+r = c.request("no/suchMethod")
+check(r["error"]["code"] == -32601, "unknown method is MethodNotFound")
+c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(app), "languageId": "python", "version": 1,
+                                                    "text": app_text}})
+d = c.diagnostics(uri(app))
+codes = sorted(x["code"] for x in d["diagnostics"])
+check(d["version"] == 1, "diagnostics carry the version")
+check(codes == ["ASC108", "ASYNC251"], "the buffer's findings, joined with its project: %s" % codes)
+sleep = [x for x in d["diagnostics"] if x["code"] == "ASYNC251"][0]
+check(sleep["source"] == "asyncscan" and sleep["codeDescription"]["href"].startswith("https://"), "source, href")
+check(sleep["range"]["start"] == {"line": 4, "character": 4}, "range: %s" % sleep["range"])
+chain = [x for x in d["diagnostics"] if x["code"] == "ASC108"]
+check(chain and any(r["location"]["uri"] == uri(helper) for r in chain[0].get("relatedInformation", [])),
+      "ASC108 relatedInformation points into the helper")
+# incremental edit: insert a line above, the finding moves down
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(app), "version": 2}, "contentChanges": [
+    {"range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}}, "text": "# x\n"}]})
+d = c.diagnostics(uri(app))
+sleep = [x for x in d["diagnostics"] if x["code"] == "ASYNC251"][0]
+check(d["version"] == 2 and sleep["range"]["start"]["line"] == 5, "incremental change applied")
+# utf-16 columns after a non-ASCII character: replace "é" (col 19 on line 5) by "€€"
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(app), "version": 3}, "contentChanges": [
+    {"range": {"start": {"line": 5, "character": 20}, "end": {"line": 5, "character": 21}}, "text": "€€"}]})
+c.diagnostics(uri(app))
+r = c.request("textDocument/diagnostic", {"textDocument": {"uri": uri(app)}})
+check(r["result"]["kind"] == "full" and len(r["result"]["items"]) == 2, "pull diagnostics")
+actions = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(app)}, "range": sleep["range"],
+                                                "context": {"diagnostics": [sleep]}})["result"]
+titles = [a["title"] for a in actions]
+check("Disable ASYNC251 for this line" in titles, "noqa action: %s" % titles)
+check(any("asyncio.sleep" in t for t in titles), "quick fix (unsafe allowed by the setting): %s" % titles)
+noqa = [a for a in actions if a["title"].startswith("Disable")][0]
+edit = noqa["edit"]["changes"][uri(app)][0]
+check(edit["newText"].endswith("# noqa: ASYNC251") or "noqa: ASYNC251" in edit["newText"], "noqa edit: %s" % edit)
+# a client that drops `data`: the finding is found again by code and range
+bare = {k: v for k, v in sleep.items() if k != "data"}
+bare_actions = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(app)}, "range": sleep["range"],
+                                                     "context": {"diagnostics": [bare]}})["result"]
+check([a["title"] for a in bare_actions] == titles, "actions without data: %s" % bare_actions)
+fa = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(app)}, "range": sleep["range"],
+                                           "context": {"diagnostics": [], "only": ["source.fixAll"]}})["result"]
+current = app_text.replace("\nasync", "\n# x\nasync").replace("é", "€€")
+fixed = apply(current, fa[0]["edit"]["changes"][uri(app)]) if len(fa) == 1 else ""
+check("import asyncio\n" in fixed and "    await asyncio.sleep(1)  # €€\n" in fixed, "fix all: %r" % fixed)
+noqa_fixed = apply(current, noqa["edit"]["changes"][uri(app)])
+check("    time.sleep(1)  # €€  # noqa: ASYNC251\n" in noqa_fixed, "noqa edit: %r" % noqa_fixed)
+# hover on a noqa code
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(app), "version": 4}, "contentChanges": [
+    {"text": "import time\nasync def f():\n    time.sleep(1)  # noqa: ASYNC251\n"}]})
+d = c.diagnostics(uri(app))
+check(d["diagnostics"] == [], "noqa honoured after a full change")
+h = c.request("textDocument/hover", {"textDocument": {"uri": uri(app)}, "position": {"line": 2, "character": 30}})
+check(h["result"] and "time.sleep" in h["result"]["contents"]["value"], "hover on # noqa: ASYNC251")
+# settings
+c.notify("workspace/didChangeConfiguration", {"settings": {"asyncscan": {"ignore": ["ASYNC251"]}}})
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(app), "version": 5}, "contentChanges": [
+    {"text": "import time\nasync def f():\n    time.sleep(1)\n"}]})
+d = c.diagnostics(uri(app))
+while d["version"] != 5:
+    d = c.diagnostics(uri(app))
+check(d["diagnostics"] == [], "ignore setting applies: %s" % d["diagnostics"])
+c.notify("textDocument/didClose", {"textDocument": {"uri": uri(app)}})
+check(c.diagnostics(uri(app))["diagnostics"] == [], "didClose clears diagnostics")
+r = c.request("textDocument/diagnostic", {"textDocument": {"uri": uri(app)}})
+check(r["error"]["code"] == -32602, "unknown document")
+r = c.request("shutdown")
+check("result" in r and r["result"] is None, "shutdown")
+c.notify("exit")
+check(c.p.wait(timeout=30) == 0, "exit after shutdown: 0")
+
+# 2. malformed input, no shutdown
+c = Client()
+c.raw(b"Content-Length: 5\r\n\r\n{oops")
+m = c.read()
+check(m["error"]["code"] == -32700 and m["id"] is None, "malformed JSON is ParseError")
+c.raw(b"Content-Length: nope\r\n\r\n")
+c.raw(b"Content-Length: 99999999999\r\n\r\n")
+c.p.stdin.close()
+check(c.p.wait(timeout=30) == 1, "EOF without shutdown: 1")
+
+c = Client()
+c.send([1, 2])
+check(c.read()["error"]["code"] == -32600, "a non-object message is InvalidRequest")
+c.request("initialize", {"capabilities": {"general": {"positionEncodings": ["utf-32", "utf-8"]}}})
+c.notify("exit")
+check(c.p.wait(timeout=30) == 1, "exit without shutdown: 1")
+c = Client()
+r = c.request("initialize", {"capabilities": {"general": {"positionEncodings": ["utf-32"]}}})
+check(r["result"]["capabilities"]["positionEncoding"] == "utf-32", "utf-32 when offered")
+c.p.stdout.close()   # the client goes away: the server must not die of SIGPIPE
+c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(app), "version": 1, "text": app_text}})
+try:
+    c.p.stdin.close()
+except BrokenPipeError:
+    pass
+check(c.p.wait(timeout=30) in (0, 1), "a vanished client ends the server quietly")
+
+sys.exit(1 if failures else 0)

@@ -1,0 +1,49 @@
+-- nvim_e2e.lua — test_server.sh's end-to-end test in a real editor: headless Neovim (Debian's 0.7, so
+-- vim.lsp.start_client; vim.lsp.start is 0.8's) attaches `asyncscan server` to $ASYNCSCAN_FILE, waits for its
+-- diagnostics, applies the quick fix of the first one through the LSP code action, writes the file, waits
+-- for the diagnostics to be re-published, and writes what it saw to $ASYNCSCAN_REPORT. Exits 3 on a failure.
+local function fail(msg)
+  io.stderr:write('nvim_e2e: ' .. msg .. '\n')
+  vim.cmd('cquit 3')
+end
+
+local file, bin, report = vim.env.ASYNCSCAN_FILE, vim.env.ASYNCSCAN_BIN, vim.env.ASYNCSCAN_REPORT
+vim.cmd('edit ' .. vim.fn.fnameescape(file))
+local buf = vim.api.nvim_get_current_buf()
+local id = vim.lsp.start_client({
+  name = 'asyncscan',
+  cmd = { bin, 'server' },
+  root_dir = vim.fn.fnamemodify(file, ':h'),
+  init_options = { unsafeFixes = true },
+})
+if not id then fail('the server did not start') end
+vim.lsp.buf_attach_client(buf, id)
+
+if not vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end, 50) then fail('no diagnostics') end
+local seen = vim.diagnostic.get(buf)
+local d = seen[1]
+local lsp_diag = {
+  range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum, character = d.end_col } },
+  message = d.message, source = d.source, code = d.code,
+  data = d.user_data and d.user_data.lsp and d.user_data.lsp.data or nil,
+}
+local params = { textDocument = vim.lsp.util.make_text_document_params(buf), range = lsp_diag.range,
+                 context = { diagnostics = { lsp_diag } } }
+local responses = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 20000) or {}
+local chosen
+for _, r in pairs(responses) do
+  for _, a in ipairs(r.result or {}) do
+    if a.kind == 'quickfix' and not a.title:match('^Disable') then chosen = a end
+  end
+end
+if not chosen then fail('no quick fix offered') end
+vim.lsp.util.apply_workspace_edit(chosen.edit, 'utf-16')
+vim.cmd('write')
+if not vim.wait(20000, function() return #vim.diagnostic.get(buf) == #seen - 1 end, 50) then
+  fail('the diagnostics were not re-published after the fix')
+end
+local out = io.open(report, 'w')
+out:write(string.format('before=%d after=%d code=%s action=%s\n', #seen, #vim.diagnostic.get(buf),
+                        tostring(d.code), chosen.title))
+out:close()
+vim.cmd('qall!')
