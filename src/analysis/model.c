@@ -629,8 +629,7 @@ static const char *local_type(void *ud, const char *key)
     return hit ? hit->value : NULL;
 }
 
-/* Whether the function scope s is decorated `@property` / `@functools.cached_property`. */
-static bool is_property(const struct as_model *self, int32_t s)
+bool as_model_is_property(const struct as_model *self, int32_t s)
 {
     const struct as_facts *f = self->facts;
     for (size_t i = 0; i < f->n_decorators; i++) {
@@ -642,13 +641,22 @@ static bool is_property(const struct as_model *self, int32_t s)
     return false;
 }
 
+const char *as_model_returns(const struct as_model *self, int32_t s)
+{
+    if (s <= 0 || (size_t)s >= self->facts->n_scopes) return NULL;
+    const struct as_scope *sc = &self->facts->scopes[s];
+    if (sc->kind != AS_SCOPE_FUNCTION || sc->returns.kind != AS_EXPR_NAME) return NULL;
+    const char *t = qualify(self, &sc->returns, binding_scope(self, sc->parent), sc->node.start, 0);
+    return t ? as_arena_cat(self->arena, t, "()", (char *)NULL) : NULL;
+}
+
 /* The keys a function's result is known by: "<qualname>()" for a call (a method's also through an instance,
  * "<module>.C().m()"); a property's without the call. */
 static void add_local_returns(struct as_model *self, int32_t s, const char *value, size_t *n)
 {
     const struct as_facts *f = self->facts;
     const char *qual = as_model_scope_qualname(self, s);
-    bool prop = is_property(self, s);
+    bool prop = as_model_is_property(self, s);
     const char *call = prop ? "" : "()";
     self->local_types[(*n)++] = (struct as_local_type){as_arena_cat(self->arena, qual, call, (char *)NULL), value};
     int32_t cls = f->scopes[s].parent;
@@ -673,10 +681,8 @@ void as_model_use_types(struct as_model *self, const struct as_types *types, uns
     self->local_types = as_arena_alloc(self->arena, 2 * annotated * sizeof(struct as_local_type));
     size_t n = 0;
     for (size_t s = 1; s < f->n_scopes; s++) {
-        const struct as_scope *sc = &f->scopes[s];
-        if (sc->kind != AS_SCOPE_FUNCTION || sc->returns.kind != AS_EXPR_NAME) continue;
-        const char *t = qualify(self, &sc->returns, binding_scope(self, sc->parent), sc->node.start, 0);
-        if (t) add_local_returns(self, (int32_t)s, as_arena_cat(self->arena, t, "()", (char *)NULL), &n);
+        const char *t = as_model_returns(self, (int32_t)s);
+        if (t) add_local_returns(self, (int32_t)s, t, &n);
     }
     qsort(self->local_types, n, sizeof(struct as_local_type), cmp_local_type);
     self->n_local_types = n;

@@ -59,6 +59,11 @@ void as_model_build(struct as_model *self, struct as_facts *facts, struct as_are
 /* Lets types flow (types.h): `types` (may be NULL: none), the AS_HEURISTIC_* bits on, and the return annotations
  * of this file's functions and properties. Call after as_model_build, before qualifying. */
 void as_model_use_types(struct as_model *self, const struct as_types *types, unsigned heuristics);
+/* The return annotation of function scope s as an instance ("pathlib.Path()" for `-> Path`), or NULL when it has
+ * none that is a plain (dotted) name. Arena. */
+const char *as_model_returns(const struct as_model *self, int32_t s);
+/* Whether function scope s is decorated `@property` / `@functools.cached_property`. */
+bool as_model_is_property(const struct as_model *self, int32_t s);
 /* `qname` rewritten through the types: "pathlib.Path().parent.exists" -> "pathlib.Path().exists"; qname itself
  * when nothing applies or no types are in use. Arena. */
 const char *as_model_flow(const struct as_model *self, const char *qname);

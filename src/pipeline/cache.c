@@ -28,7 +28,7 @@
 #include "util/xalloc.h"
 
 #define MAGIC "ASCACHE\1"
-#define FORMAT 5u
+#define FORMAT 6u
 #define HEADER (8 + 4 + 4 + 8 + 16)
 
 enum section { SEC_ERROR = 1, SEC_DIAGS = 2, SEC_FUNCTIONS = 3, SEC_MODULE = 4, SEC_CLASSES = 5, SEC_ALIASES = 6,
@@ -400,6 +400,7 @@ static void put_site(struct as_buf *b, const struct as_call_site *c)
     as_buf_add(b, (const char *)nums, sizeof(nums));
     put_str(b, c->guard);
     put_str(b, c->shape);
+    put_str(b, c->noqa);
 }
 
 static void put_diags(struct as_buf *p, const struct as_diag *diags, size_t n)
@@ -412,7 +413,8 @@ static void put_diags(struct as_buf *p, const struct as_diag *diags, size_t n)
         put_str(p, d->message);
         put_str(p, d->help);
         put_str(p, d->url);
-        uint32_t nums[6] = {d->line, d->col, d->end_line, d->end_col, d->noqa_line, (uint32_t)d->n_chain};
+        uint32_t nums[7] = {d->line, d->col, d->end_line, d->end_col, d->noqa_line, (uint32_t)d->joined,
+                            (uint32_t)d->n_chain};
         as_buf_add(p, (const char *)nums, sizeof(nums));
         for (size_t c = 0; c < d->n_chain; c++) {
             put_str(p, d->chain[c].label);
@@ -503,8 +505,10 @@ void as_cache_store(struct as_cache *self, struct as_cache_key key, const struct
         const struct as_function_summary *f = &res->functions[i];
         put_str(&p, f->qname);
         uint32_t nums[5] = {(uint32_t)f->is_async | (uint32_t)f->is_decorated << 1 | (uint32_t)f->is_generator << 2 |
-                           (uint32_t)f->is_offloaded << 3, f->line, f->col, (uint32_t)f->n_calls, (uint32_t)f->n_blocking};
+                           (uint32_t)f->is_offloaded << 3 | (uint32_t)f->is_property << 4, f->line, f->col,
+                           (uint32_t)f->n_calls, (uint32_t)f->n_blocking};
         as_buf_add(&p, (const char *)nums, sizeof(nums));
+        put_str(&p, f->returns);
         for (size_t c = 0; c < f->n_calls; c++) put_site(&p, &f->calls[c]);
         for (size_t c = 0; c < f->n_blocking; c++) put_site(&p, &f->blocking[c]);
     }
@@ -578,13 +582,14 @@ static void get_site(struct reader *r, struct as_call_site *c)
     c->flags = get_u32(r);
     c->guard = get_str(r);
     c->shape = get_str(r);
+    c->noqa = get_str(r);
 }
 
 /* A list of findings (as put_diags writes it); on a bad one *n is 0. */
 static struct as_diag *get_diags(struct reader *rd, struct as_arena *arena, size_t *n_out)
 {
     struct reader s = *rd;
-    uint32_t n = get_count(&s, 44);
+    uint32_t n = get_count(&s, 48);
     struct as_diag *diags = as_arena_alloc(arena, (n ? n : 1) * sizeof(struct as_diag));
     for (uint32_t i = 0; i < n && !s.bad; i++) {
         struct as_diag *d = &diags[i];
@@ -598,6 +603,7 @@ static struct as_diag *get_diags(struct reader *rd, struct as_arena *arena, size
         d->end_line = get_u32(&s);
         d->end_col = get_u32(&s);
         d->noqa_line = get_u32(&s);
+        d->joined = get_u32(&s) != 0;
         d->n_chain = get_count(&s, 16);
         d->chain = d->n_chain ? as_arena_alloc(arena, d->n_chain * sizeof(struct as_chain_step)) : NULL;
         for (size_t c = 0; c < d->n_chain && !s.bad; c++) {
@@ -627,7 +633,7 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
         case SEC_MODULE: res->module = get_str(&s); break;
         case SEC_DIAGS: res->diags = get_diags(&s, r->arena, &res->n_diags); break;
         case SEC_FUNCTIONS: {
-            uint32_t n = get_count(&s, 24);
+            uint32_t n = get_count(&s, 28);
             res->functions = as_arena_alloc(r->arena, (n ? n : 1) * sizeof(struct as_function_summary));
             for (uint32_t i = 0; i < n && !s.bad; i++) {
                 struct as_function_summary *f = &res->functions[i];
@@ -637,11 +643,13 @@ static bool parse_body(struct reader *r, struct as_file_result *res)
                 f->is_decorated = (bits >> 1) & 1;
                 f->is_generator = (bits >> 2) & 1;
                 f->is_offloaded = (bits >> 3) & 1;
+                f->is_property = (bits >> 4) & 1;
                 f->line = get_u32(&s);
                 f->col = get_u32(&s);
                 f->n_calls = get_u32(&s);
                 f->n_blocking = get_u32(&s);
-                if ((size_t)(s.end - s.p) / 36 < f->n_calls + f->n_blocking) { s.bad = true; break; }
+                f->returns = get_str(&s);
+                if ((size_t)(s.end - s.p) / 40 < f->n_calls + f->n_blocking) { s.bad = true; break; }
                 f->calls = as_arena_alloc(r->arena, (f->n_calls ? f->n_calls : 1) * sizeof(struct as_call_site));
                 f->blocking = as_arena_alloc(r->arena, (f->n_blocking ? f->n_blocking : 1) * sizeof(struct as_call_site));
                 for (size_t c = 0; c < f->n_calls && !s.bad; c++) get_site(&s, &f->calls[c]);

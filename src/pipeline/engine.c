@@ -805,6 +805,8 @@ struct suppressions {
     size_t n_file_level;
 };
 static bool suppressed(const struct suppressions *sup, uint32_t line, const struct as_rule *rule);
+static const char *site_noqa(const struct as_engine *engine, const struct suppressions *sup, uint32_t line,
+                             struct as_arena *arena);
 
 static void fill_site(struct as_call_site *c, const struct as_model *model, size_t call_index,
                       const struct as_source *src, const struct suppressions *sup, const struct as_rule *helper,
@@ -953,6 +955,9 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
             if (as_model_context_scope(model, as_model_scope_at(model, f->yields[y])) == (int32_t)i)
                 fs->is_generator = true;
         as_source_position(src, s->name_span.start, &fs->line, &fs->col);
+        fs->returns = as_model_returns(model, (int32_t)i);
+        if (fs->returns) fs->returns = as_arena_strdup(&out->arena, fs->returns);
+        fs->is_property = fs->returns && as_model_is_property(model, (int32_t)i);
         slot[i] = (int32_t)k++;
     }
     out->n_functions = k;
@@ -981,6 +986,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         c->code = NULL;
         fill_site(c, model, i, src, sup, helper, coroutine, maybe);
         c->guard = guards[i];
+        c->noqa = fs->is_async && strstr(c->callee, "().") ? site_noqa(engine, sup, c->line, &out->arena) : NULL;
     }
     for (size_t i = 0; i < w->blocking.len; i++) {
         const struct blocking_hit *b = &w->blocking.items[i];
@@ -1001,6 +1007,7 @@ static void summarise_functions(struct as_worker *w, const struct as_engine *eng
         c->code = b->rule->code;
         fill_site(c, model, b->call, src, sup, helper, coroutine, maybe);
         c->guard = guards[b->call];
+        c->noqa = NULL;
     }
     /* module-level import aliases (re-exports) */
     size_t na = 0;
@@ -1122,6 +1129,44 @@ static bool suppressed(const struct suppressions *sup, uint32_t line, const stru
         return k != -1;
     }
     return false;
+}
+
+/* Appends to b the codes of the rules directive nq names (a code no rule has is left out); with `used`, the codes
+ * that name a blocking-call rule are marked used (see site_noqa). */
+static void add_noqa_codes(const struct as_engine *engine, const struct as_noqa *nq, uint8_t *used, struct as_buf *b)
+{
+    char code[AS_NOQA_CODE_MAX];
+    size_t k = 0;
+    for (const char *at = NULL; as_noqa_next_code(nq, &at, code); k++)
+        for (size_t i = 0; i < engine->rules.n; i++) {
+            const struct as_rule *r = engine->rules.rules[i];
+            if (!rule_named(r, code)) continue;
+            if (b->len) as_buf_putc(b, ',');
+            as_buf_puts(b, r->code);
+            if (used && r->kind == &as_check_blocking_call) used[k] = 1;
+            break;
+        }
+}
+
+/* The codes the `# noqa` directives covering `line` name, for a call site of an async function that the project
+ * pass may type through another module (struct as_call_site's noqa): "*" for a blanket one, NULL for none. Their
+ * blocking-call codes count as used for RUF100: only the join can tell whether such a call blocks. */
+static const char *site_noqa(const struct as_engine *engine, const struct suppressions *sup, uint32_t line,
+                             struct as_arena *arena)
+{
+    ptrdiff_t d = directive_at(sup, line);
+    if (d < 0 && !sup->n_file_level) return NULL;
+    struct as_buf b;
+    as_buf_init(&b);
+    bool blanket = d >= 0 && sup->dirs[d].kind == AS_NOQA_BLANKET;
+    for (size_t i = 0; i < sup->n_file_level && !blanket; i++) {
+        if (sup->file_level[i].kind == AS_NOQA_BLANKET) blanket = true;
+        else add_noqa_codes(engine, &sup->file_level[i], NULL, &b);
+    }
+    if (d >= 0 && !blanket) add_noqa_codes(engine, &sup->dirs[d], sup->used[d], &b);
+    const char *out = blanket ? "*" : b.len ? as_arena_strndup(arena, b.data, b.len) : NULL;
+    as_buf_release(&b);
+    return out;
 }
 
 /* RUF100: codes of our rules in line directives that suppressed nothing. */

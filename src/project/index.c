@@ -111,6 +111,7 @@ static struct as_call_site *copy_sites(struct as_arena *a, const struct as_call_
         out[i].code = src[i].code ? as_arena_strdup(a, src[i].code) : NULL;
         out[i].guard = src[i].guard ? as_arena_strdup(a, src[i].guard) : NULL;
         out[i].shape = src[i].shape ? as_arena_strdup(a, src[i].shape) : NULL;
+        out[i].noqa = src[i].noqa ? as_arena_strdup(a, src[i].noqa) : NULL;
     }
     return out;
 }
@@ -131,6 +132,7 @@ static struct as_file_result *copy_summaries(const struct as_file_result *res)
         struct as_function_summary *d = &c->functions[i];
         *d = *s;
         d->qname = as_arena_strdup(a, s->qname);
+        d->returns = s->returns ? as_arena_strdup(a, s->returns) : NULL;
         d->calls = copy_sites(a, s->calls, s->n_calls);
         d->blocking = copy_sites(a, s->blocking, s->n_blocking);
     }

@@ -11,6 +11,7 @@
 #include "checks/check.h"
 #include "analysis/guards.h"
 #include "analysis/model.h"
+#include "analysis/types.h"
 #include "util/arena.h"
 #include "util/name_match.h"
 #include "util/strmap.h"
@@ -40,6 +41,7 @@ struct psite {
     uint32_t line, col, end_line, end_col, flags;   /* AS_SITE_* and SITE_EXEMPT */
     const char *guard;     /* the condition it runs under (analysis/guards.h), or NULL: interned */
     const char *shape;     /* calls: how the arguments are passed (as_call_shape); interned */
+    const char *noqa;      /* calls of async functions: the codes a `# noqa` on its line names ("*": all), or NULL */
 };
 
 /* A blocking site whose rule or callee the helper rule exempts (see exempt): it makes no function blocking. */
@@ -51,6 +53,8 @@ struct pfunc {
     bool is_async;
     bool coroutine_function;   /* async, not a generator, not decorated: a call makes a coroutine */
     bool offloaded;            /* runs in a worker thread (see runs_in_thread): blocks no caller */
+    bool is_property;          /* `obj.name` is its result */
+    const char *returns;       /* its return annotation as an instance ("pathlib.Path()"), or NULL: interned */
     uint32_t line, col;
     uint32_t first_call, n_calls, first_block, n_block;
     uint32_t dist;         /* 0: does not block; 1: blocks itself; k: through k-1 project functions */
@@ -145,7 +149,7 @@ bool as_project_enabled(const struct as_engine *engine)
 
 bool as_project_owns(const struct as_project *p, const struct as_diag *d)
 {
-    return (p->helper && strcmp(d->code, p->helper->code) == 0) ||
+    return d->joined || (p->helper && strcmp(d->code, p->helper->code) == 0) ||
            (p->maybe && strcmp(d->code, p->maybe->code) == 0) ||
            (p->coroutine && strcmp(d->code, p->coroutine->code) == 0);
 }
@@ -250,7 +254,7 @@ static void add_site(struct as_project *p, const struct as_call_site *c, bool bl
     uint32_t flags = c->flags;
     if (blocking && exempt(p, c)) flags |= SITE_EXEMPT;
     struct psite s = {intern(p, c->callee), blocking ? intern(p, c->code) : NULL, c->line, c->col, c->end_line,
-                      c->end_col, flags, intern(p, c->guard), intern(p, c->shape)};
+                      c->end_col, flags, intern(p, c->guard), intern(p, c->shape), intern(p, c->noqa)};
     vec_push(&p->sites, s);
 }
 
@@ -289,6 +293,8 @@ void as_project_add(struct as_project *p, size_t file, const struct as_file_resu
         fn.is_async = fs->is_async;
         fn.coroutine_function = fs->is_async && !fs->is_generator && !fs->is_decorated;
         fn.offloaded = runs_in_thread(p, fs);
+        fn.is_property = fs->is_property;
+        fn.returns = intern(p, fs->returns);
         fn.line = fs->line;
         fn.col = fs->col;
         fn.first_call = (uint32_t)p->sites.len;
@@ -694,6 +700,58 @@ static int32_t call_target(struct as_project *p, const struct psite *s, const ch
     return init ? as_strmap_get(&p->func_by_name, init) : -1;
 }
 
+/* ---- types through annotated returns ------------------------------------------------------------------ */
+/* A call in an async function on the result of a project function annotated `-> T` in another module
+ * (`data_dir().mkdir()`, `settings.cache_dir.exists()` with a `@property -> Path`) is typed as the file's own
+ * annotated functions are (analysis/model.c): the function's `returns` replaces the prefix that calls it, and the
+ * types' data flow the rest (types.h); a rule matching the result reports under its own code. */
+
+struct typed_ctx {
+    struct as_project *p;
+    const char *dir;       /* the calling file's */
+    bool *req;             /* the search's: modules still to parse that a resolution met */
+    int32_t via;           /* the first project function whose annotation applied, or -1 */
+    size_t via_len;        /* the length of the prefix it replaced */
+};
+
+/* as_types_flow's table after the data's: a prefix calling a project function annotated `-> T`
+ * ("pkg.paths.data_dir()", "pkg.svc.Store().root()"), or reading a property of a project class so annotated
+ * ("pkg.config.Settings().cache_dir"), is a T. */
+static const char *project_returns(void *ud, const char *key)
+{
+    struct typed_ctx *t = ud;
+    size_t n = strlen(key);
+    bool call = n > 2 && key[n - 2] == '(' && key[n - 1] == ')';
+    if ((!call && !strstr(key, "().")) || n >= NAME_MAX_LEN) return NULL;
+    char name[NAME_MAX_LEN];
+    size_t len = call ? n - 2 : n;
+    memcpy(name, key, len);
+    name[len] = '\0';
+    if (!len || name[len - 1] == ')') return NULL;   /* `f()()`: what a call's result returns */
+    const char *q = canon(t->p, name, t->dir, 0, t->req);
+    int32_t fi = q ? as_strmap_get(&t->p->func_by_name, q) : -1;
+    if (fi < 0) return NULL;
+    const struct pfunc *fn = &t->p->funcs.items[fi];
+    if (!fn->returns || fn->is_property == call) return NULL;
+    if (t->via < 0) {
+        t->via = fi;
+        t->via_len = n;
+    }
+    return fn->returns;
+}
+
+/* Call site s of a function of a file in `dir`, typed through the project's annotated returns
+ * ("pkg.paths.data_dir().mkdir" -> "pathlib.Path().mkdir"), or NULL when no project function's annotation
+ * applies. An awaited call is left alone, as in a file (engine.c's flow_and_look_up). */
+static const char *typed_callee(struct as_project *p, const struct psite *s, const char *dir, bool *req,
+                                struct as_arena *arena, struct typed_ctx *t)
+{
+    *t = (struct typed_ctx){p, dir, req, -1, 0};
+    if ((s->flags & AS_SITE_AWAITED) || !strstr(s->callee, "().") || strlen(s->callee) >= NAME_MAX_LEN) return NULL;
+    const char *typed = as_types_flow(p->engine->types, project_returns, t, arena, s->callee);
+    return t->via >= 0 && typed != s->callee && typed[0] != '<' ? typed : NULL;
+}
+
 /* ---- on-demand parsing ------------------------------------------------------------------------------- */
 
 /* Marks function `t` reached and queues it (async functions are roots, never reached through a call). */
@@ -711,8 +769,17 @@ static void search_site(struct as_project *p, uint32_t func, uint32_t site)
 {
     const struct pfunc *fn = &p->funcs.items[func];
     unsigned long requests = p->n_requests;
-    int32_t t = call_target(p, &p->sites.items[site], p->files.items[fn->file].dir, p->req.items);
+    const struct psite *s = &p->sites.items[site];
+    int32_t t = call_target(p, s, p->files.items[fn->file].dir, p->req.items);
     if (t >= 0 && !p->funcs.items[t].is_async) reach(p, (uint32_t)t);
+    if (fn->is_async && t < 0 && strstr(s->callee, "().")) {
+        /* typed through another module's annotation: the modules its resolution meets are parsed too */
+        struct as_arena tmp;
+        struct typed_ctx tc;
+        as_arena_init(&tmp);
+        typed_callee(p, s, p->files.items[fn->file].dir, p->req.items, &tmp, &tc);
+        as_arena_release(&tmp);
+    }
     if (p->n_requests != requests) {
         struct pretry r = {func, site};
         vec_push(&p->retry, r);
@@ -1143,6 +1210,103 @@ static void helper_finding(struct as_project *p, struct as_file_result *res, con
     d->help = expand(&res->arena, rule->help, callee, blocker, display_name(p, fn));
 }
 
+/* The blocking-call rules (enabled, and with no condition on the call, which the pass cannot test) a typed name
+ * matches, at most AS_TYPED_RULES. */
+#define AS_TYPED_RULES 4
+struct typed_hits {
+    const struct as_engine *engine;
+    const struct as_rule *rules[AS_TYPED_RULES];
+    size_t n;
+};
+
+static void on_typed_hit(void *ud, const struct as_rule_hit *hit)
+{
+    struct typed_hits *h = ud;
+    if (hit->rule->kind != &as_check_blocking_call || hit->match->n_conditions || h->n == AS_TYPED_RULES) return;
+    bool on = false;
+    for (size_t i = 0; i < h->engine->rules.n; i++)
+        if (h->engine->rules.rules[i] == hit->rule) on = h->engine->enabled[i];
+    for (size_t i = 0; i < h->n && on; i++) on = h->rules[i] != hit->rule;
+    if (on) h->rules[h->n++] = hit->rule;
+}
+
+/* Whether a site's `# noqa` codes (psite.noqa) cover `code`. */
+static bool noqa_covers(const char *noqa, const char *code)
+{
+    if (!noqa) return false;
+    if (strcmp(noqa, "*") == 0) return true;
+    size_t n = strlen(code);
+    for (const char *at = noqa; *at; at += strcspn(at, ","), at += *at == ',')
+        if (strncmp(at, code, n) == 0 && (at[n] == ',' || !at[n])) return true;
+    return false;
+}
+
+/* A rule template for a typed call: {callee} and {text} as written (the project function, then what follows it:
+ * "data_dir().mkdir"), {module} and {root} from the typed name ("pathlib.Path", "pathlib"), as the file's own
+ * typed calls say them (checks/registry.c). */
+static const char *typed_message(struct as_arena *a, const char *tmpl, const char *shown, const char *typed)
+{
+    if (!tmpl) return NULL;
+    const char *dot = strrchr(typed, '.');
+    size_t mlen = dot ? (size_t)(dot - typed) : strlen(typed);
+    if (mlen >= 2 && typed[mlen - 2] == '(' && typed[mlen - 1] == ')') mlen -= 2;
+    const char *module = as_arena_strndup(a, typed, mlen);
+    const char *root = as_arena_strndup(a, typed, strcspn(typed, ".("));
+    struct { const char *key; const char *value; } subs[] = {
+        {"{callee}", shown}, {"{text}", shown}, {"{module}", module}, {"{root}", root}};
+    char *out = as_arena_strdup(a, tmpl);
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+        for (char *at; (at = strstr(out, subs[i].key));)
+            out = as_arena_printf(a, "%.*s%s%s", (int)(at - out), out, subs[i].value, at + strlen(subs[i].key));
+    return out;
+}
+
+/* Whether fn's own analysis already found call site s blocking (a rule matched its name as written). */
+static bool blocking_in_file(const struct as_project *p, const struct pfunc *fn, const struct psite *s)
+{
+    for (uint32_t b = 0; b < fn->n_block; b++) {
+        const struct psite *o = &p->sites.items[fn->first_block + b];
+        if (o->line == s->line && o->col == s->col) return true;
+    }
+    return false;
+}
+
+/* The findings of call site s of async function fn typed through another module's annotated return (see
+ * typed_callee), appended to `out` (a VEC of struct as_diag): one per rule matching the typed name, unless a
+ * `# noqa` on the line names it. Each carries the annotated function as its one chain step. */
+static void typed_findings(struct as_project *p, struct as_file_result *res, const struct pfunc *fn,
+                           const struct psite *s, void *out_vec)
+{
+    VEC(struct as_diag) *out = out_vec;
+    struct typed_ctx t;
+    const char *typed = typed_callee(p, s, p->files.items[fn->file].dir, NULL, &res->arena, &t);
+    if (!typed || blocking_in_file(p, fn, s)) return;
+    struct typed_hits h = {p->engine, {NULL}, 0};
+    as_rule_index_lookup(p->engine->index, typed, false, on_typed_hit, &h);
+    const struct pfunc *via = &p->funcs.items[t.via];
+    const char *fname = display_name(p, via);
+    const char *rest = strlen(s->callee) >= t.via_len ? s->callee + t.via_len : "";
+    const char *shown = as_arena_printf(&res->arena, "%s%s%s", fname, via->is_property ? "" : "()", rest);
+    for (size_t i = 0; i < h.n; i++) {
+        const struct as_rule *rule = h.rules[i];
+        if (noqa_covers(s->noqa, rule->code)) continue;
+        struct as_diag d;
+        put_diag(&d, rule, s);
+        d.joined = true;
+        d.message = typed_message(&res->arena, rule->message, shown, typed);
+        d.help = typed_message(&res->arena, rule->help, shown, typed);
+        d.n_chain = 1;
+        d.chain = as_arena_alloc(&res->arena, sizeof(struct as_chain_step));
+        size_t rl = strlen(via->returns);
+        d.chain[0].label = as_arena_printf(&res->arena, "%s%s -> %.*s", fname, via->is_property ? "" : "()",
+                                           (int)(rl > 2 ? rl - 2 : rl), via->returns);
+        d.chain[0].path = p->files.items[via->file].path;
+        d.chain[0].line = via->line;
+        d.chain[0].col = via->col;
+        vec_push(out, d);
+    }
+}
+
 void as_project_findings(const struct as_project *cp, size_t file, struct as_file_result *res)
 {
     struct as_project *p = (struct as_project *)cp;   /* resolution memoises */
@@ -1155,7 +1319,10 @@ void as_project_findings(const struct as_project *cp, size_t file, struct as_fil
         for (uint32_t c = 0; c < fn->n_calls; c++) {
             const struct psite *s = &p->sites.items[fn->first_call + c];
             int32_t t = call_target(p, s, f->dir, NULL);
-            if (t < 0) continue;
+            if (t < 0) {
+                typed_findings(p, res, fn, s, &extra);
+                continue;
+            }
             const struct pfunc *target = &p->funcs.items[t];
             struct as_diag d;
             const struct as_rule *rule = helper_rule_for(p, target, s);

@@ -53,6 +53,8 @@ struct as_diag {
     const struct as_fix *fix;      /* arena or NULL: set just before reporting (fix/fix.h) */
     const char *root_code;         /* through helpers: the rule of the blocking call the chain ends in (its last
                                     * step: the root, the one place to act), or NULL; arena */
+    bool joined;                   /* made by the project pass under a rule of the file's own (a call typed
+                                    * through another module's annotated return: project/project.c) */
 };
 
 /* The root of a finding through helpers (the blocking call its chain ends in), or NULL. */
@@ -70,6 +72,8 @@ struct as_call_site {
     uint32_t flags;        /* AS_SITE_* */
     const char *guard;     /* the parameters one of which must be truthy for it to run (guards.h), or NULL */
     const char *shape;     /* calls: how the arguments are passed (as_call_shape); NULL for blocking sites */
+    const char *noqa;      /* calls: the codes a `# noqa` on its line names (rule codes, comma-separated), "*" for
+                            * a blanket one, NULL for none: the project pass's typed findings honour it */
 };
 
 enum {
@@ -110,6 +114,9 @@ struct as_function_summary {
     bool is_decorated;     /* has a decorator other than staticmethod/classmethod (it may change what a call returns) */
     bool is_generator;     /* contains `yield`: a call makes a generator, not a coroutine */
     bool is_offloaded;     /* decorated to run in a worker thread (engine's offload list): blocks no caller */
+    bool is_property;      /* decorated @property / @cached_property: `obj.name` is its result */
+    const char *returns;   /* its return annotation as an instance ("pathlib.Path()"), or NULL: the project pass
+                            * types calls of it made in other modules (as the file's own are, analysis/model.c) */
     uint32_t line, col;    /* of the name in the def */
     struct as_call_site *calls;     size_t n_calls;      /* calls with a known qualified name */
     struct as_call_site *blocking;  size_t n_blocking;   /* calls matching a blocking rule, even in sync code */

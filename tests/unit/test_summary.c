@@ -96,6 +96,27 @@ static char *project_findings(struct as_engine *engine, const char *const *paths
     return as_buf_detach(&b, NULL);
 }
 
+/* The project's findings in file `main` are `want` whether the n (<= 8) files are added forwards or backwards,
+ * with the tables built eagerly or not. */
+static void assert_any_order(struct as_engine *engine, const char *const *paths, const char *const *texts, size_t n,
+                             size_t main, const char *want)
+{
+    size_t forward[8], backward[8];
+    ck_assert_uint_le(n, 8);
+    for (size_t i = 0; i < n; i++) {
+        forward[i] = i;
+        backward[i] = n - 1 - i;
+    }
+    for (int eager = 0; eager < 2; eager++) {
+        char *a = project_findings(engine, paths, texts, n, forward, main, eager);
+        char *b = project_findings(engine, paths, texts, n, backward, main, eager);
+        ck_assert_str_eq(a, want);
+        ck_assert_str_eq(b, a);
+        free(a);
+        free(b);
+    }
+}
+
 /* The project's tables take files in as they are added (or all at the first search), in any order, and answer
  * as if built in file order:
  * of two files of one module (app/api.py and its stub app/api.pyi), the earlier one's module is the one whose
@@ -109,15 +130,55 @@ START_TEST(project_tables_any_order)
     struct as_engine engine;
     char *err = NULL;
     ck_assert_int_eq(as_engine_init(&engine, NULL, NULL, NULL, &err), 0);
-    const size_t forward[] = {0, 1, 2, 3, 4}, backward[] = {4, 3, 2, 1, 0};
-    for (int eager = 0; eager < 2; eager++) {
-        char *a = project_findings(&engine, paths, texts, 5, forward, 3, eager);
-        char *b = project_findings(&engine, paths, texts, 5, backward, 3, eager);
-        ck_assert_str_eq(a, "4:ASC108\n");
-        ck_assert_str_eq(b, a);
-        free(a);
-        free(b);
-    }
+    assert_any_order(&engine, paths, texts, 5, 3, "4:ASC108\n");
+    as_engine_release(&engine);
+}
+END_TEST
+
+/* Annotated returns go into the summaries (a property's flagged), with the `# noqa` codes of the async code's calls
+ * the join may type; the join types a call through another module's annotation and reports it under the rule
+ * the typed name matches (ASYNC240), in whatever order the files come, and honours the noqa. */
+START_TEST(typed_across_modules)
+{
+    const char *paths[] = {"app/__init__.py", "app/main.py", "app/paths.py"};
+    const char *texts[] = {"",
+                           "from app.paths import data_dir, Settings\n\n"
+                           "async def go(s: Settings):\n"
+                           "    data_dir().mkdir()\n"
+                           "    s.cache.exists()  # noqa: ASYNC240\n"
+                           "    s.cache.is_file()\n"
+                           "    data_dir().with_suffix('.x')\n",
+                           "from pathlib import Path, PurePath\n\n"
+                           "def data_dir() -> Path:\n    return Path('/')\n\n"
+                           "class Settings:\n    @property\n    def cache(self) -> Path:\n        return Path('/')\n"
+                           "    def pure(self) -> PurePath:\n        return PurePath('/')\n"};
+    struct as_engine engine;
+    char *err = NULL;
+    struct as_file_result r;
+    ck_assert_int_eq(as_engine_init(&engine, NULL, NULL, NULL, &err), 0);
+    as_file_result_init(&r);
+    struct as_worker *w = as_worker_new();
+    as_analyze_buffer_ex(w, &engine, paths[2], texts[2], strlen(texts[2]), true, &r);   /* no async: the skip leaves it out */
+    const struct as_function_summary *f = find(&r, "app.paths.data_dir");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_str_eq(f->returns, "pathlib.Path()");
+    ck_assert(!f->is_property);
+    f = find(&r, "app.paths.Settings.cache");
+    ck_assert_str_eq(f->returns, "pathlib.Path()");
+    ck_assert(f->is_property);
+    ck_assert_str_eq(find(&r, "app.paths.Settings.pure")->returns, "pathlib.PurePath()");
+    as_file_result_release(&r);
+    as_file_result_init(&r);
+    as_analyze_buffer(w, &engine, paths[1], texts[1], strlen(texts[1]), &r);
+    ck_assert_uint_eq(r.n_diags, 0);   /* nothing the file alone can tell */
+    f = find(&r, "app.main.go");
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0; i < f->n_calls; i++)
+        if (f->calls[i].line == 5) ck_assert_str_eq(f->calls[i].noqa, "ASYNC240");
+        else ck_assert_ptr_null(f->calls[i].noqa);
+    as_file_result_release(&r);
+    as_worker_free(w);
+    assert_any_order(&engine, paths, texts, 3, 1, "4:ASYNC240\n6:ASYNC240\n");
     as_engine_release(&engine);
 }
 END_TEST
@@ -128,6 +189,7 @@ Suite *as_test_suite(void)
     TCase *tc = tcase_create("summary");
     tcase_add_test(tc, summaries);
     tcase_add_test(tc, project_tables_any_order);
+    tcase_add_test(tc, typed_across_modules);
     suite_add_tcase(s, tc);
     return s;
 }
