@@ -343,6 +343,14 @@ static bool polled_before(const struct as_model *m, const struct as_call *call, 
     return false;
 }
 
+int as_condition_holds_for_name(const struct as_condition *c, const char *qname)
+{
+    if (c->type != C_UNLESS_CALLEE) return -1;
+    for (size_t i = 0; i < c->n_values; i++)
+        if (as_qname_glob(c->values[i], qname)) return 0;
+    return 1;
+}
+
 bool as_condition_holds(const struct as_condition *c, const struct as_model *m, size_t call_index)
 {
     const struct as_facts *f = m->facts;

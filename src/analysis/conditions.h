@@ -38,5 +38,9 @@ void as_condition_free(struct as_condition *self);
 
 /* True when the call satisfies the condition. */
 bool as_condition_holds(const struct as_condition *self, const struct as_model *model, size_t call_index);
+/* For a call known only by its (typed) qualified name, as the project pass knows the calls it types: 1 when the
+ * condition holds for a call of that name, 0 when it does not, -1 when only the call itself can tell (its
+ * arguments, its place). */
+int as_condition_holds_for_name(const struct as_condition *self, const char *qname);
 
 #endif

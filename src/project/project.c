@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "analysis/conditions.h"
 #include "analysis/guards.h"
 #include "analysis/model.h"
 #include "analysis/types.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/name_match.h"
 #include "util/strmap.h"
 #include "util/vec.h"
@@ -1210,11 +1212,12 @@ static void helper_finding(struct as_project *p, struct as_file_result *res, con
     d->help = expand(&res->arena, rule->help, callee, blocker, display_name(p, fn));
 }
 
-/* The blocking-call rules (enabled, and with no condition on the call, which the pass cannot test) a typed name
- * matches, at most AS_TYPED_RULES. */
+/* The blocking-call rules (enabled, and with no condition but on the name: the pass cannot see the call's
+ * arguments or place) a typed name matches, at most AS_TYPED_RULES. */
 #define AS_TYPED_RULES 4
 struct typed_hits {
     const struct as_engine *engine;
+    const char *typed;
     const struct as_rule *rules[AS_TYPED_RULES];
     size_t n;
 };
@@ -1222,7 +1225,9 @@ struct typed_hits {
 static void on_typed_hit(void *ud, const struct as_rule_hit *hit)
 {
     struct typed_hits *h = ud;
-    if (hit->rule->kind != &as_check_blocking_call || hit->match->n_conditions || h->n == AS_TYPED_RULES) return;
+    if (hit->rule->kind != &as_check_blocking_call || h->n == AS_TYPED_RULES) return;
+    for (size_t i = 0; i < hit->match->n_conditions; i++)   /* only name conditions can be tested here */
+        if (as_condition_holds_for_name(hit->match->conditions[i], h->typed) != 1) return;
     bool on = false;
     for (size_t i = 0; i < h->engine->rules.n; i++)
         if (h->engine->rules.rules[i] == hit->rule) on = h->engine->enabled[i];
@@ -1254,10 +1259,20 @@ static const char *typed_message(struct as_arena *a, const char *tmpl, const cha
     const char *root = as_arena_strndup(a, typed, strcspn(typed, ".("));
     struct { const char *key; const char *value; } subs[] = {
         {"{callee}", shown}, {"{text}", shown}, {"{module}", module}, {"{root}", root}};
-    char *out = as_arena_strdup(a, tmpl);
-    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-        for (char *at; (at = strstr(out, subs[i].key));)
-            out = as_arena_printf(a, "%.*s%s%s", (int)(at - out), out, subs[i].value, at + strlen(subs[i].key));
+    struct as_buf b;   /* one pass: a value is never scanned for keys again */
+    as_buf_init(&b);
+    for (const char *at = tmpl; *at;) {
+        size_t i = 0, n = sizeof(subs) / sizeof(subs[0]);
+        while (i < n && strncmp(at, subs[i].key, strlen(subs[i].key)) != 0) i++;
+        if (i < n) {
+            as_buf_puts(&b, subs[i].value);
+            at += strlen(subs[i].key);
+        } else {
+            as_buf_putc(&b, *at++);
+        }
+    }
+    const char *out = as_arena_strndup(a, b.data, b.len);
+    as_buf_release(&b);
     return out;
 }
 
@@ -1281,7 +1296,7 @@ static void typed_findings(struct as_project *p, struct as_file_result *res, con
     struct typed_ctx t;
     const char *typed = typed_callee(p, s, p->files.items[fn->file].dir, NULL, &res->arena, &t);
     if (!typed || blocking_in_file(p, fn, s)) return;
-    struct typed_hits h = {p->engine, {NULL}, 0};
+    struct typed_hits h = {p->engine, typed, {NULL}, 0};
     as_rule_index_lookup(p->engine->index, typed, false, on_typed_hit, &h);
     const struct pfunc *via = &p->funcs.items[t.via];
     const char *fname = display_name(p, via);

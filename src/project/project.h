@@ -4,7 +4,10 @@
  *     through other project functions, in this module or another one; reported at the call in the async
  *     function with the chain `load() -> _fetch() -> requests.get (api/db.py:41)`;
  *   project-coroutine (ASC109): an async function calls an `async def` of the project and throws the
- *     coroutine away.
+ *     coroutine away;
+ *   typed across modules: an async function calls a method on what a project function or property annotated in
+ *     another module returns (`data_dir().mkdir()` with `def data_dir() -> Path`): reported under the rule the
+ *     typed name matches (ASYNC240), its as_diag marked `joined`.
  * Names resolve the way Python would: same-module definitions, absolute imports looked up from the directories
  * enclosing the importing file (its sys.path candidates), relative imports, re-exports through a package's
  * __init__.py (`from .db import load`, `from .db import *`), methods through `self`/`cls`/instances/the class
@@ -26,7 +29,7 @@ struct as_project;
 
 /* Whether a project-wide rule (ASC108, ASC109) is enabled. */
 bool as_project_enabled(const struct as_engine *engine);
-/* Whether finding d is one the pass makes (its rule is ASC108's or ASC109's). */
+/* Whether finding d is one the pass makes (its rule is ASC108's, ASC109's or ASC110's, or it is `joined`). */
 bool as_project_owns(const struct as_project *p, const struct as_diag *d);
 /* NULL when no project-wide rule is enabled (then the run streams file by file). */
 struct as_project *as_project_new(const struct as_engine *engine, unsigned max_chain);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "analysis/conditions.h"
 #include "analysis/rules.h"
 #include "util/name_match.h"
 #include "test_util.h"
@@ -232,6 +233,23 @@ START_TEST(qname_glob)
 }
 END_TEST
 
+/* A condition tested on a name alone (the project pass's typed calls): unless-callee decides, the others cannot. */
+START_TEST(condition_on_name)
+{
+    const char *why = NULL;
+    struct as_condition *unless = as_condition_parse("unless-callee:m.C().get_*|m.C().close", &why);
+    ck_assert_ptr_nonnull(unless);
+    ck_assert_int_eq(as_condition_holds_for_name(unless, "m.C().put"), 1);
+    ck_assert_int_eq(as_condition_holds_for_name(unless, "m.C().get_waiter"), 0);
+    ck_assert_int_eq(as_condition_holds_for_name(unless, "m.C().close"), 0);
+    struct as_condition *nargs = as_condition_parse("if-nargs:1", &why);
+    ck_assert_ptr_nonnull(nargs);
+    ck_assert_int_eq(as_condition_holds_for_name(nargs, "m.C().put"), -1);
+    as_condition_free(unless);
+    as_condition_free(nargs);
+}
+END_TEST
+
 Suite *as_test_suite(void)
 {
     Suite *s = suite_create("rules");
@@ -243,6 +261,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, selection);
     tcase_add_test(tc, index_lookup);
     tcase_add_loop_test(tc, qname_glob, 0, sizeof(glob_cases) / sizeof(glob_cases[0]));
+    tcase_add_test(tc, condition_on_name);
     suite_add_tcase(s, tc);
     return s;
 }
