@@ -59,7 +59,7 @@ PY
 "$bin" --no-cache --output-format pylint sub >"$tmp/pylint" 2>/dev/null
 check grep -qx 'sub/analysis.ipynb:1: \[ASYNC210\] cell 3:3:12: Async functions should not call blocking HTTP methods' "$tmp/pylint"
 "$bin" --no-cache --output-format github sub >"$tmp/github" 2>/dev/null
-check grep -qx '::error title=asyncscan (ASYNC251),file=sub/analysis.ipynb::sub/analysis.ipynb:cell 8:2:5: ASYNC251 Async functions should not call `time.sleep`' "$tmp/github"
+check grep -qx '::error title=asyncscan (ASYNC251),file=sub/analysis.ipynb,line=1,col=1,endLine=1,endColumn=1::sub/analysis.ipynb:cell 8:2:5: ASYNC251 Async functions should not call `time.sleep`' "$tmp/github"
 "$bin" --no-cache --output-format gitlab sub >"$tmp/gitlab" 2>/dev/null
 "$bin" --no-cache --output-format sarif sub >"$tmp/sarif" 2>/dev/null
 "$bin" --no-cache --output-format junit sub >"$tmp/junit" 2>/dev/null
