@@ -77,6 +77,7 @@ assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1 for
 PY
 if xmllint --noout --schema "$root/tests/validators/junit.xsd" "$tmp/junit" 2>"$tmp/xml.log"; then ok; else ko "junit: $(cat "$tmp/xml.log")"; fi
 check grep -q '>sub/analysis.ipynb:cell 4:2:1: ASYNC251 ' "$tmp/junit"
+check grep -q '<testcase name="asyncscan.ASYNC251" classname="sub/analysis" file="sub/analysis.ipynb">' "$tmp/junit"
 "$bin" --no-cache --output-format grouped sub >"$tmp/grouped" 2>/dev/null
 check grep -qx '  cell 3:3:12 ASYNC210 Async functions should not call blocking HTTP methods' "$tmp/grouped"
 "$bin" --no-cache --output-format azure sub >"$tmp/azure" 2>/dev/null
