@@ -1,5 +1,6 @@
 /* engine.c — the edit engine (see fix.h): fixes shown on findings, and fixes applied in passes with a
- * re-analysis after each and a check of what it changed. */
+ * re-analysis after each and a check of what it changed; for a notebook, where each of its cells starts is
+ * followed through the passes (edits stay inside cells, the import goes where ruff puts it). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
