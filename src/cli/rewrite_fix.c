@@ -77,15 +77,40 @@ struct fix_job {
     struct as_fix_outcome outcome;
     char *new_bytes;                  /* the fixed file as written (a copy) */
     size_t new_len;
+    char *old_bytes;                  /* a notebook's bytes before (a copy; its --diff compares cells) */
+    size_t old_len;
     bool have;
+    bool is_notebook;                 /* the bytes are a notebook's JSON, read into nb */
+    struct as_notebook nb;
+    struct as_arena nb_arena;
 };
 
-static void analyse_text(void *ud, const char *text, size_t len, struct as_file_result *out)
+/* The file's bytes for fixed text `text`: encoded as the file was (a .py), or written into the notebook's JSON
+ * at the edited cells' sources (cell_starts: where its cells start in text). */
+static int encode_text(struct fix_job *job, const char *text, size_t len, const uint32_t *cell_starts, char **out,
+                       size_t *out_len, char *err, size_t errlen)
+{
+    if (!job->is_notebook) return as_source_encode_like(job->orig, job->orig_len, text, len, out, out_len, err, errlen);
+    if (!cell_starts) {
+        snprintf(err, errlen, "the notebook's cells were lost");
+        return -1;
+    }
+    if (as_notebook_apply_cells(&job->nb, job->orig, job->orig_len, text, len, cell_starts, out, out_len, err,
+                                errlen) != 0)
+        return -1;
+    if (!*out) {   /* unchanged */
+        *out = as_xstrndup(job->orig, job->orig_len);
+        *out_len = job->orig_len;
+    }
+    return 0;
+}
+
+static void analyse_text(void *ud, const char *text, size_t len, const uint32_t *cell_starts, struct as_file_result *out)
 {
     struct fix_job *job = ud;
     char *bytes = NULL, err[256];
     size_t n = 0;
-    if (as_source_encode_like(job->orig, job->orig_len, text, len, &bytes, &n, err, sizeof(err)) != 0) {
+    if (encode_text(job, text, len, cell_starts, &bytes, &n, err, sizeof(err)) != 0) {
         as_file_result_init(out);
         out->error = as_arena_strdup(&out->arena, err);
         return;
@@ -96,11 +121,14 @@ static void analyse_text(void *ud, const char *text, size_t len, struct as_file_
 
 static void job_reset(struct fix_job *job)
 {
+    if (job->is_notebook) as_arena_release(&job->nb_arena);
+    job->is_notebook = false;
     if (!job->have) return;
     as_fix_outcome_release(&job->outcome);
     as_file_result_release(&job->first);
     free(job->new_bytes);
-    job->new_bytes = NULL;
+    free(job->old_bytes);
+    job->new_bytes = job->old_bytes = NULL;
     job->have = false;
 }
 
@@ -117,13 +145,22 @@ static int fix_transform(void *ud, const char *bytes, size_t len, char **out, si
         snprintf(err, errlen, "%s", job->first.error ? job->first.error : "cannot decode");
         return -1;
     }
+    if (as_notebook_path(job->shown)) {   /* the cells' sources are written back into the JSON as they are */
+        as_arena_init(&job->nb_arena);
+        job->is_notebook = true;
+        if (as_notebook_read(&job->nb, &job->nb_arena, bytes, len, err, errlen) != 0) return -1;
+    }
     as_fix_text(job->first.text, job->first.text_len, &job->first, &job->rw->fix, analyse_text, job, &job->outcome);
     if (!job->outcome.text) return 0;
-    if (as_source_encode_like(bytes, len, job->outcome.text, job->outcome.len, out, out_len, err, errlen) != 0)
+    if (encode_text(job, job->outcome.text, job->outcome.len, job->outcome.cell_starts, out, out_len, err, errlen) != 0)
         return -1;
     job->new_bytes = as_xmalloc(*out_len + 1);
     memcpy(job->new_bytes, *out, *out_len + 1);
     job->new_len = *out_len;
+    if (job->is_notebook) {
+        job->old_bytes = as_xstrndup(bytes, len);
+        job->old_len = len;
+    }
     return 0;
 }
 
@@ -188,8 +225,9 @@ static void fix_file(struct as_rewrite *rw, const char *path, int cfg, struct as
     for (size_t i = 0; job.have && i < job.outcome.n_notes; i++) {
         fputs("asyncscan: warning: ", rw->err);
         as_fputs_visible(res->path, rw->err);
-        fprintf(rw->err, ":%s%s\n", job.outcome.notes[i][0] >= '0' && job.outcome.notes[i][0] <= '9' ? "" : " ",
-                job.outcome.notes[i]);
+        const char *note = job.outcome.notes[i];   /* "3:5: ..." and a notebook's "cell 2:3:5: ..." follow the path */
+        bool position = (note[0] >= '0' && note[0] <= '9') || strncmp(note, "cell ", 5) == 0;
+        fprintf(rw->err, ":%s%s\n", position ? "" : " ", note);
     }
     if (r == AS_INPLACE_WRITTEN && job.outcome.text) {
         rw->n_fixed += job.outcome.n_fixed;
@@ -197,7 +235,10 @@ static void fix_file(struct as_rewrite *rw, const char *path, int cfg, struct as
         if (rw->mode.dry_run) {
             struct as_buf d;
             as_buf_init(&d);
-            as_fix_unified_diff(&d, res->path, job.first.text, job.first.text_len, job.outcome.text, job.outcome.len);
+            if (job.old_bytes)   /* a notebook: per cell, as ruff */
+                as_fix_notebook_diff(&d, res->path, job.old_bytes, job.old_len, job.new_bytes, job.new_len);
+            else
+                as_fix_unified_diff(&d, res->path, job.first.text, job.first.text_len, job.outcome.text, job.outcome.len);
             fwrite(d.data, 1, d.len, rw->out);
             rw->any_diff |= d.len > 0;
             as_buf_release(&d);
@@ -210,9 +251,7 @@ static void fix_file(struct as_rewrite *rw, const char *path, int cfg, struct as
 
 void as_rewrite_fix(struct as_rewrite *self, const char *path, int cfg, struct as_file_result *res)
 {
-    /* A notebook's findings offer no fix yet: the fixes' edits are in the joined cells' text, and writing them
-     * into the JSON (input/notebook.h's as_notebook_apply) is not wired to the fix engine. */
-    if (!self->mode.describe || res->n_cells || as_notebook_path(res->path)) return;
+    if (!self->mode.describe) return;
     if (self->mode.apply && path && res->n_diags) fix_file(self, path, cfg, res);
     as_fix_describe(res);
     struct as_fix_settings with_unsafe = self->fix;

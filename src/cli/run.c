@@ -428,6 +428,7 @@ static struct as_file_result *keep_result(const struct as_file_result *res, stru
 #define DUP(s) ((s) ? as_arena_strdup(a, (s)) : NULL)
     k->path = DUP(res->path);
     k->error = DUP(res->error);
+    k->error_cell = res->error_cell;
     k->module = DUP(res->module);
     k->n_diags = res->n_diags;
     k->diags = as_arena_alloc(a, (res->n_diags ? res->n_diags : 1) * sizeof(struct as_diag));
@@ -527,9 +528,10 @@ static void report_kept(struct run_state *st, size_t end, const struct as_join_f
             as_project_findings(st->project, i - st->base, res);
             if (collect) collect_join(st, i - st->base, res, collect_arena, collect);
         }
-        if (res->n_diags && (!res->error || (!res->n_cells && as_notebook_path(res->path)))) {
+        if (res->n_diags && (!res->error || as_notebook_path(res->path))) {
             /* reporters show the offending line: read the text again (only for files with findings); a notebook
-             * from the cache also needs its cells for its positions, whatever its error; the buffer on stdin is
+             * also needs its cells for its positions, and its text for the fixes of its intact cells, whatever
+             * its error; the buffer on stdin is
              * the text, not the file on disk (its fixes are found in it too) */
             char *bytes = NULL;
             size_t len = 0;

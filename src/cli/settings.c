@@ -301,6 +301,17 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     for (int k = 0; k < 2; k++)
         if (from[k] && from[k]->async_library) extras.async_library = from[k]->async_library;
     int rc = as_engine_init_ex(engine, select, extend, ignore, &extras, err);
+    char *again = NULL;
+    if (rc && root && !root->ruff && as_engine_init_ex(engine, NULL, NULL, NULL, &extras, &again) == 0) {
+        /* an unknown code of the root configuration: name its file and line, as for the others' */
+        char *where = NULL;
+        if (check_codes(engine, root, &where)) {
+            free(*err);
+            *err = where;
+        }
+        as_engine_release(engine);
+    }
+    free(again);
     free(patterns);
     free(notes);
     free(dirs);

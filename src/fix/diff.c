@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/notebook.h"
 #include "util/xalloc.h"
 
 #define CONTEXT 3
@@ -95,11 +96,13 @@ static char *script(const struct line *a, size_t n, const struct line *b, size_t
     return ops;
 }
 
-static void put_line(struct as_buf *out, char mark, const struct line *l)
+/* hint: a last line without a line ending is followed by `\ No newline at end of file` (else by a bare one) */
+static void put_line(struct as_buf *out, char mark, const struct line *l, bool hint)
 {
     as_buf_putc(out, mark);
     as_buf_add(out, l->s, l->n);
-    if (l->n == 0 || (l->s[l->n - 1] != '\n' && l->s[l->n - 1] != '\r')) as_buf_puts(out, "\n\\ No newline at end of file\n");
+    if (l->n == 0 || (l->s[l->n - 1] != '\n' && l->s[l->n - 1] != '\r'))
+        as_buf_puts(out, hint ? "\n\\ No newline at end of file\n" : "\n");
 }
 
 static void range(struct as_buf *out, char sign, size_t start, size_t count)
@@ -108,13 +111,14 @@ static void range(struct as_buf *out, char sign, size_t start, size_t count)
     else as_buf_printf(out, "%c%zu,%zu", sign, count ? start + 1 : start, count);
 }
 
-void as_fix_unified_diff(struct as_buf *out, const char *path, const char *a, size_t alen, const char *b, size_t blen)
+/* The header (`--- label` / `+++ label`, always) and the hunks of a -> b. */
+static void labelled_diff(struct as_buf *out, const char *label, const char *a, size_t alen, const char *b, size_t blen,
+                          bool hint)
 {
-    if (alen == blen && memcmp(a, b, alen) == 0) return;
     size_t n, m, n_ops;
     struct line *la = split(a, alen, &n), *lb = split(b, blen, &m);
     char *ops = script(la, n, lb, m, &n_ops);
-    as_buf_printf(out, "--- %s\n+++ %s\n", path, path);
+    as_buf_printf(out, "--- %s\n+++ %s\n", label, label);
     size_t i = 0, ia = 0, ib = 0, last_end = 0;
     while (i < n_ops) {
         if (ops[i] == 'K') { i++, ia++, ib++; continue; }
@@ -138,13 +142,36 @@ void as_fix_unified_diff(struct as_buf *out, const char *path, const char *a, si
         range(out, '+', xb, cb);
         as_buf_puts(out, " @@\n");
         for (size_t q = s; q < e; q++) {
-            if (ops[q] == 'K') { put_line(out, ' ', &la[xa++]); xb++; }
-            else if (ops[q] == 'D') put_line(out, '-', &la[xa++]);
-            else put_line(out, '+', &lb[xb++]);
+            if (ops[q] == 'K') { put_line(out, ' ', &la[xa++], hint); xb++; }
+            else if (ops[q] == 'D') put_line(out, '-', &la[xa++], hint);
+            else put_line(out, '+', &lb[xb++], hint);
         }
         i = last_end = e, ia = xa, ib = xb;
     }
     free(ops);
     free(la);
     free(lb);
+}
+
+void as_fix_unified_diff(struct as_buf *out, const char *path, const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (alen == blen && memcmp(a, b, alen) == 0) return;
+    labelled_diff(out, path, a, alen, b, blen, true);
+}
+
+void as_fix_notebook_diff(struct as_buf *out, const char *path, const char *a, size_t alen, const char *b, size_t blen)
+{
+    struct as_arena arena;
+    as_arena_init(&arena);
+    struct as_nb_code_cell *ca, *cb;
+    size_t na, nb;
+    if (as_notebook_code_cells(a, alen, &arena, &ca, &na) == 0 && as_notebook_code_cells(b, blen, &arena, &cb, &nb) == 0) {
+        for (size_t i = 0, k = 0; i < na && k < nb; i++, k++) {
+            if (ca[i].raw_index != cb[k].raw_index) break;   /* the fixes never add or remove cells */
+            char *label = as_arena_printf(&arena, "%s:cell %u", path, ca[i].raw_index);
+            labelled_diff(out, label, ca[i].text, ca[i].len, cb[k].text, cb[k].len, false);
+        }
+        as_buf_putc(out, '\n');
+    }
+    as_arena_release(&arena);
 }

@@ -1,5 +1,6 @@
 /* engine.c — the edit engine (see fix.h): fixes shown on findings, and fixes applied in passes with a
- * re-analysis after each and a check of what it changed. */
+ * re-analysis after each and a check of what it changed; for a notebook, where each of its cells starts is
+ * followed through the passes (edits stay inside cells, the import goes where ruff puts it). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "fix/fix.h"
 #include "fix/site.h"
+#include "input/notebook.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -36,6 +38,70 @@ static void add_module(const char **mods, size_t *n, size_t cap, const char *m)
     for (size_t i = 0; i < *n; i++)
         if (strcmp(mods[i], m) == 0) return;
     if (*n < cap) mods[(*n)++] = m;
+}
+
+/* ---- a notebook's cells -------------------------------------------------------------------------------- */
+
+/* Where each code cell of a notebook's result starts in its joined text (heap), or NULL for another file. */
+static uint32_t *cell_starts_of(const struct as_file_result *r)
+{
+    if (!r->n_cells || !r->line_starts) return NULL;
+    uint32_t *starts = as_xcalloc(r->n_cells, sizeof(*starts));
+    for (size_t k = 0; k < r->n_cells; k++) {
+        uint32_t line = r->cells[k].line;
+        starts[k] = line >= 1 && line <= r->n_lines ? r->line_starts[line - 1] : (uint32_t)r->text_len;
+    }
+    return starts;
+}
+
+/* The cell (0-based among the joined ones) holding offset `at`. */
+static size_t cell_at(const uint32_t *starts, size_t n, uint32_t at)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (starts[mid] <= at) lo = mid + 1; else hi = mid;
+    }
+    return lo ? lo - 1 : 0;
+}
+
+/* The joined text with each cell's magics neutralised (heap): what the fixes' parser reads. */
+static char *neutralised(const char *text, size_t len, const uint32_t *starts, size_t n)
+{
+    char *copy = as_xstrndup(text, len);
+    for (size_t k = 0; k < n; k++) {
+        size_t end = (k + 1 < n ? starts[k + 1] : len);
+        if (end > starts[k]) as_notebook_neutralise(copy + starts[k], end - 1 - starts[k]);
+    }
+    return copy;
+}
+
+/* Whether an edit of the plan covers the "\n" that ends a cell (the cells' boundary). */
+static bool crosses_cell(const uint32_t *starts, size_t n, size_t len, const struct as_fix_plan *p)
+{
+    for (size_t i = 0; i < p->n_edits; i++)
+        for (size_t k = 0; k < n; k++) {
+            size_t end_nl = (k + 1 < n ? starts[k + 1] : len) - 1;
+            if (p->edits[i].start <= end_nl && end_nl < p->edits[i].end) return true;
+        }
+    return false;
+}
+
+/* Which cells a parse has a syntax error in (heap, one flag a cell): those a top-level statement with an error
+ * (or an error node) overlaps. */
+static bool *broken_cells(const struct as_fix_site *site, const uint32_t *starts, size_t n)
+{
+    bool *broken = as_xcalloc(n + 1, sizeof(*broken));
+    TSNode root = ts_tree_root_node(site->tree);
+    uint32_t count = ts_node_child_count(root);
+    for (uint32_t i = 0; i < count && ts_node_has_error(root); i++) {
+        TSNode c = ts_node_child(root, i);
+        if (!ts_node_has_error(c) && !ts_node_is_error(c) && !ts_node_is_missing(c)) continue;
+        uint32_t a = ts_node_start_byte(c), b = ts_node_end_byte(c);
+        size_t last = cell_at(starts, n, b > a ? b - 1 : a);
+        for (size_t k = cell_at(starts, n, a); k <= last; k++) broken[k] = true;
+    }
+    return broken;
 }
 
 /* ---- fixes shown on findings --------------------------------------------------------------------------- */
@@ -79,15 +145,28 @@ void as_fix_describe(struct as_file_result *res)
     if (!res->text || !res->n_diags) return;
     bool any = false;
     for (size_t i = 0; i < res->n_diags && !any; i++) any = as_fix_info_for(res->diags[i].code) != NULL;
+    if (!any) return;
+    uint32_t *cells = cell_starts_of(res);   /* a notebook: its cells' magics are not parsed */
+    char *parse = cells ? neutralised(res->text, res->text_len, cells, res->n_cells) : NULL;
+    bool *broken = NULL;
     struct as_fix_site site;
-    if (!any || !as_fix_site_open(&site, res->text, res->text_len, res->module)) return;
-    for (size_t i = 0; i < res->n_diags; i++) {
-        struct as_fix_plan plan;
-        if (!as_fix_make_plan(&site, &res->diags[i], &plan)) continue;
-        res->diags[i].fix = fix_of_plan(&site, &plan, &res->arena);
-        as_fix_plan_release(&plan);
+    if (as_fix_site_open(&site, parse ? parse : res->text, res->text_len, res->module)) {
+        site.top_level_await = cells != NULL;
+        broken = cells ? broken_cells(&site, cells, res->n_cells) : NULL;
+        for (size_t i = 0; i < res->n_diags; i++) {
+            struct as_fix_plan plan;
+            if (!as_fix_make_plan(&site, &res->diags[i], &plan)) continue;
+            if (cells) as_fix_site_import_before(&site, plan.span_start);
+            if (!cells || (!crosses_cell(cells, res->n_cells, res->text_len, &plan) &&   /* as the engine */
+                           !broken[cell_at(cells, res->n_cells, plan.span_start)]))
+                res->diags[i].fix = fix_of_plan(&site, &plan, &res->arena);
+            as_fix_plan_release(&plan);
+        }
+        as_fix_site_close(&site);
     }
-    as_fix_site_close(&site);
+    free(parse);
+    free(cells);
+    free(broken);
 }
 
 /* ---- applying ------------------------------------------------------------------------------------------ */
@@ -108,6 +187,13 @@ struct engine {
     struct rejected { const char *code; uint32_t at; } *rejected;
     size_t n_rejected;
     const char *module;   /* the file's module name (which library its own package is) */
+    /* a notebook: where each code cell starts in the current text, their raw indices, and which cells have a
+     * syntax error (NULL: none; their fixes are not applied, and no other cell may get one); cells is NULL
+     * for another file */
+    uint32_t *cells;
+    uint32_t *raw;
+    size_t n_cells;
+    bool *broken;
 };
 
 static void note(struct engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -154,8 +240,29 @@ static bool straddles(const struct as_fix_plan *p, uint32_t at)
     return false;
 }
 
-/* The text with the plans' edits and the imports they need applied (heap; *len). */
-static char *apply_plans(const struct as_fix_site *site, struct candidate **sel, size_t n, size_t *len)
+/* Where each cell starts after the edits (heap): an edit before a cell's start moves it; an insertion at its
+ * start belongs to it. */
+static uint32_t *moved_cells(const struct engine *e, const struct as_fix_site *site, struct candidate **sel,
+                             size_t n, const char *imports)
+{
+    uint32_t *starts = as_xcalloc(e->n_cells + 1, sizeof(*starts));
+    for (size_t k = 0; k < e->n_cells; k++) {
+        int64_t delta = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t m = 0; m < sel[i]->plan.n_edits; m++)
+                if (sel[i]->plan.edits[m].end < e->cells[k])
+                    delta += (int64_t)strlen(sel[i]->plan.edits[m].content) -
+                             (int64_t)(sel[i]->plan.edits[m].end - sel[i]->plan.edits[m].start);
+        if (imports && site->import_at < e->cells[k]) delta += (int64_t)strlen(imports);
+        starts[k] = (uint32_t)((int64_t)e->cells[k] + delta);
+    }
+    return starts;
+}
+
+/* The text (`text`: what site parsed, magics as written) with the plans' edits and the imports they need
+ * applied (heap; *len); for a notebook, where its cells start in it (*starts, heap; else NULL). */
+static char *apply_plans(const struct engine *e, const struct as_fix_site *site, const char *text,
+                         struct candidate **sel, size_t n, size_t *len, uint32_t **starts)
 {
     const char *mods[8];
     size_t n_mods = 0;
@@ -170,6 +277,7 @@ static char *apply_plans(const struct as_fix_site *site, struct candidate **sel,
         }
     }
     char *imports = import_lines(site, mods, n_mods);
+    *starts = e->cells ? moved_cells(e, site, sel, n, imports) : NULL;
     struct as_buf b;
     as_buf_init(&b);
     size_t pos = 0;
@@ -177,18 +285,18 @@ static char *apply_plans(const struct as_fix_site *site, struct candidate **sel,
     /* edits are in text order (plans are taken in order, each plan's edits sorted): one sweep */
     for (size_t i = 0; i <= ne; i++) {
         if (!import_done && (i == ne || site->import_at <= edits[i].start)) {
-            as_buf_add(&b, site->text + pos, site->import_at - pos);
+            as_buf_add(&b, text + pos, site->import_at - pos);
             as_buf_puts(&b, imports);
             pos = site->import_at;
             import_done = true;
         }
         if (i == ne) break;
-        as_buf_add(&b, site->text + pos, edits[i].start - pos);
+        as_buf_add(&b, text + pos, edits[i].start - pos);
         as_buf_puts(&b, edits[i].content);
         pos = edits[i].end;
     }
 
-    as_buf_add(&b, site->text + pos, site->len - pos);
+    as_buf_add(&b, text + pos, site->len - pos);
     free(imports);
     return as_buf_detach(&b, len);
 }
@@ -224,7 +332,8 @@ static size_t count_code(const struct as_file_result *r, const char *code)
 static const char *verify(const struct as_fix_site *site, const struct as_file_result *before,
                           const struct as_file_result *after, struct candidate **sel, size_t n, char *why, size_t cap)
 {
-    if (after->error && !before->error) {
+    /* a notebook may keep the syntax error of one cell, in that cell */
+    if (after->error && (!before->error || !after->error_cell || after->error_cell != before->error_cell)) {
         snprintf(why, cap, "it would make the file invalid (%s)", after->error);
         return why;
     }
@@ -259,6 +368,30 @@ static const char *verify(const struct as_fix_site *site, const struct as_file_r
         }
     }
     return NULL;
+}
+
+/* verify, and for a notebook with a broken cell: no other cell of the edited text (t, its cells at starts)
+ * breaks. */
+static const char *check(const struct engine *e, const struct as_fix_site *site, const struct as_file_result *before,
+                         const struct as_file_result *after, struct candidate **sel, size_t n, const char *t,
+                         size_t len, const uint32_t *starts, char *why, size_t cap)
+{
+    const char *bad = verify(site, before, after, sel, n, why, cap);
+    if (bad || !e->broken) return bad;
+    char *parse = neutralised(t, len, starts, e->n_cells);
+    struct as_fix_site now;
+    if (as_fix_site_open(&now, parse, len, e->module)) {
+        bool *broken = broken_cells(&now, starts, e->n_cells);
+        for (size_t k = 0; k < e->n_cells && !bad; k++)
+            if (broken[k] && !e->broken[k]) {
+                snprintf(why, cap, "it would make cell %u invalid", e->raw[k]);
+                bad = why;
+            }
+        free(broken);
+        as_fix_site_close(&now);
+    }
+    free(parse);
+    return bad;
 }
 
 static void record_fixed(struct engine *e, const struct candidate *c, bool from_first)
@@ -320,6 +453,21 @@ uint32_t as_fix_map_line(const struct as_fix_outcome *o, uint32_t line)
     return line;
 }
 
+static void reject(struct engine *e, const struct as_fix_site *site, const struct candidate *c, const char *why)
+{
+    e->rejected = as_xrealloc(e->rejected, (e->n_rejected + 1) * sizeof(*e->rejected));
+    e->rejected[e->n_rejected++] = (struct rejected){c->d->code, c->plan.span_start};
+    if (!e->cells) {
+        note(e, "%u:%u: %s: the fix was not applied: %s", c->d->line, c->d->col, c->d->code, why);
+        return;
+    }
+    size_t k = cell_at(e->cells, e->n_cells, c->plan.span_start);   /* a notebook's position: `cell N:L:C` */
+    uint32_t first_line, col;
+    as_fix_site_position(site, e->cells[k], &first_line, &col);
+    note(e, "cell %u:%u:%u: %s: the fix was not applied: %s", e->raw[k], c->d->line - first_line + 1, c->d->col,
+         c->d->code, why);
+}
+
 /* The fixes the pass can apply: candidates (heap array, *n) of the findings that have an applicable one. */
 static struct candidate *gather(struct engine *e, const struct as_fix_site *site, const struct as_file_result *r,
                                 size_t *n)
@@ -332,6 +480,17 @@ static struct candidate *gather(struct engine *e, const struct as_fix_site *site
         struct as_fix f = {c[k].plan.applicability, NULL, NULL, 0};
         c[k].d = d;
         if (!as_fix_applies(e->s, d->code, &f) || !c[k].plan.n_edits || is_rejected(e, d->code, c[k].plan.span_start)) {
+            as_fix_plan_release(&c[k].plan);
+            continue;
+        }
+        const char *cell_why = !e->cells ? NULL
+                               : crosses_cell(e->cells, e->n_cells, site->len, &c[k].plan)
+                                   ? "its edit would cross the boundary of a notebook cell"
+                               : e->broken && e->broken[cell_at(e->cells, e->n_cells, c[k].plan.span_start)]
+                                   ? "its cell has a syntax error"
+                                   : NULL;
+        if (cell_why) {
+            reject(e, site, &c[k], cell_why);
             as_fix_plan_release(&c[k].plan);
             continue;
         }
@@ -350,29 +509,24 @@ static int by_start(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-static void reject(struct engine *e, const struct candidate *c, const char *why)
-{
-    e->rejected = as_xrealloc(e->rejected, (e->n_rejected + 1) * sizeof(*e->rejected));
-    e->rejected[e->n_rejected++] = (struct rejected){c->d->code, c->plan.span_start};
-    note(e, "%u:%u: %s: the fix was not applied: %s", c->d->line, c->d->col, c->d->code, why);
-}
-
 /* Tries the plans one by one against the pass's text: those that fail alone are rejected. Returns how many. */
-static size_t isolate(struct engine *e, const struct as_fix_site *site, const struct as_file_result *before,
-                      struct candidate **sel, size_t n)
+static size_t isolate(struct engine *e, const struct as_fix_site *site, const char *text,
+                      const struct as_file_result *before, struct candidate **sel, size_t n)
 {
     size_t bad = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len;
-        char *t = apply_plans(site, &sel[i], 1, &len);
+        uint32_t *starts;
+        char *t = apply_plans(e, site, text, &sel[i], 1, &len, &starts);
         struct as_file_result after;
-        e->analyse(e->ud, t, len, &after);
+        e->analyse(e->ud, t, len, starts, &after);
         char why[256];
-        if (verify(site, before, &after, &sel[i], 1, why, sizeof(why))) {
-            reject(e, sel[i], why);
+        if (check(e, site, before, &after, &sel[i], 1, t, len, starts, why, sizeof(why))) {
+            reject(e, site, sel[i], why);
             bad++;
         }
         as_file_result_release(&after);
+        free(starts);
         free(t);
     }
     return bad;
@@ -385,10 +539,20 @@ static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_re
                 const struct as_file_result *findings, bool from_first, bool one_at_a_time)
 {
     struct as_fix_site site;
-    if (!as_fix_site_open(&site, *cur, *cur_len, e->module)) return 0;
+    char *parse = e->cells ? neutralised(*cur, *cur_len, e->cells, e->n_cells) : NULL;
+    if (!as_fix_site_open(&site, parse ? parse : *cur, *cur_len, e->module)) {
+        free(parse);
+        return 0;
+    }
+    site.top_level_await = e->cells != NULL;
     size_t n;
     struct candidate *c = gather(e, &site, findings, &n);
     qsort(c, n, sizeof(*c), by_start);
+    for (size_t i = 0; e->cells && i < n; i++)   /* a notebook's import goes before the first use (ruff's place) */
+        if (c[i].plan.n_imports) {
+            as_fix_site_import_before(&site, c[i].plan.span_start);
+            break;
+        }
     struct candidate **sel = as_xcalloc(n + 1, sizeof(*sel));
     size_t ns = 0;
     for (size_t i = 0; i < n && ns < 64 && !(one_at_a_time && ns == 1); i++) {
@@ -399,11 +563,15 @@ static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_re
     int result = 0;
     if (ns) {
         size_t len;
-        char *t = apply_plans(&site, sel, ns, &len);
+        uint32_t *starts;
+        char *t = apply_plans(e, &site, *cur, sel, ns, &len, &starts);
         struct as_file_result after;
-        e->analyse(e->ud, t, len, &after);
+        e->analyse(e->ud, t, len, starts, &after);
         char why[256];
-        if (!verify(&site, base, &after, sel, ns, why, sizeof(why))) {
+        if (!check(e, &site, base, &after, sel, ns, t, len, starts, why, sizeof(why))) {
+            free(e->cells);
+            e->cells = starts;
+            starts = NULL;
             size_t mods = 0;
             const char *m[8];
             for (size_t i = 0; i < ns; i++)
@@ -423,15 +591,17 @@ static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_re
         } else {
             as_file_result_release(&after);
             free(t);
-            if (ns == 1) reject(e, sel[0], why);
-            else if (isolate(e, &site, base, sel, ns) == 0) result = -2;   /* fine alone, not together */
+            if (ns == 1) reject(e, &site, sel[0], why);
+            else if (isolate(e, &site, *cur, base, sel, ns) == 0) result = -2;   /* fine alone, not together */
             if (result == 0) result = -1;
         }
+        free(starts);
     }
     for (size_t i = 0; i < n; i++) as_fix_plan_release(&c[i].plan);
     free(c);
     free(sel);
     as_fix_site_close(&site);
+    free(parse);
     return result;
 }
 
@@ -439,13 +609,29 @@ int as_fix_text(const char *text, size_t len, const struct as_file_result *first
                 as_fix_analyse_fn analyse, void *ud, struct as_fix_outcome *out)
 {
     memset(out, 0, sizeof(*out));
-    struct engine e = {s, analyse, ud, out, NULL, 0, first->module};
+    struct engine e = {s, analyse, ud, out, NULL, 0, first->module, NULL, NULL, 0, 0};
     out->first_fixed = as_xcalloc(first->n_diags + 1, sizeof(bool));
     char *cur = as_xstrndup(text, len);
     size_t cur_len = len;
+    e.cells = cell_starts_of(first);
+    if (e.cells) {
+        e.n_cells = first->n_cells;
+        e.raw = as_xcalloc(e.n_cells, sizeof(*e.raw));
+        for (size_t k = 0; k < e.n_cells; k++) e.raw[k] = first->cells[k].cell;
+    }
     struct as_file_result base;
-    analyse(ud, cur, cur_len, &base);
-    if (base.error) {
+    analyse(ud, cur, cur_len, e.cells, &base);
+    /* a notebook's syntax error in one cell leaves the other cells to fix */
+    if (e.cells && base.error && base.error_cell) {
+        struct as_fix_site site;
+        char *parse = neutralised(cur, cur_len, e.cells, e.n_cells);
+        if (as_fix_site_open(&site, parse, cur_len, e.module)) {
+            e.broken = broken_cells(&site, e.cells, e.n_cells);
+            as_fix_site_close(&site);
+        }
+        free(parse);
+    }
+    if (base.error && !e.broken) {
         note(&e, "no fix applied: %s", base.error);
     } else {
         bool from_first = true, one_at_a_time = false;
@@ -460,10 +646,14 @@ int as_fix_text(const char *text, size_t len, const struct as_file_result *first
         out->text = cur;
         out->len = cur_len;
         out->last = base;
+        out->cell_starts = e.cells;
     } else {
         free(cur);
+        free(e.cells);
         as_file_result_release(&base);
     }
+    free(e.raw);
+    free(e.broken);
     free(e.rejected);
     return 0;
 }
@@ -477,5 +667,6 @@ void as_fix_outcome_release(struct as_fix_outcome *o)
     for (size_t i = 0; i < o->n_notes; i++) free(o->notes[i]);
     free(o->notes);
     free(o->shifts);
+    free(o->cell_starts);
     memset(o, 0, sizeof(*o));
 }

@@ -42,8 +42,10 @@ bool as_fix_applies(const struct as_fix_settings *s, const char *code, const str
 void as_fix_describe(struct as_file_result *res);
 
 /* Analyses UTF-8 `text` as the file being fixed (the caller encodes it and runs the engine; out is initialised
- * by the callee and released by the engine). */
-typedef void (*as_fix_analyse_fn)(void *ud, const char *text, size_t len, struct as_file_result *out);
+ * by the callee and released by the engine). For a notebook, `cell_starts` says where each of its code cells
+ * starts in text (as many as the first analysis had cells); NULL otherwise. */
+typedef void (*as_fix_analyse_fn)(void *ud, const char *text, size_t len, const uint32_t *cell_starts,
+                                  struct as_file_result *out);
 
 struct as_fix_count {
     const char *code, *name;   /* static (the rule table) */
@@ -59,6 +61,7 @@ struct as_fix_outcome {
     char **notes;               /* what could not be done, one line each ("3:5: ASYNC251: ..."); heap */
     size_t n_notes;
     struct as_file_result last; /* the analysis of the final text (when text is set) */
+    uint32_t *cell_starts;      /* a notebook's: where each code cell starts in text (heap), else NULL */
     /* line shifts of the applied passes, for as_fix_map_line */
     struct { uint32_t pass, line; int32_t delta; } *shifts;
     size_t n_shifts;
@@ -66,7 +69,12 @@ struct as_fix_outcome {
 };
 
 /* Fixes `text` (UTF-8): `first` is its analysis by the run (positions in text; may hold findings `analyse`
- * cannot see, such as another module's project-wide ones). Returns 0; the outcome is released by the caller. */
+ * cannot see, such as another module's project-wide ones). Returns 0; the outcome is released by the caller.
+ * A notebook (`first` has cells: text is its code cells joined, each followed by one "\n") is fixed cell by
+ * cell: the magics are neutralised for the parse, an edit that would cover the "\n" ending a cell is not
+ * applied (said in a note), an insertion at a cell's start belongs to that cell, an added import goes where
+ * ruff puts it (after the last top-level import before the first use, else at the top of the first cell), and
+ * a syntax error in one cell leaves the fixes of the other cells applied. Notes name `cell N:L:C`. */
 int as_fix_text(const char *text, size_t len, const struct as_file_result *first, const struct as_fix_settings *s,
                 as_fix_analyse_fn analyse, void *ud, struct as_fix_outcome *out);
 void as_fix_outcome_release(struct as_fix_outcome *o);

@@ -74,9 +74,8 @@ static const char *callee_library(const struct as_fix_site *site, TSNode call)
 /* ASYNC105, ASC107, ASC109: the coroutine is awaited. */
 static bool fix_add_await(const struct as_fix_site *site, TSNode call, struct as_fix_plan *plan)
 {
-    (void)site;
     snprintf(plan->message, sizeof(plan->message), "Add `await`");
-    if (!as_fix_site_can_await(call)) {
+    if (!as_fix_site_can_await(site, call)) {
         plan->applicability = AS_FIX_DISPLAY_ONLY;
         return true;
     }
@@ -139,7 +138,7 @@ static bool fix_blocking_sleep(const struct as_fix_site *site, TSNode call, stru
     if (!plain_arguments(call, &args, &n_args, &keywords) || n_args != 1 || keywords) return false;
     if (!as_fix_site_spell_module(site, lib, &spelling, &add)) return false;
     snprintf(plan->message, sizeof(plan->message), "Replace with `await %s.sleep(...)`", lib);
-    if (!as_fix_site_can_await(call)) {
+    if (!as_fix_site_can_await(site, call)) {
         plan->applicability = AS_FIX_DISPLAY_ONLY;
         return true;
     }
@@ -174,7 +173,7 @@ static bool fix_to_thread(const struct as_fix_site *site, TSNode call, struct as
     else
         snprintf(plan->message, sizeof(plan->message), "Run it in a thread: `await %s.to_thread.run_sync(%s%.*s%s)`",
                  lib, partial ? "functools.partial(" : "", fl > 60 ? 60 : fl, ftext, partial ? ", ...)" : ", ...");
-    if (!as_fix_site_is_statement_or_value(call) || !as_fix_site_can_await(call)) {
+    if (!as_fix_site_is_statement_or_value(call) || !as_fix_site_can_await(site, call)) {
         plan->applicability = AS_FIX_DISPLAY_ONLY;
         return true;
     }

@@ -97,20 +97,25 @@ static void scan_imports(struct as_fix_site *site, TSNode parent, int depth)
     }
 }
 
-/* After the last import statement directly in the module; else before its first statement that is not the
- * docstring. */
-static void find_import_at(struct as_fix_site *site)
+/* After the last import statement directly in the module that starts before `before`; else before its first
+ * statement that is not the docstring (or a `from __future__` import). */
+static void find_import_at(struct as_fix_site *site, uint32_t before)
 {
     TSNode root = ts_tree_root_node(site->tree);
     uint32_t n = ts_node_named_child_count(root);
     TSNode last = {0}, first = {0};
+    site->import_needs_newline = false;
     for (uint32_t i = 0; i < n; i++) {
         TSNode c = ts_node_named_child(root, i);
         if (is(c, "comment")) continue;
         const char *t = ts_node_type(c);
         bool docstring = i == 0 && is(c, "expression_statement") && is(ts_node_named_child(c, 0), "string");
-        if (strcmp(t, "import_statement") == 0 || strcmp(t, "import_from_statement") == 0 ||
-            strcmp(t, "future_import_statement") == 0 || docstring)
+        bool future = strcmp(t, "future_import_statement") == 0;
+        if (!future && !docstring && ts_node_start_byte(c) >= before) {
+            if (ts_node_is_null(first)) first = c;
+            continue;
+        }
+        if (strcmp(t, "import_statement") == 0 || strcmp(t, "import_from_statement") == 0 || future || docstring)
             last = c;
         else if (ts_node_is_null(first))
             first = c;
@@ -182,8 +187,13 @@ bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len, co
         return false;
     }
     scan_imports(site, ts_tree_root_node(site->tree), 0);
-    find_import_at(site);
+    find_import_at(site, UINT32_MAX);
     return true;
+}
+
+void as_fix_site_import_before(struct as_fix_site *site, uint32_t at)
+{
+    find_import_at(site, at);
 }
 
 void as_fix_site_close(struct as_fix_site *site)
@@ -286,7 +296,7 @@ static bool is_field(TSNode parent, const char *field, TSNode child)
     return !ts_node_is_null(f) && ts_node_eq(f, child);
 }
 
-bool as_fix_site_can_await(TSNode n)
+bool as_fix_site_can_await(const struct as_fix_site *site, TSNode n)
 {
     for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); n = p, p = ts_node_parent(p)) {
         const char *t = ts_node_type(p);
@@ -297,7 +307,7 @@ bool as_fix_site_can_await(TSNode n)
         if (strcmp(t, "function_definition") == 0 && is_field(p, "body", n))
             return ts_node_child_count(p) > 0 && is(ts_node_child(p, 0), "async");
     }
-    return false;
+    return site->top_level_await;
 }
 
 bool as_fix_site_await_needs_parens(TSNode n)

@@ -31,6 +31,7 @@ struct as_fix_site {
     const char *module;               /* the file's dotted module name, or NULL */
     uint32_t import_at;               /* where `import x` lines go: after the last top-level import */
     bool import_needs_newline;        /* import_at is the end of a text without a final line ending */
+    bool top_level_await;             /* a notebook: IPython awaits at a cell's top level */
 };
 
 #define AS_FIX_MAX_EDITS 3
@@ -50,6 +51,10 @@ bool as_fix_make_plan(const struct as_fix_site *site, const struct as_diag *d, s
 /* Parses text (NUL-terminated at len), the module `module` (may be NULL). False when it cannot be parsed. */
 bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len, const char *module);
 void as_fix_site_close(struct as_fix_site *site);
+/* Moves where `import x` lines go to ruff's place for a use at offset `at` (what a notebook needs: its cells run
+ * in order): after the last top-level import that starts before `at`, else at the top (after the docstring and
+ * `from __future__` imports). */
+void as_fix_site_import_before(struct as_fix_site *site, uint32_t at);
 void as_fix_plan_release(struct as_fix_plan *plan);
 
 /* Byte offset of 1-based line / code-point column; and back. */
@@ -70,8 +75,9 @@ bool as_fix_site_imports(const struct as_fix_site *site, const char *module);
 bool as_fix_site_spell_module(const struct as_fix_site *site, const char *module, const char **spelling, bool *add);
 
 /* Whether `await` may be written at node n: the innermost scope is an `async def` body, with no lambda,
- * class body, sync def or comprehension in between. */
-bool as_fix_site_can_await(TSNode n);
+ * class body, sync def or comprehension in between; or, in a notebook, the module's top level (IPython runs a
+ * cell that awaits there in its event loop). */
+bool as_fix_site_can_await(const struct as_fix_site *site, TSNode n);
 /* Whether `await` placed before n would bind to more than n (n is the object of an attribute, subscript or
  * call): then it needs parentheses. */
 bool as_fix_site_await_needs_parens(TSNode n);

@@ -207,7 +207,7 @@ static void blank_out(char *s, size_t b, size_t e)
 }
 
 /* Neutralises the line magics of one cell's text in place (same length, same lines). */
-static void neutralise_magics(char *s, size_t n)
+void as_notebook_neutralise(char *s, size_t n)
 {
     struct lex lx = {0};
     bool magic_continues = false;
@@ -291,10 +291,13 @@ static bool read_source(struct reader *r, struct as_nb_cell *cell, size_t at, si
     cell->text_off = r->text.len;
     cell->parts = as_arena_alloc(r->arena, (n_strings ? n_strings : 1) * sizeof(*cell->parts));
     skip_ws(c);
+    cell->value_start = c->i;
     cell->is_array = c->i < c->n && c->s[c->i] == '[';
     if (!cell->is_array) {
         cell->n_parts = 1;
-        return take_string(r, cell, &cell->parts[0]);
+        bool ok = take_string(r, cell, &cell->parts[0]);
+        cell->value_end = c->i;
+        return ok;
     }
     c->i++;
     for (size_t k = 0; k < n_strings; k++) {
@@ -302,7 +305,9 @@ static bool read_source(struct reader *r, struct as_nb_cell *cell, size_t at, si
         if (!take_string(r, cell, &cell->parts[k])) return false;
         cell->n_parts++;
     }
-    return expect(c, ']');
+    bool ok = expect(c, ']');
+    cell->value_end = c->i;
+    return ok;
 }
 
 static const char *cell_language(json_t *cell)
@@ -430,7 +435,7 @@ int as_notebook_read(struct as_notebook *self, struct as_arena *arena, const cha
     self->cells = r.cells;
     self->n_cells = r.n_cells;
     for (size_t k = 0; k < self->n_cells; k++)
-        neutralise_magics(self->text + self->cells[k].text_off, self->cells[k].text_len);
+        as_notebook_neutralise(self->text + self->cells[k].text_off, self->cells[k].text_len);
     return 0;
 }
 
@@ -458,23 +463,35 @@ static size_t skip_lines(const char *text, size_t len, size_t at, uint32_t lines
     return i;
 }
 
-/* Appends the JSON string token for `s` (jansson's encoding). */
-static bool put_json_string(struct as_buf *out, const char *s, size_t n)
+/* string_flags' own bit: the file spells its \u escapes in lower case (Python's json does), jansson in upper. */
+#define LOWER_HEX (1u << 30)
+
+/* Appends the JSON string token for `s` (jansson's encoding; `flags` JSON_ENSURE_ASCII for a file written so). */
+static bool put_json_string(struct as_buf *out, const char *s, size_t n, size_t flags)
 {
     json_t *v = json_stringn(s, n);
-    char *enc = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+    char *enc = v ? json_dumps(v, JSON_ENCODE_ANY | (flags & ~(size_t)LOWER_HEX)) : NULL;
     json_decref(v);
     if (!enc) return false;
+    for (char *p = enc; (flags & LOWER_HEX) && *p; p++)
+        if (p[0] == '\\' && p[1] == 'u') {
+            for (int k = 2; k < 6 && p[k]; k++)
+                if (p[k] >= 'A' && p[k] <= 'F') p[k] = (char)(p[k] - 'A' + 'a');
+            p += 5;
+        } else if (p[0] == '\\' && p[1]) {
+            p++;
+        }
     as_buf_puts(out, enc);
     free(enc);
     return true;
 }
 
-struct splice { size_t start, end; const char *text; size_t len; };
+/* A replacement of file bytes [start, end): a string to encode, or (raw) JSON text written as it is. */
+struct splice { size_t start, end; const char *text; size_t len; bool raw; };
 
 /* The splices of one cell whose text changed from old to new with the same lines: one per source string whose
  * lines changed when every string but the last ends a line (nbformat's way), else one over the changed strings. */
-static bool cell_splices(const struct as_nb_cell *cell, const char *old, const char *new, size_t new_len,
+static void cell_splices(const struct as_nb_cell *cell, const char *old, const char *new, size_t new_len,
                          struct splice *sp, size_t *n_sp, struct as_arena *arena)
 {
     bool aligned = true;
@@ -491,9 +508,9 @@ static bool cell_splices(const struct as_nb_cell *cell, const char *old, const c
             size_t part_start = a;
             a = b;
             if (b - part_start == p->len && memcmp(new + part_start, old + p->cell_off, p->len) == 0) continue;
-            sp[(*n_sp)++] = (struct splice){p->json_start, p->json_end, new + part_start, b - part_start};
+            sp[(*n_sp)++] = (struct splice){p->json_start, p->json_end, new + part_start, b - part_start, false};
         }
-        return true;
+        return;
     }
     size_t old_len = cell->text_len, pre = 0, suf = 0;
     while (pre < old_len && pre < new_len && old[pre] == new[pre]) pre++;
@@ -504,8 +521,166 @@ static bool cell_splices(const struct as_nb_cell *cell, const char *old, const c
     size_t from = cell->parts[first].cell_off, to = cell->parts[last].cell_off + cell->parts[last].len;
     size_t n = to - from + new_len - old_len;
     char *merged = as_arena_strndup(arena, new + from, n);
-    sp[(*n_sp)++] = (struct splice){cell->parts[first].json_start, cell->parts[last].json_end, merged, n};
-    return true;
+    sp[(*n_sp)++] = (struct splice){cell->parts[first].json_start, cell->parts[last].json_end, merged, n, false};
+}
+
+/* The layout of an array that has no strings to copy it from: one string per line, indented one unit deeper
+ * than the line of the "source" key, with the file's line ending (a compact file: `, ` between strings). */
+static void empty_array_layout(const char *bytes, size_t at, struct as_buf *lead, struct as_buf *trail)
+{
+    size_t line = at;
+    while (line > 0 && bytes[line - 1] != '\n') line--;
+    if (line == 0) return;   /* one line: compact */
+    const char *nl = line >= 2 && bytes[line - 2] == '\r' ? "\r\n" : "\n";
+    size_t w = line;
+    while (bytes[w] == ' ' || bytes[w] == '\t') w++;
+    size_t unit = 0, first_nl = 0;
+    while (bytes[first_nl] != '\n') first_nl++;
+    while (bytes[first_nl + 1 + unit] == ' ' || bytes[first_nl + 1 + unit] == '\t') unit++;
+    as_buf_puts(lead, nl);
+    as_buf_add(lead, bytes + line, w - line);
+    as_buf_add(lead, bytes + first_nl + 1, unit ? unit : 1);
+    as_buf_puts(trail, nl);
+    as_buf_add(trail, bytes + line, w - line);
+}
+
+/* The new `source` value of a cell whose lines changed (JSON text, arena): its form and layout kept. NULL when
+ * the text is not valid UTF-8. */
+static const char *new_source(const struct as_nb_cell *cell, const char *bytes, const char *text, size_t n,
+                              size_t flags, struct as_arena *arena, size_t *out_len)
+{
+    struct as_buf o, lead, sep, trail;
+    as_buf_init(&o);
+    as_buf_init(&lead);
+    as_buf_init(&sep);
+    as_buf_init(&trail);
+    bool ok = true;
+    if (!cell->is_array) {
+        ok = put_json_string(&o, text, n, flags);
+    } else if (n == 0) {
+        as_buf_puts(&o, "[]");
+    } else {
+        const struct as_nb_part *p = cell->parts;
+        size_t np = cell->n_parts;
+        if (np) {
+            as_buf_add(&lead, bytes + cell->value_start + 1, p[0].json_start - cell->value_start - 1);
+            as_buf_add(&trail, bytes + p[np - 1].json_end, cell->value_end - 1 - p[np - 1].json_end);
+        } else {
+            empty_array_layout(bytes, cell->value_start, &lead, &trail);
+        }
+        if (np >= 2) {
+            as_buf_add(&sep, bytes + p[0].json_end, p[1].json_start - p[0].json_end);
+        } else {
+            as_buf_putc(&sep, ',');
+            if (lead.len) as_buf_add(&sep, lead.data, lead.len); else as_buf_putc(&sep, ' ');
+        }
+        as_buf_putc(&o, '[');
+        as_buf_add(&o, lead.data, lead.len);
+        for (size_t i = 0; i < n && ok;) {   /* one string per line, its line ending kept (ruff's split) */
+            size_t e = i;
+            while (e < n && text[e] != '\n' && text[e] != '\r') e++;
+            if (e < n) e += text[e] == '\r' && e + 1 < n && text[e + 1] == '\n' ? 2 : 1;
+            if (i) as_buf_add(&o, sep.data, sep.len);
+            ok = put_json_string(&o, text + i, e - i, flags);
+            i = e;
+        }
+        as_buf_add(&o, trail.data, trail.len);
+        as_buf_putc(&o, ']');
+    }
+    const char *r = ok ? as_arena_strndup(arena, o.data ? o.data : "", o.len) : NULL;
+    *out_len = o.len;
+    as_buf_release(&o);
+    as_buf_release(&lead);
+    as_buf_release(&sep);
+    as_buf_release(&trail);
+    return r;
+}
+
+/* JSON_ENSURE_ASCII when the file is ASCII and escapes characters (`\u00e9`): new strings are written alike,
+ * their hex digits in the file's case. */
+static size_t string_flags(const char *bytes, size_t len)
+{
+    bool escapes = false, lower = false;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)bytes[i] >= 0x80) return 0;
+        if (bytes[i] != '\\' || i + 1 >= len) continue;
+        if (bytes[i + 1] == 'u') {
+            escapes = true;
+            for (size_t k = i + 2; k < i + 6 && k < len; k++) lower |= bytes[k] >= 'a' && bytes[k] <= 'f';
+        }
+        i++;   /* the escaped character is not the start of another escape */
+    }
+    return escapes ? JSON_ENSURE_ASCII | (lower ? LOWER_HEX : 0) : 0;
+}
+
+/* Applies the splices (in file order) to bytes: *out is the new file, or NULL when there are none. */
+static int splice_file(const char *bytes, size_t len, const struct splice *sp, size_t n_sp, size_t flags,
+                       char **out, size_t *out_len, char *err, size_t errlen)
+{
+    struct as_buf o;
+    as_buf_init(&o);
+    size_t at = 0;
+    for (size_t i = 0; i < n_sp; i++) {
+        as_buf_add(&o, bytes + at, sp[i].start - at);
+        if (sp[i].raw) {
+            as_buf_add(&o, sp[i].text, sp[i].len);
+        } else if (!put_json_string(&o, sp[i].text, sp[i].len, flags)) {
+            snprintf(err, errlen, "an edited cell is not valid UTF-8");
+            as_buf_release(&o);
+            return -1;
+        }
+        at = sp[i].end;
+    }
+    if (n_sp) {
+        as_buf_add(&o, bytes + at, len - at);
+        *out = as_buf_detach(&o, out_len);
+    } else {
+        as_buf_release(&o);
+    }
+    return 0;
+}
+
+int as_notebook_apply_cells(const struct as_notebook *self, const char *bytes, size_t len, const char *edited,
+                            size_t edited_len, const uint32_t *starts, char **out, size_t *out_len, char *err,
+                            size_t errlen)
+{
+    *out = NULL;
+    *out_len = 0;
+    size_t total_parts = 0;
+    for (size_t k = 0; k < self->n_cells; k++) total_parts += self->cells[k].n_parts + 1;
+    struct splice *sp = as_xcalloc(total_parts + 1, sizeof(*sp));
+    size_t n_sp = 0, flags = string_flags(bytes, len);
+    struct as_arena arena;
+    as_arena_init(&arena);
+    int rc = 0;
+    for (size_t k = 0; k < self->n_cells && rc == 0; k++) {
+        const struct as_nb_cell *c = &self->cells[k];
+        size_t a = starts[k], b = k + 1 < self->n_cells ? starts[k + 1] : edited_len;
+        if (b <= a || b > edited_len || edited[b - 1] != '\n' || (k == 0 && a != 0)) {
+            snprintf(err, errlen, "an edit removed the end of cell %u", c->raw_index);
+            rc = -1;
+            break;
+        }
+        const char *old = self->original + c->text_off, *new = edited + a;
+        size_t new_len = b - 1 - a;
+        if (new_len == c->text_len && memcmp(new, old, new_len) == 0) continue;
+        if (c->n_parts && count_lines(old, c->text_len) == count_lines(new, new_len)) {
+            cell_splices(c, old, new, new_len, sp, &n_sp, &arena);
+            continue;
+        }
+        size_t n;
+        const char *json = new_source(c, bytes, new, new_len, flags, &arena, &n);
+        if (!json) {
+            snprintf(err, errlen, "an edited cell is not valid UTF-8");
+            rc = -1;
+        } else {
+            sp[n_sp++] = (struct splice){c->value_start, c->value_end, json, n, true};
+        }
+    }
+    if (rc == 0) rc = splice_file(bytes, len, sp, n_sp, flags, out, out_len, err, errlen);
+    as_arena_release(&arena);
+    free(sp);
+    return rc;
 }
 
 int as_notebook_apply(const struct as_notebook *self, const char *bytes, size_t len, const char *edited,
@@ -513,54 +688,61 @@ int as_notebook_apply(const struct as_notebook *self, const char *bytes, size_t 
 {
     *out = NULL;
     *out_len = 0;
-    size_t total_parts = 0;
-    for (size_t k = 0; k < self->n_cells; k++) total_parts += self->cells[k].n_parts;
-    struct splice *sp = as_xcalloc(total_parts + 1, sizeof(*sp));
-    size_t n_sp = 0;
-    struct as_arena arena;
-    as_arena_init(&arena);
-    int rc = 0;
+    if (edited_len >= UINT32_MAX) {
+        snprintf(err, errlen, "the edited notebook is too large");
+        return -1;
+    }
+    uint32_t *starts = as_xcalloc(self->n_cells + 1, sizeof(*starts));
     size_t next = 0;   /* where the next cell starts in edited */
+    int rc = 0;
     for (size_t k = 0; k < self->n_cells && rc == 0; k++) {
         const struct as_nb_cell *c = &self->cells[k];
         uint32_t lines = count_lines(self->original + c->text_off, c->text_len + 1);
-        size_t a = next;
-        size_t b = skip_lines(edited, edited_len, a, lines);
-        next = b;
-        if (b <= a || b > edited_len || edited[b - 1] != '\n' || count_lines(edited + a, b - a) != lines) {
+        starts[k] = (uint32_t)next;
+        size_t b = skip_lines(edited, edited_len, next, lines);
+        if (b <= next || edited[b - 1] != '\n' || count_lines(edited + next, b - next) != lines) {
             snprintf(err, errlen, "an edit changed the lines of cell %u", c->raw_index);
             rc = -1;
-        } else if (b - 1 - a != c->text_len || memcmp(edited + a, self->original + c->text_off, c->text_len) != 0) {
-            if (!c->n_parts) {
-                snprintf(err, errlen, "cell %u has no source to edit", c->raw_index);
-                rc = -1;
-            } else {
-                cell_splices(c, self->original + c->text_off, edited + a, b - 1 - a, sp, &n_sp, &arena);
-            }
         }
+        next = b;
     }
     if (rc == 0 && next != edited_len) {
-        snprintf(err, errlen, "an edit changed the lines of cell %u", self->cells[self->n_cells - 1].raw_index);
+        snprintf(err, errlen, "an edit changed the lines of cell %u",
+                 self->n_cells ? self->cells[self->n_cells - 1].raw_index : 0);
         rc = -1;
     }
-    struct as_buf o;
-    as_buf_init(&o);
-    size_t at = 0;
-    for (size_t i = 0; i < n_sp && rc == 0; i++) {
-        as_buf_add(&o, bytes + at, sp[i].start - at);
-        if (!put_json_string(&o, sp[i].text, sp[i].len)) {
-            snprintf(err, errlen, "an edited cell is not valid UTF-8");
-            rc = -1;
-        }
-        at = sp[i].end;
-    }
-    if (rc == 0 && n_sp) {
-        as_buf_add(&o, bytes + at, len - at);
-        *out = as_buf_detach(&o, out_len);
-    } else {
-        as_buf_release(&o);
-    }
-    as_arena_release(&arena);
-    free(sp);
+    if (rc == 0) rc = as_notebook_apply_cells(self, bytes, len, edited, edited_len, starts, out, out_len, err, errlen);
+    free(starts);
     return rc;
+}
+
+int as_notebook_code_cells(const char *bytes, size_t len, struct as_arena *arena, struct as_nb_code_cell **cells,
+                           size_t *n_cells)
+{
+    *cells = NULL;
+    *n_cells = 0;
+    json_t *root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, NULL);
+    json_t *list = json_object_get(root, "cells");
+    if (!json_is_array(list)) {
+        json_decref(root);
+        return -1;
+    }
+    size_t n = json_array_size(list);
+    *cells = as_arena_alloc(arena, (n ? n : 1) * sizeof(**cells));
+    for (size_t i = 0; i < n; i++) {
+        json_t *cell = json_array_get(list, i), *type = json_object_get(cell, "cell_type");
+        json_t *src = json_object_get(cell, "source");
+        if (!json_is_string(type) || strcmp(json_string_value(type), "code") != 0) continue;
+        struct as_buf b;
+        as_buf_init(&b);
+        if (json_is_string(src)) as_buf_add(&b, json_string_value(src), json_string_length(src));
+        for (size_t k = 0; json_is_array(src) && k < json_array_size(src); k++) {
+            json_t *line = json_array_get(src, k);
+            if (json_is_string(line)) as_buf_add(&b, json_string_value(line), json_string_length(line));
+        }
+        (*cells)[(*n_cells)++] = (struct as_nb_code_cell){(uint32_t)(i + 1), as_arena_strndup(arena, b.data ? b.data : "", b.len), b.len};
+        as_buf_release(&b);
+    }
+    json_decref(root);
+    return 0;
 }

@@ -26,6 +26,7 @@ struct as_nb_cell {
     size_t text_off, text_len;    /* the cell's source in the joined text (without the "\n" added after it) */
     struct as_nb_part *parts;
     size_t n_parts;
+    size_t value_start, value_end;   /* the whole `source` value in the file (brackets too), [start, end) */
     bool is_array;                /* `source` is an array of strings (else one string) */
 };
 
@@ -55,5 +56,25 @@ const struct as_nb_cell *as_notebook_cell_at(const struct as_notebook *self, siz
  * NUL-terminated; NULL when nothing changed) or -1 with err. */
 int as_notebook_apply(const struct as_notebook *self, const char *bytes, size_t len, const char *edited,
                       size_t edited_len, char **out, size_t *out_len, char *err, size_t errlen);
+
+/* The same for edits that may add or remove lines inside cells (the fixes): code cell k of the joined text is
+ * edited[starts[k], starts[k + 1]) (starts[n_cells] being edited_len), which must end with the "\n" that
+ * closes it. A cell whose number of lines is unchanged is written as as_notebook_apply does; another one gets
+ * a new `source` value, in the same form (an array of one string per line, in the array's own layout: its
+ * indentation, line ending and separators; or one string). A cell whose text did not change is not touched. */
+int as_notebook_apply_cells(const struct as_notebook *self, const char *bytes, size_t len, const char *edited,
+                            size_t edited_len, const uint32_t *starts, char **out, size_t *out_len, char *err,
+                            size_t errlen);
+
+/* Neutralises the IPython magics of one cell's text in place, as as_notebook_read does (same length, same
+ * lines): what a parser of the cell as written should see. */
+void as_notebook_neutralise(char *cell_text, size_t len);
+
+/* Every code cell of a notebook as written (the cells the joined text leaves out too, in notebook order): its
+ * raw 1-based index and its source text (arena). What `--diff` compares. Returns 0, or -1 when `bytes` is not
+ * a notebook. */
+struct as_nb_code_cell { uint32_t raw_index; const char *text; size_t len; };
+int as_notebook_code_cells(const char *bytes, size_t len, struct as_arena *arena, struct as_nb_code_cell **cells,
+                           size_t *n_cells);
 
 #endif

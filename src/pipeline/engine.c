@@ -1479,6 +1479,7 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
         const struct as_nb_cell *cell = nb.n_cells ? as_notebook_cell_at(&nb, facts.first_error.start) : NULL;
         const char *where = cell ? as_arena_printf(arena, "in cell %u ", cell->raw_index) : "";
         if (cell) line = line - cell->first_line + 1;
+        if (cell) out->error_cell = cell->raw_index;
         /* a cut query run says so even then: findings may be missing beyond the broken line's */
         out->error = as_arena_printf(arena, "invalid syntax %sat line %u, column %u (the intact parts were analysed%s)",
                                      where, line, col,

@@ -28,8 +28,8 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         escape(&b, text.data, true);
         as_buf_puts(&b, ",file=");
         escape(&b, res->path, true);
-        if (d->cell)   /* a cell's lines are not the file's: the file only, as ruff does */
-            as_buf_puts(&b, "::");
+        if (d->cell)   /* a cell's lines are not the file's: its first line, ruff's fallback */
+            as_buf_puts(&b, ",line=1,col=1,endLine=1,endColumn=1::");
         else
             as_buf_printf(&b, ",line=%u,col=%u,endLine=%u,endColumn=%u::", d->line, d->col, d->end_line, d->end_col);
         as_buf_reset(&text);

@@ -41,7 +41,8 @@ static void file(struct as_report_ctx *ctx, const struct as_file_result *res)
         as_xml_escape(b, cls ? cls : res->path);
         as_buf_puts(b, "\" file=\"");
         as_xml_escape(b, res->path);
-        as_buf_printf(b, "\" line=\"%u\">\n      <failure message=\"", as_report_file_line(d));
+        if (!d->cell) as_buf_printf(b, "\" line=\"%u", d->line);   /* a notebook's cell line is none of the file's: */
+        as_buf_puts(b, "\">\n      <failure message=\"");                /* no line, as ruff */
         as_xml_escape(b, d->message);
         as_buf_printf(b, "\" type=\"%s\">", d->code);
         struct as_buf t;

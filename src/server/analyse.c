@@ -105,6 +105,10 @@ json_t *as_server_analyse(const char *exe, const struct as_server_settings *s, c
         if (!err[0]) snprintf(err, errlen, "the analysis printed no findings");
         return NULL;
     }
+    size_t i;
+    json_t *f;
+    json_array_foreach(findings, i, f)   /* a notebook's fix is in its cells' rows, not the JSON text's: none */
+        if (json_integer_value(json_object_get(f, "cell")) > 0) json_object_set_new(f, "fix", json_null());
     return findings;
 }
 

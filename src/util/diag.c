@@ -54,6 +54,11 @@ void as_file_result_to_cells(struct as_file_result *self)
         d->line = line_in_cell(self, d->line);
         d->end_line = line_in_cell(self, d->end_line);
         d->noqa_line = line_in_cell(self, d->noqa_line);
+        for (size_t k = 0; d->fix && k < d->fix->n_edits; k++) {   /* rows within their own cell, as ruff */
+            struct as_fix_edit *e = &d->fix->edits[k];
+            e->line = line_in_cell(self, e->line);
+            e->end_line = line_in_cell(self, e->end_line);
+        }
         for (size_t k = 0; k < d->n_chain; k++) {   /* hops through the notebook's own functions */
             struct as_chain_step *s = &d->chain[k];
             if (s->cell || !s->path || !self->path || strcmp(s->path, self->path) != 0) continue;

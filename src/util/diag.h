@@ -125,6 +125,7 @@ struct as_function_summary {
 struct as_file_result {
     const char *path;      /* display path (as discovered / relative to cwd when under it); arena */
     const char *error;     /* one-line per-file error ("invalid UTF-8 at line 3"), or NULL; arena */
+    uint32_t error_cell;   /* a notebook's syntax error: the raw 1-based index of its (first) cell; else 0 */
     struct as_diag *diags; /* sorted by (line, col, code, message); arena */
     size_t n_diags;
     /* Decoded UTF-8 source and its line table, for reporters that show the offending line (full). */

@@ -169,6 +169,18 @@ d = c.diagnostics(uri(app))
 check(d["diagnostics"] == [], "noqa honoured after a full change")
 h = c.request("textDocument/hover", {"textDocument": {"uri": uri(app)}, "position": {"line": 2, "character": 30}})
 check(h["result"] and "time.sleep" in h["result"]["contents"]["value"], "hover on # noqa: ASYNC251")
+# a notebook opened as a text document: its findings' rows are its cells', not the JSON text's, so no fix
+nb = os.path.join(work, "nb.ipynb")
+nb_text = json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                 "source": ["import time\n", "async def f():\n", "    time.sleep(1)\n"]}],
+                      "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(nb), "languageId": "json", "version": 1, "text": nb_text}})
+d = c.diagnostics(uri(nb))
+check([x["code"] for x in d["diagnostics"]] == ["ASYNC251"], "notebook diagnostics: %s" % d["diagnostics"])
+fa = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(nb)}, "range": d["diagnostics"][0]["range"],
+                                           "context": {"diagnostics": d["diagnostics"]}})["result"] if d["diagnostics"] else []
+check(not any("asyncio.sleep" in a["title"] for a in fa or []), "no quick fix in a notebook's JSON: %s" % fa)
+c.notify("textDocument/didClose", {"textDocument": {"uri": uri(nb)}})
 # settings
 c.notify("workspace/didChangeConfiguration", {"settings": {"asyncscan": {"ignore": ["ASYNC251"]}}})
 c.notify("textDocument/didChange", {"textDocument": {"uri": uri(app), "version": 5}, "contentChanges": [

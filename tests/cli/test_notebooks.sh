@@ -3,7 +3,7 @@
 # .ipynb_checkpoints left out), positions in cell terms in every output format (JSON `cell`, rows within the
 # cell, `noqa_row`; `path:cell N:L:C:` in the text formats; the file's first line plus the cell in the message
 # where a format points into the file), magics neutralised, a cell's top-level await as async context,
-# `# noqa`, `--add-noqa` editing only the source strings of the edited lines, invalid JSON, a broken cell, a
+# `# noqa`, `--add-noqa` editing only the source strings of the edited lines, a fix, invalid JSON, a broken cell, a
 # notebook of another language, stdin with --stdin-filename, and the result cache.
 # Usage: test_notebooks.sh ASYNCSCAN REPO_ROOT
 set -u
@@ -59,7 +59,7 @@ PY
 "$bin" --no-cache --output-format pylint sub >"$tmp/pylint" 2>/dev/null
 check grep -qx 'sub/analysis.ipynb:1: \[ASYNC210\] cell 3:3:12: Async functions should not call blocking HTTP methods' "$tmp/pylint"
 "$bin" --no-cache --output-format github sub >"$tmp/github" 2>/dev/null
-check grep -qx '::error title=asyncscan (ASYNC251),file=sub/analysis.ipynb::sub/analysis.ipynb:cell 8:2:5: ASYNC251 Async functions should not call `time.sleep`' "$tmp/github"
+check grep -qx '::error title=asyncscan (ASYNC251),file=sub/analysis.ipynb,line=1,col=1,endLine=1,endColumn=1::sub/analysis.ipynb:cell 8:2:5: ASYNC251 Async functions should not call `time.sleep`' "$tmp/github"
 "$bin" --no-cache --output-format gitlab sub >"$tmp/gitlab" 2>/dev/null
 "$bin" --no-cache --output-format sarif sub >"$tmp/sarif" 2>/dev/null
 "$bin" --no-cache --output-format junit sub >"$tmp/junit" 2>/dev/null
@@ -77,18 +77,28 @@ assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1 for
 PY
 if xmllint --noout --schema "$root/tests/validators/junit.xsd" "$tmp/junit" 2>"$tmp/xml.log"; then ok; else ko "junit: $(cat "$tmp/xml.log")"; fi
 check grep -q '>sub/analysis.ipynb:cell 4:2:1: ASYNC251 ' "$tmp/junit"
+check grep -q '<testcase name="asyncscan.ASYNC251" classname="sub/analysis" file="sub/analysis.ipynb">' "$tmp/junit"
 "$bin" --no-cache --output-format grouped sub >"$tmp/grouped" 2>/dev/null
 check grep -qx '  cell 3:3:12 ASYNC210 Async functions should not call blocking HTTP methods' "$tmp/grouped"
 "$bin" --no-cache --output-format azure sub >"$tmp/azure" 2>/dev/null
 check grep -q 'linenumber=1;columnnumber=1;code=ASYNC251;\]cell 8:2:5: Async functions' "$tmp/azure"
 "$bin" --no-cache --output-format rdjson sub >"$tmp/rdjson" 2>/dev/null
 check python3 -c 'import json,sys; d = json.load(open(sys.argv[1]))["diagnostics"]; assert [x["message"].split(": ")[0] for x in d] == ["cell 3:3:12", "cell 4:2:1", "cell 4:4:6", "cell 4:5:5", "cell 8:2:5"]; assert all(x["location"]["range"]["start"] == {"line": 1, "column": 1} for x in d), d' "$tmp/rdjson"
-# no fix is offered for a notebook yet: --fix and --diff leave it as it is
-cp sub/analysis.ipynb "$tmp/nb-before"
-"$bin" --no-cache --fix --unsafe-fixes --output-format concise sub >/dev/null 2>"$tmp/err"
-check cmp -s sub/analysis.ipynb "$tmp/nb-before"
-check test "$(cat "$tmp/err")" = "Found 5 errors in 1 file."
-check python3 -c 'import json,sys; assert all(d["fix"] is None for d in json.load(open(sys.argv[1])))' "$tmp/json"
+# fixes (test_notebook_fixes.sh has the rest): the two time.sleep calls in async code (a top-level await cell
+# too) become `await asyncio.sleep`, on a copy; the magics stay as written
+mkdir -p "$tmp/fixed" && cp sub/analysis.ipynb "$tmp/fixed/"
+"$bin" --no-cache --fix --unsafe-fixes --output-format concise "$tmp/fixed" >/dev/null 2>"$tmp/err"
+check test "$(cat "$tmp/err")" = "Found 5 errors (2 fixed, 3 remaining)."
+check python3 - sub/analysis.ipynb "$tmp/fixed/analysis.ipynb" "$tmp/json" <<'PY'
+import json, sys
+old, new = (json.load(open(p))["cells"] for p in sys.argv[1:3])
+changed = [(i + 1, "".join(b["source"])) for i, (a, b) in enumerate(zip(old, new)) if a != b]
+assert [c for c, _ in changed] == [4, 8], changed
+assert "await asyncio.sleep(1)\n" in changed[0][1] and "    await asyncio.sleep(5)\n" in changed[1][1]
+assert "%matplotlib inline\n" in "".join(new[1]["source"])
+fixes = {d["cell"]: d["fix"] for d in json.load(open(sys.argv[3])) if d["code"] == "ASYNC251"}
+assert fixes[4]["edits"][0]["content"] == "await asyncio.sleep" and fixes[4]["edits"][0]["location"]["row"] == 2
+PY
 cd "$tmp"
 
 # the cache gives the same positions

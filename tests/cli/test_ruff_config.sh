@@ -174,4 +174,8 @@ check grep -qx "asyncscan: error: $tmp/q/pyproject.toml:6: per-file-ignores: unk
 printf '[tool.asyncscan]\nselect = ["ASYNC"]\nignore = [\n  "ASYNC251",\n  "ASYNC25X",\n]\n' >q/pyproject.toml
 run q >/dev/null
 check grep -qx "asyncscan: error: $tmp/q/pyproject.toml:3: ignore: unknown rule selector 'ASYNC25X' (did you mean 'ASYNC250'?)" "$tmp/err"
+# the same in the configuration of the current directory (the root one, read before the others)
+(cd q && run . >/dev/null)
+check test $? -eq 2
+check grep -qx "asyncscan: error: $tmp/q/pyproject.toml:3: ignore: unknown rule selector 'ASYNC25X' (did you mean 'ASYNC250'?)" "$tmp/err"
 finish

@@ -31,9 +31,10 @@ static void setup(void)
     if (!worker) abort();
 }
 
-static void analyse(void *ud, const char *text, size_t len, struct as_file_result *out)
+static void analyse(void *ud, const char *text, size_t len, const uint32_t *cell_starts, struct as_file_result *out)
 {
     (void)ud;
+    (void)cell_starts;
     as_file_result_init(out);
     as_analyze_buffer_ex(worker, &engine, "fuzz/mod.py", text, len, true, out);
 }

@@ -27,9 +27,10 @@ static void teardown(void)
     as_engine_release(&engine);
 }
 
-static void analyse(void *ud, const char *text, size_t len, struct as_file_result *out)
+static void analyse(void *ud, const char *text, size_t len, const uint32_t *cell_starts, struct as_file_result *out)
 {
     (void)ud;
+    (void)cell_starts;
     as_file_result_init(out);
     as_analyze_buffer_ex(worker, &engine, "m.py", text, len, true, out);
 }
@@ -38,7 +39,7 @@ static void analyse(void *ud, const char *text, size_t len, struct as_file_resul
 static char *fix(const char *in, size_t *n_fixed, size_t *passes, bool duplicate_first)
 {
     struct as_file_result first;
-    analyse(NULL, in, strlen(in), &first);
+    analyse(NULL, in, strlen(in), NULL, &first);
     if (duplicate_first && first.n_diags) {   /* the same finding twice: the two fixes overlap */
         struct as_diag *d = as_arena_alloc(&first.arena, (first.n_diags + 1) * sizeof(*d));
         memcpy(d, first.diags, first.n_diags * sizeof(*d));
@@ -116,7 +117,7 @@ START_TEST(line_mapping)
 {
     struct as_file_result first;
     const char *in = "import time\n\n\nasync def f():\n    time.sleep(1)\n\n\nx = 1\n";
-    analyse(NULL, in, strlen(in), &first);
+    analyse(NULL, in, strlen(in), NULL, &first);
     struct as_fix_settings s = {true, NULL, NULL};
     struct as_fix_outcome o;
     as_fix_text(first.text, first.text_len, &first, &s, analyse, NULL, &o);

@@ -157,6 +157,69 @@ START_TEST(apply_edits)
 }
 END_TEST
 
+/* Applies `edited`, its cells starting at `starts`, to `json` and compares with `want` (NULL: refused, err set). */
+static void expect_apply_cells(const char *json, const char *edited, const uint32_t *starts, const char *want)
+{
+    struct as_notebook nb;
+    ck_assert_int_eq(read_nb(&nb, json), 0);
+    char *out = NULL;
+    size_t out_len = 0;
+    int rc = as_notebook_apply_cells(&nb, json, strlen(json), edited, strlen(edited), starts, &out, &out_len, err,
+                                     sizeof(err));
+    if (!want) {
+        ck_assert_int_eq(rc, -1);
+        ck_assert_ptr_null(out);
+        return;
+    }
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_str_eq(out, want);
+    ck_assert_uint_eq(out_len, strlen(want));
+    free(out);
+}
+
+START_TEST(apply_cells_with_new_lines)
+{
+    static const uint32_t first[] = {0}, moved[] = {0, 7};
+    /* one string stays one string; a compact array gets `, ` between its strings */
+    expect_apply_cells(NB(CODE("\"x = 1\"")), "import a\nx = 1\n", first, NB(CODE("\"import a\\nx = 1\"")));
+    expect_apply_cells(NB(CODE("[\"x = 1\"]")), "import a\nx = 1\n", first,
+                       NB(CODE("[\"import a\\n\", \"x = 1\"]")));
+    /* an indented array keeps its layout (the CRLF too); the other cell is not touched */
+    const char *crlf = "{\r\n \"cells\": [\r\n  {\r\n   \"cell_type\": \"code\",\r\n   \"source\": [\r\n"
+                       "    \"a\\n\",\r\n    \"b\"\r\n   ]\r\n  },\r\n  {\"cell_type\": \"code\", \"source\": []}\r\n"
+                       " ],\r\n \"nbformat\": 4\r\n}\r\n";
+    expect_apply_cells(crlf, "a\nimport x\nb\n\n", (const uint32_t[]){0, 13},
+                       "{\r\n \"cells\": [\r\n  {\r\n   \"cell_type\": \"code\",\r\n   \"source\": [\r\n"
+                       "    \"a\\n\",\r\n    \"import x\\n\",\r\n    \"b\"\r\n   ]\r\n  },\r\n"
+                       "  {\"cell_type\": \"code\", \"source\": []}\r\n ],\r\n \"nbformat\": 4\r\n}\r\n");
+    /* an empty array takes the line ending and indentation of the line of its key, one unit deeper */
+    expect_apply_cells(crlf, "a\nb\nimport x\n\n", (const uint32_t[]){0, 4},
+                       "{\r\n \"cells\": [\r\n  {\r\n   \"cell_type\": \"code\",\r\n   \"source\": [\r\n"
+                       "    \"a\\n\",\r\n    \"b\"\r\n   ]\r\n  },\r\n"
+                       "  {\"cell_type\": \"code\", \"source\": [\r\n   \"import x\\n\"\r\n  ]}\r\n ],\r\n"
+                       " \"nbformat\": 4\r\n}\r\n");
+    /* a line removed; all lines removed */
+    expect_apply_cells(NB(CODE("[\"a\\n\", \"b\\n\", \"c\"]")), "a\nc\n", first, NB(CODE("[\"a\\n\", \"c\"]")));
+    expect_apply_cells(NB(CODE("[\"a\\n\", \"b\"]")), "\n", first, NB(CODE("[]")));
+    /* where the cells start decides which cell a line belongs to */
+    const char *cells2 = NB(CODE("[\"import os\"]") "," CODE("[\"f()\"]"));
+    expect_apply_cells(cells2, "import os\nimport x\nf()\n", (const uint32_t[]){0, 10},
+                       NB(CODE("[\"import os\"]") "," CODE("[\"import x\\n\", \"f()\"]")));
+    expect_apply_cells(cells2, "import x\nimport os\nf()\n", (const uint32_t[]){0, 19},
+                       NB(CODE("[\"import x\\n\", \"import os\"]") "," CODE("[\"f()\"]")));
+    /* a cell that lost the "\n" ending it, or starts out of order: refused */
+    expect_apply_cells(cells2, "import osf()\n", (const uint32_t[]){0, 9}, NULL);
+    ck_assert_str_eq(err, "an edit removed the end of cell 1");
+    expect_apply_cells(cells2, "import os\nf()\n", moved, NULL);
+    /* written like the file: \u escapes (in its case) when it has them and is ASCII */
+    expect_apply_cells(NB(CODE("[\"# \\u00e9\"]")), "x = '\xc3\xa9'\n# \xc3\xa9\n", first,
+                       NB(CODE("[\"x = '\\u00e9'\\n\", \"# \\u00e9\"]")));
+    expect_apply_cells(NB(CODE("[\"# \xc3\xa9\"]")), "x = '\xc3\xa9'\n# \xc3\xa9\n", first,
+                       NB(CODE("[\"x = '\xc3\xa9'\\n\", \"# \xc3\xa9\"]")));
+}
+END_TEST
+
 START_TEST(paths)
 {
     ck_assert(as_notebook_path("a/b.ipynb"));
@@ -180,6 +243,7 @@ Suite *as_test_suite(void)
     tcase_add_test(tc, language);
     tcase_add_test(tc, errors);
     tcase_add_test(tc, apply_edits);
+    tcase_add_test(tc, apply_cells_with_new_lines);
     tcase_add_test(tc, paths);
     suite_add_tcase(s, tc);
     return s;
