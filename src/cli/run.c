@@ -827,28 +827,9 @@ static bool reads_stdin(const struct as_options *o)
 
 static void discover_options(struct run_state *st, struct as_discover_opts *dopts)
 {
-    const struct as_options *o = st->opts;
-    const struct as_settings *settings = st->settings;
-    memset(dopts, 0, sizeof(*dopts));
+    as_settings_discover_options(st->settings, dopts);
     dopts->on_error = on_discover_error;
     dopts->ud = st;
-    dopts->exclude = settings->exclude;
-    dopts->n_exclude = settings->n_exclude;
-    dopts->no_default_excludes = settings->replace_default_excludes ||
-                                 (settings->has_root && settings->configs[0].has_exclude);
-    dopts->extensions = o->extensions;
-    dopts->n_extensions = o->n_extensions;
-    dopts->force_exclude = settings->force_exclude;
-    dopts->respect_gitignore = settings->respect_gitignore;
-    if (settings->has_root) {
-        const struct as_config *root = &settings->configs[0];
-        if (root->has_include) {
-            dopts->include = (const char *const *)root->include;
-            dopts->n_include = root->n_include;
-        }
-        dopts->extend_include = (const char *const *)root->extend_include;
-        dopts->n_extend_include = root->n_extend_include;
-    }
 }
 
 /* With --stdin-filename: the configuration that governs the buffer (-1 without the option or a configuration).

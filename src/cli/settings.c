@@ -495,6 +495,29 @@ static bool code_listed(const char *list, const char *code)
     return false;
 }
 
+void as_settings_discover_options(const struct as_settings *settings, struct as_discover_opts *dopts)
+{
+    const struct as_options *o = settings->cli;
+    memset(dopts, 0, sizeof(*dopts));
+    dopts->exclude = settings->exclude;
+    dopts->n_exclude = settings->n_exclude;
+    dopts->no_default_excludes = settings->replace_default_excludes ||
+                                 (settings->has_root && settings->configs[0].has_exclude);
+    dopts->extensions = o->extensions;
+    dopts->n_extensions = o->n_extensions;
+    dopts->force_exclude = settings->force_exclude;
+    dopts->respect_gitignore = settings->respect_gitignore;
+    if (settings->has_root) {
+        const struct as_config *root = &settings->configs[0];
+        if (root->has_include) {
+            dopts->include = (const char *const *)root->include;
+            dopts->n_include = root->n_include;
+        }
+        dopts->extend_include = (const char *const *)root->extend_include;
+        dopts->n_extend_include = root->n_extend_include;
+    }
+}
+
 void as_settings_filter(const struct as_settings *s, const struct as_engine *engine, int cfg,
                         struct as_file_result *res)
 {

@@ -80,6 +80,10 @@ int as_settings_bind(struct as_settings *self, struct as_engine *engine, char **
 /* Whether configuration `cfg` (-1: none) excludes `path` (its exclude/extend-exclude globs). */
 bool as_settings_excluded(const struct as_settings *self, int cfg, const char *path);
 
+/* What discovery skips and includes under these settings (excludes, .gitignore, include, the options'
+ * extensions); on_error and ud are left NULL for the caller. */
+void as_settings_discover_options(const struct as_settings *self, struct as_discover_opts *dopts);
+
 /* Drops the findings of `res` that file's configuration does not select or per-file-ignores. */
 void as_settings_filter(const struct as_settings *self, const struct as_engine *engine, int cfg,
                         struct as_file_result *res);

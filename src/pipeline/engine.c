@@ -702,6 +702,10 @@ struct blocking_hit {
 
 struct as_worker {
     struct as_ts_arena *ts_arena;   /* tree-sitter's memory for the file at hand (NULL: malloc's) */
+    /* as_analyze_buffer_incremental: the tree to reparse from and to keep (malloc's memory, outside the
+     * arena), its parser (kept between calls), and whether the call at hand keeps its tree */
+    TSTree **keep_tree;
+    TSParser *plain_parser;
     struct as_facts_scratch *scratch;
     VEC(struct as_finding) findings;
     VEC(struct blocking_hit) blocking;
@@ -719,6 +723,7 @@ void as_worker_free(struct as_worker *w)
 {
     if (!w) return;
     as_ts_arena_free(w->ts_arena);
+    if (w->plain_parser) ts_parser_delete(w->plain_parser);
     as_facts_scratch_free(w->scratch);
     vec_free(&w->findings);
     vec_free(&w->blocking);
@@ -1238,20 +1243,36 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
                         struct as_file_result *out)
 {
     struct as_arena *arena = &out->arena;
-    as_ts_arena_begin(w->ts_arena);
-    TSParser *parser = ts_parser_new();
-    ts_parser_set_language(parser, tree_sitter_python());
+    TSTree **keep = w->keep_tree;   /* an editor's buffer: its tree outlives the file's analysis */
+    TSParser *parser;
+    if (keep) {
+        if (!w->plain_parser) {
+            w->plain_parser = ts_parser_new();
+            ts_parser_set_language(w->plain_parser, tree_sitter_python());
+        }
+        parser = w->plain_parser;
+    } else {
+        as_ts_arena_begin(w->ts_arena);
+        parser = ts_parser_new();
+        ts_parser_set_language(parser, tree_sitter_python());
+    }
     struct parse_deadline deadline = {.limit = engine->parse_timeout_s};
     clock_gettime(CLOCK_MONOTONIC, &deadline.start);
     struct string_input si = {src->text, src->len};
     TSInput input = {.payload = &si, .read = read_string, .encoding = TSInputEncodingUTF8};
     TSParseOptions opts = {.payload = &deadline, .progress_callback = parse_progress};
-    TSTree *tree = ts_parser_parse_with_options(parser, NULL, input, opts);
+    TSTree *tree = ts_parser_parse_with_options(parser, keep ? *keep : NULL, input, opts);
     if (tree) as_facts_extract(facts, arena, w->scratch, queries, tree, src->text, src->len);
     if (tree && engine->needs_outline) as_outline_build(flow, arena, facts, tree, src->text);   /* while the tree lives */
-    if (tree && !as_ts_arena_holds_all(w->ts_arena)) ts_tree_delete(tree);
-    ts_parser_delete(parser);
-    as_ts_arena_end(w->ts_arena);
+    if (keep) {
+        if (!tree) ts_parser_reset(parser);   /* a cancelled parse would resume on the next call */
+        if (*keep) ts_tree_delete(*keep);
+        *keep = tree;
+    } else {
+        if (tree && !as_ts_arena_holds_all(w->ts_arena)) ts_tree_delete(tree);
+        ts_parser_delete(parser);
+        as_ts_arena_end(w->ts_arena);
+    }
     if (!tree) {
         out->error = deadline.expired
                          ? as_arena_printf(arena, "parsing took longer than %.0f s and was cancelled",
@@ -1488,6 +1509,25 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
                                          : "");
     } else if (facts.match_limit_exceeded) {
         out->error = "too deeply nested to analyse completely (the query match or time limit was reached)";
+    }
+}
+
+void as_analyze_buffer_incremental(struct as_worker *w, const struct as_engine *engine, const char *path,
+                                   const char *bytes, size_t len, struct TSTree **tree, struct as_file_result *out)
+{
+    /* the tree's offsets are those of the bytes: reused only when the decoded text is the bytes (UTF-8 without
+     * a byte order mark); a notebook's text is its cells' */
+    bool reusable = !as_notebook_path(path) && !(len >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0);
+    if (!reusable && *tree) {
+        ts_tree_delete(*tree);
+        *tree = NULL;
+    }
+    w->keep_tree = reusable ? tree : NULL;
+    as_analyze_buffer_ex(w, engine, path, bytes, len, true, out);
+    w->keep_tree = NULL;
+    if (*tree && (!out->text || out->text_len != len || memcmp(out->text, bytes, len) != 0)) {
+        ts_tree_delete(*tree);   /* decoded into another text (a coding declaration): not the bytes' tree */
+        *tree = NULL;
     }
 }
 

@@ -119,6 +119,15 @@ void as_analyze_buffer(struct as_worker *w, const struct as_engine *engine, cons
  * helper module that cannot produce findings of its own). */
 void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                           size_t len, bool force_parse, struct as_file_result *out);
+/* The same with the skip off, for a long-lived buffer (an editor's, in the language server) parsed
+ * incrementally: *tree is the tree of the buffer's previous text with every edit since applied to it
+ * (ts_tree_edit, in byte offsets of the buffer), or NULL; tree-sitter reparses only what the edits touched. On
+ * return *tree is the tree of `bytes` (the caller's: ts_tree_delete), or NULL when it cannot stand for them (a
+ * notebook, a byte order mark, a coding declaration that changed the text, a parse that failed). Its memory
+ * is malloc's, not the worker's arena. */
+struct TSTree;
+void as_analyze_buffer_incremental(struct as_worker *w, const struct as_engine *engine, const char *path,
+                                   const char *bytes, size_t len, struct TSTree **tree, struct as_file_result *out);
 /* Decodes bytes into res->text and its line table only (for a result that came from the cache: reporters
  * still show the source line). A decoding failure leaves them NULL. */
 void as_result_attach_source(struct as_file_result *res, const char *bytes, size_t len);

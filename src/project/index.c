@@ -178,6 +178,23 @@ static const struct as_file_result *summary_of(struct as_index *x, size_t i)
     return f->summary;
 }
 
+/* The chains of the project's findings name files by the project's interned paths, which go with it: each
+ * chain is copied into res's arena with its paths (a chain res held already is copied too, not changed: it may
+ * belong to another result). */
+static void own_chain_paths(struct as_file_result *res)
+{
+    for (size_t d = 0; d < res->n_diags; d++) {
+        struct as_diag *diag = &res->diags[d];
+        if (!diag->n_chain) continue;
+        struct as_chain_step *chain = as_arena_alloc(&res->arena, diag->n_chain * sizeof(*chain));
+        for (size_t c = 0; c < diag->n_chain; c++) {
+            chain[c] = diag->chain[c];
+            if (chain[c].path) chain[c].path = as_arena_strdup(&res->arena, chain[c].path);
+        }
+        diag->chain = chain;
+    }
+}
+
 bool as_index_findings(struct as_index *x, const char *path, struct as_file_result *res)
 {
     struct index_file *target = file_named(x, path);
@@ -195,7 +212,9 @@ bool as_index_findings(struct as_index *x, const char *path, struct as_file_resu
         free(wanted);
     }
     as_project_solve(p);
+    size_t had = res->n_diags;
     as_project_findings(p, t, res);
+    if (res->n_diags != had) own_chain_paths(res);
     as_project_free(p);
     return true;
 }

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <tree_sitter/api.h>
 
 #include "util/xalloc.h"
 
@@ -144,10 +145,47 @@ json_t *as_doc_range_rowcol(const struct as_document *doc, enum as_pos_encoding 
     return json_pack("{s:o, s:o}", "start", as_doc_position(doc, enc, a), "end", as_doc_position(doc, enc, b));
 }
 
+/* The tree-sitter point (row, byte column) of byte offset `at` of text. */
+static TSPoint point_of(const char *text, size_t at)
+{
+    TSPoint p = {0, 0};
+    const char *line = text, *end = text + at, *nl;
+    while ((nl = memchr(line, '\n', (size_t)(end - line))) != NULL) {
+        p.row++;
+        line = nl + 1;
+    }
+    p.column = (uint32_t)(end - line);
+    return p;
+}
+
+/* Tells doc's tree about the splice of [start, end) into len bytes (before doc->text changes), so that the next
+ * parse reuses what the edit did not touch. Offsets past what tree-sitter counts (4 GiB) drop the tree. */
+static void edit_tree(struct as_document *doc, size_t start, size_t end, const char *text, size_t len)
+{
+    if (!doc->tree) return;
+    if (doc->len - (end - start) + len >= UINT32_MAX) {
+        ts_tree_delete(doc->tree);
+        doc->tree = NULL;
+        return;
+    }
+    TSPoint at = point_of(doc->text, start), old_end = point_of(doc->text, end), new_end = at;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            new_end.row++;
+            new_end.column = 0;
+        } else {
+            new_end.column++;
+        }
+    }
+    TSInputEdit e = {(uint32_t)start, (uint32_t)end, (uint32_t)(start + len), at, old_end, new_end};
+    ts_tree_edit(doc->tree, &e);
+}
+
 void as_doc_splice(struct as_document *doc, size_t start, size_t end, const char *text, size_t len)
 {
     if (end > doc->len) end = doc->len;
     if (start > end) start = end;
+    edit_tree(doc, start, end, text, len);
     size_t new_len = doc->len - (end - start) + len;
     char *out = as_xmalloc(new_len + 1);
     memcpy(out, doc->text, start);
@@ -208,5 +246,8 @@ void as_doc_free(struct as_document *doc)
     free(doc->path);
     free(doc->text);
     json_decref(doc->findings);
+    json_decref(doc->fixed);
+    if (doc->tree) ts_tree_delete(doc->tree);
+    if (doc->has_own) as_file_result_release(&doc->own);
     free(doc);
 }

@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/diag.h"
+
+struct TSTree;
+
 enum as_pos_encoding { AS_POS_UTF16, AS_POS_UTF8, AS_POS_UTF32 };
 
 struct as_document {
@@ -18,6 +22,17 @@ struct as_document {
     size_t len;
     int64_t version;
     json_t *findings;    /* the last analysis: asyncscan's JSON findings (owned), or NULL */
+    /* The server's analysis state (server.c): the buffer's own analysis (without the project's findings) of
+     * the text as it was at version `analysed_version`; to analyse again (edited); to join with its project
+     * again (a module it may depend on changed); the digest of its summaries (workspace.h). */
+    struct as_file_result own;
+    bool has_own, edited, rejoin;
+    int64_t analysed_version;
+    uint64_t digest;
+    uint64_t edit_order;   /* when it was last edited (the most recent is analysed first) */
+    json_t *fixed;       /* the findings with their fixes, for code actions, of version fixed_version (or NULL) */
+    int64_t fixed_version;
+    struct TSTree *tree;  /* the tree of the text last analysed, with the edits since applied (ts_tree_edit), or NULL */
 };
 
 /* Path of a file: URI (percent-decoded; heap), or NULL when uri is not a file: URI. */
@@ -35,7 +50,7 @@ size_t as_doc_offset_rowcol(const struct as_document *doc, int64_t row, int64_t 
 json_t *as_doc_range_rowcol(const struct as_document *doc, enum as_pos_encoding enc, const json_t *start,
                             const json_t *end);
 
-/* Replaces bytes [start, end) with text (len bytes). */
+/* Replaces bytes [start, end) with text (len bytes), and tells doc's tree. */
 void as_doc_splice(struct as_document *doc, size_t start, size_t end, const char *text, size_t len);
 /* Applies one TextDocumentContentChangeEvent (with a range: incremental; without: the whole text). False when
  * it is malformed. */

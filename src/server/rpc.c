@@ -2,6 +2,7 @@
 #include "server/rpc.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,6 +62,17 @@ static void discard(FILE *in, unsigned long long n)
         if (!got) return;
         n -= got;
     }
+}
+
+bool as_rpc_pending(const struct as_rpc *self)
+{
+#ifdef __GLIBC__
+    if (self->in->_IO_read_ptr < self->in->_IO_read_end) return true;   /* read into the stream's buffer */
+#endif
+    int fd = fileno(self->in);
+    if (fd < 0) return false;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
 }
 
 enum as_rpc_status as_rpc_read(struct as_rpc *self, json_t **msg)

@@ -34,6 +34,10 @@ struct as_rpc {
 };
 
 enum as_rpc_status as_rpc_read(struct as_rpc *self, json_t **msg);
+/* Whether input is waiting: bytes already buffered, or readable on the stream's descriptor (so that the
+ * server reads every message that has arrived before it analyses: edits that come in a burst are one
+ * analysis). False when it cannot tell. */
+bool as_rpc_pending(const struct as_rpc *self);
 /* Writes msg framed (does not take the reference). False when the channel is broken. */
 bool as_rpc_send(struct as_rpc *self, const json_t *msg);
 /* Helpers building and sending the three message kinds (id may be NULL: JSON null). */

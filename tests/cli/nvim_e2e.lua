@@ -1,6 +1,7 @@
 -- nvim_e2e.lua — test_server.sh's end-to-end test in a real editor: headless Neovim (Debian's 0.7, so
 -- vim.lsp.start_client; vim.lsp.start is 0.8's) attaches `asyncscan server` to $ASYNCSCAN_FILE, waits for its
--- diagnostics, applies the quick fix of the first one through the LSP code action, writes the file, waits
+-- diagnostics, applies the quick fix of the first one through the LSP code action (its edit resolved lazily,
+-- codeAction/resolve), writes the file, waits
 -- for the diagnostics to be re-published, and writes what it saw to $ASYNCSCAN_REPORT. Exits 3 on a failure.
 local function fail(msg)
   io.stderr:write('nvim_e2e: ' .. msg .. '\n')
@@ -31,13 +32,22 @@ local params = { textDocument = vim.lsp.util.make_text_document_params(buf), ran
                  context = { diagnostics = { lsp_diag } } }
 local responses = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 20000) or {}
 local chosen
+local resolves = false
 for _, r in pairs(responses) do
   for _, a in ipairs(r.result or {}) do
     if a.kind == 'quickfix' and not a.title:match('^Disable') then chosen = a end
   end
 end
 if not chosen then fail('no quick fix offered') end
-vim.lsp.util.apply_workspace_edit(chosen.edit, 'utf-16')
+-- Neovim offers codeAction/resolve for `edit`: the server sends the edit then (as vim.lsp.buf.code_action does)
+local resolved = chosen
+if not chosen.edit then
+  local r = vim.lsp.buf_request_sync(buf, 'codeAction/resolve', chosen, 20000) or {}
+  for _, v in pairs(r) do if v.result then resolved = v.result end end
+  if not resolved.edit then fail('codeAction/resolve gave no edit') end
+  resolves = true
+end
+vim.lsp.util.apply_workspace_edit(resolved.edit, 'utf-16')
 vim.cmd('write')
 if not vim.wait(20000, function() return #vim.diagnostic.get(buf) == #seen - 1 end, 50) then
   fail('the diagnostics were not re-published after the fix')
@@ -45,5 +55,6 @@ end
 local out = io.open(report, 'w')
 out:write(string.format('before=%d after=%d code=%s action=%s\n', #seen, #vim.diagnostic.get(buf),
                         tostring(d.code), chosen.title))
+out:write(string.format('resolved=%s\n', tostring(resolves)))
 out:close()
 vim.cmd('qall!')

@@ -54,6 +54,7 @@ if command -v nvim >/dev/null; then
     timeout 120 nvim --headless --clean -u "$src/tests/cli/nvim_e2e.lua" </dev/null >"$tmp/n/out" 2>&1)
   check [ $? -eq 0 ]
   check grep -q '^before=1 after=0 code=ASYNC251 action=Replace with `await asyncio.sleep(...)`$' "$tmp/n/report"
+  check grep -q "^resolved=true$" "$tmp/n/report"   # Neovim resolves the edit lazily (codeAction/resolve)
   check grep -q '^import asyncio$' "$tmp/n/app.py"
   check grep -q '^    await asyncio.sleep(1)$' "$tmp/n/app.py"
 else
