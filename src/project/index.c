@@ -178,9 +178,9 @@ static const struct as_file_result *summary_of(struct as_index *x, size_t i)
     return f->summary;
 }
 
-/* The chains of the project's findings name files by the project's interned paths, which go with it: each
- * chain is copied into res's arena with its paths (a chain res held already is copied too, not changed: it may
- * belong to another result). */
+/* The project's findings point into the project, which goes with it (their chains' paths and last labels, their
+ * root codes): each chain is copied into res's arena with its strings, and the root code too (a chain res held
+ * already is copied too, not changed: it may belong to another result). */
 static void own_chain_paths(struct as_file_result *res)
 {
     for (size_t d = 0; d < res->n_diags; d++) {
@@ -190,8 +190,10 @@ static void own_chain_paths(struct as_file_result *res)
         for (size_t c = 0; c < diag->n_chain; c++) {
             chain[c] = diag->chain[c];
             if (chain[c].path) chain[c].path = as_arena_strdup(&res->arena, chain[c].path);
+            if (chain[c].label) chain[c].label = as_arena_strdup(&res->arena, chain[c].label);
         }
         diag->chain = chain;
+        if (diag->root_code) diag->root_code = as_arena_strdup(&res->arena, diag->root_code);
     }
 }
 

@@ -10,6 +10,7 @@
 
 #include "project/root.h"
 #include "server/state.h"
+#include "util/xalloc.h"
 
 /* The open buffer standing for file `path` in the index (its own path, or the same file by another name). */
 static const char *buffer_of(void *ud, const char *path, size_t *len)
@@ -32,7 +33,10 @@ struct as_workspace *as_server_workspace(struct server *s)
 {
     if (s->ws || s->ws_failed) return s->ws;
     char err[512];
-    s->ws = as_workspace_new(&s->settings, s->cwd, buffer_of, s, err, sizeof(err));
+    const char **paths = as_xcalloc(s->n_docs + 1, sizeof(char *));
+    for (size_t i = 0; i < s->n_docs; i++) paths[i] = s->docs[i]->path;
+    s->ws = as_workspace_new(&s->settings, s->cwd, buffer_of, s, paths, s->n_docs, err, sizeof(err));
+    free(paths);
     if (!s->ws) {
         char msg[600];
         snprintf(msg, sizeof(msg), "asyncscan: the configuration cannot be used: %s", err);
@@ -113,7 +117,8 @@ static void analyse(struct server *s, struct as_document *doc)
     doc->digest = digest;
     join(s, doc);
     publish(s, doc);
-    if (as_workspace_stale(ws)) {   /* a file brought a configuration the workspace did not bind */
+    if (as_workspace_stale(ws) && !s->stale_rebuilt) {   /* a file brought a configuration not bound */
+        s->stale_rebuilt = true;   /* (once per message: a configuration that cannot be bound stays unbound) */
         as_server_rebuild(s);
         doc->edited = false;        /* (analysed again with the others, as an edit would) */
         as_server_edited(s, doc);
@@ -140,8 +145,16 @@ bool as_server_work(struct server *s)
 
 void as_server_settle(struct server *s, struct as_document *doc)
 {
-    if (doc->edited || !doc->has_own) analyse(s, doc);
-    else if (doc->rejoin) {
+    /* every edited document first: an edited helper changes doc's findings */
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < s->n_docs; i++)
+            if (s->docs[i]->edited) {
+                analyse(s, s->docs[i]);
+                more = true;
+            }
+    }
+    if (doc->rejoin) {
         join(s, doc);
         publish(s, doc);
     }
@@ -213,6 +226,7 @@ json_t *as_server_diagnostics(const struct server *s, const struct as_document *
 
 json_t *as_server_workspace_diagnostics(struct server *s)
 {
+    while (as_server_work(s)) {}   /* every edit analysed, every dependent joined again */
     json_t *items = json_array();
     for (size_t i = 0; i < s->n_docs; i++) {
         struct as_document *doc = s->docs[i];

@@ -407,6 +407,7 @@ int as_server_main(int argc, char **argv)
         if (r == AS_RPC_EOF) break;
         if (r == AS_RPC_BAD_JSON) as_rpc_error(&s.rpc, NULL, AS_RPC_PARSE_ERROR, "parse error");
         if (r != AS_RPC_MESSAGE) continue;
+        s.stale_rebuilt = false;
         int done = handle(&s, msg);
         json_decref(msg);
         if (done >= 0) { status = done; break; }

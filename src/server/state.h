@@ -18,6 +18,7 @@ struct server {
     struct as_server_settings settings;
     struct as_workspace *ws;   /* made on first use; NULL after it failed (ws_failed) until the settings change */
     bool ws_failed;
+    bool stale_rebuilt;        /* the workspace was made again for a configuration met since the last message */
     enum as_pos_encoding enc;
     bool initialized, shutdown;
     bool resolve_edits;        /* the client resolves code actions' edits lazily (codeAction/resolve) */

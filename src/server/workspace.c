@@ -42,6 +42,7 @@ struct as_workspace {
     struct as_settings settings;
     struct as_engine engine;
     bool has_engine;
+    bool bound;                 /* as_settings_bind ran (after the projects of the paths given were listed) */
     size_t bound_configs;       /* configurations as_settings_bind saw */
     bool stale;
     struct as_worker *worker;
@@ -63,18 +64,16 @@ static void analyse_for_index(void *ud, const char *path, const char *module_pat
     else snprintf(abs, sizeof(abs), "%s/%s", ws->cwd, path);
     size_t len = 0;
     const char *text = ws->buffer ? ws->buffer(ws->ud, abs, &len) : NULL;
+    char *bytes = NULL, err[256];
     if (text) {
         as_analyze_buffer_ex(ws->worker, &ws->engine, module_path, text, len, true, res);
-        return;
-    }
-    char *bytes = NULL, err[256];
-    if (as_source_read_file(path, AS_SOURCE_DEFAULT_MAX_SIZE, &bytes, &len, err, sizeof(err)) != 0) {
-        res->path = as_arena_strdup(&res->arena, path);
+    } else if (as_source_read_file(path, AS_SOURCE_DEFAULT_MAX_SIZE, &bytes, &len, err, sizeof(err)) != 0) {
         res->error = as_arena_strdup(&res->arena, err);
-        return;
+    } else {
+        as_analyze_buffer_ex(ws->worker, &ws->engine, module_path, bytes, len, true, res);
+        free(bytes);
     }
-    as_analyze_buffer_ex(ws->worker, &ws->engine, module_path, bytes, len, true, res);
-    free(bytes);
+    res->path = as_arena_strdup(&res->arena, path);   /* named by its module path; shown (chains) by its own */
 }
 
 static void quiet_discover_error(void *ud, const char *path, const char *reason)
@@ -111,7 +110,7 @@ static void list_project(struct as_workspace *ws, struct ws_project *p)
     p->files.n = keep;
     as_strmap_clear(&p->listed);
     for (size_t i = 0; i < keep; i++) as_strmap_put(&p->listed, p->files.paths[i], (int32_t)i);
-    if (ws->has_engine && ws->settings.n_configs > ws->bound_configs) ws->stale = true;
+    if (ws->bound && ws->settings.n_configs > ws->bound_configs) ws->stale = true;
     p->module_paths = as_xcalloc(keep + 1, sizeof(char *));
     for (size_t i = 0; i < keep; i++)
         p->module_paths[i] = as_project_scope_module_path(&p->scope, p->files.paths[i], &p->arena);
@@ -127,6 +126,13 @@ static void free_project(struct ws_project *p)
     as_arena_release(&p->arena);
     as_project_scope_release(&p->scope);
     free(p);
+}
+
+/* p's index, once the engine's rules are bound (NULL when no project-wide rule is enabled). */
+static void attach_index(struct as_workspace *ws, struct ws_project *p)
+{
+    p->index = as_index_new(&ws->engine, ws->opts.max_chain, analyse_for_index, ws);
+    if (p->index) as_index_set_files(p->index, (const char *const *)p->files.paths, p->module_paths, p->files.n);
 }
 
 /* Makes `path` (absolute) one of p's named files and lists the project again (a buffer of a file discovery
@@ -167,9 +173,9 @@ static struct ws_project *project_of(struct as_workspace *ws, const char *path)
             return NULL;
         }
         as_arena_init(&p->arena);
-        p->index = as_index_new(&ws->engine, ws->opts.max_chain, analyse_for_index, ws);
         list_project(ws, p);
         ws->projects[ws->n_projects++] = p;
+        if (ws->bound) attach_index(ws, p);
         return p;
     }
     struct as_arena names;
@@ -207,7 +213,7 @@ static bool load(struct as_workspace *ws, char *err, size_t errlen)
 }
 
 struct as_workspace *as_workspace_new(const struct as_server_settings *s, const char *cwd, as_workspace_buffer_fn buffer,
-                                      void *ud, char *err, size_t errlen)
+                                      void *ud, const char *const *paths, size_t n_paths, char *err, size_t errlen)
 {
     struct as_workspace *ws = as_xcalloc(1, sizeof(*ws));
     ws->s = (struct as_server_settings){dup_or_null(s->select), dup_or_null(s->ignore), dup_or_null(s->config),
@@ -220,6 +226,15 @@ struct as_workspace *as_workspace_new(const struct as_server_settings *s, const 
         as_workspace_free(ws);
         return NULL;
     }
+    ws->worker = as_worker_new();
+    /* the configurations of the files to analyse and of their projects' files, before the selection is bound
+     * (as check binds them after discovery) */
+    for (size_t i = 0; i < n_paths; i++) {
+        project_of(ws, paths[i]);
+        char *cerr = NULL;
+        as_settings_config_for(&ws->settings, paths[i], &cerr);
+        free(cerr);
+    }
     char *e = NULL;
     if (as_settings_bind(&ws->settings, &ws->engine, &e) != 0) {
         snprintf(err, errlen, "%s", e ? e : "cannot apply the configuration");
@@ -227,8 +242,9 @@ struct as_workspace *as_workspace_new(const struct as_server_settings *s, const 
         as_workspace_free(ws);
         return NULL;
     }
+    ws->bound = true;
     ws->bound_configs = ws->settings.n_configs;
-    ws->worker = as_worker_new();
+    for (size_t i = 0; i < ws->n_projects; i++) attach_index(ws, ws->projects[i]);
     return ws;
 }
 

@@ -24,14 +24,16 @@ typedef const char *(*as_workspace_buffer_fn)(void *ud, const char *path, size_t
 
 struct as_workspace;
 
-/* A workspace for the settings (copied); `cwd` is where configuration is looked up from, as for check. NULL
- * with a message in err when the configuration cannot be loaded (a broken file, an unknown code). */
+/* A workspace for the settings (copied); `cwd` is where configuration is looked up from, as for check; the
+ * configurations of `paths` (absolute: the open files) and of their projects' files are bound (as check binds
+ * those of its files). NULL with a message in err when the configuration cannot be loaded (a broken file, an
+ * unknown code). */
 struct as_workspace *as_workspace_new(const struct as_server_settings *s, const char *cwd, as_workspace_buffer_fn buffer,
-                                      void *ud, char *err, size_t errlen);
+                                      void *ud, const char *const *paths, size_t n_paths, char *err, size_t errlen);
 void as_workspace_free(struct as_workspace *self);
 
 /* Whether files met since the workspace was made brought a configuration it has not bound (their rules
- * differ): the caller then makes a new workspace. */
+ * differ): the caller then makes a new workspace, with them among its paths. */
 bool as_workspace_stale(const struct as_workspace *self);
 
 /* Analyses buffer `text` of absolute path `path` on its own into *own (initialised here; the caller releases

@@ -225,4 +225,160 @@ except BrokenPipeError:
     pass
 check(c.p.wait(timeout=30) in (0, 1), "a vanished client ends the server quietly")
 
+# 3. in-process analysis across modules, edits in bursts, watched files, folders, lazy edits
+def codes_of(d):
+    return sorted(x["code"] for x in d["diagnostics"])
+
+
+def latest(c, u, version):
+    """The publishDiagnostics of uri u for `version` (earlier ones skipped); the versions seen on the way."""
+    seen = []
+    while True:
+        d = c.diagnostics(u)
+        seen.append(d["version"])
+        if d["version"] == version:
+            return d, seen
+
+
+def drain(c):
+    """Every message the server sent before answering a request sent now (a barrier: workspace/diagnostic
+    brings every open document up to date first)."""
+    c.request("workspace/diagnostic", {"previousResultIds": []})
+    notes, c.notes = c.notes, []
+    return notes
+
+
+published = {}
+
+
+def final(c, u):
+    """What the server last published for uri u, once it is up to date."""
+    for m in drain(c):
+        if m.get("method") == "textDocument/publishDiagnostics":
+            published[m["params"]["uri"]] = m["params"]
+    return published.get(u, {"diagnostics": [{"code": "(none published)"}]})
+
+
+w2 = os.path.join(work, "w2")
+roots = {name: os.path.join(w2, name) for name in ("a", "b")}
+for name, root in roots.items():
+    os.makedirs(root)
+    open(os.path.join(root, "pyproject.toml"), "w").close()
+a_helper, a_app = os.path.join(roots["a"], "helpers.py"), os.path.join(roots["a"], "app.py")
+with open(a_helper, "w") as f:
+    f.write("import time\n\ndef pause():\n    time.sleep(1)\n")
+a_text = "from helpers import pause\n\nasync def main():\n    pause()\n"
+with open(a_app, "w") as f:
+    f.write(a_text)
+b_app = os.path.join(roots["b"], "app.py")   # no helpers module in b: `pause` is not a's
+b_text = "from helpers import pause\n\nasync def main():\n    pause()\n"
+with open(b_app, "w") as f:
+    f.write(b_text)
+
+c = Client()
+c.request("initialize", {"capabilities": {
+    "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}},
+    "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}},
+    "workspaceFolders": [{"uri": uri(roots["a"]), "name": "a"}], "initializationOptions": {"unsafeFixes": True}})
+c.notify("initialized")
+m = c.read()
+check(m and m.get("method") == "client/registerCapability" and
+      any(w["globPattern"] == "**/pyproject.toml"
+          for w in m["params"]["registrations"][0]["registerOptions"]["watchers"]),
+      "the server asks to watch configuration files: %s" % m)
+c.send({"jsonrpc": "2.0", "id": m["id"], "result": None})   # the client's answer is taken quietly
+c.notify("workspace/didChangeWorkspaceFolders", {"event": {"added": [{"uri": uri(roots["b"]), "name": "b"}],
+                                                           "removed": []}})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(a_app), "languageId": "python", "version": 1,
+                                                    "text": a_text}})
+c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(b_app), "languageId": "python", "version": 1,
+                                                    "text": b_text}})
+d = final(c, uri(a_app))
+check(codes_of(d) == ["ASC108"], "folder a: the helper of its own project")
+check([r["location"]["uri"] for r in d["diagnostics"][0].get("relatedInformation", [])] == [uri(a_helper)] * 2,
+      "the chain names the helper's file (the server runs elsewhere): %s" % d)
+check(codes_of(final(c, uri(b_app))) == [], "folder b: a's helper is not b's")
+# an unsaved edit of the open helper re-publishes its caller, before any save
+helper_text = "import time\n\ndef pause():\n    time.sleep(1)\n"
+c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(a_helper), "languageId": "python", "version": 1,
+                                                    "text": helper_text}})
+drain(c)
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_helper), "version": 2}, "contentChanges": [
+    {"range": {"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 17}}, "text": "pass"}]})
+check(codes_of(final(c, uri(a_app))) == [], "an unsaved helper edit (no blocking call left) reaches its caller")
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_helper), "version": 3}, "contentChanges": [
+    {"range": {"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 8}}, "text": "time.sleep(2)"}]})
+d = final(c, uri(a_app))
+check(codes_of(d) == ["ASC108"], "and back: %s" % codes_of(d))
+# closing the helper unsaved: its file on disk stands for it again
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_helper), "version": 4}, "contentChanges": [
+    {"text": "def pause():\n    pass\n"}]})
+check(codes_of(final(c, uri(a_app))) == [], "helper emptied (unsaved)")
+c.notify("textDocument/didClose", {"textDocument": {"uri": uri(a_helper)}})
+check(codes_of(final(c, uri(a_app))) == ["ASC108"], "helper closed unsaved: the file on disk again")
+# a file changed on disk, not open (watched): the index reads it again
+with open(a_helper, "w") as f:
+    f.write("def pause():\n    return 1\n")
+c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri(a_helper), "type": 2}]})
+check(codes_of(final(c, uri(a_app))) == [], "watched change of a helper on disk")
+new_helper = os.path.join(roots["b"], "helpers.py")   # created in b: b's app now has a helper
+with open(new_helper, "w") as f:
+    f.write("import time\n\ndef pause():\n    time.sleep(1)\n")
+c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri(new_helper), "type": 1}]})
+check(codes_of(final(c, uri(b_app))) == ["ASC108"], "watched creation of a module")
+# configuration changed on disk: read again
+with open(os.path.join(roots["b"], "pyproject.toml"), "w") as f:
+    f.write("[tool.asyncscan]\nignore = [\"ASC108\"]\n")
+c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri(os.path.join(roots["b"], "pyproject.toml")),
+                                                          "type": 2}]})
+d = final(c, uri(b_app))
+check(codes_of(d) == [], "watched configuration change applies: %s" % d)
+# a burst of edits is analysed once: only the newest version is published
+burst = b""
+for v in range(2, 7):
+    body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri(a_app), "version": v}, "contentChanges": [
+            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "#"}]}})
+    burst += b"Content-Length: %d\r\n\r\n" % len(body) + body.encode()
+c.raw(burst)
+seen = [m["params"]["version"] for m in drain(c) if m.get("method") == "textDocument/publishDiagnostics"
+        and m["params"]["uri"] == uri(a_app)]
+check(seen == [6], "a burst of 5 edits publishes its newest version only: %s" % seen)
+# workspace/diagnostic: every open document, with its version
+r = c.request("workspace/diagnostic", {"previousResultIds": []})["result"]
+check(sorted((i["uri"], i["version"]) for i in r["items"]) == sorted([(uri(a_app), 6), (uri(b_app), 1)]),
+      "workspace diagnostics: %s" % r)
+# codeAction/resolve: the edit comes when the action is resolved
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_app), "version": 7}, "contentChanges": [
+    {"text": "import time\n\nasync def main():\n    time.sleep(1)\n"}]})
+d, _ = latest(c, uri(a_app), 7)
+diag = d["diagnostics"][0]
+actions = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(a_app)}, "range": diag["range"],
+                                                "context": {"diagnostics": [diag]}})["result"]
+check(actions and all("edit" not in a and a["data"]["version"] == 7 for a in actions), "edits deferred: %s" % actions)
+fix = [a for a in actions if not a["title"].startswith("Disable")]
+resolved = c.request("codeAction/resolve", fix[0])["result"] if fix else {}
+fixed = apply("import time\n\nasync def main():\n    time.sleep(1)\n", resolved.get("edit", {}).get("changes", {}).get(uri(a_app), []))
+check("    await asyncio.sleep(1)\n" in fixed and "import asyncio\n" in fixed, "resolved edit: %r" % fixed)
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_app), "version": 8}, "contentChanges": [
+    {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "\n"}]})
+stale = c.request("codeAction/resolve", fix[0])["result"] if fix else {}
+check("edit" not in stale, "an action of an older version resolves to no edit")
+# requests about unknown documents, a huge document: answered, the server stays up
+r = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(a_app) + "x"}, "range": diag["range"],
+                                          "context": {"diagnostics": [diag]}})
+check(r["result"] == [], "code actions for an unknown document: none")
+r = c.request("textDocument/hover", {"textDocument": {"uri": uri(a_app) + "x"}, "position": {"line": 0, "character": 0}})
+check(r["result"] is None, "hover on an unknown document: null")
+huge = os.path.join(roots["a"], "huge.py")
+c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(huge), "languageId": "python", "version": 1,
+                                                    "text": "x = 1\n" * (3 << 20)}})
+d = c.diagnostics(uri(huge))
+check(d["diagnostics"] == [], "a document over the size limit: no findings, no crash")
+c.notify("textDocument/didClose", {"textDocument": {"uri": uri(huge)}})
+r = c.request("shutdown")
+check("result" in r, "still answering after all that")
+c.notify("exit")
+check(c.p.wait(timeout=60) == 0, "exit after shutdown: 0 (no leak under the sanitizers)")
+
 sys.exit(1 if failures else 0)
