@@ -321,6 +321,10 @@ with open(a_helper, "w") as f:
     f.write("def pause():\n    return 1\n")
 c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri(a_helper), "type": 2}]})
 check(codes_of(final(c, uri(a_app))) == [], "watched change of a helper on disk")
+with open(a_helper, "w") as f:   # saved by the editor (didSave of a file the server does not have open)
+    f.write("import time\n\ndef pause():\n    time.sleep(3)\n")
+c.notify("textDocument/didSave", {"textDocument": {"uri": uri(a_helper)}})
+check(codes_of(final(c, uri(a_app))) == ["ASC108"], "didSave of a helper re-publishes its caller")
 new_helper = os.path.join(roots["b"], "helpers.py")   # created in b: b's app now has a helper
 with open(new_helper, "w") as f:
     f.write("import time\n\ndef pause():\n    time.sleep(1)\n")

@@ -50,11 +50,16 @@ fi
 if command -v nvim >/dev/null; then
   mkdir "$tmp/n" && touch "$tmp/n/pyproject.toml"
   printf 'import time\n\n\nasync def main():\n    time.sleep(1)\n' >"$tmp/n/app.py"
+  printf 'import time\n\ndef pause():\n    time.sleep(1)\n' >"$tmp/n/helpers.py"
+  printf 'from helpers import pause\n\nasync def main():\n    pause()\n' >"$tmp/n/caller.py"
   (cd "$tmp/n" && ASYNCSCAN_FILE="$tmp/n/app.py" ASYNCSCAN_BIN="$bin" ASYNCSCAN_REPORT="$tmp/n/report" HOME="$tmp/n" \
+    ASYNCSCAN_CALLER="$tmp/n/caller.py" ASYNCSCAN_HELPER="$tmp/n/helpers.py" \
     timeout 120 nvim --headless --clean -u "$src/tests/cli/nvim_e2e.lua" </dev/null >"$tmp/n/out" 2>&1)
   check [ $? -eq 0 ]
   check grep -q '^before=1 after=0 code=ASYNC251 action=Replace with `await asyncio.sleep(...)`$' "$tmp/n/report"
   check grep -q "^resolved=true$" "$tmp/n/report"   # Neovim resolves the edit lazily (codeAction/resolve)
+  check grep -q "^cross=ok$" "$tmp/n/report"        # an unsaved helper edit reached its caller
+  check grep -q "time.sleep(1)" "$tmp/n/helpers.py"  # (unsaved: the file is as it was)
   check grep -q '^import asyncio$' "$tmp/n/app.py"
   check grep -q '^    await asyncio.sleep(1)$' "$tmp/n/app.py"
 else
