@@ -88,10 +88,15 @@ static void join(struct server *s, struct as_document *doc)
     doc->fixed = NULL;
     char *error = NULL;
     json_t *findings = s->ws ? as_workspace_findings(s->ws, doc->path, &doc->own, false, &error) : json_array();
-    if (error) {   /* a syntax error, a buffer over the size limit: the findings of what could be analysed stand */
-        fprintf(s->rpc.log, "asyncscan server: %s: %s\n", doc->path, error);
-        free(error);
+    /* a syntax error, a buffer over the size limit: the findings of what could be analysed stand; said once
+     * (stderr and window/logMessage) until it changes */
+    if (error && (!doc->last_error || strcmp(error, doc->last_error) != 0)) {
+        char msg[1024];
+        snprintf(msg, sizeof(msg), "asyncscan: %s: %s", doc->path, error);
+        as_server_log(s, 4, msg);
     }
+    free(doc->last_error);
+    doc->last_error = error;
     json_decref(doc->findings);
     doc->findings = findings;
 }

@@ -247,6 +247,7 @@ void as_doc_free(struct as_document *doc)
     free(doc->text);
     json_decref(doc->findings);
     json_decref(doc->fixed);
+    free(doc->last_error);
     if (doc->tree) ts_tree_delete(doc->tree);
     if (doc->has_own) as_file_result_release(&doc->own);
     free(doc);

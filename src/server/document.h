@@ -32,6 +32,7 @@ struct as_document {
     uint64_t edit_order;   /* when it was last edited (the most recent is analysed first) */
     json_t *fixed;       /* the findings with their fixes, for code actions, of version fixed_version (or NULL) */
     int64_t fixed_version;
+    char *last_error;    /* the analysis's error last logged (heap), or NULL */
     struct TSTree *tree;  /* the tree of the text last analysed, with the edits since applied (ts_tree_edit), or NULL */
 };
 

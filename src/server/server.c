@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "server/state.h"
+#include "util/visible.h"
 #include "util/xalloc.h"
 
 #define MAX_DOCUMENTS 4096
@@ -44,7 +45,8 @@ struct as_document *as_server_find_doc(struct server *s, const char *uri)
 
 void as_server_log(struct server *s, int type, const char *text)
 {
-    fprintf(s->rpc.log, "%s\n", text);
+    as_fputs_visible(text, s->rpc.log);   /* (paths come from the client: no terminal control on stderr) */
+    fputc('\n', s->rpc.log);
     as_rpc_notify(&s->rpc, "window/logMessage", json_pack("{s:i, s:s}", "type", type, "message", text));
 }
 

@@ -368,6 +368,19 @@ c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_app), "version
     {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "\n"}]})
 stale = c.request("codeAction/resolve", fix[0])["result"] if fix else {}
 check("edit" not in stale, "an action of an older version resolves to no edit")
+# an analysis error (a syntax error) is a log message, said once while it stays the same; findings still come
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_app), "version": 9}, "contentChanges": [
+    {"text": "import time\nasync def f():\n    time.sleep(1)\ndef g(:\n"}]})
+logs = [m for m in drain(c) if m.get("method") == "window/logMessage" and "invalid syntax" in m["params"]["message"]]
+check(len(logs) == 1, "a syntax error is logged: %s" % logs)
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_app), "version": 10}, "contentChanges": [
+    {"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": "# x\n"}]})
+notes = drain(c)
+logs = [m for m in notes if m.get("method") == "window/logMessage"]
+pubs = [m["params"] for m in notes if m.get("method") == "textDocument/publishDiagnostics"]
+check(logs == [], "the same error is not logged again: %s" % logs)
+check(pubs and pubs[-1]["version"] == 10 and codes_of(pubs[-1]) == ["ASYNC251"],
+      "the intact parts' findings despite the syntax error: %s" % pubs)
 # requests about unknown documents, a huge document: answered, the server stays up
 r = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(a_app) + "x"}, "range": diag["range"],
                                           "context": {"diagnostics": [diag]}})
