@@ -56,8 +56,16 @@ void as_server_rebuild(struct server *s)
 
 void as_server_edited(struct server *s, struct as_document *doc)
 {
+    if (!doc->edited) doc->edited_at = s->messages;
     doc->edited = true;
     doc->edit_order = ++s->edits;
+}
+
+bool as_server_overdue(const struct server *s)
+{
+    for (size_t i = 0; i < s->n_docs; i++)
+        if (s->docs[i]->edited && s->messages - s->docs[i]->edited_at >= AS_SERVER_MAX_WAIT_MESSAGES) return true;
+    return false;
 }
 
 void as_server_rejoin(struct server *s, const char *path)

@@ -30,6 +30,7 @@ struct as_document {
     int64_t analysed_version;
     uint64_t digest;
     uint64_t edit_order;   /* when it was last edited (the most recent is analysed first) */
+    uint64_t edited_at;    /* the server's message count when the edit its analysis waits for came */
     json_t *fixed;       /* the findings with their fixes, for code actions, of version fixed_version (or NULL) */
     int64_t fixed_version;
     char *last_error;    /* the analysis's error last logged (heap), or NULL */

@@ -399,8 +399,9 @@ int as_server_main(int argc, char **argv)
     if (!getcwd(s.cwd, sizeof(s.cwd))) strcpy(s.cwd, "/");
     int status = 1;
     for (;;) {
-        /* analysis waits until every message that has arrived is read: a burst of edits is analysed once */
-        if (!as_rpc_pending(&s.rpc) && as_server_work(&s)) {
+        /* analysis waits until every message that has arrived is read (a burst of edits is analysed once), or
+         * until an edit has waited for too many messages */
+        if ((!as_rpc_pending(&s.rpc) || as_server_overdue(&s)) && as_server_work(&s)) {
             if (s.rpc.broken) break;
             continue;
         }
@@ -410,6 +411,7 @@ int as_server_main(int argc, char **argv)
         if (r == AS_RPC_BAD_JSON) as_rpc_error(&s.rpc, NULL, AS_RPC_PARSE_ERROR, "parse error");
         if (r != AS_RPC_MESSAGE) continue;
         s.stale_rebuilt = false;
+        s.messages++;
         int done = handle(&s, msg);
         json_decref(msg);
         if (done >= 0) { status = done; break; }

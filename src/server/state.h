@@ -26,6 +26,7 @@ struct server {
     struct as_document **docs;
     size_t n_docs;
     uint64_t edits;            /* edits counted, to order the documents to analyse */
+    uint64_t messages;         /* messages read */
     char **folders;            /* workspace folders (paths) */
     size_t n_folders;
 };
@@ -42,6 +43,11 @@ struct as_workspace *as_server_workspace(struct server *s);
 void as_server_rebuild(struct server *s);
 /* Marks doc edited (to analyse again before its diagnostics are next published). */
 void as_server_edited(struct server *s, struct as_document *doc);
+/* Whether an edit has waited for its analysis while AS_SERVER_MAX_WAIT_MESSAGES other messages were read (input
+ * that keeps coming does not hold the diagnostics back for ever; counted in messages, not time, so that what is
+ * published does not depend on the machine's load). */
+#define AS_SERVER_MAX_WAIT_MESSAGES 64
+bool as_server_overdue(const struct server *s);
 /* Marks the analysed documents of the project of `path` (every one when path is NULL) to be joined again. */
 void as_server_rejoin(struct server *s, const char *path);
 /* Analyses and publishes one document that needs it (the most recently edited first, then those to join

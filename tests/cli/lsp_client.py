@@ -348,9 +348,21 @@ c.raw(burst)
 seen = [m["params"]["version"] for m in drain(c) if m.get("method") == "textDocument/publishDiagnostics"
         and m["params"]["uri"] == uri(a_app)]
 check(seen == [6], "a burst of 5 edits publishes its newest version only: %s" % seen)
+# a longer stream does not hold the diagnostics back for ever: one is published within every 64 messages
+burst = b""
+for v in range(100, 170):
+    body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri(a_app), "version": v}, "contentChanges": [
+            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}, "text": "#"}]}})
+    burst += b"Content-Length: %d\r\n\r\n" % len(body) + body.encode()
+c.raw(burst)
+seen = [m["params"]["version"] for m in drain(c) if m.get("method") == "textDocument/publishDiagnostics"
+        and m["params"]["uri"] == uri(a_app)]
+check(len(seen) >= 2 and seen == sorted(seen) and seen[-1] == 169 and seen[0] <= 164,
+      "a 70-edit stream: published along the way and at its end: %s" % seen)
 # workspace/diagnostic: every open document, with its version
 r = c.request("workspace/diagnostic", {"previousResultIds": []})["result"]
-check(sorted((i["uri"], i["version"]) for i in r["items"]) == sorted([(uri(a_app), 6), (uri(b_app), 1)]),
+check(sorted((i["uri"], i["version"]) for i in r["items"]) == sorted([(uri(a_app), 169), (uri(b_app), 1)]),
       "workspace diagnostics: %s" % r)
 # codeAction/resolve: the edit comes when the action is resolved
 c.notify("textDocument/didChange", {"textDocument": {"uri": uri(a_app), "version": 7}, "contentChanges": [
