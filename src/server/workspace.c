@@ -158,6 +158,7 @@ static void name_file(struct as_workspace *ws, struct ws_project *p, const char 
  * path among its files; NULL when it has no root (it is analysed alone). */
 static struct ws_project *project_of(struct as_workspace *ws, const char *path)
 {
+    if (path[0] != '/') return NULL;   /* not a file (an untitled buffer's URI): analysed alone */
     char *root = as_project_root_of(path);
     if (!root) return NULL;
     struct ws_project *p = NULL;

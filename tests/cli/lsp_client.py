@@ -393,6 +393,11 @@ pubs = [m["params"] for m in notes if m.get("method") == "textDocument/publishDi
 check(logs == [], "the same error is not logged again: %s" % logs)
 check(pubs and pubs[-1]["version"] == 10 and codes_of(pubs[-1]) == ["ASYNC251"],
       "the intact parts' findings despite the syntax error: %s" % pubs)
+# a buffer that is no file (an untitled one) is analysed alone
+c.notify("textDocument/didOpen", {"textDocument": {"uri": "untitled:Untitled-1", "languageId": "python",
+                                                    "version": 1, "text": "import time\nasync def f():\n    time.sleep(1)\n"}})
+check(codes_of(c.diagnostics("untitled:Untitled-1")) == ["ASYNC251"], "an untitled buffer")
+c.notify("textDocument/didClose", {"textDocument": {"uri": "untitled:Untitled-1"}})
 # requests about unknown documents, a huge document: answered, the server stays up
 r = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(a_app) + "x"}, "range": diag["range"],
                                           "context": {"diagnostics": [diag]}})
