@@ -337,27 +337,25 @@ c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri(os.path.joi
                                                           "type": 2}]})
 d = final(c, uri(b_app))
 check(codes_of(d) == [], "watched configuration change applies: %s" % d)
+def burst(c, u, versions, end_character):
+    """Edits of u (a "#" over line 0's [0, end_character)) in one write; the versions then published for u."""
+    data = b""
+    for v in versions:
+        body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": u, "version": v}, "contentChanges": [
+                {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": end_character}},
+                 "text": "#"}]}})
+        data += b"Content-Length: %d\r\n\r\n" % len(body) + body.encode()
+    c.raw(data)
+    return [m["params"]["version"] for m in drain(c) if m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == u]
+
+
 # a burst of edits is analysed once: only the newest version is published
-burst = b""
-for v in range(2, 7):
-    body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-        "textDocument": {"uri": uri(a_app), "version": v}, "contentChanges": [
-            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "#"}]}})
-    burst += b"Content-Length: %d\r\n\r\n" % len(body) + body.encode()
-c.raw(burst)
-seen = [m["params"]["version"] for m in drain(c) if m.get("method") == "textDocument/publishDiagnostics"
-        and m["params"]["uri"] == uri(a_app)]
+seen = burst(c, uri(a_app), range(2, 7), 0)
 check(seen == [6], "a burst of 5 edits publishes its newest version only: %s" % seen)
 # a longer stream does not hold the diagnostics back for ever: one is published within every 64 messages
-burst = b""
-for v in range(100, 170):
-    body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-        "textDocument": {"uri": uri(a_app), "version": v}, "contentChanges": [
-            {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}, "text": "#"}]}})
-    burst += b"Content-Length: %d\r\n\r\n" % len(body) + body.encode()
-c.raw(burst)
-seen = [m["params"]["version"] for m in drain(c) if m.get("method") == "textDocument/publishDiagnostics"
-        and m["params"]["uri"] == uri(a_app)]
+seen = burst(c, uri(a_app), range(100, 170), 1)
 check(len(seen) >= 2 and seen == sorted(seen) and seen[-1] == 169 and seen[0] <= 164,
       "a 70-edit stream: published along the way and at its end: %s" % seen)
 # workspace/diagnostic: every open document, with its version
