@@ -5,7 +5,10 @@
  * ASYNC104 at each `return`, `yield`, `break`/`continue` leaving the handler, or `raise` of another exception
  * met while it is un-raised. Branches, loops (a loop whose body may not run counts as not raising), `match`
  * (raising in every case needs a catch-all case) and nested `try` (only its `finally` can raise for it) are
- * followed; a nested handler that catches the cancellation is judged on its own. */
+ * followed; a nested handler that catches the cancellation is judged on its own. A call of a function of the file
+ * annotated `-> NoReturn` / `-> Never` ends a path as a raise does (anyio's `self._convert_socket_error(exc)`).
+ * asyncio's documented idiom `task.cancel()`, then `try: await task` / `except CancelledError: pass`, is left
+ * alone: the exception caught is the one this code just put in the other task. */
 #include <string.h>
 
 #include "checks/cancelled.h"
@@ -86,9 +89,47 @@ static void visit_match(struct walk *w, const struct as_outline_node *s)
     w->unraised = !(all_raise && catch_all);
 }
 
+/* Whether the file defines a function named `name` and every function of that name is annotated as never
+ * returning (`NoReturn`, `Never`, however qualified or quoted). */
+static bool never_returns(struct as_check_ctx *ctx, const char *name)
+{
+    const struct as_facts *f = ctx->model->facts;
+    bool found = false;
+    for (size_t i = 0; i < f->n_scopes; i++) {
+        const struct as_scope *sc = &f->scopes[i];
+        if (sc->kind != AS_SCOPE_FUNCTION || !sc->name || strcmp(sc->name, name) != 0) continue;
+        /* the annotation as written, between the parameters and the body: `-> "NoReturn":` */
+        if (!sc->params.end || sc->body.start <= sc->params.end) return false;
+        const char *t = as_check_text(ctx, (struct as_span){sc->params.end, sc->body.start});
+        const char *arrow = strstr(t, "->");
+        const char *colon = arrow ? strrchr(arrow, ':') : NULL;
+        if (!colon) return false;
+        size_t n = (size_t)(colon - t);
+        while (n && strchr("\"' \t\r\n\\", t[n - 1])) n--;
+        size_t s = n;
+        while (s && as_name_byte((unsigned char)t[s - 1])) s--;
+        if (!((n - s == 8 && memcmp(t + s, "NoReturn", 8) == 0) || (n - s == 5 && memcmp(t + s, "Never", 5) == 0)))
+            return false;
+        found = true;
+    }
+    return found;
+}
+
+/* Whether statement s is a call, whole, of a function of the file that never returns. */
+static bool calls_never_returning(struct walk *w, const struct as_outline_node *s)
+{
+    int32_t ci = as_call_at(w->ctx->model->facts, s->span);
+    if (ci < 0) return false;
+    const struct as_call *call = &w->ctx->model->facts->calls[ci];
+    if (call->callee.kind != AS_EXPR_NAME) return false;
+    const char *last = strrchr(call->callee.tail, '.');
+    return never_returns(w->ctx, last ? last + 1 : call->callee.head);
+}
+
 static void visit_simple(struct walk *w, const struct as_outline_node *s)
 {
     const struct as_facts *f = w->ctx->model->facts;
+    if (calls_never_returning(w, s)) w->unraised = false;
     for (size_t i = 0; i < f->n_yields; i++) {   /* yields are few: a linear pass is fine */
         if (f->yields[i] < s->span.start || f->yields[i] >= s->span.end) continue;
         if (as_model_context_scope(w->ctx->model, as_model_scope_at(w->ctx->model, f->yields[i])) != w->fn) continue;
@@ -126,11 +167,38 @@ static void visit_block(struct walk *w, int32_t clause)
     for (int32_t k = nodes[clause].first; k >= 0 && w->unraised; k = nodes[k].next) visit(w, &nodes[k]);
 }
 
+/* Whether the try's body is only `await X` (X a dotted name) and the function called `X.cancel()` before the try:
+ * asyncio's way to wait for a task it cancelled, where the CancelledError caught is that task's. */
+static bool awaits_task_it_cancelled(struct as_check_ctx *ctx, int32_t fn, const struct as_outline_node *try_node)
+{
+    const struct as_outline_node *nodes = ctx->outline->nodes;
+    int32_t body = try_node->first;
+    if (body < 0 || nodes[body].kind != AS_OUTLINE_BODY) return false;
+    int32_t only = nodes[body].first;
+    if (only < 0 || nodes[only].next >= 0 || nodes[only].kind != AS_OUTLINE_SIMPLE) return false;
+    const char *t = as_check_text(ctx, nodes[only].span);
+    if (strncmp(t, "await", 5) != 0 || as_name_byte((unsigned char)t[5])) return false;
+    t += 5;
+    while (*t == ' ' || *t == '\t') t++;
+    size_t n = strlen(t);
+    if (!n || strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != n) return false;
+    const struct as_facts *f = ctx->model->facts;
+    for (size_t i = 0; i < f->n_calls && f->calls[i].span.start < try_node->span.start; i++) {
+        const struct as_call *c = &f->calls[i];
+        if (c->callee.kind != AS_EXPR_NAME || as_model_context_scope(ctx->model, c->scope) != fn) continue;
+        size_t hl = strlen(c->callee.head), tl = strlen(c->callee.tail);
+        if (tl < 7 || strcmp(c->callee.tail + tl - 7, ".cancel") != 0 || hl + tl - 7 != n) continue;
+        if (memcmp(t, c->callee.head, hl) == 0 && memcmp(t + hl, c->callee.tail, tl - 7) == 0) return true;
+    }
+    return false;
+}
+
 static void check_handler(struct as_check_ctx *ctx, const struct as_rule *rule, bool exits, int32_t fn,
                           const struct as_outline_node *try_node, const struct as_outline_node *h)
 {
     struct as_catch c;
     if (!as_catch_critical(ctx, try_node, h, true, &c)) return;
+    if (awaits_task_it_cancelled(ctx, fn, try_node)) return;
     struct walk w = {ctx, rule, exits, fn, h->name, true, false, false, 0};
     visit_block(&w, (int32_t)(h - ctx->outline->nodes));
     if (exits || !w.unraised) return;
