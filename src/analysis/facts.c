@@ -709,9 +709,90 @@ static void on_with_items(struct ctx *c, TSNode with, struct as_with *w)
     }
 }
 
+/* Whether a node is a statement or clause that can hold blocks (a compound statement, its clauses, a block). */
+static bool holds_blocks(TSNode n)
+{
+    const char *t = ts_node_type(n);
+    size_t l = strlen(t);
+    if (strcmp(t, "block") == 0) return true;
+    if (l > 7 && strcmp(t + l - 7, "_clause") == 0) return true;
+    return l > 10 && strcmp(t + l - 10, "_statement") == 0 && strcmp(t, "expression_statement") != 0;
+}
+
+typedef VEC(struct as_raise) raise_vec;
+
+/* The raise statements of a block and of the blocks nested in its statements (not in defs and classes). */
+static void collect_raises(TSNode block, raise_vec *out, int depth)
+{
+    uint32_t k = ts_node_named_child_count(block);
+    for (uint32_t i = 0; i < k; i++) {
+        TSNode st = ts_node_named_child(block, i);
+        if (type_is(st, "raise_statement")) {
+            struct as_raise r = {span_of(st), {0, 0}};
+            TSNode e = ts_node_named_child(st, 0);   /* the exception; a `from` cause comes after it */
+            if (!ts_node_is_null(e) && !type_is(e, "comment")) r.exc = span_of(e);
+            vec_push(out, r);
+        } else if (depth < 200 && holds_blocks(st)) {
+            collect_raises(st, out, depth + 1);
+        }
+    }
+}
+
+/* The clauses of a try statement (struct as_handler) and the raise statements in their blocks. */
+static void on_try_clauses(struct ctx *c, TSNode try_node, struct as_try *t)
+{
+    uint32_t n = ts_node_named_child_count(try_node), k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode h = ts_node_named_child(try_node, i);
+        k += type_is(h, "except_clause") || type_is(h, "except_group_clause");
+    }
+    if (!k) return;
+    t->clauses = as_arena_alloc(c->arena, k * sizeof(struct as_handler));
+    raise_vec raises = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode h = ts_node_named_child(try_node, i);
+        if (!type_is(h, "except_clause") && !type_is(h, "except_group_clause")) continue;
+        struct as_handler x;
+        memset(&x, 0, sizeof(x));
+        x.span = span_of(h);
+        x.star = type_is(h, "except_group_clause");
+        TSNode value, alias, block;
+        memset(&value, 0, sizeof(value));
+        alias = block = value;
+        uint32_t m = ts_node_child_count(h);
+        for (uint32_t j = 0; j < m; j++) {
+            TSNode ch = ts_node_child(h, j);
+            const char *fname = ts_node_field_name_for_child(h, j);
+            if (type_is(ch, "block")) block = ch;
+            else if (!ts_node_is_named(ch) && strcmp(ts_node_type(ch), "*") == 0) x.star = true;
+            else if (fname && strcmp(fname, "alias") == 0) alias = ch;
+            else if (ts_node_is_named(ch) && !type_is(ch, "comment") && ts_node_is_null(value)) value = ch;
+        }
+        if (type_is(value, "as_pattern")) {   /* `except E as x` in older spellings */
+            if (ts_node_is_null(alias)) alias = ts_node_named_child(value, 1);
+            value = ts_node_named_child(value, 0);
+        }
+        if (type_is(alias, "as_pattern_target")) alias = ts_node_named_child(alias, 0);
+        if (type_is(alias, "identifier")) x.name = text_of(c, alias);
+        if (!ts_node_is_null(value)) x.type = span_of(value);
+        if (!ts_node_is_null(block)) {
+            x.body = span_of(block);
+            collect_raises(block, &raises, 0);
+        }
+        t->clauses[t->n_clauses++] = x;
+    }
+    if (raises.len) {
+        t->raises = as_arena_alloc(c->arena, raises.len * sizeof(struct as_raise));
+        memcpy(t->raises, raises.items, raises.len * sizeof(struct as_raise));
+        t->n_raises = (uint32_t)raises.len;
+    }
+    vec_free(&raises);
+}
+
 /* The exception names of a try statement's handlers: `except E`, `except (E1, m.E2)`, `except E as e`. */
 static void on_try_handlers(struct ctx *c, TSNode try_node, struct as_try *t)
 {
+    on_try_clauses(c, try_node, t);
     uint32_t n = ts_node_named_child_count(try_node);
     const char *names[32];
     uint32_t k = 0;

@@ -150,11 +150,31 @@ struct as_decorator {
     struct as_span function;
 };
 
-/* A try statement: its body and the exception names its `except` clauses name (as written). */
+/* An `except` clause of a try statement. */
+struct as_handler {
+    struct as_span span;         /* the whole clause */
+    struct as_span type;         /* its exception expression as written ({0,0} when bare) */
+    struct as_span body;         /* its block */
+    const char *name;            /* the `as` name, or NULL */
+    bool star;                   /* `except*` */
+};
+
+/* A `raise` statement in an `except` clause's block (its nested blocks too; not in nested defs or classes). */
+struct as_raise {
+    struct as_span stmt;         /* the statement */
+    struct as_span exc;          /* what it raises ({0,0} for a bare `raise`; without a `from` cause) */
+};
+
+/* A try statement: its body and the exception names its `except` clauses name (as written); its clauses, and
+ * the raise statements of their blocks by position (ASYNC123, ASYNC400: exception groups in any code). */
 struct as_try {
     struct as_span body;
     const char **handlers;
     uint32_t n_handlers;
+    struct as_handler *clauses;
+    uint32_t n_clauses;
+    struct as_raise *raises;
+    uint32_t n_raises;
 };
 
 /* The consequence of an `if` or an `elif` and its condition: the body runs only when the condition is true. */

@@ -2,6 +2,8 @@
  * and aliases, like every qualified name), and position look-ups in the facts. */
 #include "checks/cancelled.h"
 
+#include "util/name_match.h"
+
 #include <string.h>
 
 #include "util/buf.h"
@@ -132,7 +134,7 @@ const char *as_flow_message(struct as_check_ctx *ctx, const char *tmpl, const ch
         if (strncmp(p, "{name}", 6) == 0) {
             as_buf_puts(&b, name ? name : "");
             p += 6;
-        } else if (strncmp(p, "{group}", 7) == 0) {
+        } else if (strncmp(p, "{group}", 7) == 0 || strncmp(p, "{param}", 7) == 0) {
             as_buf_puts(&b, group ? group : "");
             p += 7;
         } else if (strncmp(p, "{cancelled}", 11) == 0) {
@@ -246,4 +248,57 @@ bool as_written_list_has(struct as_check_ctx *ctx, struct as_span list, const ch
         }
     }
     return as_written_one_of(ctx, start, e - 1, names);
+}
+
+bool as_stub_body(struct as_check_ctx *ctx, int32_t body, bool raise_ok)
+{
+    const struct as_outline_node *nodes = ctx->outline->nodes;
+    for (int32_t k = nodes[body].first; k >= 0; k = nodes[k].next) {
+        if (raise_ok && nodes[k].kind == AS_OUTLINE_RAISE) continue;
+        if (nodes[k].kind != AS_OUTLINE_SIMPLE) return false;
+        const char *t = as_check_text(ctx, nodes[k].span);
+        size_t prefix = strspn(t, "rRbBuUfF");
+        if (strcmp(t, "pass") != 0 && strcmp(t, "...") != 0 && t[prefix] != '"' && t[prefix] != '\'') return false;
+    }
+    return true;
+}
+
+bool as_decorated_by_option(struct as_check_ctx *ctx, int32_t fn, char *const *patterns, size_t n)
+{
+    const struct as_facts *f = ctx->model->facts;
+    const struct as_scope *s = &f->scopes[fn];
+    for (size_t i = 0; n && i < f->n_decorators; i++) {
+        const struct as_decorator *d = &f->decorators[i];
+        if (d->function.start != s->node.start || d->function.end != s->node.end) continue;
+        const char *written = as_check_text(ctx, d->expr.span);
+        const char *q = as_model_qualify(ctx->model, &d->expr, s->parent, s->node.start);
+        const char *last = strrchr(q ? q : written, '.');
+        last = last ? last + 1 : q ? q : written;
+        for (size_t k = 0; k < n; k++) {
+            const char *plast = strrchr(patterns[k], '.');
+            if (as_qname_glob(patterns[k], written) || (q && as_qname_glob(patterns[k], q)) ||
+                as_qname_glob(plast ? plast + 1 : patterns[k], last))
+                return true;
+        }
+    }
+    return false;
+}
+
+uint32_t as_bracket_scan(const char *src, uint32_t i, uint32_t end, bool stop_at_comma)
+{
+    int depth = 0;
+    for (; i < end; i++) {
+        char c = src[i];
+        if (c == '"' || c == '\'') {
+            for (i++; i < end && src[i] != c; i++)
+                if (src[i] == '\\') i++;
+        } else if (c == '(' || c == '[' || c == '{') {
+            depth++;
+        } else if (c == ')' || c == ']' || c == '}') {
+            if (depth-- == 0) return i;
+        } else if (c == ',' && depth == 0 && stop_at_comma) {
+            return i;
+        }
+    }
+    return end;
 }

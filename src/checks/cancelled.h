@@ -28,12 +28,15 @@ bool as_catch_critical(struct as_check_ctx *ctx, const struct as_outline_node *t
                        bool named_always, struct as_catch *out);
 /* 1-based line of a byte offset. */
 uint32_t as_line_of(const char *src, uint32_t pos);
-/* A message template with {name} (what the handler names, the statement), {group} (nursery / task group) and
+/* A message template with {name} (what the handler names, the statement), {group} (nursery / task group; spelled {param} where it is a parameter's name) and
  * {cancelled} (the cancellation class of each of the libraries `libs`) filled in. Arena. */
 const char *as_flow_message(struct as_check_ctx *ctx, const char *tmpl, const char *name, const char *group, unsigned libs);
 /* Whether function scope fn has a decorator whose name (resolved when it can be, else as written) ends in one
  * of the NULL-terminated last_names ("contextmanager" matches contextlib.contextmanager and any alias of it). */
 bool as_decorated_by_name(struct as_check_ctx *ctx, int32_t fn, const char *const *last_names);
+/* Whether function scope fn has a decorator matching one of the n patterns of a configuration list (globs on its
+ * qualified name or as written, or on its last name: flake8-async matches decorators by their last name). */
+bool as_decorated_by_option(struct as_check_ctx *ctx, int32_t fn, char *const *patterns, size_t n);
 /* Calls visit for each yield of a function (of an async one with async_only) with the function's scope. */
 void as_each_yield(struct as_check_ctx *ctx, const struct as_rule *rule, bool async_only,
                    void (*visit)(struct as_check_ctx *ctx, const struct as_rule *rule, size_t yield, int32_t fn));
@@ -49,6 +52,13 @@ const char *as_qualify_written(struct as_check_ctx *ctx, struct as_span sp, cons
 bool as_written_one_of(struct as_check_ctx *ctx, uint32_t s, uint32_t e, const char *const *names);
 /* The same for an expression or a parenthesised, comma-separated list of them (class bases, a tuple): any one. */
 bool as_written_list_has(struct as_check_ctx *ctx, struct as_span list, const char *const *names);
+/* Whether the outline clause `body` holds only a docstring or other string, `pass` and `...` (and, with
+ * raise_ok, `raise` statements): a stub (an overload, a protocol, an abstract method). */
+bool as_stub_body(struct as_check_ctx *ctx, int32_t body, bool raise_ok);
+/* Scans source text from i to end, strings skipped, for the first closing bracket that no bracket after i opened
+ * (or, with stop_at_comma, a comma outside brackets): its offset, or end. An item of a list ends there; the
+ * bracket opened at i - 1 closes there. */
+uint32_t as_bracket_scan(const char *src, uint32_t i, uint32_t end, bool stop_at_comma);
 /* The with fact of the `with` statement that starts at pos, or NULL. */
 const struct as_with *as_with_at(const struct as_facts *f, uint32_t pos);
 

@@ -23,6 +23,16 @@ struct as_finding {
  * inferred from its imports (as_check_libraries). */
 enum { AS_LIB_TRIO = 1, AS_LIB_ANYIO = 2, AS_LIB_ASYNCIO = 4 };
 
+/* Options of flake8-async's that change rules, from the configuration (run-wide). */
+struct as_check_options {
+    /* startable-in-context-manager: names of functions to be started with `.start()` (ASYNC113), which ASYNC114
+     * accepts; trio's own startable functions are known without it */
+    char **startable; size_t n_startable;
+    /* transform-async-generator-decorators: decorators (dotted names, `*` globs) that make an async generator
+     * safe (ASYNC900) */
+    char **generator_decorators; size_t n_generator_decorators;
+};
+
 struct as_check_ctx {
     const struct as_model *model;
     struct as_arena *arena;
@@ -33,6 +43,7 @@ struct as_check_ctx {
     const struct as_outline *outline;        /* statement outline of the async functions (outline.h); NULL unless an
                                         * enabled rule's kind sets needs_outline */
     unsigned library;                  /* AS_LIB_* bits set by configuration (`async-library`), 0 = infer */
+    const struct as_check_options *options;
 };
 
 struct as_check_kind {
@@ -49,9 +60,12 @@ struct as_check_kind {
     /* Rules of this kind are decided by the project-wide pass (project.c) from the function summaries of all
      * files, not per file; they need no `match:` lines. */
     bool project_wide;
-    /* For the pre-parse skip, an async-only kind that looks at the file as a whole: a word its findings cannot
-     * do without (the parameter name `timeout`, the keyword `yield`), or several separated by spaces of which
-     * they need one (`finally except __aexit__`), or NULL when any async code may have one. Call-driven kinds need none: their findings need a call matching one of the rule's patterns. */
+    /* For the pre-parse skip, a kind that looks at the file as a whole: a word its findings cannot do without
+     * (the parameter name `timeout`, the keyword `yield`), or several separated by spaces of which they need one
+     * (`finally except __aexit__`); an entry `a.b` needs both words, and a word ending in `*` is the word
+     * followed by a star across blanks (`except*`). NULL when any (async) code may have one: an async-only kind
+     * then keeps every file with async code, another every file. Call-driven kinds need none: their findings
+     * need a call matching one of the rule's patterns. */
     const char *needs_word;
     /* The kind reads ctx->outline: the engine builds the statement outline while the tree is alive. */
     bool needs_outline;

@@ -3,7 +3,8 @@
  * lines: trio/anyio/asyncio and third-party context managers that open one inside). While the generator is
  * suspended at the yield, the scope still covers the consumer's code: cancellations and errors of the scope's
  * tasks land in the wrong place. A generator that implements a context manager or a fixture (decorated with
- * something named contextmanager, asynccontextmanager or fixture, from any library, as flake8-async) is fine.
+ * something named contextmanager, asynccontextmanager or fixture, from any library, as flake8-async, or with one
+ * listed in `transform-async-generator-decorators`) is fine.
  * Reported on the yield. */
 #include <string.h>
 
@@ -13,7 +14,9 @@
 static bool context_manager_like(struct as_check_ctx *ctx, int32_t fn)
 {
     static const char *const names[] = {"contextmanager", "asynccontextmanager", "fixture", NULL};
-    return as_decorated_by_name(ctx, fn, names);
+    return as_decorated_by_name(ctx, fn, names) ||
+           (ctx->options && as_decorated_by_option(ctx, fn, ctx->options->generator_decorators,
+                                                   ctx->options->n_generator_decorators));
 }
 
 static bool opens_scope(struct as_check_ctx *ctx, const struct as_rule *rule, const struct as_with *w)

@@ -272,13 +272,17 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     struct as_engine_extras extras = {0};
     /* the root configuration's house rules and ASYNC200 table, then the overrides' */
     const struct as_config *from[2] = {root, s->has_overrides ? &s->overrides : NULL};
-    size_t n_blocking = 0, n_dirs = 0, n_offload = 0;
+    size_t n_blocking = 0, n_dirs = 0, n_offload = 0, n_startable = 0, n_decorators = 0;
     for (int k = 0; k < 2; k++)
         if (from[k]) {
             n_blocking += from[k]->n_blocking;
             n_dirs += from[k]->n_rules_dirs;
             n_offload += from[k]->n_offload_functions;
+            n_startable += from[k]->n_startable;
+            n_decorators += from[k]->n_generator_decorators;
         }
+    const char **startable = as_xcalloc(n_startable + 1, sizeof(char *));
+    const char **decorators = as_xcalloc(n_decorators + 1, sizeof(char *));
     const char **patterns = as_xcalloc(n_blocking + 1, sizeof(char *));
     const char **notes = as_xcalloc(n_blocking + 1, sizeof(char *));
     const char **dirs = as_xcalloc(n_dirs + 1, sizeof(char *));
@@ -292,7 +296,12 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
         for (size_t i = 0; from[k] && i < from[k]->n_rules_dirs; i++) dirs[extras.n_rules_dirs++] = from[k]->rules_dirs[i];
         for (size_t i = 0; from[k] && i < from[k]->n_offload_functions; i++)
             offload[extras.n_offload_functions++] = from[k]->offload_functions[i];
+        for (size_t i = 0; from[k] && i < from[k]->n_startable; i++) startable[extras.n_startable++] = from[k]->startable[i];
+        for (size_t i = 0; from[k] && i < from[k]->n_generator_decorators; i++)
+            decorators[extras.n_generator_decorators++] = from[k]->generator_decorators[i];
     }
+    extras.startable = startable;
+    extras.generator_decorators = decorators;
     extras.blocking_patterns = patterns;
     extras.blocking_notes = notes;
     extras.rules_dirs = dirs;
@@ -316,6 +325,8 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     free(notes);
     free(dirs);
     free(offload);
+    free(startable);
+    free(decorators);
     free(select);
     free(extend);
     free(ignore);
@@ -643,6 +654,13 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     show_value(out, root, 17, "type-heuristics", b.len ? b.data : "(none)", false);
     show_value(out, root, 20, "async-library", root && root->async_library ? root->async_library : "(inferred from imports)",
                false);
+    as_buf_reset(&b);
+    for (size_t i = 0; root && i < root->n_startable; i++) as_buf_printf(&b, "%s%s", i ? ", " : "", root->startable[i]);
+    show_value(out, root, 21, "startable-in-context-manager", b.data, false);
+    as_buf_reset(&b);
+    for (size_t i = 0; root && i < root->n_generator_decorators; i++)
+        as_buf_printf(&b, "%s%s", i ? ", " : "", root->generator_decorators[i]);
+    show_value(out, root, 22, "transform-async-generator-decorators", b.data, false);
     /* the rules that apply to this file */
     as_buf_reset(&b);
     bool *en = as_xcalloc(engine->rules.n + 1, sizeof(bool));

@@ -12,7 +12,9 @@
  * offload-functions (qualified names: decorators that run a function in a thread, and functions that do),
  * type-heuristics (the type heuristics on: a list of as_config_type_heuristics names; both by default),
  * include, extend-include (the file globs a directory walk lists),
- * async-library ("trio" | "anyio" | "asyncio": the library the ASYNC1xx cancellation rules assume). */
+ * async-library ("trio" | "anyio" | "asyncio": the library the ASYNC1xx cancellation rules assume),
+ * startable-in-context-manager (function names: startable functions ASYNC113 knows, ASYNC114 accepts),
+ * transform-async-generator-decorators (decorators that make an async generator safe: ASYNC900). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -47,6 +49,8 @@ struct as_config {
     char **offload_functions; size_t n_offload_functions;
     int type_heuristics;     /* -1 absent; else bit i set when as_config_type_heuristics[i] is listed */
     char *async_library;     /* NULL when absent (inferred per file from its imports) */
+    char **startable; size_t n_startable;                 /* startable-in-context-manager (flake8-async's option) */
+    char **generator_decorators; size_t n_generator_decorators;   /* transform-async-generator-decorators */
     /* The line each key was set on (for --show-settings), by key name: "LINE" in this file, "PATH:LINE" when
      * inherited through ruff's `extend`; NULL when absent. */
     char *origin[24];

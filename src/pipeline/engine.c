@@ -126,6 +126,27 @@ static void add_needle(struct as_engine *self, const char *pattern, bool in_asyn
     self->n_needles++;
 }
 
+/* The needle of one entry of a kind's needs_word: a word, or `a.b` (both words), where a word may end in `*`
+ * (`except*`: the keyword, then blanks, then a star; see probe_word). */
+static void add_word_needle(struct as_engine *self, const char *entry, size_t n, bool in_async)
+{
+    const char *dot = memchr(entry, '.', n);
+    size_t rl = dot ? (size_t)(dot - entry) : 0;
+    const char *name = dot ? dot + 1 : entry;
+    size_t nl = n - (size_t)(name - entry);
+    if (!nl || nl >= 64 || rl >= 64) return;
+    for (size_t i = 0; i < self->n_needles; i++)
+        if (strlen(self->needles[i].root) == rl && strncmp(self->needles[i].root, entry, rl) == 0 &&
+            strlen(self->needles[i].name) == nl && strncmp(self->needles[i].name, name, nl) == 0) {
+            self->needles[i].in_async &= in_async;
+            return;
+        }
+    self->needles = as_xrealloc(self->needles, (self->n_needles + 1) * sizeof(*self->needles));
+    self->needles[self->n_needles] = (struct as_needle){.root = as_xstrndup(entry, rl), .name = as_xstrndup(name, nl),
+                                                        .root_id = -1, .name_id = -1, .in_async = in_async};
+    self->n_needles++;
+}
+
 /* The needles of a `match:` line: its pattern's, once per module an `if-imported:` condition names (the
  * import statement spells the module's root: `from . import x` is no import of urllib3). */
 static void add_match_needles(struct as_engine *self, const struct as_match *m, bool in_async)
@@ -257,13 +278,12 @@ static void collect_needles(struct as_engine *self)
         }
         if (r->kind->on_file) {
             /* its `match:` lines, if any, exempt (decorators): the word the kind needs is what to look for */
-            if (r->kind->needs_word && r->async_only) {
-                /* space-separated words, any one of which the findings need */
+            if (r->kind->needs_word) {
+                /* space-separated entries, any one of which the findings need (in async code for an async-only
+                 * kind, anywhere for the others) */
                 for (const char *w = r->kind->needs_word; *w;) {
                     size_t n = strcspn(w, " ");
-                    char word[64];
-                    snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1), w);
-                    add_needle(self, word, true, NULL);
+                    add_word_needle(self, w, n, r->async_only);
                     w += n + (w[n] == ' ');
                 }
             }
@@ -400,6 +420,13 @@ static bool opens_async(const char *text, size_t len, size_t start, size_t i, si
     return false;
 }
 
+/* Where the star is that follows text[at...] across blanks and line continuations, or len when none does. */
+static size_t starred_after(const char *text, size_t len, size_t at)
+{
+    while (at < len && text[at] && strchr(" \t\f\r\n\\", text[at])) at++;
+    return at < len && text[at] == '*' ? at : len;
+}
+
 /* The prefilter runs over every file of a tree (~80 MB on the corpus), where memmem per needle cost ~2.4% of a
  * cold run's instructions: with SSE2 (every x86-64), one pass compares 16 starting positions at a time against
  * each needle's first and last byte and checks the middle only where both agree; memmem does the rest. */
@@ -443,11 +470,30 @@ __attribute__((target("avx2"))) static size_t contains_blocks_avx2(const char *t
 }
 #endif
 
-bool as_contains_any(const char *text, size_t len, char *const *needles, const size_t *lens, size_t n)
+/* A needle ending in `*` (`except*`): its text, then blanks and line continuations, then the star. */
+static bool contains_starred(const char *text, size_t len, const char *needle, size_t nlen)
 {
-    for (size_t k = 0; k < n; k++)
-        if (!lens[k]) return true;   /* as memmem: the empty needle is everywhere */
+    size_t pl = nlen - 1;
+    for (const char *at = text; (at = memmem(at, len - (size_t)(at - text), needle, pl)) != NULL; at++)
+        if (starred_after(text, len, (size_t)(at - text) + pl) < len) return true;
+    return false;
+}
+
+bool as_contains_any(const char *text, size_t len, char *const *all, const size_t *all_lens, size_t n_all)
+{
+    for (size_t k = 0; k < n_all; k++)
+        if (!all_lens[k]) return true;   /* as memmem: the empty needle is everywhere */
     if (!len) return false;
+    char *needles[AS_PREFILTER_MAX];   /* the plain ones; the starred are looked for apart */
+    size_t lens[AS_PREFILTER_MAX], n = 0;
+    for (size_t k = 0; k < n_all && k < AS_PREFILTER_MAX; k++) {
+        if (all_lens[k] > 1 && all[k][all_lens[k] - 1] == '*') {
+            if (contains_starred(text, len, all[k], all_lens[k])) return true;
+            continue;
+        }
+        needles[n] = all[k];
+        lens[n++] = all_lens[k];
+    }
     size_t i = 0;
 #if defined(__SSE2__)
     size_t longest = 0;
@@ -504,6 +550,17 @@ static bool probe_word(void *ud, size_t s, size_t e)
     if ((self->skip_shape[(unsigned char)text[s]] >> (n < 63 ? n : 63) & 1) && self->skip_last[(unsigned char)text[e - 1]]) {
         int32_t id = as_strmap_get_n(&self->skip_words, text + s, n);
         if (id >= 0) p->seen[id] = true;
+    }
+    /* a word followed, across blanks, by a star counts as the word with the star (`except *`: `except*`) */
+    if (self->skip_last['*'] && n < 63 && (self->skip_shape[(unsigned char)text[s]] >> (n + 1) & 1)) {
+        size_t j = starred_after(text, p->len, e);
+        if (j < p->len) {
+            char w[64];
+            memcpy(w, text + s, n);
+            w[n] = '*';
+            int32_t id = as_strmap_get_n(&self->skip_words, w, n + 1);
+            if (id >= 0) p->seen[id] = true;
+        }
     }
     return p->keep;
 }
@@ -591,6 +648,29 @@ const char *const as_engine_builtin_offload[] = {
     NULL,
 };
 
+static char **copy_strings(const char *const *from, size_t n)
+{
+    char **to = as_xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++) to[i] = as_xstrdup(from[i]);
+    return to;
+}
+
+/* The configuration's options for the check kinds (struct as_check_options). */
+static void load_check_options(struct as_engine *self, const struct as_engine_extras *extras)
+{
+    struct as_check_options *o = &self->check_options;
+    o->n_startable = extras ? extras->n_startable : 0;
+    o->startable = copy_strings(extras ? extras->startable : NULL, o->n_startable);
+    o->n_generator_decorators = extras ? extras->n_generator_decorators : 0;
+    o->generator_decorators = copy_strings(extras ? extras->generator_decorators : NULL, o->n_generator_decorators);
+}
+
+static void free_strings(char **list, size_t n)
+{
+    for (size_t i = 0; list && i < n; i++) free(list[i]);
+    free(list);
+}
+
 /* The offload list: the built-in names, then the configuration's. */
 static void load_offload(struct as_engine *self, const struct as_engine_extras *extras)
 {
@@ -648,6 +728,7 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
         }
     }
     load_offload(self, extras);
+    load_check_options(self, extras);
     self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
     if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
     self->extend_select = extend_select ? as_xstrdup(extend_select) : NULL;
@@ -690,6 +771,8 @@ void as_engine_release(struct as_engine *self)
     free(self->ignore);
     for (size_t i = 0; i < self->n_offload; i++) free(self->offload[i]);
     free(self->offload);
+    free_strings(self->check_options.startable, self->check_options.n_startable);
+    free_strings(self->check_options.generator_decorators, self->check_options.n_generator_decorators);
     as_rule_index_free(self->index);
     memset(self, 0, sizeof(*self));
 }
@@ -1306,7 +1389,7 @@ static const char **run_checks(struct as_worker *w, const struct as_engine *engi
     const struct as_facts *facts = model->facts;
     const char **callee_names = as_arena_alloc(arena, (facts->n_calls ? facts->n_calls : 1) * sizeof(char *));
     struct as_check_ctx check = {model, arena, model->source, callee_names, collect_finding, w,
-                                 engine->needs_outline ? flow : NULL, engine->library};
+                                 engine->needs_outline ? flow : NULL, engine->library, &engine->check_options};
     w->findings.len = 0;
     w->blocking.len = 0;
     for (size_t i = 0; i < facts->n_calls; i++) callee_names[i] = as_model_callee(model, &facts->calls[i]);
@@ -1593,6 +1676,12 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
     }
     parts[n++] = extra.data ? extra.data : "";
     for (size_t i = 0; i < self->n_offload && n < 4095; i++) parts[n++] = self->offload[i];
+    /* the check options, each list after a marker (no entry can be one: these are names) */
+    const struct as_check_options *o = &self->check_options;
+    if (n < 4095) parts[n++] = "startable:";
+    for (size_t i = 0; i < o->n_startable && n < 4095; i++) parts[n++] = o->startable[i];
+    if (n < 4095) parts[n++] = "generator-decorators:";
+    for (size_t i = 0; i < o->n_generator_decorators && n < 4095; i++) parts[n++] = o->generator_decorators[i];
     uint64_t h = as_cache_settings_hash(parts, n);
     as_buf_release(&extra);
     return h;

@@ -8,6 +8,7 @@
 
 #include "util/diag.h"
 #include "analysis/rules.h"
+#include "checks/check.h"
 #include "util/strmap.h"
 
 struct as_query_set;
@@ -43,7 +44,7 @@ struct as_engine {
     /* A cheaper first test: substrings one of which every file the skip keeps contains ("async", and the root
      * of each needle not in_async, or its name for a builtin; none containing another). A text with none of them is
      * skipped without the word scan. Not used (n_prefilter 0) when there would be more than AS_PREFILTER_MAX. */
-#define AS_PREFILTER_MAX 8
+#define AS_PREFILTER_MAX 12
     char *prefilter[AS_PREFILTER_MAX];
     size_t prefilter_len[AS_PREFILTER_MAX];
     size_t n_prefilter;
@@ -58,6 +59,7 @@ struct as_engine {
     unsigned type_heuristics;      /* the AS_HEURISTIC_* bits on (analysis/model.h); all by default */
     bool needs_outline;               /* an enabled rule's kind reads the statement outline (outline.h) */
     unsigned library;              /* `async-library` of the configuration (AS_LIB_* bit), 0 = infer per file */
+    struct as_check_options check_options;   /* flake8-async's options that change rules (owned copies) */
 };
 
 /* The built-in thread boundaries (NULL-terminated): asgiref's sync_to_async, channels' database_sync_to_async,
@@ -77,6 +79,8 @@ struct as_engine_extras {
     const char *const *offload_functions; size_t n_offload_functions;
     unsigned heuristics_off;       /* AS_HEURISTIC_* bits switched off (`type-heuristics` in the configuration) */
     const char *async_library;     /* "trio" | "anyio" | "asyncio", or NULL to infer it from each file's imports */
+    const char *const *startable; size_t n_startable;                       /* startable-in-context-manager */
+    const char *const *generator_decorators; size_t n_generator_decorators; /* transform-async-generator-decorators */
 };
 int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                       const struct as_engine_extras *extras, char **err);
@@ -88,7 +92,8 @@ void as_engine_release(struct as_engine *self);
 /* True when the decoded text cannot produce any finding for the enabled rules, so parsing can be skipped.
  * Exact: a rule's findings need a call of one of its qualified names, whose last name and module root appear as
  * whole words in any file that calls them (imports, aliases and attribute chains all spell them out; builtins
- * have no root to look for), or, for a kind that looks at the whole file, the word it names (needs_word); and
+ * have no root to look for), or, for a kind that looks at the whole file, the words it names (needs_word; `except*`
+ * is `except` followed by a star across blanks, in the word scan and the substring prefilter alike); and
  * the findings of an async-only rule also need the word `async` followed, across blanks and line
  * continuations, by `def`, `with` or `for` (the only ways to open async code), or followed by one of them later
  * on its logical line outside a comment (what tree-sitter's error recovery makes an async function of). A word

@@ -102,9 +102,11 @@ START_TEST(annotated_fixtures)
 {
     struct as_engine engine;
     char *err = NULL;
-    /* ASYNC124 would flag most fixture functions (written without awaits to show blocking calls): its own
-     * fixtures are under fixtures/selected/, checked with it alone (tests/cli/test_selected_fixtures.sh) */
-    ck_assert_msg(as_engine_init(&engine, "ALL", NULL, "RUF100,ASYNC124", &err) == 0, "engine: %s", err ? err : "");
+    /* ASYNC124 would flag most fixture functions (written without awaits to show blocking calls), ASYNC106 every
+     * `from trio import`, ASYNC900 every async generator: their own fixtures are under fixtures/selected/,
+     * checked with each alone (tests/cli/test_selected_fixtures.sh) */
+    ck_assert_msg(as_engine_init(&engine, "ALL", NULL, "RUF100,ASYNC124,ASYNC106,ASYNC900", &err) == 0, "engine: %s",
+                  err ? err : "");
     const char *roots[] = {AS_SOURCE_DIR "/fixtures/rules", AS_SOURCE_DIR "/fixtures/semantics",
                            AS_SOURCE_DIR "/fixtures/encoding"};
     struct as_path_list files = {0};
@@ -250,6 +252,16 @@ static const struct selected_skip_case {
     {"ASYNC101", "t.py", "import trio\n\nasync def f():\n    with trio.move_on_after(1):\n        yield\n", false, 1},
     {"ASYNC101", "t.py", "import trio\n\ndef f():\n    with trio.move_on_after(1):\n        yield\n", true, 0},
     {"ASYNC121", "t.py", "import trio\n\nasync def f():\n    async with trio.open_nursery():\n        return\n", false, 1},
+    /* ASYNC400 and ASYNC123 in any code: `except*` (a word, then blanks or a continuation, then a star) */
+    {"ASYNC400", "t.py", "try:\n    f()\nexcept* OSError as g:\n    g.errno\n", false, 1},
+    {"ASYNC400", "t.py", "try:\n    f()\nexcept \t *OSError as g:\n    g.errno\n", false, 1},
+    {"ASYNC400", "t.py", "try:\n    f()\nexcept OSError as g:\n    g.errno\n", true, 0},
+    {"ASYNC123", "t.py", "try:\n    f()\nexcept ExceptionGroup as g:\n    raise g.exceptions[0]\n", false, 1},
+    {"ASYNC123", "t.py", "try:\n    f()\nexcept *OSError as g:\n    raise g.exceptions[0]\n", false, 1},
+    {"ASYNC123", "t.py", "try:\n    f()\nexcept ExceptionGroup as g:\n    raise g\n", true, 0},
+    /* the startable-function rules need `task_status` (or `TaskStatus`) */
+    {"ASYNC128", "t.py", "async def f(task_status):\n    await g()\n", false, 1},
+    {"ASYNC128", "t.py", "async def f(status):\n    await g()\n", true, 0},
 };
 
 START_TEST(skip_decisions_by_selection)
