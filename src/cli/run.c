@@ -53,6 +53,7 @@ struct run_state {
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
     struct as_root_tally *roots;  /* findings through helpers, by root (--statistics, the summary) */
     struct as_cache *cache;       /* NULL with --no-cache or when unusable */
+    bool cache_opened;            /* (tried: the cache is opened once) */
     /* The project-wide pass over the current batch (NULL when none of its rules is enabled): results are kept,
      * without their source text, until the batch's summaries are joined; only files with findings or errors
      * keep a result. */
@@ -904,13 +905,18 @@ static void on_project_discover_error(void *ud, const char *path, const char *re
     fprintf(st->err, "asyncscan: note: %s: %s (in the project the named files are joined with)\n", path, reason);
 }
 
-/* The run's files become the project's (the buffer on stdin, if any, standing for its path). */
+static void open_cache_dir(struct run_state *st, const struct as_engine *engine);
+
+/* The run's files become the project's (the buffer on stdin, if any, standing for its path): the listing the
+ * cache keeps when it is still valid, else a walk of the project. */
 static void join_project_files(struct run_state *st, const struct as_discover_opts *dopts)
 {
     struct as_discover_opts project_opts = *dopts;
     project_opts.on_error = on_project_discover_error;
     memset(&st->files, 0, sizeof(st->files));
-    as_project_scope_discover(st->scope, &project_opts, &st->files);
+    open_cache_dir(st, st->engine);
+    bool reused = as_project_scope_discover_cached(st->scope, &project_opts, st->cache, &st->files);
+    if (reused && getenv("ASYNCSCAN_CACHE_STATS")) fprintf(st->err, "asyncscan: cache: project listing reused\n");
 }
 
 /* Per file of the project (once its configurations dropped what they exclude): whether it is named, where its
@@ -1019,15 +1025,23 @@ static int check_stdin(struct run_state *st, struct as_engine *engine, int stdin
 }
 
 /* The cache, unless --no-cache (or --show-files) says otherwise, and its per-file tables. */
-static void open_cache(struct run_state *st, const struct as_engine *engine)
+/* Opens the cache (once: a join opens it before listing its project, pipeline/listing.h) and readies its
+ * per-file records. */
+static void open_cache_dir(struct run_state *st, const struct as_engine *engine)
 {
     const struct as_options *o = st->opts;
-    if (!o->no_cache && !o->show_files) {
+    if (!st->cache_opened && !o->no_cache && !o->show_files) {
         char cerr[512];
         st->cache = as_cache_open(o->cache_dir ? o->cache_dir : ".asyncscan_cache", as_engine_settings_hash(engine),
                                   cerr, sizeof(cerr));
         if (!st->cache && !o->quiet) print_message(st->err, "warning: cache disabled", cerr);
     }
+    st->cache_opened = true;
+}
+
+static void open_cache(struct run_state *st, const struct as_engine *engine)
+{
+    open_cache_dir(st, engine);
     if (st->cache) {
         st->status = as_xcalloc(st->files.n + 1, sizeof(*st->status));
         st->trivial = as_xcalloc(st->files.n + 1, sizeof(bool));

@@ -38,8 +38,13 @@ struct walk {
     struct dev_ino *seen;   /* the directories entered: an open-addressing set, at most half full */
     size_t n_seen, cap_seen;
     size_t errors;
-    struct as_gitignore *git;   /* NULL unless respect_gitignore */
+    struct as_gitignore *git;   /* NULL until needed (walk_git), and unless respect_gitignore */
+    bool git_tried;
 };
+
+/* The walk's git context, made when first needed: starting libgit2 costs more than listing a small project
+ * (it loads the system's certificates), and a run over named files needs none without force_exclude. */
+static struct as_gitignore *walk_git(struct walk *w);
 
 static void report(struct walk *w, const char *path, const char *reason)
 {
@@ -65,6 +70,16 @@ static void push_dir(struct as_path_list *l, const char *dir, bool plain, bool c
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/') n--;   /* "src/" lists the files "src/a.py": their directory is "src" */
     l->dirs[l->n_dirs++] = (struct as_listed_dir){as_xstrndup(dir, n), plain, config_names};
+}
+
+static void add_watch(void *ud, const char *path)
+{
+    struct as_path_list *l = ud;
+    if (l->n_watch == l->cap_watch) {
+        l->cap_watch = l->cap_watch ? l->cap_watch * 2 : 16;
+        l->watch = as_xrealloc(l->watch, l->cap_watch * sizeof(char *));
+    }
+    l->watch[l->n_watch++] = as_xstrdup(path);
 }
 
 static size_t dev_ino_slot(dev_t dev, ino_t ino, size_t cap)
@@ -254,6 +269,15 @@ static void walk_dir(struct walk *w, const char *dir, bool plain, size_t root_le
     free(names);
 }
 
+static struct as_gitignore *walk_git(struct walk *w)
+{
+    if (w->git || w->git_tried || !w->opts || !w->opts->respect_gitignore) return w->git;
+    w->git_tried = true;
+    w->git = as_gitignore_new();
+    if (!w->git) report(w, ".", "cannot initialise libgit2: .gitignore files are not read");
+    return w->git;
+}
+
 static bool excluded_by_name(const struct as_discover_opts *o, const char *path)
 {
     char *copy = as_xstrdup(path);
@@ -290,17 +314,13 @@ static bool force_excluded(struct walk *w, const char *path, bool is_dir)
 {
     const struct as_discover_opts *o = w->opts;
     if (!o || !o->force_exclude) return false;
-    return excluded_by_name(o, path) || (!is_dir && file_git_ignored(w, w->git, path));
+    return excluded_by_name(o, path) || (!is_dir && file_git_ignored(w, walk_git(w), path));
 }
 
 size_t as_discover(const char *const *roots, size_t n_roots, const struct as_discover_opts *opts,
                    struct as_path_list *out)
 {
-    struct walk w = {opts, out, NULL, 0, 0, 0, NULL};
-    if (opts && opts->respect_gitignore) {
-        w.git = as_gitignore_new();
-        if (!w.git) report(&w, ".", "cannot initialise libgit2: .gitignore files are not read");
-    }
+    struct walk w = {opts, out, NULL, 0, 0, 0, NULL, false};
     for (size_t i = 0; i < n_roots; i++) {
         const char *r = roots[i];
         if (strcmp(r, "-") == 0) {
@@ -315,7 +335,7 @@ size_t as_discover(const char *const *roots, size_t n_roots, const struct as_dis
         if (S_ISDIR(st.st_mode)) {
             if (force_excluded(&w, r, true)) continue;
             as_gitdir gd = AS_GITDIR_NONE;
-            if (w.git) {
+            if (walk_git(&w)) {
                 /* a directory, even one named explicitly, is walked with git's rules: if git ignores it,
                  * it ignores everything inside it */
                 char err[256];
@@ -329,6 +349,7 @@ size_t as_discover(const char *const *roots, size_t n_roots, const struct as_dis
             push(out, as_xstrdup(r));
         }
     }
+    as_gitignore_sources(w.git, add_watch, out);
     as_gitignore_free(w.git);
     free(w.seen);
     if (out->n > 1) {
@@ -356,4 +377,8 @@ void as_path_list_release(struct as_path_list *self)
     free(self->dirs);
     self->dirs = NULL;
     self->n_dirs = self->cap_dirs = 0;
+    for (size_t i = 0; i < self->n_watch; i++) free(self->watch[i]);
+    free(self->watch);
+    self->watch = NULL;
+    self->n_watch = self->cap_watch = 0;
 }

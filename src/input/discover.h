@@ -30,6 +30,10 @@ struct as_path_list {
     size_t n, cap;
     struct as_listed_dir *dirs;   /* every directory walked, in walk order; owned by the list */
     size_t n_dirs, cap_dirs;
+    /* With respect_gitignore: every file git's rules in the walks came from, found or not (gitignore.h's
+     * as_gitignore_sources): with the directories' status, what the listing depends on. Owned by the list. */
+    char **watch;
+    size_t n_watch, cap_watch;
 };
 
 /* Called once per problem ("path", "reason"); discovery goes on afterwards. */

@@ -23,6 +23,7 @@
 
 #include "util/buf.h"
 #include "util/readfile.h"
+#include "util/vec.h"
 #include "util/xalloc.h"
 
 #define MAX_IGNORE_FILE (16u << 20)   /* bytes; git itself gives up at 100 MB */
@@ -65,6 +66,7 @@ struct as_gitignore {
     struct as_buf rel;       /* scratch: the path handed to libgit2 */
     struct screen **screens; /* every screen made (freed with the context) */
     size_t n_screens, cap_screens;
+    VEC(char *) sources;     /* every ignore or configuration file the rules came from, found or not */
 };
 
 static void set_err(char *err, size_t errlen, const char *what)
@@ -101,6 +103,8 @@ void as_gitignore_free(struct as_gitignore *g)
         free(g->screens[i]);
     }
     free(g->screens);
+    for (size_t i = 0; i < g->sources.len; i++) free(g->sources.items[i]);
+    vec_free(&g->sources);
     free(g->repos);
     free(g->dirs);
     as_buf_release(&g->rel);
@@ -224,8 +228,14 @@ static void screen_rule(struct screen *sc, const char *line, size_t len)
 
 /* The rules of the ignore file at `path` into the screen: a missing file has none; one that cannot be read
  * makes the screen give up (`any`); one that is not a regular file, or too large, also marks it unusable. */
-static void screen_file(struct screen *sc, const char *path)
+static void add_source(struct as_gitignore *g, const char *path)
 {
+    vec_push(&g->sources, as_xstrdup(path));
+}
+
+static void screen_file(struct as_gitignore *g, struct screen *sc, const char *path)
+{
+    add_source(g, path);
     char *text, why[128];
     size_t len;
     enum as_read_status rc = as_read_file(path, MAX_IGNORE_FILE, &text, &len, why, sizeof(why));
@@ -250,6 +260,25 @@ static void screen_file(struct screen *sc, const char *path)
     free(text);
 }
 
+/* The user's and the system's git configuration files, where core.excludesFile may be set (as libgit2 1.5
+ * finds them: $HOME/.gitconfig, $XDG_CONFIG_HOME/git/config or ~/.config/git/config, /etc/gitconfig). */
+static void add_user_configs(struct as_gitignore *g)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    struct as_buf p;
+    as_buf_init(&p);
+    if (home && *home) {
+        as_buf_printf(&p, "%s/.gitconfig", home);
+        add_source(g, p.data);
+        as_buf_reset(&p);
+    }
+    if (xdg && *xdg) as_buf_printf(&p, "%s/git/config", xdg);
+    else if (home && *home) as_buf_printf(&p, "%s/.config/git/config", home);
+    if (p.len) add_source(g, p.data);
+    add_source(g, "/etc/gitconfig");
+    as_buf_release(&p);
+}
+
 /* The rules a repository applies everywhere (as libgit2 1.5's git_ignore__for_path reads them): its built-in
  * rules, .git/info/exclude, and core.excludesFile or else the XDG ignore file. */
 static struct screen *repo_screen(struct as_gitignore *g, git_repository *repo)
@@ -264,23 +293,28 @@ static struct screen *repo_screen(struct as_gitignore *g, git_repository *repo)
     if (common) {
         as_buf_puts(&p, common);
         if (p.len && p.data[p.len - 1] != '/') as_buf_putc(&p, '/');
+        size_t dir = p.len;
+        as_buf_puts(&p, "config");   /* (core.excludesFile) */
+        add_source(g, p.data);
+        p.len = dir;
         as_buf_puts(&p, "info/exclude");
-        screen_file(sc, p.data);
+        screen_file(g, sc, p.data);
     } else {
         sc->any = true;
     }
+    add_user_configs(g);
     git_config *cfg = NULL;
     git_buf excl = GIT_BUF_INIT;
     int rc = git_repository_config_snapshot(&cfg, repo);
     if (rc == 0) rc = git_config_get_path(&excl, cfg, "core.excludesfile");
     if (rc == 0) {
-        screen_file(sc, excl.ptr);
+        screen_file(g, sc, excl.ptr);
     } else if (rc == GIT_ENOTFOUND) {
         const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
         as_buf_reset(&p);
         if (xdg && *xdg) as_buf_puts(&p, xdg), as_buf_puts(&p, "/git/ignore");
         else if (home && *home) as_buf_puts(&p, home), as_buf_puts(&p, "/.config/git/ignore");
-        if (p.len) screen_file(sc, p.data);
+        if (p.len) screen_file(g, sc, p.data);
         else sc->any = true;   /* libgit2 may find a home directory another way */
     } else {
         sc->any = true;
@@ -308,7 +342,7 @@ static const struct screen *dir_screen(struct as_gitignore *g, as_gitdir d)
         as_buf_puts(&p, prefix);
         as_buf_puts(&p, ".gitignore");
         struct screen *own = new_screen(g, ps);
-        screen_file(own, p.data);
+        screen_file(g, own, p.data);
         sc = own->n || own->any ? own : ps;   /* an empty one stays in g->screens, unused */
     } else {
         struct screen *own = repo_screen(g, r->repo);
@@ -318,7 +352,7 @@ static const struct screen *dir_screen(struct as_gitignore *g, as_gitdir d)
                 as_buf_puts(&p, r->workdir);
                 as_buf_add(&p, prefix, i);
                 as_buf_puts(&p, ".gitignore");
-                screen_file(own, p.data);
+                screen_file(g, own, p.data);
             }
             if (!prefix[i]) break;
         }
@@ -524,4 +558,9 @@ out:
     as_buf_release(&name);
     free(dir);
     return rc;
+}
+
+void as_gitignore_sources(const struct as_gitignore *g, void (*fn)(void *ud, const char *path), void *ud)
+{
+    for (size_t i = 0; g && i < g->sources.len; i++) fn(ud, g->sources.items[i]);
 }

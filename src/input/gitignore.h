@@ -56,4 +56,10 @@ int as_gitignore_dir_ignored(struct as_gitignore *g, as_gitdir dir, char *err, s
  * -1 as as_gitignore_check. */
 int as_gitignore_path(struct as_gitignore *g, const char *path, bool is_dir, char *err, size_t errlen);
 
+/* Every file the rules answered so far came from, or would have come from had it existed: the ignore files
+ * (.gitignore files, info/exclude, the global excludes file) and the git configuration files that can name one
+ * (core.excludesFile). Answers stay the same while none of them changes (pipeline/listing.h relies on it). fn
+ * is called once per file, absolute paths, possibly repeated. */
+void as_gitignore_sources(const struct as_gitignore *g, void (*fn)(void *ud, const char *path), void *ud);
+
 #endif

@@ -99,6 +99,7 @@ static uint64_t seal(const struct as_cache *self, const char *data, size_t len)
 }
 
 static void load_index(struct as_cache *c);
+static bool read_entry(struct as_cache *self, struct as_cache_key key, struct as_buf *data);
 
 uint64_t as_cache_settings_hash(const char *const *parts, size_t n)
 {
@@ -467,6 +468,32 @@ void as_cache_store_raw(struct as_cache *self, struct as_cache_key key, const ch
 {
     struct as_buf b = {(char *)body, len, 0};   /* read only */
     write_entry(self, key, &b);
+}
+
+bool as_cache_load_raw(struct as_cache *self, struct as_cache_key key, char **body, size_t *len)
+{
+    struct as_buf data;
+    *body = NULL;
+    *len = 0;
+    if (!read_entry(self, key, &data)) {
+        as_buf_release(&data);
+        return false;
+    }
+    *len = data.len - HEADER;
+    memmove(data.data, data.data + HEADER, *len);
+    data.data[*len] = '\0';
+    *body = data.data;
+    return true;
+}
+
+void as_cache_dir_id(const struct as_cache *self, uint64_t *dev, uint64_t *ino)
+{
+    struct stat st;
+    *dev = *ino = 0;
+    if (fstat(self->dirfd, &st) == 0) {
+        *dev = (uint64_t)st.st_dev;
+        *ino = (uint64_t)st.st_ino;
+    }
 }
 
 void as_cache_save_index_raw(struct as_cache *self, const char *text, size_t len)

@@ -74,10 +74,18 @@ void as_cache_store_join(struct as_cache *self, struct as_cache_key key, const s
 bool as_cache_load_join(struct as_cache *self, struct as_cache_key key, struct as_arena *arena,
                         struct as_join_findings **items, size_t *n);
 
-/* For the fuzz target and tests, as an attacker who knows the user's key: `body` (sections, as the writer
- * makes them, or anything else) stored as the entry for key; `text` (without the trailer) as the stat index. */
+/* `body` (sections, as the writer makes them, or anything else: the fuzz target and tests store what an
+ * attacker who knows the user's key could) stored as the entry for key; `text` (without the trailer) as the stat index. */
 void as_cache_store_raw(struct as_cache *self, struct as_cache_key key, const char *body, size_t len);
 void as_cache_save_index_raw(struct as_cache *self, const char *text, size_t len);
+
+/* The body stored under key (sections or anything else a caller wrote with as_cache_store_raw), checked like
+ * every entry (magic, format, key, the tag under the user's key, at most 64 MB): *body is a heap copy
+ * (caller frees) of *len bytes. False when there is no valid entry. Other stages keep their own records this
+ * way (pipeline/listing.h). */
+bool as_cache_load_raw(struct as_cache *self, struct as_cache_key key, char **body, size_t *len);
+/* The device and inode of the cache directory (a walk over a tree that holds it must not depend on it). */
+void as_cache_dir_id(const struct as_cache *self, uint64_t *dev, uint64_t *ino);
 
 /* Hits, misses and writes so far (for tests and the benchmark); `unchanged`: files the stat index answered. */
 void as_cache_stats(const struct as_cache *self, size_t *hits, size_t *misses, size_t *writes);

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "pipeline/listing.h"
 #include "project/root.h"
 #include "util/xalloc.h"
 
@@ -171,8 +173,25 @@ static void merge_sorted(struct as_path_list *out, char **missing, size_t m)
 
 void as_project_scope_discover(struct as_project_scope *s, const struct as_discover_opts *opts, struct as_path_list *out)
 {
+    as_project_scope_discover_cached(s, opts, NULL, out);
+}
+
+bool as_project_scope_discover_cached(struct as_project_scope *s, const struct as_discover_opts *opts,
+                                      struct as_cache *cache, struct as_path_list *out)
+{
     const char *roots[1] = {s->root_arg};
-    as_discover(roots, 1, opts, out);
+    struct as_cache_key key = {0, 0};
+    bool reused = false;
+    if (cache) {
+        key = as_listing_key(cache, s->root_arg, s->cwd, opts);
+        reused = as_listing_load(cache, key, out);
+    }
+    if (!reused) {
+        time_t walked_at = time(NULL);
+        if (as_discover(roots, 1, opts, out) == 0 && cache) as_listing_store(cache, key, s->root, out, walked_at);
+    }
+    /* the directories as the files are spelled (settings find them by their files' directories) */
+    for (size_t i = 0; i < out->n_dirs; i++) to_display(s, out->dirs[i].path);
     struct as_strmap listed = {0};
     for (size_t i = 0; i < out->n; i++) {
         to_display(s, out->paths[i]);
@@ -188,6 +207,7 @@ void as_project_scope_discover(struct as_project_scope *s, const struct as_disco
     merge_sorted(out, missing, m);
     free(missing);
     as_strmap_free(&listed);
+    return reused;
 }
 
 bool as_project_scope_is_target(const struct as_project_scope *s, const char *path)

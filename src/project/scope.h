@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "input/discover.h"
+#include "pipeline/cache.h"
 #include "util/arena.h"
 #include "util/strmap.h"
 
@@ -37,6 +38,10 @@ void as_project_scope_release(struct as_project_scope *s);
  * paths (relative to cwd under it, else absolute), in discovery order, with every target it did not list (a
  * buffer's path that does not exist yet, a file git ignores) inserted in order. */
 void as_project_scope_discover(struct as_project_scope *s, const struct as_discover_opts *opts, struct as_path_list *out);
+/* The same, with the listing kept in cache (pipeline/listing.h; NULL: none): a valid stored listing replaces the
+ * walk, and a walk without errors is stored. True when the stored listing was used. */
+bool as_project_scope_discover_cached(struct as_project_scope *s, const struct as_discover_opts *opts,
+                                      struct as_cache *cache, struct as_path_list *out);
 
 /* Whether display path `path` is one of the named files. */
 bool as_project_scope_is_target(const struct as_project_scope *s, const char *path);

@@ -77,6 +77,42 @@ PY
   scan app.py
   expect_finding "forged stat index"
 fi
+# a project listing (pipeline/listing.h) that leaves out the helper module, so that a file named alone would
+# lose its cross-module finding: taken with --extend-exclude (every status it vouches for is current) and filed
+# under the key of a plain run, with the attacker's key and with the victim's: the walk happens anyway
+forge_listing() {   # forge_listing BENIGN_CACHE REAL_CACHE OUT_CACHE
+  python3 - "$@" <<'PY'
+import os, sys
+def listing(d):
+    for sub in sorted(os.listdir(d)):
+        p = os.path.join(d, sub)
+        if len(sub) == 2 and os.path.isdir(p):
+            for n in os.listdir(p):
+                data = open(os.path.join(p, n), 'rb').read()
+                if data[40:48] == b'ASLIST1\n':
+                    return sub, n, data
+benign, real = listing(sys.argv[1]), listing(sys.argv[2])
+data = bytearray(benign[2]); data[24:40] = real[2][24:40]
+os.makedirs(os.path.join(sys.argv[3], real[0]), exist_ok=True)
+open(os.path.join(sys.argv[3], real[0], real[1]), 'wb').write(bytes(data))
+print(real[1])
+PY
+}
+fresh
+mkdir pkg && : >pyproject.toml
+printf 'import time\n\n\ndef nap():\n    time.sleep(1)\n' >pkg/helper.py
+printf 'from pkg.helper import nap\n\n\nasync def f():\n    nap()\n' >pkg/main.py
+sleep 3   # (a listing is stored only when the tree has not changed in the last 2 s)
+for who in attacker victim; do
+  XDG_CACHE_HOME=$tmp/$who-home timeout 60 "$bin" --cache-dir "$tmp/lbenign-$who" --extend-exclude helper.py pkg/main.py >/dev/null 2>&1
+  timeout 60 "$bin" --cache-dir "$tmp/lreal-$who" pkg/main.py >/dev/null 2>&1
+  name=$(forge_listing "$tmp/lbenign-$who" "$tmp/lreal-$who" "$tmp/lscan-$who")   # (the tree stays as it is)
+  [ -n "$name" ] && [ -f "$tmp/lscan-$who/${name:0:2}/$name" ] && ok || ko "forged listing ($who's key): not planted"
+  scan --cache-dir "$tmp/lscan-$who" pkg/main.py
+  grep -q '^pkg/main.py:5:5: ASC108 ' "$tmp/out" && ok || ko "forged listing ($who's key): finding hidden: $(cat "$tmp/out" "$tmp/err")"
+  crashed && ko "forged listing ($who's key): crashed (exit $rc)" || ok
+done
+
 # the key file is created private, outside the tree
 [ "$(stat -c %a "$XDG_CACHE_HOME/asyncscan/key" 2>/dev/null)" = 600 ] && ok || ko "cache key not created 0600"
 ls -A "$tmp/tree/.asyncscan_cache" | grep -q key && ko "key inside the tree" || ok

@@ -5,7 +5,8 @@
 # `asyncscan .` give FILE the same findings (with their chains), cold and warm, -j1 and -j2, from the root,
 # from a subdirectory and by absolute path from outside; --project-root, --isolated; editing a helper changes the single-file result on the next
 # run; the stdin text replaces the file on disk; a broken module or an unreadable directory elsewhere in the
-# project is a one-line note, never a failure of the named file; a slow join says so once.
+# project is a one-line note, never a failure of the named file; a slow join says so once; the project listing
+# kept in the cache is reused while nothing it depends on changed, and a rename or an edited .gitignore is seen.
 # Usage: test_single_file.sh ASYNCSCAN REPO_ROOT
 set -u
 bin=$1
@@ -84,6 +85,45 @@ rm plugins/drawing.py
 check test "$(reports)" = 0
 cp "$root/fixtures/project/entrypoints/plugins/render.py" plugins/render.py
 check test "$(reports)" = 1
+
+# the project listing kept in the cache (pipeline/listing.h): a warm run does not walk the project while
+# nothing it depends on changed; a module renamed, a .gitignore edited in place (its directory's status stays)
+# and a module added in a new package are each seen on the next run
+settled="$tmp/settled"
+cp -r "$root/fixtures/project/entrypoints" "$settled"
+printf '# nothing yet\n' >"$settled/plugins/.gitignore"
+git -C "$settled" init -q
+sleep 3   # a listing is stored only when nothing it depends on changed in the last 2 s
+cache="$tmp/cache-listing"
+listed() {   # listed FILE: FILE's ASC108/ASC109 count; $tmp/listed.err says whether the listing was reused
+  (cd "$settled" && ASYNCSCAN_CACHE_STATS=1 "$bin" --cache-dir "$cache" --output-format concise "$1" 2>"$tmp/listed.err" | count)
+}
+reused() { grep -q '^asyncscan: cache: project listing reused$' "$tmp/listed.err"; }
+check test "$(listed services/reports.py)" = 1
+reused && ko "a cold run reused a listing" || ok
+check test "$(listed services/reports.py)" = 1
+reused && ok || ko "a warm run walked the project again: $(cat "$tmp/listed.err")"
+check test "$(listed services/users.py)" = 7   # one listing for every file of the project
+reused && ok || ko "another file of the project walked it again"
+printf 'render.py\n' >>"$settled/plugins/.gitignore"   # written in place: its directory's status is unchanged
+check test "$(listed services/reports.py)" = 0
+reused && ko "an edited .gitignore went unseen" || ok
+: >"$settled/plugins/.gitignore"
+check test "$(listed services/reports.py)" = 1
+mv "$settled/plugins/render.py" "$settled/plugins/drawing.py"
+check test "$(listed services/reports.py)" = 0
+reused && ko "a renamed module went unseen" || ok
+mv "$settled/plugins/drawing.py" "$settled/plugins/render.py"
+sleep 3
+check test "$(listed services/reports.py)" = 1
+check test "$(listed services/reports.py)" = 1
+reused && ok || ko "the listing was not stored again: $(cat "$tmp/listed.err")"
+mkdir -p "$settled/util/extra"   # a new package two levels down: its parent's status changes
+printf 'def fetch(url):\n    return url\n' >"$settled/util/extra/__init__.py"
+printf 'from util.extra import fetch\n\n\nasync def f():\n    fetch(1)\n' >"$settled/services/late.py"
+check test "$(listed services/late.py)" = 0
+printf 'import time\n\n\ndef fetch(url):\n    time.sleep(url)\n' >"$settled/util/extra/__init__.py"
+check test "$(listed services/late.py)" = 1
 
 # the stdin text replaces the file on disk, also for the modules that import it back
 printf 'from util.disk import copy\n\n\nasync def f():\n    copy(1, 2)\n' >"$tmp/buffer.py"

@@ -1,7 +1,8 @@
 /* fuzz_cache.c — libFuzzer target for the cache reader, as an attacker who knows the user's key (the strongest
  * one: without it every entry is a miss before it is parsed). The first byte picks what the rest becomes: a
- * file entry's body (as_cache_load), a project-pass entry's body (as_cache_load_join), or the stat index's
- * text (read when the cache is opened). Whatever the bytes, loading must not crash, and a hit must hold
+ * file entry's body (as_cache_load), a project-pass entry's body (as_cache_load_join), the stat index's
+ * text (read when the cache is opened), or a project listing's body (as_listing_load: its watched paths are
+ * stat'ed, never read). Whatever the bytes, loading must not crash, and a hit must hold
  * findings with a code, a name and a message. The cache lives in a temporary directory made once. */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "pipeline/cache.h"
 #include "pipeline/engine.h"
+#include "pipeline/listing.h"
 #include "util/arena.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,7 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *body = (const char *)data + 1;
     size_t len = size - 1;
     struct as_cache_key key = as_cache_key_for(c, "fuzz.py", "", 0);
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
+    case 3: {
+        as_cache_store_raw(c, key, body, len);
+        struct as_path_list list = {0};
+        if (as_listing_load(c, key, &list))
+            for (size_t i = 0; i < list.n; i++)
+                if (!list.paths[i]) abort();
+        as_path_list_release(&list);
+        break;
+    }
     case 0: {
         as_cache_store_raw(c, key, body, len);
         struct as_file_result r;
