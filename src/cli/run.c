@@ -21,6 +21,7 @@
 #include "pipeline/engine.h"
 #include "util/pool.h"
 #include "input/notebook.h"
+#include "project/index.h"
 #include "project/project.h"
 #include "project/scope.h"
 #include "report/report.h"
@@ -84,6 +85,16 @@ struct run_state {
     char *stdin_bytes;
     size_t stdin_len, stdin_file;
     struct timespec started;        /* when the analysis began (a slow join says so) */
+    /* The named files' join goes through the project index (project/index.h), the language server's library:
+     * index holds the project's files, index_of finds a file by its display path, named lists the targets in
+     * file order; the index asks for helper modules a round at a time (round, analysed by the pool). */
+    struct as_index *index;
+    struct as_strmap index_of;
+    size_t *named, n_named;
+    size_t *round;
+    struct as_file_result *round_res;
+    size_t rounds;
+    struct as_pool_job *job;
 };
 
 static void *worker_init(void *ud)
@@ -157,7 +168,7 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
         }
         if (as_cache_load(st->cache, key, res) && (res->parsed || !force_parse)) {
             res->path = shown;
-            if (!st->project) as_result_attach_source(res, bytes, len);
+            if (!st->project && !st->index) as_result_attach_source(res, bytes, len);
         } else {
             /* start again from an empty result (a usable-but-unparsed entry may have filled it) */
             char *copy = as_xstrdup(name);
@@ -180,10 +191,6 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
 static void work(void *ud, void *worker, size_t i)
 {
     struct run_state *st = ud;
-    if (st->target && !st->target[st->base + i]) {
-        as_file_result_init(&st->results[i % st->window]);   /* joined with: analysed if a search needs it */
-        return;
-    }
     analyse_file(st, worker, st->base + i, false, &st->results[i % st->window]);
 }
 
@@ -461,14 +468,19 @@ static void emit(void *ud, size_t i)
     as_file_result_release(res);
 }
 
+/* A module the named files' join read that cannot be analysed: a note, never an error of the run. */
+static void note_unreadable(struct run_state *st, size_t file, const struct as_file_result *res)
+{
+    if (st->target && !st->target[file] && res->error && !st->opts->quiet)
+        fprintf(st->err, "asyncscan: note: %s: %s (a module the named files use; joined as far as it reads)\n",
+                res->path, res->error);
+}
+
 static void emit_wanted(void *ud, size_t j)
 {
     struct run_state *st = ud;
     struct as_file_result *res = &st->results[j % st->window];
     if (st->parsed) st->parsed[st->base + st->wanted[j]] = res->parsed;
-    if (st->target && !st->target[st->base + st->wanted[j]] && res->error && !st->opts->quiet)   /* a note only */
-        fprintf(st->err, "asyncscan: note: %s: %s (a module the named files use; joined as far as it reads)\n",
-                res->path, res->error);
     as_project_add(st->project, st->wanted[j], res);
     as_file_result_release(res);
 }
@@ -506,6 +518,29 @@ static void add_reused(struct as_file_result *res, size_t file, const struct as_
     res->n_diags = total;
 }
 
+/* The kept result of file i (or, heap false, a fresh one) with its project-wide findings: reported, freed. */
+static void report_joined(struct run_state *st, size_t i, struct as_file_result *res, bool heap)
+{
+    if (res->n_diags && (!res->error || as_notebook_path(res->path))) {
+        /* reporters show the offending line: read the text again (only for files with findings); a notebook
+         * also needs its cells for its positions, and its text for the fixes of its intact cells, whatever
+         * its error; the buffer on stdin is the text, not the file on disk (its fixes are found in it too) */
+        char *bytes = NULL;
+        size_t len = 0;
+        char err[256];
+        if (i == st->stdin_file) {
+            as_result_attach_source(res, st->stdin_bytes, st->stdin_len);
+        } else if (as_source_read_file(st->files.paths[i], st->max_size, &bytes, &len, err, sizeof(err)) == 0) {
+            as_result_attach_source(res, bytes, len);
+            free(bytes);
+        }
+    }
+    report_result(st, i, res);
+    as_file_result_release(res);
+    if (heap) free(res);
+    if (st->kept) st->kept[i] = NULL;
+}
+
 /* After the join of the batch [st->base, end) (or with its findings reused from the cache: `reused`): each
  * file's findings plus the project-wide ones, in file order; without `reused` and with `collect`, the
  * project-wide ones are kept there (copied into collect_arena) for the cache. Files are numbered from the
@@ -515,7 +550,6 @@ static void report_kept(struct run_state *st, size_t end, const struct as_join_f
 {
     size_t next = 0;
     for (size_t i = st->base; i < end; i++) {
-        if (st->target && !st->target[i]) continue;   /* only joined with */
         struct as_file_result *res = st->kept[i];
         struct as_file_result fresh;
         if (!res) {
@@ -529,25 +563,7 @@ static void report_kept(struct run_state *st, size_t end, const struct as_join_f
             as_project_findings(st->project, i - st->base, res);
             if (collect) collect_join(st, i - st->base, res, collect_arena, collect);
         }
-        if (res->n_diags && (!res->error || as_notebook_path(res->path))) {
-            /* reporters show the offending line: read the text again (only for files with findings); a notebook
-             * also needs its cells for its positions, and its text for the fixes of its intact cells, whatever
-             * its error; the buffer on stdin is
-             * the text, not the file on disk (its fixes are found in it too) */
-            char *bytes = NULL;
-            size_t len = 0;
-            char err[256];
-            if (i == st->stdin_file) {
-                as_result_attach_source(res, st->stdin_bytes, st->stdin_len);
-            } else if (as_source_read_file(st->files.paths[i], st->max_size, &bytes, &len, err, sizeof(err)) == 0) {
-                as_result_attach_source(res, bytes, len);
-                free(bytes);
-            }
-        }
-        report_result(st, i, res);
-        as_file_result_release(res);
-        if (res != &fresh) free(res);
-        st->kept[i] = NULL;
+        report_joined(st, i, res, res != &fresh);
     }
 }
 
@@ -578,10 +594,6 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     /* without the cache nothing can be reused, so the join surely searches: its tables are built as the files
      * come in (see as_project_map_eagerly) */
     as_project_map_eagerly(st->project, !st->cache);
-    for (size_t i = st->base; st->scope && i < end; i++) {
-        as_project_declare(st->project, i - st->base, st->module_paths[i]);
-        if (st->target[i]) as_project_mark_root(st->project, i - st->base);
-    }
     job->n_items = n;
     job->work = work;
     job->emit = emit;
@@ -593,7 +605,7 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     struct as_join_findings *reused = NULL;
     size_t n_reused = 0;
     bool reuse = false;
-    if (st->cache && !st->parsed && !st->scope) {   /* (a join for named files depends on what it reaches) */
+    if (st->cache && !st->parsed) {
         char context[PATH_MAX + 32];
         snprintf(context, sizeof(context), "%s\n%u", cwd, o->max_chain);
         size_t b = st->base;
@@ -635,7 +647,7 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     } else {
         as_project_solve(st->project);
         VEC(struct as_join_findings) found = {0};
-        bool store = st->cache && !st->scope;
+        bool store = st->cache != NULL;
         report_kept(st, end, NULL, 0, false, store ? &found : NULL, &join_arena);
         if (store) as_cache_store_join(st->cache, jkey, found.items, found.len);
         vec_free(&found);
@@ -647,6 +659,115 @@ static void join_batch(struct run_state *st, struct as_pool_job *job, size_t end
     /* the batch's kept results are reported: their memory goes */
     as_arena_release(&st->kept_arena);
     as_arena_init(&st->kept_arena);
+}
+
+/* ---- files named alone, joined through the project index (project/index.h) ---------------------------- */
+
+static size_t file_of(const struct run_state *st, const char *path)
+{
+    return (size_t)as_strmap_get(&st->index_of, path);   /* the index's files are the run's */
+}
+
+/* The index's callback for one module (not used while analyse_round is set; kept complete). */
+static void analyse_one(void *ud, const char *path, const char *module_path, struct as_file_result *res)
+{
+    (void)module_path;
+    struct run_state *st = ud;
+    size_t file = file_of(st, path);
+    void *worker = worker_init(st);
+    analyse_file(st, worker, file, true, res);
+    worker_fini(st, worker);
+    note_unreadable(st, file, res);
+}
+
+static void work_round(void *ud, void *worker, size_t j)
+{
+    struct run_state *st = ud;
+    analyse_file(st, worker, st->round[j], true, &st->round_res[j]);
+}
+
+static void emit_round(void *ud, size_t j)
+{
+    struct run_state *st = ud;
+    note_unreadable(st, st->round[j], &st->round_res[j]);
+}
+
+static size_t held_round(void *ud, size_t j)
+{
+    return ((struct run_state *)ud)->round_res[j].arena.total;
+}
+
+/* The index's callback for a round of helper modules: analysed by the pool, the skip off. */
+static void analyse_round(void *ud, const char *const *paths, const char *const *module_paths, size_t n,
+                          struct as_file_result *res)
+{
+    (void)module_paths;
+    struct run_state *st = ud;
+    st->round = as_xmalloc((n ? n : 1) * sizeof(size_t));
+    for (size_t k = 0; k < n; k++) st->round[k] = file_of(st, paths[k]);
+    st->round_res = res;
+    struct as_pool_job job = *st->job;
+    job.n_items = n;
+    job.work = work_round;
+    job.emit = emit_round;
+    job.held = held_round;
+    as_pool_run(&job);
+    free(st->round);
+    st->round = NULL;
+    st->rounds++;
+}
+
+static void work_named(void *ud, void *worker, size_t k)
+{
+    struct run_state *st = ud;
+    analyse_file(st, worker, st->named[k], false, &st->results[k % st->window]);
+}
+
+/* A named file's analysis: its summaries go into the index, what it reports is kept until the join. */
+static void emit_named(void *ud, size_t k)
+{
+    struct run_state *st = ud;
+    struct as_file_result *res = &st->results[k % st->window];
+    size_t file = st->named[k];
+    if (res->parsed) as_index_put(st->index, st->files.paths[file], res);
+    st->kept[file] = keep_result(res, &st->kept_arena);
+    as_file_result_release(res);
+}
+
+/* Files named alone: analysed by the pool, joined through the index with the rest of their project (one join
+ * from all of them: the tree's batches cannot reach each other, see as_project_batches), reported in order. */
+static void join_named(struct run_state *st, struct as_pool_job *job, struct as_project_counts *counts)
+{
+    size_t n = st->files.n;
+    st->index = as_index_new(st->engine, st->opts->max_chain, analyse_one, st);
+    as_index_set_analyse_many(st->index, analyse_round);
+    as_index_set_files(st->index, (const char *const *)st->files.paths, st->module_paths, n);
+    st->named = as_xmalloc((n + 1) * sizeof(size_t));
+    for (size_t i = 0; i < n; i++) {
+        as_strmap_put(&st->index_of, st->files.paths[i], (int32_t)i);
+        if (st->target[i]) st->named[st->n_named++] = i;
+    }
+    st->job = job;
+    job->n_items = st->n_named;
+    job->work = work_named;
+    job->emit = emit_named;
+    as_pool_run(job);
+    const char **paths = as_xmalloc((st->n_named + 1) * sizeof(char *));
+    struct as_file_result **res = as_xmalloc((st->n_named + 1) * sizeof(*res));
+    for (size_t k = 0; k < st->n_named; k++) {
+        paths[k] = st->files.paths[st->named[k]];
+        res[k] = st->kept[st->named[k]];
+    }
+    as_index_join(st->index, paths, res, st->n_named);
+    for (size_t k = 0; k < st->n_named; k++) report_joined(st, st->named[k], res[k], true);
+    as_index_count(st->index, counts);
+    free(paths);
+    free(res);
+    free(st->named);
+    st->named = NULL;
+    as_strmap_free(&st->index_of);
+    as_index_free(st->index);
+    st->index = NULL;
 }
 
 static void on_discover_error(void *ud, const char *path, const char *reason)
@@ -935,14 +1056,6 @@ static void bind_scope(struct run_state *st)
     }
 }
 
-/* Whether a file of the batch [st->base, end) is named (a batch without one is only joined with: skipped). */
-static bool any_target(const struct run_state *st, size_t end)
-{
-    for (size_t i = st->base; i < end; i++)
-        if (st->target[i]) return true;
-    return false;
-}
-
 /* Frees what joining named files with their project took. */
 static void release_join(struct run_state *st)
 {
@@ -1116,27 +1229,30 @@ static void run_project_batches(struct run_state *st, struct as_pool_job *job)
 {
     const char *cwd = st->ctx.cwd;
     st->kept = as_xcalloc(st->files.n + 1, sizeof(*st->kept));
-    size_t *ends = NULL, n_batches;
-    {
+    struct as_project_counts counts = {0};
+    size_t rounds = 0, n_batches = 1;
+    if (st->scope) {   /* files named alone: one join through the index, from them (--show-files never joins) */
+        join_named(st, job, &counts);
+        rounds = st->rounds;
+        note_slow_join(st, &counts);
+    } else {
+        size_t *ends = NULL;
         struct as_arena shown;
         as_arena_init(&shown);
         const char **paths = as_xmalloc((st->files.n + 1) * sizeof(*paths));
         for (size_t i = 0; i < st->files.n; i++)   /* (the names the project is declared with) */
-            paths[i] = st->scope ? st->module_paths[i] : display_path(st->files.paths[i], cwd, &shown);
+            paths[i] = display_path(st->files.paths[i], cwd, &shown);
         const char *min = getenv("ASYNCSCAN_PROJECT_BATCH_FILES");   /* for the tests */
         n_batches = as_project_batches(paths, st->files.n, min ? strtoul(min, NULL, 10) : PROJECT_BATCH_FILES,
                                        &ends);
         free(paths);
         as_arena_release(&shown);
+        for (size_t k = 0; k < n_batches; k++) {
+            st->base = k ? ends[k - 1] : 0;
+            join_batch(st, job, ends[k], cwd, &counts, &rounds);
+        }
+        free(ends);
     }
-    struct as_project_counts counts = {0};
-    size_t rounds = 0;
-    for (size_t k = 0; k < n_batches; k++) {
-        st->base = k ? ends[k - 1] : 0;
-        if (!st->scope || any_target(st, ends[k])) join_batch(st, job, ends[k], cwd, &counts, &rounds);
-    }
-    free(ends);
-    if (st->scope) note_slow_join(st, &counts);
     if (getenv("ASYNCSCAN_PROJECT_STATS")) {   /* for scripts/bench and the tests */
         fprintf(st->err,
                 "asyncscan: project: %zu files, %zu with summaries (%zu parsed on demand), %zu functions, "

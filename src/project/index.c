@@ -11,6 +11,9 @@
 #include "util/vec.h"
 #include "util/xalloc.h"
 
+/* Files handed to analyse_many at most at once. */
+#define ROUND_CHUNK 256
+
 struct index_file {
     char *path, *module_path;
     struct as_file_result *summary;   /* NULL: to analyse when a query needs it */
@@ -25,7 +28,9 @@ struct as_index {
     const struct as_engine *engine;
     unsigned max_chain;
     as_index_analyse_fn analyse;
+    as_index_analyse_many_fn analyse_many;   /* NULL: one file at a time through analyse */
     void *ud;
+    struct as_project_counts counts;         /* of every query so far */
     struct file_list files;
     struct as_strmap by_path;   /* keys: the files' own path strings */
 };
@@ -163,38 +168,77 @@ bool as_index_put(struct as_index *x, const char *path, const struct as_file_res
     return true;
 }
 
-/* File i's summaries, analysed first if it has none. */
-static const struct as_file_result *summary_of(struct as_index *x, size_t i)
+/* The summaries of a fresh analysis res of file f (its path when the analysis gave none), replacing f's. */
+static void take_analysis(struct index_file *f, struct as_file_result *res)
 {
-    struct index_file *f = &x->files.items[i];
-    if (!f->summary) {
-        struct as_file_result res;
-        as_file_result_init(&res);
-        x->analyse(x->ud, f->path, f->module_path, &res);
-        if (!res.path) res.path = f->path;
-        f->summary = copy_summaries(&res);
-        as_file_result_release(&res);
-    }
-    return f->summary;
+    if (!res->path) res->path = f->path;
+    drop_summary(f);
+    f->summary = copy_summaries(res);
+    as_file_result_release(res);
 }
 
-/* The project's findings point into the project, which goes with it (their chains' paths and last labels, their
- * root codes): each chain is copied into res's arena with its strings, and the root code too (a chain res held
- * already is copied too, not changed: it may belong to another result). */
-static void own_chain_paths(struct as_file_result *res)
+/* Gives each of the n files `wanted` that has no summaries its analysis: all at once through analyse_many
+ * when set, else one at a time. */
+static void analyse_missing(struct as_index *x, const size_t *wanted, size_t n)
 {
-    for (size_t d = 0; d < res->n_diags; d++) {
-        struct as_diag *diag = &res->diags[d];
-        if (!diag->n_chain) continue;
-        struct as_chain_step *chain = as_arena_alloc(&res->arena, diag->n_chain * sizeof(*chain));
-        for (size_t c = 0; c < diag->n_chain; c++) {
-            chain[c] = diag->chain[c];
-            if (chain[c].path) chain[c].path = as_arena_strdup(&res->arena, chain[c].path);
-            if (chain[c].label) chain[c].label = as_arena_strdup(&res->arena, chain[c].label);
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) m += !x->files.items[wanted[k]].summary;
+    if (!m) return;
+    if (!x->analyse_many) {
+        for (size_t k = 0; k < n; k++) {
+            struct index_file *f = &x->files.items[wanted[k]];
+            if (f->summary) continue;
+            struct as_file_result res;
+            as_file_result_init(&res);
+            x->analyse(x->ud, f->path, f->module_path, &res);
+            take_analysis(f, &res);
         }
-        diag->chain = chain;
-        if (diag->root_code) diag->root_code = as_arena_strdup(&res->arena, diag->root_code);
+        return;
     }
+    const char **paths = as_xmalloc(m * sizeof(char *)), **modules = as_xmalloc(m * sizeof(char *));
+    size_t *which = as_xmalloc(m * sizeof(size_t));
+    struct as_file_result *res = as_xmalloc(m * sizeof(*res));
+    m = 0;
+    for (size_t k = 0; k < n; k++) {
+        struct index_file *f = &x->files.items[wanted[k]];
+        if (f->summary) continue;
+        paths[m] = f->path;
+        modules[m] = f->module_path;
+        as_file_result_init(&res[m]);
+        which[m++] = wanted[k];
+    }
+    for (size_t at = 0; at < m; at += ROUND_CHUNK) {   /* (the analyses in memory at once stay bounded) */
+        size_t c = m - at < ROUND_CHUNK ? m - at : ROUND_CHUNK;
+        x->analyse_many(x->ud, paths + at, modules + at, c, res + at);
+        for (size_t k = at; k < at + c; k++) take_analysis(&x->files.items[which[k]], &res[k]);
+    }
+    free(paths);
+    free(modules);
+    free(which);
+    free(res);
+}
+
+/* One join searched from the files `targets` (n of them, indices in the list): each target's findings are
+ * added to res[k]. */
+static void join_targets(struct as_index *x, const size_t *targets, struct as_file_result *const *res, size_t n)
+{
+    struct as_project *p = as_project_new(x->engine, x->max_chain);
+    for (size_t i = 0; i < x->files.len; i++) as_project_declare(p, i, x->files.items[i].module_path);
+    for (size_t k = 0; k < n; k++) {
+        as_project_mark_root(p, targets[k]);
+        const struct as_file_result *s = x->files.items[targets[k]].summary;
+        if (s) as_project_add(p, targets[k], s);   /* (none: left out by the skip; analysed if a search needs it) */
+    }
+    size_t *wanted = NULL, m;
+    while ((m = as_project_wanted(p, &wanted)) > 0) {
+        analyse_missing(x, wanted, m);
+        for (size_t k = 0; k < m; k++) as_project_add(p, wanted[k], x->files.items[wanted[k]].summary);
+        free(wanted);
+    }
+    as_project_solve(p);
+    for (size_t k = 0; k < n; k++) as_project_findings(p, targets[k], res[k]);
+    as_project_count(p, &x->counts);
+    as_project_free(p);
 }
 
 bool as_index_findings(struct as_index *x, const char *path, struct as_file_result *res)
@@ -204,21 +248,39 @@ bool as_index_findings(struct as_index *x, const char *path, struct as_file_resu
     size_t t = (size_t)(target - x->files.items);
     if (res->parsed) as_index_put(x, path, res);
     else drop_summary(target);   /* left out by the skip: analysed in full if a search comes back to it */
-    struct as_project *p = as_project_new(x->engine, x->max_chain);
-    for (size_t i = 0; i < x->files.len; i++) as_project_declare(p, i, x->files.items[i].module_path);
-    as_project_mark_root(p, t);
-    if (res->parsed) as_project_add(p, t, summary_of(x, t));
-    size_t *wanted = NULL, n;
-    while ((n = as_project_wanted(p, &wanted)) > 0) {
-        for (size_t k = 0; k < n; k++) as_project_add(p, wanted[k], summary_of(x, wanted[k]));
-        free(wanted);
-    }
-    as_project_solve(p);
-    size_t had = res->n_diags;
-    as_project_findings(p, t, res);
-    if (res->n_diags != had) own_chain_paths(res);
-    as_project_free(p);
+    join_targets(x, &t, &res, 1);
     return true;
+}
+
+void as_index_set_analyse_many(struct as_index *x, as_index_analyse_many_fn fn)
+{
+    x->analyse_many = fn;
+}
+
+size_t as_index_join(struct as_index *x, const char *const *paths, struct as_file_result *const *res, size_t n)
+{
+    size_t *targets = as_xmalloc((n ? n : 1) * sizeof(size_t));
+    struct as_file_result **kept = as_xmalloc((n ? n : 1) * sizeof(*kept));
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        struct index_file *f = file_named(x, paths[k]);
+        if (!f) continue;
+        targets[m] = (size_t)(f - x->files.items);
+        kept[m++] = res[k];
+    }
+    if (m) join_targets(x, targets, kept, m);
+    free(targets);
+    free(kept);
+    return m;
+}
+
+void as_index_count(const struct as_index *x, struct as_project_counts *sum)
+{
+    sum->files += x->counts.files;
+    sum->parsed += x->counts.parsed;
+    sum->on_demand += x->counts.on_demand;
+    sum->functions += x->counts.functions;
+    sum->sites += x->counts.sites;
 }
 
 size_t as_index_summaries(const struct as_index *x)

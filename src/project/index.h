@@ -1,5 +1,8 @@
 /* index.h — the project index: what a long-lived process (a language server) keeps in memory between edits to
- * give one file its cross-module findings (ASC108, ASC109) as a whole-project run would.
+ * give one file its cross-module findings (ASC108, ASC109) as a whole-project run would. The CLI joins files
+ * named alone through it too (cli/run.c's join_named: one index for the run, the named files joined at once
+ * with as_index_join, each round of helper modules analysed in parallel through as_index_set_analyse_many), so
+ * the command line and the server give a file the same findings by construction.
  *
  * It holds the project's files in output order (display paths and the paths their module names come from:
  * project/scope.h gives both) and, per file, the function summaries of its last analysis (struct
@@ -21,6 +24,7 @@
 #include <stddef.h>
 
 #include "pipeline/engine.h"
+#include "project/project.h"
 
 struct as_index;
 
@@ -46,5 +50,23 @@ bool as_index_put(struct as_index *self, const char *path, const struct as_file_
 bool as_index_findings(struct as_index *self, const char *path, struct as_file_result *res);
 /* Files with summaries in memory (for tests). */
 size_t as_index_summaries(const struct as_index *self);
+
+/* ---- for a run over several files at once (the CLI's files named alone) ------------------------------- */
+
+/* Analyses the n files paths[k] (module_paths[k]: the names their analysis must be given) with the skip off
+ * into res[k] (initialised by the index; released by it after copying the summaries). Set (with the ud of
+ * as_index_new), a query hands each on-demand round's files to it at once, so a caller with workers analyses
+ * them in parallel, instead of to the one-file callback one at a time. */
+typedef void (*as_index_analyse_many_fn)(void *ud, const char *const *paths, const char *const *module_paths,
+                                         size_t n, struct as_file_result *res);
+void as_index_set_analyse_many(struct as_index *self, as_index_analyse_many_fn fn);
+/* Adds the project-wide findings of each file paths[k] to res[k] and re-sorts them, in one join searched from
+ * all of them (what a run over files named alone together needs: each gets the findings a whole-project run
+ * gives it). Their summaries are those in the index (as_index_put them first; one without is analysed if a
+ * search needs it); of res[k] only the findings are read. Files that are not in the index are left as they
+ * were; returns how many were joined. */
+size_t as_index_join(struct as_index *self, const char *const *paths, struct as_file_result *const *res, size_t n);
+/* What the queries so far declared, parsed and analysed on demand (struct as_project_counts), added to *sum. */
+void as_index_count(const struct as_index *self, struct as_project_counts *sum);
 
 #endif

@@ -1182,7 +1182,7 @@ static void helper_finding(struct as_project *p, struct as_file_result *res, con
     while (hop && n < d->n_chain - 1) {
         struct as_chain_step *st = &d->chain[n++];
         st->label = as_arena_printf(&res->arena, "%s()", display_name(p, hop));
-        st->path = p->files.items[hop->file].path;
+        st->path = as_arena_strdup(&res->arena, p->files.items[hop->file].path);
         st->line = hop->line;
         st->col = hop->col;
         uint32_t dist = hop->dist ? hop->dist : hop->mdist;
@@ -1199,12 +1199,13 @@ static void helper_finding(struct as_project *p, struct as_file_result *res, con
         last = s;
     } else {
         struct as_chain_step *st = &d->chain[n++];
-        st->label = blocker_name(last->callee);
-        st->path = p->files.items[hop->file].path;
+        /* (copied: the finding outlives the project, as a query of project/index.h returns it) */
+        st->label = as_arena_strdup(&res->arena, blocker_name(last->callee));
+        st->path = as_arena_strdup(&res->arena, p->files.items[hop->file].path);
         st->line = last->line;
         st->col = last->col;
         d->n_chain = n;
-        d->root_code = last->code;
+        d->root_code = last->code ? as_arena_strdup(&res->arena, last->code) : NULL;
     }
     const char *callee = display_name(p, target);
     const char *blocker = blocker_name(last->callee);

@@ -60,7 +60,8 @@ void as_project_on_request(struct as_project *self, void (*fn)(void *ud, size_t 
 void as_project_mark_root(struct as_project *self, size_t file);
 /* Joins the summaries (call once, after the last add). */
 void as_project_solve(struct as_project *self);
-/* Appends the project-wide findings located in `file` to res->diags (in res's arena) and re-sorts them. */
+/* Appends the project-wide findings located in `file` to res->diags (in res's arena: they hold nothing of the
+ * project's, which may be freed before they are read) and re-sorts them. */
 void as_project_findings(const struct as_project *self, size_t file, struct as_file_result *res);
 
 /* Splits files 0..n-1 (display paths, in output order) into consecutive batches that the pass can join one
