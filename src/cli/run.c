@@ -23,6 +23,7 @@
 #include "input/notebook.h"
 #include "project/index.h"
 #include "project/project.h"
+#include "project/root.h"
 #include "project/scope.h"
 #include "report/report.h"
 #include "cli/rewrite.h"
@@ -992,16 +993,31 @@ static bool joinable(const struct as_options *o, const struct as_engine *engine)
     return as_project_enabled(engine) && !o->isolated && !o->show_files;
 }
 
-/* Whether the run names files only. A directory named is analysed with what lies under it, as a project of
- * its own: joining it with the rest of its repository would make every run over a tree kept inside another
- * one's work tree (build-release/corpus in ours) one batch of everything. */
-static bool names_files_only(const struct as_options *o)
+/* Whether the run names paths that exist (files or directories; a directory: *dirs set). */
+static bool names_existing_paths(const struct as_options *o, bool *dirs)
+{
+    *dirs = false;
+    for (size_t k = 0; k < o->n_paths; k++) {
+        struct stat sb;
+        if (stat(o->paths[k], &sb) != 0) return false;
+        *dirs |= S_ISDIR(sb.st_mode) != 0;
+    }
+    return o->n_paths > 0;
+}
+
+/* Whether every directory named lies strictly inside the join's root: a directory that is the root or holds
+ * it is its project (a run of its own gives its files their findings). */
+static bool dirs_inside_root(const struct as_options *o, const struct as_project_scope *scope)
 {
     for (size_t k = 0; k < o->n_paths; k++) {
         struct stat sb;
-        if (stat(o->paths[k], &sb) != 0 || S_ISDIR(sb.st_mode)) return false;
+        if (stat(o->paths[k], &sb) != 0 || !S_ISDIR(sb.st_mode)) continue;
+        char *real = realpath(o->paths[k], NULL);
+        bool inside = real && as_path_within(real, scope->root) && strcmp(real, scope->root) != 0;
+        free(real);
+        if (!inside) return false;
     }
-    return o->n_paths > 0;
+    return true;
 }
 
 /* Sets st->scope when the named files (or the buffer's path) have a project to be joined with. */
@@ -1272,12 +1288,24 @@ static int check_files(struct run_state *st, struct as_engine *engine, const str
     const char *dot = ".";
     const char *const *roots = o->n_paths ? o->paths : &dot;
     size_t n_roots = o->n_paths ? o->n_paths : 1;
+    bool dirs = false;
     if (!st->scope) {   /* (a buffer on stdin planned its join already) */
+        /* named files and directories inside a project are joined with it: the files found under them are the
+         * targets (a directory that is its project's root, or holds it, is a run of its own) */
         as_discover(roots, n_roots, dopts, &st->files);
-        if (names_files_only(o) && plan_join(st, (const char *const *)st->files.paths, st->files.n))
-            as_path_list_release(&st->files);
+        if (names_existing_paths(o, &dirs) && plan_join(st, (const char *const *)st->files.paths, st->files.n)) {
+            if (dirs && !dirs_inside_root(o, st->scope)) release_join(st);
+            else as_path_list_release(&st->files);
+        }
     }
     if (st->scope) join_project_files(st, dopts);
+    if (st->scope && dirs && st->scope->unlisted) {
+        /* the root's walk leaves out what the named directories hold (git ignores it, an exclude, a tree kept
+         * inside another one's work tree): they are a project of their own, as without a root */
+        release_join(st);
+        as_path_list_release(&st->files);
+        as_discover(roots, n_roots, dopts, &st->files);
+    }
     if (bind_configurations(st, o, engine, st->err)) {
         as_path_list_release(&st->files);
         free(st->file_config);

@@ -204,6 +204,7 @@ bool as_project_scope_discover_cached(struct as_project_scope *s, const struct a
         if (t && as_strmap_get(&listed, t) < 0) missing[m++] = as_xstrdup(t);
     }
     qsort(missing, m, sizeof(char *), compare_paths);
+    s->unlisted = m;
     merge_sorted(out, missing, m);
     free(missing);
     as_strmap_free(&listed);

@@ -24,6 +24,7 @@ struct as_project_scope {
     char *root_arg;             /* the root spelled for discovery: relative to cwd when under it, else absolute */
     struct as_strmap targets;   /* display paths of the named files (keys in arena) */
     size_t n_targets;
+    size_t unlisted;            /* after discovery: targets the walk of the root did not list (inserted) */
     struct as_arena arena;
 };
 

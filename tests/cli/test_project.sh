@@ -144,31 +144,32 @@ check test "$(grep -c 'users.py:15:16: ASC108' "$tmp/r3")" = 0
 check test "$(grep -c ': ASC108 ' "$tmp/r3")" = 5
 
 # the independent parts of a tree are joined one at a time (as_project_batches): fixtures/project/monorepo
-# splits in two, and whatever the split, the output is that of one join of everything
-stats=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache fixtures/project/monorepo 2>&1 >/dev/null)
+# splits in two, and whatever the split, the output is that of one join of everything (each directory named as
+# its own project root: inside the repository it would be joined with the rest of it, through the index)
+stats=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache --project-root fixtures/project/monorepo fixtures/project/monorepo 2>&1 >/dev/null)
 check grep -q ', 2 batches$' <<<"$stats"
-stats=$(ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache fixtures/project/monorepo 2>&1 >/dev/null)
+stats=$(ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache --project-root fixtures/project/monorepo fixtures/project/monorepo 2>&1 >/dev/null)
 check grep -q ', 1 batch$' <<<"$stats"   # by default a batch holds 8,192 files where the tree allows
 for dir in fixtures/project fixtures; do
-  one=$(ASYNCSCAN_PROJECT_BATCH_FILES=0 "$bin" --no-cache --select ALL -j2 "$dir" 2>&1)
-  split=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 "$bin" --no-cache --select ALL -j2 "$dir" 2>&1)
+  one=$(ASYNCSCAN_PROJECT_BATCH_FILES=0 "$bin" --no-cache --project-root "$dir" --select ALL -j2 "$dir" 2>&1)
+  split=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 "$bin" --no-cache --project-root "$dir" --select ALL -j2 "$dir" 2>&1)
   check test "$one" = "$split"
-  split=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 "$bin" --no-cache --select ALL --no-skip -j1 "$dir" 2>&1)
+  split=$(ASYNCSCAN_PROJECT_BATCH_FILES=1 "$bin" --no-cache --project-root "$dir" --select ALL --no-skip -j1 "$dir" 2>&1)
   check test "$one" = "$split"
 done
 # with more than one worker, helper modules are analysed from the moment the search needs them (run.c, struct
 # ahead): the output is the same whichever thread analysed them and when; "all" waits for every one of them,
 # so that path is taken for each on-demand module
 for dir in fixtures/project/helpers fixtures; do
-  ref=$("$bin" --no-cache --select ALL -j1 "$dir" 2>&1)
+  ref=$("$bin" --no-cache --project-root "$dir" --select ALL -j1 "$dir" 2>&1)
   for mode in off on all; do
-    check test "$(ASYNCSCAN_AHEAD=$mode "$bin" --no-cache --select ALL -j2 "$dir" 2>&1)" = "$ref"
+    check test "$(ASYNCSCAN_AHEAD=$mode "$bin" --no-cache --project-root "$dir" --select ALL -j2 "$dir" 2>&1)" = "$ref"
   done
-  stats=$(ASYNCSCAN_AHEAD=all ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache -j2 "$dir" 2>&1 >/dev/null)
+  stats=$(ASYNCSCAN_AHEAD=all ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache --project-root "$dir" -j2 "$dir" 2>&1 >/dev/null)
   demand=$(sed -n 's/.*(\([0-9]*\) parsed on demand).*/\1/p' <<<"$stats")
   check test "$demand" -gt 0
   check grep -q "($demand modules analysed ahead)" <<<"$stats"
-  stats=$(ASYNCSCAN_AHEAD=off ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache -j2 "$dir" 2>&1 >/dev/null)
+  stats=$(ASYNCSCAN_AHEAD=off ASYNCSCAN_PROJECT_STATS=1 "$bin" --no-cache --project-root "$dir" -j2 "$dir" 2>&1 >/dev/null)
   check grep -q "(0 modules analysed ahead)" <<<"$stats"
 done
 

@@ -7,6 +7,7 @@
 # run; the stdin text replaces the file on disk; a broken module or an unreadable directory elsewhere in the
 # project is a one-line note, never a failure of the named file; a slow join says so once; the project listing
 # kept in the cache is reused while nothing it depends on changed, and a rename or an edited .gitignore is seen.
+# A directory named inside its project is joined with it the same way (each directory of each fixture project).
 # Usage: test_single_file.sh ASYNCSCAN REPO_ROOT
 set -u
 bin=$1
@@ -46,6 +47,16 @@ for src in "$root"/fixtures/project/*/; do
       got=$(cd / && scan --no-cache -j$jobs "$proj/$f" | of_file "$proj/$f")
       [ "$got" = "$want" ] && ok || ko "$name/$f -j$jobs by absolute path: differs:$(diff <(echo "$want") <(echo "$got"))"
     done
+    # a directory named is joined with its project too: its files get their findings of the whole run (helpers
+    # outside it included), and nothing else is reported
+    for d in $(cd "$proj" && find . -mindepth 1 -type d ! -path './.git' ! -path './.git/*' | sed 's|^\./||' | sort); do
+      want=$(grep -E "\"filename\":\"$proj/$d/[^\"]*\",\"fix\"" <<<"$whole" || true)
+      cache="$tmp/cache-$name-$jobs-dir-${d//\//_}"
+      for run in cold warm; do
+        got=$(cd "$proj" && scan --cache-dir "$cache" -j$jobs "$d/")
+        [ "$got" = "$want" ] && ok || ko "$name/$d/ -j$jobs $run: named directory differs:$(diff <(echo "$want") <(echo "$got"))"
+      done
+    done
     # every finding of the whole run was compared under its file (the filter misses none)
     check test "$attributed" = "$(grep -c . <<<"$whole")"
     check test "$attributed" -gt 0
@@ -66,6 +77,17 @@ check test "$got" = 7
 # a subdirectory named as the root: util/ lies outside it, so its helpers are not found; audit.py is in it
 got=$("$bin" --no-cache --output-format concise --project-root services services/users.py 2>/dev/null | count)
 check test "$got" = 1
+
+# a directory named is joined with its project (users.py's 7 and reports.py's 1); one that is its project's root,
+# or that the project's walk leaves out (git ignores it: a build tree, a project kept inside another's work
+# tree), is a project of its own, while a file named there is joined all the same
+check test "$("$bin" --no-cache --output-format concise services/ 2>/dev/null | count)" = 8
+check test "$("$bin" --no-cache --output-format concise --project-root services services/ 2>/dev/null | count)" = 1
+mkdir -p vendored/lib && printf 'vendored/\n' >.gitignore
+printf 'from util.disk import copy\n\n\nasync def f():\n    copy(1, 2)\n' >vendored/lib/use.py
+check test "$("$bin" --no-cache --output-format concise vendored/ 2>/dev/null | count)" = 0
+check test "$("$bin" --no-cache --output-format concise vendored/lib/use.py 2>/dev/null | count)" = 1
+rm -r vendored .gitignore
 
 # editing a helper changes the single-file result on the next (warm) run
 cache="$tmp/cache-edit"
