@@ -1316,7 +1316,7 @@ static void typed_findings(struct as_project *p, struct as_file_result *res, con
         size_t rl = strlen(via->returns);
         d.chain[0].label = as_arena_printf(&res->arena, "%s%s -> %.*s", fname, via->is_property ? "" : "()",
                                            (int)(rl > 2 ? rl - 2 : rl), via->returns);
-        d.chain[0].path = p->files.items[via->file].path;
+        d.chain[0].path = as_arena_strdup(&res->arena, p->files.items[via->file].path);   /* (see helper_finding) */
         d.chain[0].line = via->line;
         d.chain[0].col = via->col;
         vec_push(out, d);
