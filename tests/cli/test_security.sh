@@ -214,7 +214,7 @@ scan --no-cache app.py
 crashed && ko "100,000 nested arrays: crashed (exit $rc)" || ok
 grep -q "pyproject.toml:[0-9]*:[0-9]*: " "$tmp/err" && ok || ko "100,000 nested arrays: $(head -c 300 "$tmp/err")"
 # deep Python: each either analysed or one error naming the file, never a crash (5,000 levels: beyond what
-# CPython 3.11 compiles, ~3,000; far deeper ones cost query time quadratic in the depth: docs/security.md)
+# CPython 3.11 compiles, ~3,000)
 fresh; python3 -c "
 n = 5000
 cases = {
@@ -227,6 +227,43 @@ for name, expr in cases.items():
 scan --no-cache .
 expect_finding "deep Python expressions"
 [ "$rc" -le 2 ] && ok || ko "deep Python: exit $rc"
+# The nesting guard (src/analysis/nesting.c): a tree deeper than 4,000 levels is not queried (query time grows
+# with the square of the depth: 70,000 nested calls took ~66 s, 20,000 chained calls as long); the file gets one
+# error naming where the limit is crossed (the first node, in reading order, at level 4,001); the other files are
+# analysed. 3,994 `not`s put the name `y` and the last `not` keyword at level 4,000 (module, def, block,
+# statement, assignment, then one level each); with one more, the last `not` keyword is at 4,001.
+deep_src() {   # deep_src NOTS [PREFIX]: the finding of app.py, then an expression NOTS deep
+  python3 -c "import sys; sys.stdout.write('import time\\n\\n\\nasync def f():\\n    time.sleep(1)\\n    x = ' + 'not ' * int(sys.argv[1]) + 'y\\n')" "$1"
+}
+fresh; deep_src 3994 >under.py; deep_src 3995 >over.py
+python3 -c "
+h = 'import time\\nasync def f():\\n    time.sleep(1)\\n'   # the words the pre-parse skip looks for
+open('calls.py', 'w').write(h + 'x = ' + 'g(' * 70000 + ')' * 70000 + '\\n')
+open('chained.py', 'w').write(h + 'x = a' + '.b()' * 20000 + '\\n')"
+scan --no-cache .
+expect_finding "nesting guard"
+[ "$rc" -eq 2 ] && ok || ko "nesting guard: exit $rc: $(head -c 600 "$tmp/err")"
+grep -q "^under.py:5:5: ASYNC251" "$tmp/out" && ! grep -q "under.py" "$tmp/err" && ok || ko "4,000 levels: not analysed: $(cat "$tmp/out" "$tmp/err")"
+! grep -q "over.py:5:5: ASYNC251" "$tmp/out" && ok || ko "4,001 levels: the file was analysed"
+grep -qx "asyncscan: error: over.py: nested more than 4000 levels deep at line 6, column $((9 + 4 * 3994)) (.*)" "$tmp/err" && ok || ko "over.py: $(cat "$tmp/err")"
+grep -q "error: calls.py: nested more than 4000 levels deep at line 4, column 4001 " "$tmp/err" && ok || ko "70,000 nested calls: $(cat "$tmp/err")"
+grep -q "error: chained.py: nested more than 4000 levels deep at line 4, column 5 " "$tmp/err" && ok || ko "20,000 chained calls: $(cat "$tmp/err")"
+[ "$(grep -c 'error:' "$tmp/err")" -eq 3 ] && ok || ko "nesting guard: not one error per deep file: $(cat "$tmp/err")"
+# the same from the cache, on stdin, and in a notebook (the line counted within the cell)
+scan .
+[ "$rc" -eq 2 ] && grep -q "error: over.py: nested more than 4000 levels deep at line 6," "$tmp/err" && ok || ko "nesting guard, cached: $(cat "$tmp/err")"
+timeout 60 "$bin" --no-cache --output-format concise - --stdin-filename over.py <over.py >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "error: over.py: nested more than 4000 levels deep at line 6," "$tmp/err" && ok || ko "nesting guard, stdin: exit $rc: $(cat "$tmp/err")"
+timeout 60 "$bin" --no-cache --output-format concise - --stdin-filename under.py <under.py >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q "under.py:5:5: ASYNC251" "$tmp/out" && ok || ko "nesting guard, stdin under the limit: exit $rc: $(cat "$tmp/out" "$tmp/err")"
+python3 -c "
+import json
+deep = 'x = ' + 'not ' * 3997 + 'y\\n'   # module, statement, assignment: the last not keyword at 4,001
+cells = [{'cell_type': 'code', 'metadata': {}, 'outputs': [], 'execution_count': None, 'source': s}
+         for s in ['import time\\n', 'async def f():\\n    time.sleep(1)\\n', 'a = 1\\n' + deep]]
+json.dump({'cells': cells, 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}, open('deep.ipynb', 'w'))"
+scan --no-cache deep.ipynb
+[ "$rc" -eq 2 ] && grep -q "error: deep.ipynb: nested more than 4000 levels deep in cell 3 at line 2, column $((5 + 4 * 3996)) " "$tmp/err" && ok || ko "nesting guard, notebook: exit $rc: $(cat "$tmp/err")"
 
 # ---- 6. text output cannot drive the terminal -----------------------------------------------------------
 fresh; printf 'import time\n\n\nasync def f():\n    x = "\033[2K"; time.sleep(1)  # \033[1A\033[2K \302\233 \342\200\256\n' >"$(printf 'e\033[31mvil').py"
