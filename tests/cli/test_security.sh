@@ -286,6 +286,12 @@ for opts in --add-noqa "--fix --unsafe-fixes --show-fixes"; do
   grep -q "$esc" "$tmp/err" && ko "$opts: a raw ESC on stderr: $(cat -v "$tmp/err")" || ok
   grep -qF 'r\x1b[2Ko.py: read-only' "$tmp/err" && ok || ko "$opts: the name not escaped: $(cat -v "$tmp/err")"
 done
+# --diff names the file in its ---/+++ headers escaped (a newline in the name cannot start a line of the diff)
+fresh; cp "$root/fixtures/fix/coroutines.py" "$(printf 'd\033[2K\nx').py"
+scan --no-cache --diff --unsafe-fixes .
+grep -q "$esc" "$tmp/out" && ko "--diff: a raw ESC in the diff: $(cat -v "$tmp/out")" || ok
+[ "$rc" -eq 1 ] && grep -qxF -- '--- d\x1b[2K\x0ax.py' "$tmp/out" && grep -qxF -- '+++ d\x1b[2K\x0ax.py' "$tmp/out" && ok || ko "--diff headers: exit $rc: $(cat -v "$tmp/out")"
+[ "$(grep -c '^x.py' "$tmp/out")" -eq 0 ] && ok || ko "--diff: the name's newline started a line: $(cat -v "$tmp/out")"
 cp "$root/fixtures/fix/coroutines.py" "$(printf 'w\033[2K').py"   # --show-fixes lists the files it rewrote
 scan --no-cache --fix --unsafe-fixes --show-fixes .
 grep -q "$esc" "$tmp/err" && ko "--show-fixes: a raw ESC on stderr: $(cat -v "$tmp/err")" || ok
