@@ -1349,9 +1349,10 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
     TSTree *tree = ts_parser_parse_with_options(parser, keep ? *keep : NULL, input, opts);
     *too_deep_at = UINT32_MAX;
     bool too_deep = tree && as_tree_nested_deeper_than(tree, AS_MAX_NESTING, too_deep_at);
-    if (tree && !too_deep) as_facts_extract(facts, arena, w->scratch, queries, tree, src->text, src->len);
-    if (tree && !too_deep && engine->needs_outline)
-        as_outline_build(flow, arena, facts, tree, src->text);   /* while the tree lives */
+    if (tree && !too_deep) {
+        as_facts_collect(facts, arena, w->scratch, queries, tree, src->text, src->len);
+        if (engine->needs_outline) as_outline_build(flow, arena, facts, tree, src->text);   /* while the tree lives */
+    }
     if (keep) {
         if (!tree) ts_parser_reset(parser);   /* a cancelled parse would resume on the next call */
         if (*keep) ts_tree_delete(*keep);
@@ -1361,6 +1362,8 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
         ts_parser_delete(parser);
         as_ts_arena_end(w->ts_arena);
     }
+    /* the records are copied into the file's arena only now that the tree's memory is gone (unless kept) */
+    if (tree && !too_deep) as_facts_publish(facts, arena, w->scratch);
     if (too_deep) return false;
     if (!tree) {
         out->error = deadline.expired
