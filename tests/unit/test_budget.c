@@ -31,6 +31,17 @@ static size_t waits_of(struct as_budget *b)
     return w;
 }
 
+/* Starts t on a thread of its own and returns once it waits (the budget counts one more wait), still out. */
+static void start_waiting(struct as_budget *b, struct taker *t, pthread_t *th)
+{
+    size_t before = waits_of(b);
+    ck_assert_int_eq(pthread_create(th, NULL, take_and_mark, t), 0);
+    while (waits_of(b) == before) sched_yield();
+    pthread_mutex_lock(&b->lock);
+    ck_assert(!t->in);
+    pthread_mutex_unlock(&b->lock);
+}
+
 START_TEST(sums_that_fit_go_in_together)
 {
     struct as_budget b;
@@ -49,47 +60,30 @@ START_TEST(sums_that_fit_go_in_together)
 }
 END_TEST
 
-START_TEST(a_sum_over_the_limit_waits)
+/* With `first` held under a limit of 10, a taker of `second` (which does not fit beside it) waits; once `first`
+ * is given back it goes in, alone if need be. */
+static void waits_until_given_back(size_t first, size_t second)
 {
     struct as_budget b;
     as_budget_init(&b, 10);
-    as_budget_take(&b, 6);
-    struct taker t = {&b, 6, false};
+    as_budget_take(&b, first);
+    struct taker t = {&b, second, false};
     pthread_t th;
-    ck_assert_int_eq(pthread_create(&th, NULL, take_and_mark, &t), 0);
-    while (waits_of(&b) == 0) sched_yield();   /* the other thread is waiting now */
-    pthread_mutex_lock(&b.lock);
-    ck_assert(!t.in);
-    pthread_mutex_unlock(&b.lock);
-    as_budget_give_back(&b, 6);
+    start_waiting(&b, &t, &th);
+    as_budget_give_back(&b, first);
     pthread_join(th, NULL);
     ck_assert(t.in);
-    ck_assert_uint_eq(b.held, 6);
+    ck_assert_uint_eq(b.held, second);
     ck_assert_uint_eq(b.waits, 1);
-    as_budget_give_back(&b, 6);
+    as_budget_give_back(&b, second);
     as_budget_destroy(&b);
 }
+
+START_TEST(a_sum_over_the_limit_waits) { waits_until_given_back(6, 6); }
 END_TEST
 
-START_TEST(a_large_one_waits_for_all_others)
-{
-    struct as_budget b;
-    as_budget_init(&b, 10);
-    as_budget_take(&b, 1);
-    struct taker t = {&b, 50, false};
-    pthread_t th;
-    ck_assert_int_eq(pthread_create(&th, NULL, take_and_mark, &t), 0);
-    while (waits_of(&b) == 0) sched_yield();
-    pthread_mutex_lock(&b.lock);
-    ck_assert(!t.in);
-    pthread_mutex_unlock(&b.lock);
-    as_budget_give_back(&b, 1);   /* nothing held: the large one goes in alone */
-    pthread_join(th, NULL);
-    ck_assert(t.in);
-    ck_assert_uint_eq(b.held, 50);
-    as_budget_give_back(&b, 50);
-    as_budget_destroy(&b);
-}
+/* nothing held: the large one goes in alone */
+START_TEST(a_large_one_waits_for_all_others) { waits_until_given_back(1, 50); }
 END_TEST
 
 Suite *as_test_suite(void)
