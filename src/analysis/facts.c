@@ -939,7 +939,7 @@ static void link_call(struct as_facts *f, struct as_expr *e)
 {
     if (e->kind == AS_EXPR_CALL) e->call = find_call(f->calls, f->n_calls, e->base);
     if (e->kind == AS_EXPR_CALL && e->call < 0) e->kind = AS_EXPR_OTHER;
-    if (e->operands) {   /* DIV, EITHER: at most MAX_OPERAND_DEPTH deep */
+    if ((e->kind == AS_EXPR_DIV || e->kind == AS_EXPR_EITHER) && e->operands) {   /* at most MAX_OPERAND_DEPTH deep */
         link_call(f, &e->operands[0]);
         link_call(f, &e->operands[1]);
     }
@@ -1292,6 +1292,16 @@ static void on_match(struct match *mt)
 /* ---- the extraction's steps ------------------------------------------------------------------------------ */
 
 /* Empties the scratch vectors (keeping their memory) and pushes the module scope, scope 0. */
+/* A scratch vector larger than this is freed as soon as its records are published, instead of being kept for
+ * the worker's next file: a large file's records then never exist twice (scratch and arena) beside its tree,
+ * and a worker does not hold the largest file's scratch for the rest of the run. An ordinary file's vectors
+ * stay far below it (docs/performance.md, "Memory of one large file"). */
+#define SCRATCH_KEEP_BYTES ((size_t)1 << 20)
+#define drop_if_large(v)                                                                 \
+    do {                                                                                 \
+        if ((v)->cap * sizeof(*(v)->items) > SCRATCH_KEEP_BYTES) vec_free(v);           \
+    } while (0)
+
 static void start_scratch(struct as_facts_scratch *s, size_t len)
 {
     s->scopes.len = s->bindings.len = s->calls.len = s->refs.len = s->nonrefs.len = s->attrs.len = 0;
@@ -1354,13 +1364,9 @@ static void publish_calls(struct as_facts *out, struct as_arena *arena, struct a
     }
 }
 
-/* Scopes and bindings; CALL-kind expressions of calls and bindings linked to the call they are built on. */
-static void publish_scopes_and_bindings(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+/* Bindings; CALL-kind expressions of calls and bindings linked to the call they are built on. */
+static void publish_bindings(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
 {
-    out->n_scopes = s->scopes.len;
-    out->scopes = as_arena_alloc(arena, s->scopes.len * sizeof(struct as_scope));
-    memcpy(out->scopes, s->scopes.items, s->scopes.len * sizeof(struct as_scope));
-
     sort(s->bindings.items, s->bindings.len, sizeof(struct as_binding), cmp_binding);
     out->n_bindings = s->bindings.len;
     out->bindings = publish(arena, s->bindings.items, s->bindings.len, sizeof(struct as_binding));
@@ -1488,8 +1494,8 @@ static void publish_refs_and_comments(struct as_facts *out, struct as_arena *are
     out->comments = publish(arena, s->comments.items, s->comments.len, sizeof(struct as_span));
 }
 
-int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s,
-                     const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len)
+void as_facts_collect(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s,
+                      const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len)
 {
     pthread_once(&fields_once, look_up_fields);
     memset(out, 0, sizeof(*out));
@@ -1497,22 +1503,43 @@ int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_fac
     struct ctx c = {arena, s, src, len};
     TSNode root = ts_tree_root_node(tree);
     collect_matches(&c, as_query_set_combined(queries), root, out);
+    first_error(root, out);
 
     owners_by_params(s);
-    /* Sort, then link what refers to calls and scopes by span. */
     sort(s->scopes.items + 1, s->scopes.len - 1, sizeof(struct as_scope), cmp_scope);
+    out->n_scopes = s->scopes.len;
+    out->scopes = publish(arena, s->scopes.items, s->scopes.len, sizeof(struct as_scope));
+    drop_if_large(&s->scopes);
+}
+
+void as_facts_publish(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s)
+{
+    /* Sort, then link what refers to calls and scopes by span. */
     sort(s->calls.items, s->calls.len, sizeof(struct as_call), cmp_call);
     sort(s->discarded.items, s->discarded.len, sizeof(struct as_span), cmp_span);
     sort(s->awaited.items, s->awaited.len, sizeof(struct as_span), cmp_span);
     sort(s->nonrefs.items, s->nonrefs.len, sizeof(uint32_t), cmp_u32);
     publish_calls(out, arena, s);
-    publish_scopes_and_bindings(out, arena, s);
+    drop_if_large(&s->calls);
+    publish_bindings(out, arena, s);
+    drop_if_large(&s->bindings);
     publish_attrs(out, arena, s);
     publish_withs(out, arena, s);
     link_calls_to_owners(out, arena, s);
     publish_markers(out, arena, s);
     publish_refs_and_comments(out, arena, s);
+    drop_if_large(&s->refs);
+    drop_if_large(&s->nonrefs);
+    drop_if_large(&s->arg_inner);
+    drop_if_large(&s->arg_outer);
+    drop_if_large(&s->discarded);
+    drop_if_large(&s->awaited);
+}
 
-    first_error(root, out);
+int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *s,
+                     const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len)
+{
+    as_facts_collect(out, arena, s, queries, tree, src, len);
+    as_facts_publish(out, arena, s);
     return 0;
 }

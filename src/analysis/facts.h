@@ -35,31 +35,35 @@ enum as_expr_kind {
 };
 
 /* A compact description of an expression, enough to resolve it to a qualified name. */
+/* The records below are ordered widest field first, so that no padding is wasted: a 15 MB file has ~2 million
+ * of them (docs/performance.md, "Memory of one large file"). */
 struct as_expr {
-    enum as_expr_kind kind;
     const char *head;      /* NAME: the leading identifier */
-    uint32_t head_pos;     /* NAME: its byte offset */
-    int32_t call;          /* CALL: index into facts.calls of the base call; LAMBDA: scope index */
     const char *tail;      /* ".a.b" attribute segments after the head/call; "" when none */
     const char *text;      /* STRING/NUMBER/CONST: literal text (string content without quotes) */
     struct as_span span;
-    struct as_span base;   /* CALL: span of the base call (linked to `call` after sorting) */
-    struct as_expr *operands; /* DIV, EITHER: the two operands (arena); NULL otherwise */
+    union {                /* by kind: */
+        struct as_span base;       /* CALL: span of the base call (linked to `call` after sorting) */
+        struct as_expr *operands;  /* DIV, EITHER: the two operands (arena) */
+    };
+    enum as_expr_kind kind;
+    uint32_t head_pos;     /* NAME: its byte offset */
+    int32_t call;          /* CALL: index into facts.calls of the base call; LAMBDA: scope index */
 };
 
 enum as_scope_kind { AS_SCOPE_MODULE, AS_SCOPE_FUNCTION, AS_SCOPE_LAMBDA, AS_SCOPE_CLASS, AS_SCOPE_COMPREHENSION };
 
 struct as_scope {
-    enum as_scope_kind kind;
-    bool is_async;
     const char *name;          /* function/class name; NULL otherwise */
+    struct as_expr returns;    /* function: the return annotation (unwrapped like a parameter's); NONE if none */
     struct as_span node;       /* the whole definition (without decorators) */
     struct as_span body;       /* what runs inside the scope */
     struct as_span params;     /* parameter list; {0,0} if none */
     struct as_span name_span;
     struct as_span bases;      /* class: the parenthesised base list; {0,0} if none */
     int32_t parent;            /* enclosing scope (by body nesting); -1 for the module */
-    struct as_expr returns;    /* function: the return annotation (unwrapped like a parameter's); NONE if none */
+    enum as_scope_kind kind;
+    bool is_async;
 };
 
 enum as_binding_kind {
@@ -80,21 +84,21 @@ enum as_binding_kind {
 #define AS_UNPACK_ELEMENT (-2)
 
 struct as_binding {
-    enum as_binding_kind kind;
     const char *name;
-    uint32_t pos;             /* byte offset of the bound identifier */
-    int32_t scope;            /* filled by the model */
     const char *module;       /* IMPORT/FROM/STAR: module text as written (".m" for relative) */
     const char *imported;     /* FROM: the imported name ("sleep"); IMPORT: the full dotted module */
     struct as_expr value;     /* ASSIGN/WITH/WALRUS; PLAIN with unpack_index >= 0: the unpacked right side */
-    int32_t unpack_index;     /* `a, b = value`: the position of this name in the target (PLAIN); AS_UNPACK_ELEMENT
-                                 for `for x in value` (value: the iterable); else -1 */
     struct as_expr type;      /* ASSIGN/PARAM: annotation, unwrapped from Optional[...] / X | None */
     struct as_span stmt;      /* the binding statement */
     struct as_span owner;     /* PARAM: the function/lambda node whose parameter list holds it ({0,0} if none) */
+    enum as_binding_kind kind;
+    uint32_t pos;             /* byte offset of the bound identifier */
+    int32_t scope;            /* filled by the model */
+    int32_t unpack_index;     /* `a, b = value`: the position of this name in the target (PLAIN); AS_UNPACK_ELEMENT
+                                 for `for x in value` (value: the iterable); else -1 */
+    int32_t next;             /* next binding of the same (scope, name), by position (model) */
     bool also_reads;          /* `x += 1` reads x as well as binding it */
     bool used;                /* read at least once (model) */
-    int32_t next;             /* next binding of the same (scope, name), by position (model) */
 };
 
 struct as_arg {
@@ -103,18 +107,18 @@ struct as_arg {
 };
 
 struct as_call {
-    struct as_span span;
     struct as_expr callee;
     struct as_arg *args;
+    struct as_span span;
     uint32_t n_args;
-    bool has_star_args;       /* *args or **kwargs present */
-    bool awaited;             /* directly under await */
-    bool discarded;           /* the whole expression statement */
     int32_t outer_call;       /* call this one is an argument of, or -1 */
     int32_t assigned_to;      /* binding of `name = <this call>` (single target, no attribute tail), or -1 */
     int32_t with_item;        /* with statement this call is an item of, or -1 */
     int32_t sleep_loop;       /* sleep loop whose body awaits this call, or -1 */
     int32_t scope;            /* innermost scope (model) */
+    bool has_star_args;       /* *args or **kwargs present */
+    bool awaited;             /* directly under await */
+    bool discarded;           /* the whole expression statement */
 };
 
 /* `obj.name = value` / `obj.name: T = value` (obj a plain name). */
@@ -217,6 +221,13 @@ void as_facts_scratch_free(struct as_facts_scratch *self);
 /* Runs every query of `queries` over `tree` (parsed from src) and fills *out from arena. Returns 0. */
 int as_facts_extract(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *scratch,
                      const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len);
+/* as_facts_extract in two steps, so that the tree can be freed between them (a large file's tree and its
+ * published records then never take memory at once): as_facts_collect runs the queries into the scratch and
+ * publishes only the scopes (with first_error/has_error); what needs the tree and the scopes (the outline) can
+ * run then; as_facts_publish needs no tree and publishes the rest. */
+void as_facts_collect(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *scratch,
+                      const struct as_query_set *queries, const struct TSTree *tree, const char *src, size_t len);
+void as_facts_publish(struct as_facts *out, struct as_arena *arena, struct as_facts_scratch *scratch);
 
 /* Validates that queries use only capture names from facts.def (names starting with "_" are free); on error
  * returns -1 with *err (heap) naming the query and the capture. */

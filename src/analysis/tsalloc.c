@@ -1,8 +1,11 @@
 /* tsalloc.c — tree-sitter's per-file bump arenas; see tsalloc.h. An arena is one reservation of address space
- * (pages are only backed once touched); each block carries its size in a 16-byte header, so realloc can copy
+ * (pages are only backed once touched); each block carries its size in an 8-byte header, so realloc can copy
  * it, and the last block grows in place. Whether a pointer is the arena's is one range check. Small blocks
- * freed in a window are kept on free lists by size (the header's second word links them) and handed out again:
- * the Python grammar's external scanner frees and allocates its indent stack before every token it scans. */
+ * freed in a window are kept on free lists by size (the freed block's first word links them) and handed out
+ * again: the Python grammar's external scanner frees and allocates its indent stack before every token it scans.
+ * Blocks are 8-byte aligned, which is all tree-sitter's objects need (pointers, 32- and 64-bit integers; the
+ * low bit of a subtree pointer, its inline tag, stays 0): with 16-byte headers and alignment, a 15 MB file's
+ * tree took 52 MB more than with malloc (docs/performance.md, "Memory of one large file"). */
 #define _GNU_SOURCE 1 /* MAP_NORESERVE, MAP_ANONYMOUS */
 #include "analysis/tsalloc.h"
 
@@ -29,11 +32,15 @@
 
 #define RESERVE ((size_t)1 << 30) /* address space per arena: a file needing more spills over to malloc */
 #define KEEP ((size_t)2 << 20)    /* pages kept backed between files; the rest go back to the system */
-#define ALIGN 16
+#define ALIGN 8
 
 struct header {
     size_t size;
-    struct header *next_free; /* on a free list: the next block of its class; keeps blocks 16-byte aligned */
+};
+
+/* A block on a free list: its first word links the next block of its class. */
+struct free_block {
+    struct free_block *next;
 };
 
 /* Free lists for blocks of up to SMALL_MAX bytes, one per multiple of ALIGN */
@@ -46,13 +53,14 @@ struct as_ts_arena {
     size_t used;    /* bytes handed out in this window */
     size_t touched; /* high-water mark since the pages past KEEP were last given back */
     bool spilled;   /* an allocation of this window came from malloc */
-    struct header *free_small[SMALL_CLASSES]; /* blocks freed in this window, by rounded size (16, 32, ...) */
+    struct free_block *free_small[SMALL_CLASSES]; /* blocks freed in this window, by rounded size (8, 16, ...) */
 };
 
 static _Thread_local struct as_ts_arena *current;
 static bool installed;
 
-static size_t rounded(size_t n) { return (n + (ALIGN - 1)) & ~(size_t)(ALIGN - 1); }
+/* a block's payload: a multiple of ALIGN, at least one word (a freed block links the free list there) */
+static size_t rounded(size_t n) { return n ? (n + (ALIGN - 1)) & ~(size_t)(ALIGN - 1) : ALIGN; }
 
 /* The free list for blocks of n bytes, or -1 (0 bytes, or larger than SMALL_MAX) */
 static int small_class(size_t n) { return n && n <= SMALL_MAX ? (int)(rounded(n) / ALIGN) - 1 : -1; }
@@ -66,10 +74,10 @@ static void *take(struct as_ts_arena *a, size_t n)
 {
     int c = small_class(n);
     if (c >= 0 && a->free_small[c]) {
-        struct header *h = a->free_small[c];
-        a->free_small[c] = h->next_free;
-        h->size = n;
-        return h + 1;
+        struct free_block *f = a->free_small[c];
+        a->free_small[c] = f->next;
+        ((struct header *)f - 1)->size = n;
+        return f;
     }
     if (n > a->reserve) {
         a->spilled = true;
@@ -109,8 +117,9 @@ static void give_back(struct as_ts_arena *a, void *p)
     struct header *h = (struct header *)p - 1;
     int c = small_class(h->size);
     if (c < 0) return;   /* larger blocks stay where they are until the window ends */
-    h->next_free = a->free_small[c];
-    a->free_small[c] = h;
+    struct free_block *f = p;
+    f->next = a->free_small[c];
+    a->free_small[c] = f;
 }
 
 static void *ts_arena_realloc(void *p, size_t n)

@@ -30,6 +30,7 @@
 #include "report/roots.h"
 #include "cli/settings.h"
 #include "input/source.h"
+#include "util/budget.h"
 #include "util/buf.h"
 #include "util/vec.h"
 #include "util/visible.h"
@@ -51,6 +52,8 @@ struct run_state {
     VEC(struct as_worker *) idle;
     size_t max_idle;
     size_t max_size;
+    /* source bytes being analysed across workers, at most max_size unless one file alone (analyse_in_budget) */
+    struct as_budget in_flight;
     int errors;
     size_t counts_by_rule[512];   /* --statistics, indexed like engine->rules */
     struct as_root_tally *roots;  /* findings through helpers, by root (--statistics, the summary) */
@@ -134,6 +137,18 @@ static bool nothing_to_show(const struct as_file_result *res)
     return !res->parsed && !res->error && res->n_diags == 0;
 }
 
+/* The analysis of one buffer, admitted by the budget of source bytes in flight: a file's analysis takes ~30-60
+ * bytes of memory per source byte at its peak (docs/performance.md), so workers analyse files together only
+ * while their sizes add up to at most --max-file-size; a larger sum waits for the others to finish (a file
+ * alone always runs). Ordinary files are far below it: the corpus never waits. */
+static void analyse_in_budget(struct run_state *st, void *worker, const char *name, const char *bytes, size_t len,
+                              bool force_parse, struct as_file_result *res)
+{
+    as_budget_take(&st->in_flight, len);
+    as_analyze_buffer_ex(worker, st->engine, name, bytes, len, force_parse, res);
+    as_budget_give_back(&st->in_flight, len);
+}
+
 /* Reads and analyses file `i` into `res` (from the cache when it holds a usable entry). */
 static void analyse_file(struct run_state *st, void *worker, size_t i, bool force_parse, struct as_file_result *res)
 {
@@ -175,14 +190,14 @@ static void analyse_file(struct run_state *st, void *worker, size_t i, bool forc
             char *copy = as_xstrdup(name);
             as_file_result_release(res);
             as_file_result_init(res);
-            as_analyze_buffer_ex(worker, st->engine, copy, bytes, len, force_parse, res);
+            analyse_in_budget(st, worker, copy, bytes, len, force_parse, res);
             free(copy);
             /* scanning such a file again costs less than creating a file for it (a first run on the corpus
              * wrote 6,995 entries, now 662: system time 0.8-1.7 s -> 0.4 s) */
             if (!nothing_to_show(res)) as_cache_store(st->cache, key, res);
         }
     } else {
-        as_analyze_buffer_ex(worker, st->engine, name, bytes, len, force_parse, res);
+        analyse_in_budget(st, worker, name, bytes, len, force_parse, res);
     }
     free(bytes);
     if (st->module_paths) res->path = display_path(path, st->ctx.cwd, &res->arena);   /* shown as any run shows it */
@@ -1426,8 +1441,10 @@ static int check_with_engine(const struct as_options *o, struct as_settings *set
     clock_gettime(CLOCK_MONOTONIC, &st.started);
     st.stdin_file = SIZE_MAX;
     as_arena_init(&st.scope_arena);
+    as_budget_init(&st.in_flight, st.max_size);
     int stop = use_stdin ? check_stdin(&st, engine, stdin_config, &dopts) : check_files(&st, engine, &dopts);
     int status = stop != RUN_ON ? stop : finish_check(&st, format);
+    as_budget_destroy(&st.in_flight);
     release_join(&st);
     as_rewrite_release(&rewrite);
     as_root_tally_free(st.roots);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "input/notebook.h"
+#include "util/visible.h"
 #include "util/xalloc.h"
 
 #define CONTEXT 3
@@ -118,7 +119,13 @@ static void labelled_diff(struct as_buf *out, const char *label, const char *a, 
     size_t n, m, n_ops;
     struct line *la = split(a, alen, &n), *lb = split(b, blen, &m);
     char *ops = script(la, n, lb, m, &n_ops);
-    as_buf_printf(out, "--- %s\n+++ %s\n", label, label);
+    /* the path as the text formats show it: a control character in a file name cannot drive the terminal or
+     * start a line of its own in the diff */
+    for (int side = 0; side < 2; side++) {
+        as_buf_puts(out, side ? "+++ " : "--- ");
+        as_buf_add_visible(out, label, strlen(label));
+        as_buf_putc(out, '\n');
+    }
     size_t i = 0, ia = 0, ib = 0, last_end = 0;
     while (i < n_ops) {
         if (ops[i] == 'K') { i++, ia++, ib++; continue; }

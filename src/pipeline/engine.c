@@ -27,6 +27,7 @@
 #include "analysis/guards.h"
 #include "analysis/outline.h"
 #include "analysis/model.h"
+#include "analysis/nesting.h"
 #include "analysis/types.h"
 #include "pipeline/noqa.h"
 #include "analysis/query.h"
@@ -1320,10 +1321,11 @@ static const char *partial_target(const struct as_model *m, const char *const *n
 
 /* Parses the decoded text and extracts its facts. The parser, the tree and the query cursor are made for this
  * file in the worker's arena (tsalloc.h), and dropped with it. False, with out->error set, when the parser
- * failed or ran out of time. */
+ * failed or ran out of time; false too when the tree is nested deeper than AS_MAX_NESTING (analysis/nesting.h):
+ * no query runs on it then, and *too_deep_at is the offset where the limit is crossed (else UINT32_MAX). */
 static bool parse_facts(struct as_worker *w, const struct as_engine *engine, const struct as_query_set *queries,
                         const struct as_source *src, struct as_facts *facts, struct as_outline *flow,
-                        struct as_file_result *out)
+                        struct as_file_result *out, uint32_t *too_deep_at)
 {
     struct as_arena *arena = &out->arena;
     TSTree **keep = w->keep_tree;   /* an editor's buffer: its tree outlives the file's analysis */
@@ -1345,8 +1347,12 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
     TSInput input = {.payload = &si, .read = read_string, .encoding = TSInputEncodingUTF8};
     TSParseOptions opts = {.payload = &deadline, .progress_callback = parse_progress};
     TSTree *tree = ts_parser_parse_with_options(parser, keep ? *keep : NULL, input, opts);
-    if (tree) as_facts_extract(facts, arena, w->scratch, queries, tree, src->text, src->len);
-    if (tree && engine->needs_outline) as_outline_build(flow, arena, facts, tree, src->text);   /* while the tree lives */
+    *too_deep_at = UINT32_MAX;
+    bool too_deep = tree && as_tree_nested_deeper_than(tree, AS_MAX_NESTING, too_deep_at);
+    if (tree && !too_deep) {
+        as_facts_collect(facts, arena, w->scratch, queries, tree, src->text, src->len);
+        if (engine->needs_outline) as_outline_build(flow, arena, facts, tree, src->text);   /* while the tree lives */
+    }
     if (keep) {
         if (!tree) ts_parser_reset(parser);   /* a cancelled parse would resume on the next call */
         if (*keep) ts_tree_delete(*keep);
@@ -1356,6 +1362,9 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
         ts_parser_delete(parser);
         as_ts_arena_end(w->ts_arena);
     }
+    /* the records are copied into the file's arena only now that the tree's memory is gone (unless kept) */
+    if (tree && !too_deep) as_facts_publish(facts, arena, w->scratch);
+    if (too_deep) return false;
     if (!tree) {
         out->error = deadline.expired
                          ? as_arena_printf(arena, "parsing took longer than %.0f s and was cancelled",
@@ -1512,6 +1521,19 @@ static void mark_async_cells(struct as_model *model, const struct as_notebook *n
     model->n_async_top_level = n;
 }
 
+/* "at line L, column C" of an offset into the parsed text, or "in cell N at line L, column C" in a notebook
+ * (the line counted within the cell) */
+static const char *where_in_file(const struct as_source *src, const struct as_notebook *nb, uint32_t offset,
+                                 struct as_arena *arena)
+{
+    uint32_t line, col;
+    as_source_position(src, offset, &line, &col);
+    const struct as_nb_cell *cell = nb->n_cells ? as_notebook_cell_at(nb, offset) : NULL;
+    if (!cell) return as_arena_printf(arena, "at line %u, column %u", line, col);
+    return as_arena_printf(arena, "in cell %u at line %u, column %u", cell->raw_index, line - cell->first_line + 1,
+                           col);
+}
+
 void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, const char *path, const char *bytes,
                           size_t len, bool force_parse, struct as_file_result *out)
 {
@@ -1550,7 +1572,17 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     }
     struct as_facts facts;
     struct as_outline flow;
-    if (!parse_facts(w, engine, queries, &src, &facts, &flow, out)) return;
+    uint32_t too_deep_at;
+    if (!parse_facts(w, engine, queries, &src, &facts, &flow, out, &too_deep_at)) {
+        if (too_deep_at != UINT32_MAX) {
+            const struct as_nb_cell *cell = nb.n_cells ? as_notebook_cell_at(&nb, too_deep_at) : NULL;
+            if (cell) out->error_cell = cell->raw_index;
+            out->error = as_arena_printf(arena, "nested more than %u levels deep %s (not analysed: CPython refuses "
+                                                "far shallower code, see the README's Security section)",
+                                         AS_MAX_NESTING, where_in_file(&src, &nb, too_deep_at, arena));
+        }
+        return;
+    }
 
     bool is_init = false;
     const char *module = as_model_module_name(arena, path, &is_init);
@@ -1578,15 +1610,11 @@ void as_analyze_buffer_ex(struct as_worker *w, const struct as_engine *engine, c
     publish_diags(w, &src, &sup, out);
 
     if (facts.has_error) {
-        uint32_t line, col;
-        as_source_position(&src, facts.first_error.start, &line, &col);
         const struct as_nb_cell *cell = nb.n_cells ? as_notebook_cell_at(&nb, facts.first_error.start) : NULL;
-        const char *where = cell ? as_arena_printf(arena, "in cell %u ", cell->raw_index) : "";
-        if (cell) line = line - cell->first_line + 1;
         if (cell) out->error_cell = cell->raw_index;
         /* a cut query run says so even then: findings may be missing beyond the broken line's */
-        out->error = as_arena_printf(arena, "invalid syntax %sat line %u, column %u (the intact parts were analysed%s)",
-                                     where, line, col,
+        out->error = as_arena_printf(arena, "invalid syntax %s (the intact parts were analysed%s)",
+                                     where_in_file(&src, &nb, facts.first_error.start, arena),
                                      facts.match_limit_exceeded
                                          ? ", but not completely: the query match or time limit was reached"
                                          : "");

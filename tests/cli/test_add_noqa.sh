@@ -60,6 +60,16 @@ check grep -q "sk/m.py:5: no \`# noqa: ASYNC251\` added: the line ends in a back
 check grep -q "sk/m.py:7: no \`# noqa: ASYNC251\` added: the line opens a string that continues on the next line" "$tmp/err"
 check grep -q "Added 1 noqa directive. 2 lines could not take one" "$tmp/err"
 check grep -q "time.sleep(3)  # noqa: ASYNC251" sk/m.py
+# a killed run cannot leave a temporary file behind because none is made: the file is opened for writing where
+# it is (no O_CREAT), and nothing is created, renamed, linked or removed (strace is in scripts/packages.txt)
+if command -v strace >/dev/null; then
+  mkdir -p kill && printf 'import time\n\n\nasync def f():\n    time.sleep(1)\n' >kill/m.py
+  strace -f -o "$tmp/trace" -e trace=open,openat,creat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,unlink,unlinkat,mkdir,mkdirat \
+    "$bin" --no-cache --add-noqa kill >/dev/null 2>"$tmp/err"
+  check grep -q "time.sleep(1)  # noqa: ASYNC251" kill/m.py
+  check grep -q 'openat(AT_FDCWD, "kill/m.py", O_WRONLY' "$tmp/trace"
+  grep -E 'O_CREAT|creat\(|rename|link|unlink|mkdir' "$tmp/trace" && ko "--add-noqa created, renamed or removed a file" || ok
+fi
 # standard input cannot be rewritten
 printf 'x = 1\n' | "$bin" --add-noqa --stdin-filename m.py - >/dev/null 2>"$tmp/err"
 check test $? -eq 2

@@ -250,7 +250,7 @@ scan --no-cache app.py
 crashed && ko "100,000 nested arrays: crashed (exit $rc)" || ok
 grep -q "pyproject.toml:[0-9]*:[0-9]*: " "$tmp/err" && ok || ko "100,000 nested arrays: $(head -c 300 "$tmp/err")"
 # deep Python: each either analysed or one error naming the file, never a crash (5,000 levels: beyond what
-# CPython 3.11 compiles, ~3,000; far deeper ones cost query time quadratic in the depth: docs/security.md)
+# CPython 3.11 compiles, ~3,000)
 fresh; python3 -c "
 n = 5000
 cases = {
@@ -263,6 +263,43 @@ for name, expr in cases.items():
 scan --no-cache .
 expect_finding "deep Python expressions"
 [ "$rc" -le 2 ] && ok || ko "deep Python: exit $rc"
+# The nesting guard (src/analysis/nesting.c): a tree deeper than 4,000 levels is not queried (query time grows
+# with the square of the depth: 70,000 nested calls took ~66 s, 20,000 chained calls as long); the file gets one
+# error naming where the limit is crossed (the first node, in reading order, at level 4,001); the other files are
+# analysed. 3,994 `not`s put the name `y` and the last `not` keyword at level 4,000 (module, def, block,
+# statement, assignment, then one level each); with one more, the last `not` keyword is at 4,001.
+deep_src() {   # deep_src NOTS [PREFIX]: the finding of app.py, then an expression NOTS deep
+  python3 -c "import sys; sys.stdout.write('import time\\n\\n\\nasync def f():\\n    time.sleep(1)\\n    x = ' + 'not ' * int(sys.argv[1]) + 'y\\n')" "$1"
+}
+fresh; deep_src 3994 >under.py; deep_src 3995 >over.py
+python3 -c "
+h = 'import time\\nasync def f():\\n    time.sleep(1)\\n'   # the words the pre-parse skip looks for
+open('calls.py', 'w').write(h + 'x = ' + 'g(' * 70000 + ')' * 70000 + '\\n')
+open('chained.py', 'w').write(h + 'x = a' + '.b()' * 20000 + '\\n')"
+scan --no-cache .
+expect_finding "nesting guard"
+[ "$rc" -eq 2 ] && ok || ko "nesting guard: exit $rc: $(head -c 600 "$tmp/err")"
+grep -q "^under.py:5:5: ASYNC251" "$tmp/out" && ! grep -q "under.py" "$tmp/err" && ok || ko "4,000 levels: not analysed: $(cat "$tmp/out" "$tmp/err")"
+! grep -q "over.py:5:5: ASYNC251" "$tmp/out" && ok || ko "4,001 levels: the file was analysed"
+grep -qx "asyncscan: error: over.py: nested more than 4000 levels deep at line 6, column $((9 + 4 * 3994)) (.*)" "$tmp/err" && ok || ko "over.py: $(cat "$tmp/err")"
+grep -q "error: calls.py: nested more than 4000 levels deep at line 4, column 4001 " "$tmp/err" && ok || ko "70,000 nested calls: $(cat "$tmp/err")"
+grep -q "error: chained.py: nested more than 4000 levels deep at line 4, column 5 " "$tmp/err" && ok || ko "20,000 chained calls: $(cat "$tmp/err")"
+[ "$(grep -c 'error:' "$tmp/err")" -eq 3 ] && ok || ko "nesting guard: not one error per deep file: $(cat "$tmp/err")"
+# the same from the cache, on stdin, and in a notebook (the line counted within the cell)
+scan .
+[ "$rc" -eq 2 ] && grep -q "error: over.py: nested more than 4000 levels deep at line 6," "$tmp/err" && ok || ko "nesting guard, cached: $(cat "$tmp/err")"
+timeout 60 "$bin" --no-cache --output-format concise - --stdin-filename over.py <over.py >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "error: over.py: nested more than 4000 levels deep at line 6," "$tmp/err" && ok || ko "nesting guard, stdin: exit $rc: $(cat "$tmp/err")"
+timeout 60 "$bin" --no-cache --output-format concise - --stdin-filename under.py <under.py >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q "under.py:5:5: ASYNC251" "$tmp/out" && ok || ko "nesting guard, stdin under the limit: exit $rc: $(cat "$tmp/out" "$tmp/err")"
+python3 -c "
+import json
+deep = 'x = ' + 'not ' * 3997 + 'y\\n'   # module, statement, assignment: the last not keyword at 4,001
+cells = [{'cell_type': 'code', 'metadata': {}, 'outputs': [], 'execution_count': None, 'source': s}
+         for s in ['import time\\n', 'async def f():\\n    time.sleep(1)\\n', 'a = 1\\n' + deep]]
+json.dump({'cells': cells, 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}, open('deep.ipynb', 'w'))"
+scan --no-cache deep.ipynb
+[ "$rc" -eq 2 ] && grep -q "error: deep.ipynb: nested more than 4000 levels deep in cell 3 at line 2, column $((5 + 4 * 3996)) " "$tmp/err" && ok || ko "nesting guard, notebook: exit $rc: $(cat "$tmp/err")"
 
 # ---- 6. text output cannot drive the terminal -----------------------------------------------------------
 fresh; printf 'import time\n\n\nasync def f():\n    x = "\033[2K"; time.sleep(1)  # \033[1A\033[2K \302\233 \342\200\256\n' >"$(printf 'e\033[31mvil').py"
@@ -285,6 +322,12 @@ for opts in --add-noqa "--fix --unsafe-fixes --show-fixes"; do
   grep -q "$esc" "$tmp/err" && ko "$opts: a raw ESC on stderr: $(cat -v "$tmp/err")" || ok
   grep -qF 'r\x1b[2Ko.py: read-only' "$tmp/err" && ok || ko "$opts: the name not escaped: $(cat -v "$tmp/err")"
 done
+# --diff names the file in its ---/+++ headers escaped (a newline in the name cannot start a line of the diff)
+fresh; cp "$root/fixtures/fix/coroutines.py" "$(printf 'd\033[2K\nx').py"
+scan --no-cache --diff --unsafe-fixes .
+grep -q "$esc" "$tmp/out" && ko "--diff: a raw ESC in the diff: $(cat -v "$tmp/out")" || ok
+[ "$rc" -eq 1 ] && grep -qxF -- '--- d\x1b[2K\x0ax.py' "$tmp/out" && grep -qxF -- '+++ d\x1b[2K\x0ax.py' "$tmp/out" && ok || ko "--diff headers: exit $rc: $(cat -v "$tmp/out")"
+[ "$(grep -c '^x.py' "$tmp/out")" -eq 0 ] && ok || ko "--diff: the name's newline started a line: $(cat -v "$tmp/out")"
 cp "$root/fixtures/fix/coroutines.py" "$(printf 'w\033[2K').py"   # --show-fixes lists the files it rewrote
 scan --no-cache --fix --unsafe-fixes --show-fixes .
 grep -q "$esc" "$tmp/err" && ko "--show-fixes: a raw ESC on stderr: $(cat -v "$tmp/err")" || ok
@@ -307,9 +350,34 @@ ln -s loop.py loop.py
 scan --no-cache .
 expect_finding "link loop named *.py"
 [ "$rc" -eq 2 ] && [ "$(grep -c 'error: ./loop.py: symbolic link loop' "$tmp/err")" -eq 1 ] && ok || ko "loop.py: exit $rc: $(cat "$tmp/err")"
+# Memory (docs/performance.md, "Memory of one large file"; RSS figures are meaningless under ASan): one large
+# file's peak stays under 65 bytes per source byte (plus a base of 16 MB; 77 before, 58 now at 15 MB), and at
+# -j2 two files whose sizes add up to more than --max-file-size are not analysed at once (together they took
+# 1.9 times one's peak; one after the other, 1.4: what the first one's result holds until it is printed).
+if ! grep -q __asan_init "$bin" 2>/dev/null; then
+  fresh; rm app.py; python3 -c "
+snippets = ['import time\n\nasync def handler_{i}():\n    time.sleep(1)\n', 'import requests\n\ndef fetch_{i}(url):\n    return requests.get(url).text\n',
+            'import asyncio\n\nasync def spawn_{i}():\n    asyncio.create_task(asyncio.sleep(1))\n']
+open('big.py', 'w').write(''.join(snippets[i % 3].format(i=i) + '\n' for i in range(24000)))
+quiet = ''.join('import asyncio\n\nasync def handler_%d(url):\n    await asyncio.sleep(1)\n    return url.get(%d).text\n\n' % (i, i) for i in range(20000))
+import os; os.mkdir('two'); open('two/a.py', 'w').write(quiet); open('two/b.py', 'w').write(quiet)"
+  size=$(stat -c %s big.py)
+  /usr/bin/time -f %M -o "$tmp/rss" timeout 120 "$bin" --no-cache --output-format concise big.py >"$tmp/out" 2>"$tmp/err"
+  peak=$(tail -1 "$tmp/rss")
+  [ "$((peak * 1024))" -lt "$((65 * size + 16 * 1024 * 1024))" ] && ok || ko "a ${size}-byte file: peak RSS ${peak} KB, $((peak * 1024 / size)) bytes per source byte"
+  [ "$(grep -c ASYNC251 "$tmp/out")" -eq 8000 ] && ok || ko "large file: $(grep -c ASYNC251 "$tmp/out") ASYNC251 findings, want 8000"
+  /usr/bin/time -f %M -o "$tmp/rss" timeout 120 "$bin" --no-cache -j2 --output-format concise two/a.py >/dev/null 2>&1
+  one=$(tail -1 "$tmp/rss")
+  two_size=$(stat -c %s two/a.py)
+  /usr/bin/time -f %M -o "$tmp/rss" timeout 120 "$bin" --no-cache -j2 --max-file-size $((two_size * 3 / 2)) --output-format concise two >"$tmp/out" 2>"$tmp/err"; rc=$?
+  both=$(tail -1 "$tmp/rss")
+  [ "$rc" -eq 0 ] && [ "$((both * 100))" -lt "$((one * 165))" ] && ok || ko "-j2, two files over the budget: exit $rc, peak RSS ${both} KB against ${one} KB for one: $(cat "$tmp/err")"
+  timeout 120 "$bin" --no-cache -j1 --max-file-size $((two_size * 3 / 2)) --output-format concise two >"$tmp/out1" 2>/dev/null
+  cmp -s "$tmp/out" "$tmp/out1" && ok || ko "-j2 and -j1 differ on two large files"
+fi
 # per-file-ignores: the path is made relative once per file, not per finding and glob (2,000 findings x 10
 # globs cost 60,000 readlink calls before)
-if command -v strace >/dev/null && ! grep -q __asan_init "$bin" 2>/dev/null; then
+if command -v strace >/dev/null; then   # (ASan adds ~18 readlink calls of its own)
   fresh; python3 -c "
 open('app.py', 'w').write('import time\\nasync def f():\\n' + '    time.sleep(1)\\n' * 2000)
 open('pyproject.toml', 'w').write('[tool.asyncscan.per-file-ignores]\\n' + ''.join('\"g%d/*.py\" = [\"ASYNC251\"]\\n' % i for i in range(10)))"
