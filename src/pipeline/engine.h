@@ -22,7 +22,7 @@ struct as_engine {
     bool *enabled;                 /* parallel to rules.rules: the rules that report */
     bool *tracked;                 /* enabled, plus the blocking-call rules ASC108 follows (see as_engine_init) */
     struct as_rule_index *index;
-    double parse_timeout_s;        /* a parse running longer is cancelled and reported; 0 = no limit */
+    double parse_timeout_s;        /* a parse using more CPU time is cancelled and reported; 0 = no limit */
     bool skip_enabled;             /* the pre-parse skip (see as_engine_can_skip); on by default */
     /* For the skip: the (root, name) pairs of the enabled rules' patterns (a name alone for a builtin, and the
      * word an async-only kind that looks at the whole file needs, such as `timeout`; with an `if-imported:`
