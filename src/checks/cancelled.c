@@ -247,3 +247,16 @@ bool as_written_list_has(struct as_check_ctx *ctx, struct as_span list, const ch
     }
     return as_written_one_of(ctx, start, e - 1, names);
 }
+
+bool as_stub_body(struct as_check_ctx *ctx, int32_t body)
+{
+    const struct as_outline_node *nodes = ctx->outline->nodes;
+    for (int32_t k = nodes[body].first; k >= 0; k = nodes[k].next) {
+        if (nodes[k].kind != AS_OUTLINE_SIMPLE) return false;
+        const char *t = as_check_text(ctx, nodes[k].span);
+        size_t prefix = strspn(t, "rRbBuUfF");
+        if (strcmp(t, "pass") != 0 && strcmp(t, "...") != 0 && t[prefix] != '"' && t[prefix] != '\'') return false;
+    }
+    return true;
+}
+

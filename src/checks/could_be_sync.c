@@ -13,19 +13,6 @@ static bool decorated_with(struct as_check_ctx *ctx, int32_t fn, const char *las
     return as_decorated_by_name(ctx, fn, names);
 }
 
-/* A body of only a docstring, `pass` and `...`. */
-static bool stub_body(struct as_check_ctx *ctx, int32_t body)
-{
-    const struct as_outline_node *nodes = ctx->outline->nodes;
-    for (int32_t k = nodes[body].first; k >= 0; k = nodes[k].next) {
-        if (nodes[k].kind != AS_OUTLINE_SIMPLE) return false;
-        const char *t = as_check_text(ctx, nodes[k].span);
-        size_t prefix = strspn(t, "rRbBuUfF");
-        if (strcmp(t, "pass") != 0 && strcmp(t, "...") != 0 && t[prefix] != '"' && t[prefix] != '\'') return false;
-    }
-    return true;
-}
-
 /* Whether a checkpoint of the function runs when it is called: not inside a generator expression. */
 static bool checkpoints_now(struct as_check_ctx *ctx, int32_t fn)
 {
@@ -53,7 +40,7 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
         const struct as_scope *s = &f->scopes[i];
         int32_t fn = (int32_t)i, body = ctx->outline->body_of_scope[i];
         if (body < 0 || (s->parent >= 0 && f->scopes[s->parent].kind == AS_SCOPE_CLASS)) continue;
-        if (stub_body(ctx, body) || checkpoints_now(ctx, fn) || decorated_with(ctx, fn, "overload")) continue;
+        if (as_stub_body(ctx, body) || checkpoints_now(ctx, fn) || decorated_with(ctx, fn, "overload")) continue;
         if (decorated_with(ctx, fn, "fixture") && s->params.end > s->params.start + 2) continue;
         struct as_finding fd = {rule, {s->node.start, s->name_span.end}, rule->message, rule->help, false};
         ctx->report(ctx, &fd);

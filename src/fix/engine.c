@@ -325,10 +325,20 @@ static size_t count_code(const struct as_file_result *r, const char *code)
     return n;
 }
 
+/* The rules whose findings an added checkpoint (`await`) may settle anywhere in the function: a timeout block
+ * that never awaits (ASYNC100), an async function that never does (ASYNC124), the checkpoint rules (ASYNC91x). */
+static bool goes_with_a_checkpoint(const char *code)
+{
+    static const char *const codes[] = {"ASYNC100", "ASYNC124", "ASYNC910", "ASYNC911", "ASYNC912", "ASYNC913", NULL};
+    for (size_t i = 0; codes[i]; i++)
+        if (strcmp(code, codes[i]) == 0) return true;
+    return false;
+}
+
 /* Why the result of applying `sel` to site (analysed as `before`) is not acceptable (NULL when it is): a
  * syntax error it introduced, or a finding that appeared, or one that went although the edits are neither in
- * it nor around it. The fixed findings must go. ASYNC100 (a timeout block that never awaits) and ASYNC124 (an
- * async function that never awaits) may go: an added `await` is what they ask for. */
+ * it nor around it. The fixed findings must go. Those of goes_with_a_checkpoint may go: an added `await` is
+ * what they ask for. */
 static const char *verify(const struct as_fix_site *site, const struct as_file_result *before,
                           const struct as_file_result *after, struct candidate **sel, size_t n, char *why, size_t cap)
 {
@@ -355,7 +365,7 @@ static const char *verify(const struct as_fix_site *site, const struct as_file_r
                     inside |= (off >= p->span_start && off < p->span_end) || (off <= p->span_start && p->span_end <= end);
                 }
                 must += fixed;
-                may += !fixed && (inside || strcmp(code, "ASYNC100") == 0 || strcmp(code, "ASYNC124") == 0);
+                may += !fixed && (inside || goes_with_a_checkpoint(code));
             }
             if (a > b - must) {
                 snprintf(why, cap, "it would leave or add a %s finding", code);

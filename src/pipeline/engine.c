@@ -1306,7 +1306,7 @@ static const char **run_checks(struct as_worker *w, const struct as_engine *engi
     const struct as_facts *facts = model->facts;
     const char **callee_names = as_arena_alloc(arena, (facts->n_calls ? facts->n_calls : 1) * sizeof(char *));
     struct as_check_ctx check = {model, arena, model->source, callee_names, collect_finding, w,
-                                 engine->needs_outline ? flow : NULL, engine->library};
+                                 engine->needs_outline ? flow : NULL, engine->library, NULL};
     w->findings.len = 0;
     w->blocking.len = 0;
     for (size_t i = 0; i < facts->n_calls; i++) callee_names[i] = as_model_callee(model, &facts->calls[i]);
@@ -1341,7 +1341,11 @@ static size_t dedupe_diags(struct as_diag *diags, size_t n)
     size_t u = 0;
     for (size_t i = 0; i < n; i++) {
         struct as_diag *last = u ? &diags[u - 1] : NULL;
-        if (last && last->line == diags[i].line && last->col == diags[i].col &&
+        /* findings at one place with the same span but different messages are distinct (ASYNC910: a return
+         * reached from two places without a checkpoint) */
+        bool distinct = last && last->end_line == diags[i].end_line && last->end_col == diags[i].end_col &&
+                        strcmp(last->message, diags[i].message) != 0;
+        if (last && !distinct && last->line == diags[i].line && last->col == diags[i].col &&
             strcmp(last->code, diags[i].code) == 0) {
             if (diags[i].end_line < last->end_line ||
                 (diags[i].end_line == last->end_line && diags[i].end_col < last->end_col))
