@@ -225,6 +225,7 @@ static void shift_rejected(struct engine *e, uint32_t start, uint32_t end, size_
 
 static bool overlaps(const struct as_fix_plan *a, const struct as_fix_plan *b)
 {
+    if (a->one_per_span && b->one_per_span && a->span_start < b->span_end && b->span_start < a->span_end) return true;
     for (size_t i = 0; i < a->n_edits; i++)
         for (size_t k = 0; k < b->n_edits; k++) {
             uint32_t s1 = a->edits[i].start, e1 = a->edits[i].end, s2 = b->edits[k].start, e2 = b->edits[k].end;
@@ -512,10 +513,15 @@ static struct candidate *gather(struct engine *e, const struct as_fix_site *site
     return c;
 }
 
+/* Where a plan's edits begin (plans are applied in this order, in one sweep). A fix placed away from what it
+ * fixes (a checkpoint inserted at the end of a function) starts with its first edit, not its span. */
+static uint32_t edits_start(const struct as_fix_plan *p) { return p->n_edits ? p->edits[0].start : p->span_start; }
+
 static int by_start(const void *pa, const void *pb)
 {
     const struct candidate *a = pa, *b = pb;
-    if (a->plan.span_start != b->plan.span_start) return a->plan.span_start < b->plan.span_start ? -1 : 1;
+    uint32_t x = edits_start(&a->plan), y = edits_start(&b->plan);
+    if (x != y) return x < y ? -1 : 1;
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
