@@ -6,6 +6,7 @@
  * by union. The sets are bitsets, one bit per source of the function. */
 #include "analysis/checkpoints.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,7 @@ struct walk {
     const struct as_facts *facts;
     const char *src;
     const char *const *callee;
+    const struct as_checkpoint_options *opt;
     int32_t fn;
     size_t words;
     uint32_t first_event;      /* the function's first event: yield ids are 2 + (event - first_event) */
@@ -300,6 +302,31 @@ static const char *const cancel_scopes[] = {
 static const char *const nurseries[] = {"trio.open_nursery", "anyio.create_task_group", NULL};
 static const char *const suppressors[] = {"contextlib.suppress", NULL};
 
+bool as_checkpoint_glob_any(char *const *globs, size_t n, const char *written, const char *qualified)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *g = globs[i];
+        while (*g == '@') g++;
+        if ((written && fnmatch(g, written, 0) == 0) || (qualified && fnmatch(g, qualified, 0) == 0)) return true;
+    }
+    return false;
+}
+
+/* An item that may swallow exceptions: contextlib.suppress, or a call the options name. */
+static bool suppressing(const struct walk *w, int32_t ci)
+{
+    const char *q = w->callee[ci];
+    if (one_of(q, suppressors)) return true;
+    if (!w->opt || !w->opt->n_suppressing_managers) return false;
+    struct as_span callee = w->facts->calls[ci].callee.span;
+    char written[256];
+    size_t n = callee.end - callee.start;
+    if (n >= sizeof(written)) return false;
+    memcpy(written, w->src + callee.start, n);
+    written[n] = 0;
+    return as_checkpoint_glob_any(w->opt->suppressing_managers, w->opt->n_suppressing_managers, written, q);
+}
+
 /* The name after `as` following the item's call ("" when none). */
 static size_t alias_of(const struct walk *w, uint32_t call_end, const char **name)
 {
@@ -342,7 +369,7 @@ static void visit_with(struct walk *w, int32_t id)
         }
         if (s->flags & AS_OUTLINE_ASYNC) checkpoint(w);
         if (ci < 0) continue;
-        if (one_of(q, suppressors)) {
+        if (suppressing(w, ci)) {
             if (!saved) saved = set_copy(w, w->cur);
             continue;
         }
@@ -546,9 +573,10 @@ static void walk_function(struct walk *w, int32_t fn, int32_t body, uint32_t eve
     } while (0)
 
 void as_checkpoints_build(struct as_checkpoints *out, struct as_arena *arena, const struct as_outline *outline,
-                          const struct as_facts *facts, const char *src, const char *const *callee_names)
+                          const struct as_facts *facts, const char *src, const char *const *callee_names,
+                          const struct as_checkpoint_options *opt)
 {
-    struct walk w = {.ol = outline, .facts = facts, .src = src, .callee = callee_names};
+    struct walk w = {.ol = outline, .facts = facts, .src = src, .callee = callee_names, .opt = opt};
     for (size_t i = 0; outline && i < facts->n_scopes; i++) {
         int32_t body = outline->body_of_scope[i];
         if (body < 0) continue;

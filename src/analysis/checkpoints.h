@@ -37,6 +37,17 @@ struct as_cp_loop {
     struct as_span at;          /* `while <condition>` */
 };
 
+/* flake8-async's options of the checkpoint rules (configuration keys of the same names), fnmatch globs matched
+ * against a name as written and as resolved: decorators exempting a function from ASYNC910/911/913 (and 124),
+ * and context managers that may swallow exceptions (like contextlib.suppress: their body may stop anywhere). */
+struct as_checkpoint_options {
+    char **no_checkpoint_decorators; size_t n_no_checkpoint_decorators;
+    char **suppressing_managers; size_t n_suppressing_managers;
+};
+
+/* Whether one of the globs matches `written` or `qualified` (either may be NULL); a leading `@` is ignored. */
+bool as_checkpoint_glob_any(char *const *globs, size_t n, const char *written, const char *qualified);
+
 struct as_checkpoints {
     struct as_cp_exit *exits;   size_t n_exits;
     struct as_cp_scope *scopes; size_t n_scopes;
@@ -44,8 +55,10 @@ struct as_checkpoints {
 };
 
 /* Walks every async function of `outline`. callee_names (facts order) classify the `with` items: cancel
- * scopes, nurseries / task groups and exception-suppressing context managers. Arena. */
+ * scopes, nurseries / task groups and exception-suppressing context managers (contextlib.suppress and the
+ * options' globs; opt may be NULL). Arena. */
 void as_checkpoints_build(struct as_checkpoints *out, struct as_arena *arena, const struct as_outline *outline,
-                          const struct as_facts *facts, const char *src, const char *const *callee_names);
+                          const struct as_facts *facts, const char *src, const char *const *callee_names,
+                          const struct as_checkpoint_options *opt);
 
 #endif

@@ -260,3 +260,22 @@ bool as_stub_body(struct as_check_ctx *ctx, int32_t body)
     return true;
 }
 
+
+bool as_no_checkpoint_decorated(struct as_check_ctx *ctx, int32_t fn)
+{
+    static const char *const cm[] = {"asynccontextmanager", NULL};
+    if (as_decorated_by_name(ctx, fn, cm)) return true;
+    const struct as_checkpoint_options *o = ctx->checkpoint_options;
+    if (!o || !o->n_no_checkpoint_decorators) return false;
+    const struct as_facts *f = ctx->model->facts;
+    const struct as_scope *s = &f->scopes[fn];
+    for (size_t i = 0; i < f->n_decorators; i++) {
+        const struct as_decorator *d = &f->decorators[i];
+        if (d->function.start != s->node.start || d->function.end != s->node.end) continue;
+        const char *q = as_model_qualify(ctx->model, &d->expr, s->parent, s->node.start);
+        if (as_checkpoint_glob_any(o->no_checkpoint_decorators, o->n_no_checkpoint_decorators,
+                                   as_check_text(ctx, d->expr.span), q))
+            return true;
+    }
+    return false;
+}

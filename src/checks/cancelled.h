@@ -34,6 +34,10 @@ const char *as_flow_message(struct as_check_ctx *ctx, const char *tmpl, const ch
 /* Whether function scope fn has a decorator whose name (resolved when it can be, else as written) ends in one
  * of the NULL-terminated last_names ("contextmanager" matches contextlib.contextmanager and any alias of it). */
 bool as_decorated_by_name(struct as_check_ctx *ctx, int32_t fn, const char *const *last_names);
+/* Whether function scope fn is exempt from the checkpoint rules by a decorator: one whose last name is
+ * asynccontextmanager, or one the configuration's `no-checkpoint-warning-decorators` globs match (as written,
+ * without its arguments, or resolved). */
+bool as_no_checkpoint_decorated(struct as_check_ctx *ctx, int32_t fn);
 /* Whether an outline BODY clause holds only a docstring (or other string literals), `pass` and `...` (a stub). */
 bool as_stub_body(struct as_check_ctx *ctx, int32_t body);
 /* Calls visit for each yield of a function (of an async one with async_only) with the function's scope. */

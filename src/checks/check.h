@@ -36,6 +36,7 @@ struct as_check_ctx {
     unsigned library;                  /* AS_LIB_* bits set by configuration (`async-library`), 0 = infer */
     const struct as_checkpoints *checkpoints;   /* the checkpoint model, built by the first kind that asks
                                                  * (as_check_checkpoints); NULL until then */
+    const struct as_checkpoint_options *checkpoint_options;   /* the configuration's; NULL: none */
 };
 
 struct as_check_kind {

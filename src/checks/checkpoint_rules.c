@@ -4,7 +4,8 @@
  * function has yielded); "cancel-scope-no-guaranteed-checkpoint" (ASYNC912), a cancel scope that checkpoints on
  * some paths only; "indefinite-loop-no-guaranteed-checkpoint" (ASYNC913), a `while True:` whose body may run
  * without one. Functions not checked, as flake8-async: stubs (docstring, `pass`, `...`), `@overload` and
- * fixtures; not reported for 910/911: `@asynccontextmanager` functions, and an `__aenter__`/`__aexit__` whose
+ * fixtures; not reported for 910/911/913: `@asynccontextmanager` functions and those the configuration's
+ * `no-checkpoint-warning-decorators` name, nor for 910/911 an `__aenter__`/`__aexit__` whose
  * partner method checkpoints (or is inherited). The help names the library's checkpoint, which the fix
  * (fix/fixes.c) inserts. */
 #include <stdio.h>
@@ -127,7 +128,7 @@ static void report_exits(struct as_check_ctx *ctx, const struct as_rule *rule, b
     const struct as_checkpoints *cp = as_check_checkpoints(ctx);
     for (size_t i = 0; cp && i < cp->n_exits; i++) {
         const struct as_cp_exit *x = &cp->exits[i];
-        if (x->generator != generator || skipped(ctx, x->fn) || decorated(ctx, x->fn, "asynccontextmanager") ||
+        if (x->generator != generator || skipped(ctx, x->fn) || as_no_checkpoint_decorated(ctx, x->fn) ||
             exempt_context_method(ctx, x->fn))
             continue;
         struct as_finding fd = {rule, x->at, fill(ctx, rule->message, x), fill(ctx, rule->help, x), false};
@@ -153,7 +154,7 @@ static void on_file_913(struct as_check_ctx *ctx, const struct as_rule *rule)
     const struct as_checkpoints *cp = as_check_checkpoints(ctx);
     for (size_t i = 0; cp && i < cp->n_loops; i++) {
         int32_t fn = cp->loops[i].fn;
-        if (skipped(ctx, fn) || decorated(ctx, fn, "asynccontextmanager")) continue;
+        if (skipped(ctx, fn) || as_no_checkpoint_decorated(ctx, fn)) continue;
         struct as_finding fd = {rule, cp->loops[i].at, rule->message, fill(ctx, rule->help, NULL), false};
         ctx->report(ctx, &fd);
     }

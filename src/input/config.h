@@ -12,7 +12,9 @@
  * offload-functions (qualified names: decorators that run a function in a thread, and functions that do),
  * type-heuristics (the type heuristics on: a list of as_config_type_heuristics names; both by default),
  * include, extend-include (the file globs a directory walk lists),
- * async-library ("trio" | "anyio" | "asyncio": the library the ASYNC1xx cancellation rules assume). */
+ * async-library ("trio" | "anyio" | "asyncio": the library the ASYNC1xx cancellation rules assume),
+ * no-checkpoint-warning-decorators, exception-suppress-context-managers (flake8-async's options of the checkpoint
+ * rules: globs of decorators exempting a function, of context managers that may swallow exceptions). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -47,6 +49,8 @@ struct as_config {
     char **offload_functions; size_t n_offload_functions;
     int type_heuristics;     /* -1 absent; else bit i set when as_config_type_heuristics[i] is listed */
     char *async_library;     /* NULL when absent (inferred per file from its imports) */
+    char **no_checkpoint_decorators; size_t n_no_checkpoint_decorators;   /* globs (ASYNC910, 911, 913, 124) */
+    char **suppressing_managers; size_t n_suppressing_managers;           /* globs (ASYNC910-913) */
     /* The line each key was set on (for --show-settings), by key name: "LINE" in this file, "PATH:LINE" when
      * inherited through ruff's `extend`; NULL when absent. */
     char *origin[24];

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "util/diag.h"
+#include "analysis/checkpoints.h"
 #include "analysis/rules.h"
 #include "util/strmap.h"
 
@@ -58,6 +59,7 @@ struct as_engine {
     unsigned type_heuristics;      /* the AS_HEURISTIC_* bits on (analysis/model.h); all by default */
     bool needs_outline;               /* an enabled rule's kind reads the statement outline (outline.h) */
     unsigned library;              /* `async-library` of the configuration (AS_LIB_* bit), 0 = infer per file */
+    struct as_checkpoint_options checkpoint_options;   /* the checkpoint rules' options (copies) */
 };
 
 /* The built-in thread boundaries (NULL-terminated): asgiref's sync_to_async, channels' database_sync_to_async,
@@ -77,6 +79,8 @@ struct as_engine_extras {
     const char *const *offload_functions; size_t n_offload_functions;
     unsigned heuristics_off;       /* AS_HEURISTIC_* bits switched off (`type-heuristics` in the configuration) */
     const char *async_library;     /* "trio" | "anyio" | "asyncio", or NULL to infer it from each file's imports */
+    const char *const *no_checkpoint_decorators; size_t n_no_checkpoint_decorators;
+    const char *const *suppressing_managers; size_t n_suppressing_managers;
 };
 int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                       const struct as_engine_extras *extras, char **err);
