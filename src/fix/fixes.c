@@ -262,6 +262,11 @@ static const struct fix_kind fix_kinds[] = {
 #define N_KINDS (sizeof(fix_kinds) / sizeof(fix_kinds[0]))
 
 static const struct placed_fix_kind placed_kinds[] = {
+    {{"ASYNC100", AS_FIX_UNSAFE,
+      "Removes the `with` line of a trio / anyio timeout whose body never checkpoints and moves the body one "
+      "level out, keeping a comment of the `with` line on a line of its own (as flake8-async). Unsafe: the "
+      "call's arguments are no longer evaluated. Offered for one item without `as`, a header on one line and a "
+      "body on the lines after it with no string spanning lines; not on asyncio."}, as_fix_remove_timeout},
     {{"ASYNC910", AS_FIX_UNSAFE, CHECKPOINT_DOC " Before the `return`, or as the body's last line."},
      as_fix_insert_checkpoint},
     {{"ASYNC911", AS_FIX_UNSAFE, CHECKPOINT_DOC " Before the `yield` or `return`, or as the body's last line."},

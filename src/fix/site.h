@@ -51,6 +51,8 @@ bool as_fix_make_plan(const struct as_fix_site *site, const struct as_diag *d, s
 
 /* The checkpoint rules' fix (insert_checkpoint.c): a line `await <lib>.lowlevel.checkpoint()` for finding d. */
 bool as_fix_insert_checkpoint(const struct as_fix_site *site, const struct as_diag *d, struct as_fix_plan *plan);
+/* ASYNC100's fix (remove_timeout.c): the `with` of a timeout whose body never checkpoints goes. */
+bool as_fix_remove_timeout(const struct as_fix_site *site, const struct as_diag *d, struct as_fix_plan *plan);
 /* Parses text (NUL-terminated at len), the module `module` (may be NULL). False when it cannot be parsed. */
 bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len, const char *module);
 void as_fix_site_close(struct as_fix_site *site);
