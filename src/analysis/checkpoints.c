@@ -205,18 +205,23 @@ static void visit_block(struct walk *w, int32_t clause);
 
 static const struct as_outline_node *node(const struct walk *w, int32_t id) { return &w->ol->nodes[id]; }
 
+/* An if/elif/else chain, iteratively (a chain may be long): each condition runs on the path where the ones
+ * before it were false; the bodies' ends and the last false path (or the else) join. */
 static void visit_if_chain(struct walk *w, int32_t clause)
 {
-    visit_events(w, node(w, clause));
-    word *before = set_copy(w, w->cur);
-    visit_block(w, clause);
-    word *body_end = w->cur;
-    w->cur = before;
-    int32_t next = node(w, clause)->next;
-    if (next >= 0 && node(w, next)->kind == AS_OUTLINE_ELIF) visit_if_chain(w, next);
-    else if (next >= 0) visit_block(w, next);
-    set_union(w, w->cur, body_end);
-    free(body_end);
+    word *joined = set_new(w);
+    int32_t c = clause;
+    for (; c >= 0 && (c == clause || node(w, c)->kind == AS_OUTLINE_ELIF); c = node(w, c)->next) {
+        visit_events(w, node(w, c));
+        word *otherwise = set_copy(w, w->cur);
+        visit_block(w, c);
+        set_union(w, joined, w->cur);
+        free(w->cur);
+        w->cur = otherwise;
+    }
+    if (c >= 0) visit_block(w, c);
+    set_union(w, w->cur, joined);
+    free(joined);
 }
 
 static void end_loop_body(struct walk *w, const struct as_outline_node *s, int32_t id, word *pre, bool async);
@@ -553,6 +558,7 @@ static void walk_function(struct walk *w, int32_t fn, int32_t body, uint32_t eve
             items += w->facts->withs[i].n_items;
     w->next_item = SRC_FIRST_YIELD + w->n_events;
     w->words = (SRC_FIRST_YIELD + w->n_events + items + 63) / 64;
+    if (w->words > AS_CHECKPOINTS_MAX_WORDS) return;   /* hostile: every set operation would cost that much */
     w->cur = set_new(w);
     set_add(w->cur, SRC_DEF);
     w->has_yield = false;

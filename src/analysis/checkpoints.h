@@ -14,6 +14,10 @@
 
 enum as_cp_exit_kind { AS_CP_EXIT, AS_CP_RETURN, AS_CP_YIELD };
 
+/* A function with more expression events and `with` items than this many 64-bit words hold (16,384: a function
+ * of thousands of lines) is not walked: each set operation costs one pass over the words. */
+#define AS_CHECKPOINTS_MAX_WORDS 256
+
 /* A way out of the function (its end, a return, a yield) that a path reaches from `since` with no checkpoint. */
 struct as_cp_exit {
     int32_t fn;                 /* facts scope of the async function */

@@ -95,8 +95,21 @@ static const char *checkpoint_call(struct as_check_ctx *ctx)
     return "asyncio.sleep(0)";
 }
 
+/* Line numbers of increasing positions, counted on from the last one (a fresh count from the start for each
+ * finding would be quadratic in a long function). */
+struct line_cursor {
+    uint32_t pos, line;
+};
+
+static uint32_t line_at(struct as_check_ctx *ctx, struct line_cursor *c, uint32_t pos)
+{
+    if (pos < c->pos) *c = (struct line_cursor){0, 1};
+    for (; c->pos < pos && ctx->src[c->pos]; c->pos++) c->line += ctx->src[c->pos] == '\n';
+    return c->line;
+}
+
 /* The template with {what} (Return / Yield / Exit), {since} and {checkpoint} filled in. Arena. */
-static const char *fill(struct as_check_ctx *ctx, const char *tmpl, const struct as_cp_exit *x)
+static const char *fill(struct as_check_ctx *ctx, const char *tmpl, const struct as_cp_exit *x, struct line_cursor *lc)
 {
     if (!tmpl) return NULL;
     struct as_buf b;
@@ -108,7 +121,7 @@ static const char *fill(struct as_check_ctx *ctx, const char *tmpl, const struct
         } else if (x && strncmp(p, "{since}", 7) == 0) {
             char since[64];
             snprintf(since, sizeof(since), "%s on line %u", x->since_yield ? "the yield" : "the function's start",
-                     as_line_of(ctx->src, x->since_pos));
+                     line_at(ctx, lc, x->since_pos));
             as_buf_puts(&b, since);
             p += 7;
         } else if (strncmp(p, "{checkpoint}", 12) == 0) {
@@ -126,12 +139,13 @@ static const char *fill(struct as_check_ctx *ctx, const char *tmpl, const struct
 static void report_exits(struct as_check_ctx *ctx, const struct as_rule *rule, bool generator)
 {
     const struct as_checkpoints *cp = as_check_checkpoints(ctx);
+    struct line_cursor lc = {0, 1};
     for (size_t i = 0; cp && i < cp->n_exits; i++) {
         const struct as_cp_exit *x = &cp->exits[i];
         if (x->generator != generator || skipped(ctx, x->fn) || as_no_checkpoint_decorated(ctx, x->fn) ||
             exempt_context_method(ctx, x->fn))
             continue;
-        struct as_finding fd = {rule, x->at, fill(ctx, rule->message, x), fill(ctx, rule->help, x), false};
+        struct as_finding fd = {rule, x->at, fill(ctx, rule->message, x, &lc), fill(ctx, rule->help, x, &lc), false};
         ctx->report(ctx, &fd);
     }
 }
@@ -144,7 +158,7 @@ static void on_file_912(struct as_check_ctx *ctx, const struct as_rule *rule)
     const struct as_checkpoints *cp = as_check_checkpoints(ctx);
     for (size_t i = 0; cp && i < cp->n_scopes; i++) {
         if (skipped(ctx, cp->scopes[i].fn)) continue;
-        struct as_finding fd = {rule, cp->scopes[i].item, rule->message, fill(ctx, rule->help, NULL), false};
+        struct as_finding fd = {rule, cp->scopes[i].item, rule->message, fill(ctx, rule->help, NULL, NULL), false};
         ctx->report(ctx, &fd);
     }
 }
@@ -155,7 +169,7 @@ static void on_file_913(struct as_check_ctx *ctx, const struct as_rule *rule)
     for (size_t i = 0; cp && i < cp->n_loops; i++) {
         int32_t fn = cp->loops[i].fn;
         if (skipped(ctx, fn) || as_no_checkpoint_decorated(ctx, fn)) continue;
-        struct as_finding fd = {rule, cp->loops[i].at, rule->message, fill(ctx, rule->help, NULL), false};
+        struct as_finding fd = {rule, cp->loops[i].at, rule->message, fill(ctx, rule->help, NULL, NULL), false};
         ctx->report(ctx, &fd);
     }
 }
