@@ -686,6 +686,24 @@ static void on_from(struct ctx *c, TSNode stmt, TSNode module)
 }
 
 /* Records, for each item of a with statement, the call it evaluates (`with X(...) as y`, `with X(...)`). */
+/* The expression inside parentheses holding only it (and comments), repeatedly; n itself otherwise. */
+static TSNode unparenthesized(TSNode n)
+{
+    for (int depth = 0; depth < 32 && type_is(n, "parenthesized_expression"); depth++) {
+        TSNode inner = {0};
+        uint32_t count = ts_node_named_child_count(n), seen = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            TSNode k = ts_node_named_child(n, i);
+            if (type_is(k, "comment")) continue;
+            inner = k;
+            seen++;
+        }
+        if (seen != 1) break;
+        n = inner;
+    }
+    return n;
+}
+
 static void on_with_items(struct ctx *c, TSNode with, struct as_with *w)
 {
     TSNode clause = {0};
@@ -702,6 +720,7 @@ static void on_with_items(struct ctx *c, TSNode with, struct as_with *w)
         if (!type_is(item, "with_item")) continue;
         TSNode v = child_in(item, F_VALUE);
         if (type_is(v, "as_pattern")) v = ts_node_named_child(v, 0);
+        v = unparenthesized(v);   /* `with (\n    trio.move_on_after(1)  # why\n):` */
         w->item_calls[w->n_items] = type_is(v, "call") ? span_of(v) : (struct as_span){0, 0};
         w->item_call_index[w->n_items] = -1;
         expr_from_node(c, v, &w->item_values[w->n_items]);

@@ -18,6 +18,7 @@ struct builder {
     VEC(struct as_outline_node) nodes;
     VEC(int32_t) last;   /* per node: its last child (-1), so appending a child is O(1) */
     VEC(struct as_span) types;
+    VEC(struct as_outline_event) events;
     bool truncated;
 };
 
@@ -35,6 +36,7 @@ static int32_t add(struct builder *b, enum as_outline_kind kind, TSNode n, int32
     x.span = span_of(n);
     x.first = x.next = -1;
     x.parent = parent;
+    x.first_event = (uint32_t)b->events.len;
     vec_push(&b->nodes, x);
     int32_t id = (int32_t)b->nodes.len - 1, none = -1;
     vec_push(&b->last, none);
@@ -53,6 +55,106 @@ static const char *text(struct builder *b, TSNode n)
 }
 
 static void add_block(struct builder *b, TSNode block, int32_t clause, int depth);
+static bool runs_once(struct builder *b, TSNode it, int depth);
+
+static void event(struct builder *b, enum as_outline_event_kind kind, TSNode n)
+{
+    struct as_outline_event e = {kind, span_of(n)};
+    vec_push(&b->events, e);
+}
+
+static void walk_expr(struct builder *b, TSNode n, int depth);
+
+static void walk_children(struct builder *b, TSNode n, int depth)
+{
+    uint32_t count = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < count; i++) walk_expr(b, ts_node_named_child(n, i), depth + 1);
+}
+
+/* A comprehension runs its first iterable; the rest only as far as that is sure to run: a clause after a
+ * possibly empty iterable, or after the first `if`, may not run (and a comprehension cannot yield, so what may
+ * not run is left out). The first `async for` of a list, set or dict comprehension is a checkpoint; of a
+ * generator expression only the first iterable runs where it is written. */
+static void walk_comprehension(struct builder *b, TSNode n, int depth, bool generator)
+{
+    uint32_t count = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (is(c, "for_in_clause")) {
+            if (is(ts_node_child(c, 0), "async")) {
+                if (!generator) event(b, AS_EVENT_CHECKPOINT, c);
+                return;
+            }
+            TSNode right = field(c, "right");
+            walk_expr(b, right, depth + 1);
+            if (generator || !runs_once(b, right, 0)) return;
+        } else if (is(c, "if_clause")) {
+            walk_children(b, c, depth);
+            return;
+        }
+    }
+    walk_expr(b, field(n, "body"), depth + 1);
+}
+
+/* `a if c else b`: its three expressions (comments skipped), a, c, b. */
+static bool conditional_parts(TSNode n, TSNode parts[3])
+{
+    uint32_t count = ts_node_named_child_count(n), k = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode c = ts_node_named_child(n, i);
+        if (is(c, "comment")) continue;
+        if (k == 3) return false;
+        parts[k++] = c;
+    }
+    return k == 3;
+}
+
+/* The events of expression n (see as_outline_event), in evaluation order. */
+static void walk_expr(struct builder *b, TSNode n, int depth)
+{
+    if (ts_node_is_null(n) || !ts_node_is_named(n)) return;
+    if (depth > FLOW_MAX_DEPTH) {
+        b->truncated = true;
+        return;
+    }
+    const char *t = ts_node_type(n);
+    TSNode parts[3];
+    if (strcmp(t, "await") == 0 || strcmp(t, "yield") == 0) {
+        walk_children(b, n, depth);
+        event(b, t[0] == 'a' ? AS_EVENT_CHECKPOINT : AS_EVENT_YIELD, n);
+    } else if (strcmp(t, "boolean_operator") == 0) {
+        walk_expr(b, field(n, "left"), depth + 1);
+        event(b, AS_EVENT_BRANCH, n);
+        walk_expr(b, field(n, "right"), depth + 1);
+        event(b, AS_EVENT_JOIN, n);
+    } else if (strcmp(t, "conditional_expression") == 0 && conditional_parts(n, parts)) {
+        walk_expr(b, parts[1], depth + 1);
+        event(b, AS_EVENT_BRANCH, n);
+        walk_expr(b, parts[0], depth + 1);
+        event(b, AS_EVENT_OR_ELSE, n);
+        walk_expr(b, parts[2], depth + 1);
+        event(b, AS_EVENT_JOIN, n);
+    } else if (strcmp(t, "list_comprehension") == 0 || strcmp(t, "set_comprehension") == 0 ||
+               strcmp(t, "dictionary_comprehension") == 0 || strcmp(t, "generator_expression") == 0) {
+        walk_comprehension(b, n, depth, t[0] == 'g');
+    } else if (strcmp(t, "lambda") != 0 && strcmp(t, "function_definition") != 0 && strcmp(t, "class_definition") != 0 &&
+               strcmp(t, "decorated_definition") != 0 && strcmp(t, "comment") != 0) {
+        if (strcmp(t, "call") == 0) {
+            TSNode fn = field(n, "function"), obj = field(fn, "object"), attr = field(fn, "attribute");
+            if (is(fn, "attribute") && is(obj, "identifier") && ts_node_end_byte(attr) - ts_node_start_byte(attr) == 10 &&
+                strncmp(b->src + ts_node_start_byte(attr), "start_soon", 10) == 0)
+                event(b, AS_EVENT_START_SOON, obj);
+        }
+        walk_children(b, n, depth);
+    }
+}
+
+/* Node id's own events: those of n (and of more, when called again before any child is added). */
+static void node_events(struct builder *b, int32_t id, TSNode n)
+{
+    walk_expr(b, n, 0);
+    b->nodes.items[id].n_events = (uint32_t)b->events.len - b->nodes.items[id].first_event;
+}
 
 /* A clause of `kind` holding the statements of `block` (a null block gives an empty clause). */
 static int32_t add_clause(struct builder *b, enum as_outline_kind kind, TSNode node, TSNode head, TSNode block,
@@ -60,6 +162,11 @@ static int32_t add_clause(struct builder *b, enum as_outline_kind kind, TSNode n
 {
     int32_t c = add(b, kind, node, parent);
     if (!ts_node_is_null(head)) b->nodes.items[c].head = span_of(head);
+    /* a condition or exception type runs with the clause; a loop's or with's head with the statement */
+    if (kind == AS_OUTLINE_ELIF || kind == AS_OUTLINE_EXCEPT || (kind == AS_OUTLINE_BODY && is(node, "if_statement")))
+        node_events(b, c, head);
+    else if (kind == AS_OUTLINE_CASE)
+        node_events(b, c, field(node, "guard"));
     if (!ts_node_is_null(block)) add_block(b, block, c, depth + 1);
     return c;
 }
@@ -67,6 +174,12 @@ static int32_t add_clause(struct builder *b, enum as_outline_kind kind, TSNode n
 static bool true_literal(struct builder *b, TSNode cond)
 {
     if (is(cond, "true")) return true;
+    if (is(cond, "string")) {   /* a non-empty string literal */
+        uint32_t n = ts_node_named_child_count(cond);
+        for (uint32_t i = 0; i < n; i++)
+            if (!is(ts_node_named_child(cond, i), "string_start") && !is(ts_node_named_child(cond, i), "string_end")) return true;
+        return false;
+    }
     if (!is(cond, "integer") && !is(cond, "float")) return false;
     for (uint32_t i = ts_node_start_byte(cond); i < ts_node_end_byte(cond); i++) {
         char ch = b->src[i];
@@ -74,6 +187,37 @@ static bool true_literal(struct builder *b, TSNode cond)
         if (ch == 'e' || ch == 'E' || ch == 'x' || ch == 'X' || ch == 'j' || ch == 'J') break;
     }
     return false;
+}
+
+/* The value of an integer literal, with unary +, - and ~ in front (decimal, 0x, 0o, 0b, underscores); values
+ * past 10^9 count as 10^9: only the signs and the order matter. */
+static bool int_literal(struct builder *b, TSNode a, long *out, int depth)
+{
+    if (is(a, "unary_operator") && depth < 1) {   /* one operator: `--3` is not taken (as flake8-async) */
+        char op = b->src[ts_node_start_byte(a)];
+        long x;
+        if (!int_literal(b, field(a, "argument"), &x, depth + 1)) return false;
+        *out = op == '-' ? -x : op == '~' ? -x - 1 : x;
+        return op == '-' || op == '~' || op == '+';
+    }
+    if (!is(a, "integer")) return false;
+    uint32_t k = ts_node_start_byte(a), end = ts_node_end_byte(a);
+    int base = 10;
+    if (end - k > 2 && b->src[k] == '0' && strchr("xXoObB", b->src[k + 1])) {
+        char p = b->src[k + 1];
+        base = p == 'x' || p == 'X' ? 16 : p == 'o' || p == 'O' ? 8 : 2;
+        k += 2;
+    }
+    long x = 0;
+    for (; k < end; k++) {
+        char ch = b->src[k];
+        int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (ch == '_') continue;
+        if (d < 0 || d >= base) return false;
+        x = x >= 100000000 ? 1000000000 : x * base + d;
+    }
+    *out = x;
+    return true;
 }
 
 /* Whether a `for` over `it` runs its body at least once: a literal container with an element that is not an
@@ -105,22 +249,8 @@ static bool runs_once(struct builder *b, TSNode it, int depth)
     long v[3] = {0, 0, 1};
     uint32_t n = ts_node_named_child_count(args);
     if (n < 1 || n > 3) return false;
-    for (uint32_t i = 0; i < n; i++) {
-        TSNode a = ts_node_named_child(args, i);
-        bool neg = false;
-        if (is(a, "unary_operator") && b->src[ts_node_start_byte(a)] == '-') {
-            neg = true;
-            a = field(a, "argument");
-        }
-        if (!is(a, "integer")) return false;
-        long x = 0;   /* literals past 9 digits count as 10^9: only the signs and the order matter */
-        for (uint32_t k = ts_node_start_byte(a); k < ts_node_end_byte(a); k++) {
-            char ch = b->src[k];
-            if (ch < '0' || ch > '9') return false;
-            x = x >= 100000000 ? 1000000000 : x * 10 + (ch - '0');
-        }
-        v[n == 1 ? 1 : i] = neg ? -x : x;
-    }
+    for (uint32_t i = 0; i < n; i++)
+        if (!int_literal(b, ts_node_named_child(args, i), &v[n == 1 ? 1 : i], 0)) return false;
     if (v[2] == 0) return false;
     return v[2] > 0 ? v[0] < v[1] : v[0] > v[1];
 }
@@ -200,15 +330,25 @@ static void add_case(struct builder *b, TSNode clause, int32_t parent, int depth
         }
     }
     int32_t c = add_clause(b, AS_OUTLINE_CASE, clause, pattern, field(clause, "consequence"), parent, depth);
-    if (patterns == 1 && ts_node_is_null(guard)) {
+    if (patterns == 1) {
         TSNode p = ts_node_named_child_count(pattern) == 1 ? ts_node_named_child(pattern, 0) : pattern;
         if (is(p, "dotted_name") && ts_node_named_child_count(p) == 1) p = ts_node_named_child(p, 0);
         bool bare = is(p, "identifier");
         if (!bare && ts_node_named_child_count(pattern) == 0) {   /* `case _:` */
             bare = ts_node_end_byte(pattern) - ts_node_start_byte(pattern) == 1 && b->src[ts_node_start_byte(pattern)] == '_';
         }
-        if (bare) b->nodes.items[c].flags |= AS_OUTLINE_CATCH_ALL;
+        if (bare) b->nodes.items[c].flags |= ts_node_is_null(guard) ? AS_OUTLINE_CATCH_ALL | AS_OUTLINE_BARE_PATTERN
+                                                                   : AS_OUTLINE_BARE_PATTERN;
     }
+}
+
+/* The block of a clause (a comment may come before it: `finally:  # why`). */
+static TSNode block_child(TSNode clause)
+{
+    uint32_t n = ts_node_named_child_count(clause);
+    for (uint32_t i = 0; i < n; i++)
+        if (is(ts_node_named_child(clause, i), "block")) return ts_node_named_child(clause, i);
+    return (TSNode){0};
 }
 
 /* The `else` clause of a loop or try (its field or its child). */
@@ -236,6 +376,7 @@ static void add_compound(struct builder *b, TSNode s, const char *type, int32_t 
         if (!loop_while && is(ts_node_child(s, 0), "async")) b->nodes.items[id].flags |= AS_OUTLINE_ASYNC;
         if (!loop_while && runs_once(b, head, 0)) b->nodes.items[id].flags |= AS_OUTLINE_RUNS_ONCE;
         b->nodes.items[id].head = span_of(head);
+        node_events(b, id, head);
         add_clause(b, AS_OUTLINE_BODY, s, head, field(s, "body"), id, depth);
         add_else(b, field(s, "alternative"), id, depth);
     } else if (strcmp(type, "with_statement") == 0) {
@@ -243,6 +384,7 @@ static void add_compound(struct builder *b, TSNode s, const char *type, int32_t 
         if (is(ts_node_child(s, 0), "async")) b->nodes.items[id].flags |= AS_OUTLINE_ASYNC;
         TSNode items = ts_node_named_child(s, 0);
         b->nodes.items[id].head = span_of(items);
+        node_events(b, id, items);
         add_clause(b, AS_OUTLINE_BODY, s, items, field(s, "body"), id, depth);
     } else if (strcmp(type, "try_statement") == 0) {
         int32_t id = add(b, AS_OUTLINE_TRY, s, parent);
@@ -253,11 +395,12 @@ static void add_compound(struct builder *b, TSNode s, const char *type, int32_t 
             if (is(k, "except_clause") || is(k, "except_group_clause")) add_except(b, k, id, depth);
             else if (is(k, "else_clause")) add_else(b, k, id, depth);
             else if (is(k, "finally_clause"))
-                add_clause(b, AS_OUTLINE_FINALLY, k, (TSNode){0}, ts_node_named_child(k, 0), id, depth);
+                add_clause(b, AS_OUTLINE_FINALLY, k, (TSNode){0}, block_child(k), id, depth);
         }
     } else if (strcmp(type, "match_statement") == 0) {
         int32_t id = add(b, AS_OUTLINE_MATCH, s, parent);
         b->nodes.items[id].head = span_of(field(s, "subject"));
+        node_events(b, id, field(s, "subject"));
         TSNode body = field(s, "body");
         uint32_t n = ts_node_named_child_count(body);
         for (uint32_t i = 0; i < n; i++)
@@ -273,8 +416,10 @@ static void add_statement(struct builder *b, TSNode s, int32_t parent, int depth
     if (strcmp(type, "return_statement") == 0) {
         int32_t id = add(b, AS_OUTLINE_RETURN, s, parent);
         if (ts_node_named_child_count(s)) b->nodes.items[id].head = span_of(ts_node_named_child(s, 0));
+        node_events(b, id, s);
     } else if (strcmp(type, "raise_statement") == 0) {
         int32_t id = add(b, AS_OUTLINE_RAISE, s, parent);
+        node_events(b, id, s);
         TSNode exc = ts_node_named_child(s, 0);
         if (ts_node_is_null(exc) || is(exc, "comment") || ts_node_start_byte(exc) == ts_node_start_byte(field(s, "cause")))
             return;
@@ -296,9 +441,11 @@ static void add_statement(struct builder *b, TSNode s, int32_t parent, int depth
         add_compound(b, s, type, parent, depth);
     } else if (strcmp(type, "function_definition") == 0 || strcmp(type, "class_definition") == 0 ||
                strcmp(type, "decorated_definition") == 0) {
-        add(b, AS_OUTLINE_DEF, s, parent);
+        int32_t id = add(b, AS_OUTLINE_DEF, s, parent);
+        TSNode def = is(s, "decorated_definition") ? field(s, "definition") : s;
+        if (is(def, "function_definition")) node_events(b, id, field(def, "parameters"));   /* defaults run here */
     } else if (strcmp(type, "comment") != 0) {
-        add(b, AS_OUTLINE_SIMPLE, s, parent);
+        node_events(b, add(b, AS_OUTLINE_SIMPLE, s, parent), s);
     }
 }
 
@@ -344,8 +491,12 @@ void as_outline_build(struct as_outline *out, struct as_arena *arena, const stru
     out->n_types = b.types.len;
     out->types = as_arena_alloc(arena, (b.types.len ? b.types.len : 1) * sizeof(struct as_span));
     if (b.types.len) memcpy(out->types, b.types.items, b.types.len * sizeof(struct as_span));
+    out->n_events = b.events.len;
+    out->events = as_arena_alloc(arena, (b.events.len ? b.events.len : 1) * sizeof(struct as_outline_event));
+    if (b.events.len) memcpy(out->events, b.events.items, b.events.len * sizeof(struct as_outline_event));
     out->truncated = b.truncated;
     vec_free(&b.nodes);
     vec_free(&b.last);
     vec_free(&b.types);
+    vec_free(&b.events);
 }

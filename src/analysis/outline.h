@@ -41,6 +41,25 @@ enum {
     AS_OUTLINE_CATCH_ALL = 4,    /* a `case` whose pattern is a bare name or `_` without a guard */
     AS_OUTLINE_STAR = 8,         /* `except*` */
     AS_OUTLINE_RUNS_ONCE = 16,   /* a `for` over a non-empty literal (list, tuple, set, dict, string, range(3)) */
+    AS_OUTLINE_BARE_PATTERN = 32,   /* a `case` whose pattern is a bare name or `_`, with or without a guard */
+};
+
+/* What a node evaluates itself, in evaluation order (a statement's expressions; a compound statement's or
+ * clause's head: condition, iterable, items, subject, pattern and guard, exception types). Only what the
+ * checkpoint model (checkpoints.h) needs: checkpoints, yields, `x.start_soon(...)` calls and the expression
+ * branches between them. Nested defs, lambdas and what a comprehension may not run are left out. */
+enum as_outline_event_kind {
+    AS_EVENT_CHECKPOINT,   /* an `await` (after its operand), or the first `async for` of a comprehension */
+    AS_EVENT_YIELD,        /* a `yield` (after its operand); span: the yield */
+    AS_EVENT_START_SOON,   /* `name.start_soon(...)`; span: the name */
+    AS_EVENT_BRANCH,       /* what follows may not run: the right operand of and/or, the arms of `a if c else b` */
+    AS_EVENT_OR_ELSE,      /* the other arm of a conditional expression starts */
+    AS_EVENT_JOIN,         /* the branch ends: either arm, or none, ran */
+};
+
+struct as_outline_event {
+    enum as_outline_event_kind kind;
+    struct as_span span;
 };
 
 struct as_outline_node {
@@ -52,11 +71,13 @@ struct as_outline_node {
     uint32_t first_type, n_types;   /* EXCEPT: its exception expressions, in as_outline.types */
     int32_t first, next;      /* first child, next sibling; -1 when none */
     int32_t parent;           /* -1 for a function's body */
+    uint32_t first_event, n_events;   /* what the node evaluates itself, in as_outline.events */
 };
 
 struct as_outline {
     struct as_outline_node *nodes;  size_t n_nodes;
     struct as_span *types;       size_t n_types;
+    struct as_outline_event *events; size_t n_events;
     int32_t *body_of_scope;      /* per facts scope: its BODY node for an `async def`, else -1 */
     bool truncated;              /* statements nested deeper than the limit were left out (hostile input) */
 };

@@ -38,6 +38,8 @@ static const char *const socket_names[] = {"socket", "create_connection", "creat
                                            "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getfqdn",
                                            "getnameinfo", NULL};
 static const char *const glob_names[] = {"glob", "iglob", "escape", NULL};
+static const char *const contextlib_names[] = {"asynccontextmanager", "contextmanager", "suppress", "closing",
+                                               "aclosing", "nullcontext", "ExitStack", "AsyncExitStack", NULL};
 
 static const struct module_exports table[] = {
     {"time", time_names},
@@ -50,6 +52,7 @@ static const struct module_exports table[] = {
     {"shutil", shutil_names},
     {"socket", socket_names},
     {"glob", glob_names},
+    {"contextlib", contextlib_names},
     {NULL, NULL},
 };
 

@@ -21,6 +21,12 @@ struct shield {
     const struct as_call *call;
     const char *as_name;       /* `as` target, NULL when none */
     struct as_span body;
+    /* a nursery / task group: where `<as_name>.cancel_scope.shield = <constant>` is written in the body, and
+     * whether the constant is true (arena) */
+    uint32_t *group_sets;
+    bool *group_values;
+    size_t n_group_sets;
+    bool group;
 };
 
 typedef VEC(struct shield) shield_vec;
@@ -51,7 +57,7 @@ static bool shielded_at(const struct walk *w, const struct shield *s, uint32_t p
     const struct as_facts *f = w->ctx->model->facts;
     int state = -1;   /* the last `name.shield = <constant>` before pos in the body */
     uint32_t last = 0;
-    for (size_t i = 0; s->as_name && i < f->n_attrs; i++) {
+    for (size_t i = 0; s->as_name && !s->group && i < f->n_attrs; i++) {
         const struct as_attr_assign *a = &f->attrs[i];
         if (a->pos < s->body.start || a->pos >= pos || a->pos < last || strcmp(a->name, "shield") != 0 ||
             strcmp(a->object, s->as_name) != 0)
@@ -59,7 +65,8 @@ static bool shielded_at(const struct walk *w, const struct shield *s, uint32_t p
         last = a->pos;
         state = (a->value.kind == AS_EXPR_CONST || a->value.kind == AS_EXPR_NUMBER) && constant_true(&a->value);
     }
-    if (state >= 0) return state;
+    for (size_t i = 0; s->group && i < s->n_group_sets && s->group_sets[i] < pos; i++) state = s->group_values[i];
+    if (state >= 0 || s->group) return state > 0;
     for (uint32_t k = 0; k < s->call->n_args; k++)
         if (s->call->args[k].keyword && strcmp(s->call->args[k].keyword, "shield") == 0) return constant_true(&s->call->args[k].value);
     return false;
@@ -164,6 +171,46 @@ static bool named_one_of(const char *q, const char *const *names)
     return false;
 }
 
+/* A nursery or task group whose cancel scope the body shields (`tg.cancel_scope.shield = True`): its
+ * assignments are found once, by text, in the body. */
+static void group_shield(struct walk *w, const struct as_with *wf, int32_t ci)
+{
+    const struct as_facts *f = w->ctx->model->facts;
+    struct shield sh = {&f->calls[ci], NULL, wf->body, NULL, NULL, 0, true};
+    for (size_t b = 0; b < f->n_bindings; b++)
+        if (f->bindings[b].kind == AS_BIND_WITH && f->bindings[b].value.kind == AS_EXPR_CALL && f->bindings[b].value.call == ci)
+            sh.as_name = f->bindings[b].name;
+    if (!sh.as_name) return;
+    const char *src = w->ctx->src, *attr = ".cancel_scope.shield";
+    size_t n = strlen(sh.as_name), cap = 0;
+    size_t attr_len = strlen(attr);
+    for (const char *p = src + wf->body.start; p + attr_len <= src + wf->body.end; p++) {
+        if (*p != '.' || memcmp(p, attr, attr_len) != 0) continue;
+        const char *q = p + attr_len;
+        if ((size_t)(p - src) < wf->body.start + n || memcmp(p - n, sh.as_name, n) != 0 ||
+            (p - n > src && as_name_byte((unsigned char)p[-(ptrdiff_t)n - 1])))
+            continue;
+        while (*q == ' ' || *q == '\t') q++;
+        if (q[0] != '=' || q[1] == '=') continue;
+        for (q++; *q == ' ' || *q == '\t';) q++;
+        if (sh.n_group_sets == cap) {
+            size_t ncap = cap ? cap * 2 : 4;
+            uint32_t *ns = as_arena_alloc(w->ctx->arena, ncap * sizeof(uint32_t));
+            bool *nv = as_arena_alloc(w->ctx->arena, ncap * sizeof(bool));
+            if (cap) {
+                memcpy(ns, sh.group_sets, cap * sizeof(uint32_t));
+                memcpy(nv, sh.group_values, cap * sizeof(bool));
+            }
+            sh.group_sets = ns;
+            sh.group_values = nv;
+            cap = ncap;
+        }
+        sh.group_sets[sh.n_group_sets] = (uint32_t)(p - src);
+        sh.group_values[sh.n_group_sets++] = strncmp(q, "True", 4) == 0 && !as_name_byte((unsigned char)q[4]);
+    }
+    if (sh.n_group_sets) vec_push(w->shields, sh);
+}
+
 static void visit_with(struct walk *w, const struct as_outline_node *s)
 {
     static const char *const scopes[] = {"trio.move_on_after", "trio.move_on_at", "trio.fail_after", "trio.fail_at",
@@ -184,12 +231,16 @@ static void visit_with(struct walk *w, const struct as_outline_node *s)
     for (uint32_t k = 0; wf && k < wf->n_items; k++) {
         int32_t ci = wf->item_call_index[k];
         if (ci < 0 || !named_one_of(w->ctx->callee_names[ci], scopes)) continue;
-        struct shield sh = {&f->calls[ci], NULL, wf->body};
+        struct shield sh = {&f->calls[ci], NULL, wf->body, NULL, NULL, 0, false};
         for (size_t b = 0; b < f->n_bindings; b++)   /* the `as` name bound to this item's call */
             if (f->bindings[b].kind == AS_BIND_WITH && f->bindings[b].value.kind == AS_EXPR_CALL &&
                 f->bindings[b].value.call == ci)
                 sh.as_name = f->bindings[b].name;
         vec_push(w->shields, sh);
+    }
+    for (uint32_t k = 0; wf && k < wf->n_items; k++) {
+        int32_t ci = wf->item_call_index[k];
+        if (ci >= 0 && named_one_of(w->ctx->callee_names[ci], groups)) group_shield(w, wf, ci);
     }
     if (s->first >= 0) visit_block(w, s->first);
     w->shields->len = saved;

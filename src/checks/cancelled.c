@@ -196,7 +196,11 @@ void as_each_yield(struct as_check_ctx *ctx, const struct as_rule *rule, bool as
     }
 }
 
-bool as_decorated_by_name(struct as_check_ctx *ctx, int32_t fn, const char *const *last_names)
+/* Whether `accept` takes one of function fn's decorators, given its name resolved (NULL when it does not) and as
+ * written (without its call arguments). */
+static bool any_decorator(struct as_check_ctx *ctx, int32_t fn,
+                          bool (*accept)(struct as_check_ctx *ctx, const char *q, const char *written, const void *ud),
+                          const void *ud)
 {
     const struct as_facts *f = ctx->model->facts;
     const struct as_scope *s = &f->scopes[fn];
@@ -204,12 +208,23 @@ bool as_decorated_by_name(struct as_check_ctx *ctx, int32_t fn, const char *cons
         const struct as_decorator *d = &f->decorators[i];
         if (d->function.start != s->node.start || d->function.end != s->node.end) continue;
         const char *q = as_model_qualify(ctx->model, &d->expr, s->parent, s->node.start);
-        const char *text = q ? q : as_check_text(ctx, d->expr.span);
-        const char *dot = strrchr(text, '.');
-        for (size_t k = 0; last_names[k]; k++)
-            if (strcmp(dot ? dot + 1 : text, last_names[k]) == 0) return true;
+        if (accept(ctx, q, as_check_text(ctx, d->expr.span), ud)) return true;
     }
     return false;
+}
+
+static bool last_name_one_of(struct as_check_ctx *ctx, const char *q, const char *written, const void *ud)
+{
+    (void)ctx;
+    const char *const *last_names = ud, *text = q ? q : written, *dot = strrchr(text, '.');
+    for (size_t k = 0; last_names[k]; k++)
+        if (strcmp(dot ? dot + 1 : text, last_names[k]) == 0) return true;
+    return false;
+}
+
+bool as_decorated_by_name(struct as_check_ctx *ctx, int32_t fn, const char *const *last_names)
+{
+    return any_decorator(ctx, fn, last_name_one_of, last_names);
 }
 
 bool as_written_one_of(struct as_check_ctx *ctx, uint32_t s, uint32_t e, const char *const *names)
@@ -301,4 +316,19 @@ uint32_t as_bracket_scan(const char *src, uint32_t i, uint32_t end, bool stop_at
         }
     }
     return end;
+}
+
+static bool no_checkpoint_glob(struct as_check_ctx *ctx, const char *q, const char *written, const void *ud)
+{
+    (void)ud;
+    const struct as_checkpoint_options *o = ctx->checkpoint_options;
+    return as_checkpoint_glob_any(o->no_checkpoint_decorators, o->n_no_checkpoint_decorators, written, q);
+}
+
+bool as_no_checkpoint_decorated(struct as_check_ctx *ctx, int32_t fn)
+{
+    static const char *const cm[] = {"asynccontextmanager", NULL};
+    if (as_decorated_by_name(ctx, fn, cm)) return true;
+    const struct as_checkpoint_options *o = ctx->checkpoint_options;
+    return o && o->n_no_checkpoint_decorators && any_decorator(ctx, fn, no_checkpoint_glob, NULL);
 }

@@ -37,6 +37,10 @@ bool as_decorated_by_name(struct as_check_ctx *ctx, int32_t fn, const char *cons
 /* Whether function scope fn has a decorator matching one of the n patterns of a configuration list (globs on its
  * qualified name or as written, or on its last name: flake8-async matches decorators by their last name). */
 bool as_decorated_by_option(struct as_check_ctx *ctx, int32_t fn, char *const *patterns, size_t n);
+/* Whether function scope fn is exempt from the checkpoint rules by a decorator: one whose last name is
+ * asynccontextmanager, or one the configuration's `no-checkpoint-warning-decorators` globs match (as written,
+ * without its arguments, or resolved). */
+bool as_no_checkpoint_decorated(struct as_check_ctx *ctx, int32_t fn);
 /* Calls visit for each yield of a function (of an async one with async_only) with the function's scope. */
 void as_each_yield(struct as_check_ctx *ctx, const struct as_rule *rule, bool async_only,
                    void (*visit)(struct as_check_ctx *ctx, const struct as_rule *rule, size_t yield, int32_t fn));

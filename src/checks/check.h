@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analysis/checkpoints.h"
 #include "analysis/facts.h"
 #include "analysis/outline.h"
 #include "analysis/model.h"
@@ -44,6 +45,9 @@ struct as_check_ctx {
                                         * enabled rule's kind sets needs_outline */
     unsigned library;                  /* AS_LIB_* bits set by configuration (`async-library`), 0 = infer */
     const struct as_check_options *options;
+    const struct as_checkpoints *checkpoints;   /* the checkpoint model, built by the first kind that asks
+                                                 * (as_check_checkpoints); NULL until then */
+    const struct as_checkpoint_options *checkpoint_options;   /* the configuration's; NULL: none */
 };
 
 struct as_check_kind {
@@ -105,6 +109,8 @@ bool as_check_in_scope_decorated(struct as_check_ctx *ctx, int32_t function_scop
 unsigned as_check_libraries(const struct as_check_ctx *ctx);
 /* Parses "trio" / "anyio" / "asyncio" into its AS_LIB_* bit; 0 for anything else. */
 unsigned as_check_library_named(const char *name);
+/* The file's checkpoint model (checkpoints.h), built on the first call (needs ctx->outline). */
+const struct as_checkpoints *as_check_checkpoints(struct as_check_ctx *ctx);
 /* Source text of an expression span. Arena. */
 const char *as_check_text(struct as_check_ctx *ctx, struct as_span span);
 

@@ -2,7 +2,9 @@
  * await, `async for`, `async with`, async comprehension; those inside nested functions and generator
  * expressions, which run later, do not count) could be a plain def. Not reported: methods (an interface may
  * require them to be async), bodies that are only a docstring, `pass` or `...` (stubs, overridable defaults),
- * `@overload`, and fixtures with parameters (they may depend on async fixtures). Reported on the def. */
+ * `@overload`, fixtures with parameters (they may depend on async fixtures), and functions decorated with
+ * `asynccontextmanager` or a `no-checkpoint-warning-decorators` glob (flake8-async's option). Reported on the
+ * def. */
 #include <string.h>
 
 #include "checks/cancelled.h"
@@ -41,6 +43,7 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
         int32_t fn = (int32_t)i, body = ctx->outline->body_of_scope[i];
         if (body < 0 || (s->parent >= 0 && f->scopes[s->parent].kind == AS_SCOPE_CLASS)) continue;
         if (as_stub_body(ctx, body, false) || checkpoints_now(ctx, fn) || decorated_with(ctx, fn, "overload")) continue;
+        if (as_no_checkpoint_decorated(ctx, fn)) continue;   /* flake8-async's option (and default) cover it too */
         if (decorated_with(ctx, fn, "fixture") && s->params.end > s->params.start + 2) continue;
         struct as_finding fd = {rule, {s->node.start, s->name_span.end}, rule->message, rule->help, false};
         ctx->report(ctx, &fd);

@@ -128,3 +128,14 @@ unsigned as_check_libraries(const struct as_check_ctx *ctx)
     }
     return found ? found : AS_LIB_TRIO;
 }
+
+const struct as_checkpoints *as_check_checkpoints(struct as_check_ctx *ctx)
+{
+    if (!ctx->checkpoints && ctx->outline) {
+        struct as_checkpoints *cp = as_arena_alloc(ctx->arena, sizeof(*cp));
+        as_checkpoints_build(cp, ctx->arena, ctx->outline, ctx->model->facts, ctx->src, ctx->callee_names,
+                             ctx->checkpoint_options);
+        ctx->checkpoints = cp;
+    }
+    return ctx->checkpoints;
+}

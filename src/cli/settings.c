@@ -309,6 +309,17 @@ int as_settings_engine(struct as_settings *s, struct as_engine *engine, char **e
     /* the library: the overrides' (--config) if set there, else the root configuration's */
     for (int k = 0; k < 2; k++)
         if (from[k] && from[k]->async_library) extras.async_library = from[k]->async_library;
+    /* the checkpoint rules' options: the overrides' list if set there, else the root configuration's */
+    for (int k = 0; k < 2; k++) {
+        if (from[k] && from[k]->n_no_checkpoint_decorators) {
+            extras.no_checkpoint_decorators = (const char *const *)from[k]->no_checkpoint_decorators;
+            extras.n_no_checkpoint_decorators = from[k]->n_no_checkpoint_decorators;
+        }
+        if (from[k] && from[k]->n_suppressing_managers) {
+            extras.suppressing_managers = (const char *const *)from[k]->suppressing_managers;
+            extras.n_suppressing_managers = from[k]->n_suppressing_managers;
+        }
+    }
     int rc = as_engine_init_ex(engine, select, extend, ignore, &extras, err);
     char *again = NULL;
     if (rc && root && !root->ruff && as_engine_init_ex(engine, NULL, NULL, NULL, &extras, &again) == 0) {
@@ -661,6 +672,15 @@ void as_settings_show(struct as_settings *s, const struct as_engine *engine, con
     for (size_t i = 0; root && i < root->n_generator_decorators; i++)
         as_buf_printf(&b, "%s%s", i ? ", " : "", root->generator_decorators[i]);
     show_value(out, root, 22, "transform-async-generator-decorators", b.data, false);
+    const struct as_checkpoint_options *co = &engine->checkpoint_options;
+    as_buf_reset(&b);
+    for (size_t i = 0; i < co->n_no_checkpoint_decorators; i++)
+        as_buf_printf(&b, "%s%s", i ? ", " : "", co->no_checkpoint_decorators[i]);
+    show_value(out, root, 23, "no-checkpoint-warning-decorators", b.len ? b.data : "(asynccontextmanager only)", false);
+    as_buf_reset(&b);
+    for (size_t i = 0; i < co->n_suppressing_managers; i++)
+        as_buf_printf(&b, "%s%s", i ? ", " : "", co->suppressing_managers[i]);
+    show_value(out, root, 24, "exception-suppress-context-managers", b.len ? b.data : "(contextlib.suppress only)", false);
     /* the rules that apply to this file */
     as_buf_reset(&b);
     bool *en = as_xcalloc(engine->rules.n + 1, sizeof(bool));

@@ -225,6 +225,7 @@ static void shift_rejected(struct engine *e, uint32_t start, uint32_t end, size_
 
 static bool overlaps(const struct as_fix_plan *a, const struct as_fix_plan *b)
 {
+    if (a->one_per_span && b->one_per_span && a->span_start < b->span_end && b->span_start < a->span_end) return true;
     for (size_t i = 0; i < a->n_edits; i++)
         for (size_t k = 0; k < b->n_edits; k++) {
             uint32_t s1 = a->edits[i].start, e1 = a->edits[i].end, s2 = b->edits[k].start, e2 = b->edits[k].end;
@@ -325,10 +326,20 @@ static size_t count_code(const struct as_file_result *r, const char *code)
     return n;
 }
 
+/* The rules whose findings an added checkpoint (`await`) may settle anywhere in the function: a timeout block
+ * that never awaits (ASYNC100), an async function that never does (ASYNC124), the checkpoint rules (ASYNC91x). */
+static bool goes_with_a_checkpoint(const char *code)
+{
+    static const char *const codes[] = {"ASYNC100", "ASYNC124", "ASYNC910", "ASYNC911", "ASYNC912", "ASYNC913", NULL};
+    for (size_t i = 0; codes[i]; i++)
+        if (strcmp(code, codes[i]) == 0) return true;
+    return false;
+}
+
 /* Why the result of applying `sel` to site (analysed as `before`) is not acceptable (NULL when it is): a
  * syntax error it introduced, or a finding that appeared, or one that went although the edits are neither in
- * it nor around it. The fixed findings must go. ASYNC100 (a timeout block that never awaits) and ASYNC124 (an
- * async function that never awaits) may go: an added `await` is what they ask for. */
+ * it nor around it. The fixed findings must go. Those of goes_with_a_checkpoint may go: an added `await` is
+ * what they ask for. */
 static const char *verify(const struct as_fix_site *site, const struct as_file_result *before,
                           const struct as_file_result *after, struct candidate **sel, size_t n, char *why, size_t cap)
 {
@@ -355,7 +366,7 @@ static const char *verify(const struct as_fix_site *site, const struct as_file_r
                     inside |= (off >= p->span_start && off < p->span_end) || (off <= p->span_start && p->span_end <= end);
                 }
                 must += fixed;
-                may += !fixed && (inside || strcmp(code, "ASYNC100") == 0 || strcmp(code, "ASYNC124") == 0);
+                may += !fixed && (inside || goes_with_a_checkpoint(code));
             }
             if (a > b - must) {
                 snprintf(why, cap, "it would leave or add a %s finding", code);
@@ -502,10 +513,15 @@ static struct candidate *gather(struct engine *e, const struct as_fix_site *site
     return c;
 }
 
+/* Where a plan's edits begin (plans are applied in this order, in one sweep). A fix placed away from what it
+ * fixes (a checkpoint inserted at the end of a function) starts with its first edit, not its span. */
+static uint32_t edits_start(const struct as_fix_plan *p) { return p->n_edits ? p->edits[0].start : p->span_start; }
+
 static int by_start(const void *pa, const void *pb)
 {
     const struct candidate *a = pa, *b = pb;
-    if (a->plan.span_start != b->plan.span_start) return a->plan.span_start < b->plan.span_start ? -1 : 1;
+    uint32_t x = edits_start(&a->plan), y = edits_start(&b->plan);
+    if (x != y) return x < y ? -1 : 1;
     return a->index < b->index ? -1 : a->index > b->index;
 }
 

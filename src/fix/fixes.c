@@ -1,4 +1,5 @@
-/* fixes.c — every rule's fix: one table keyed by code (the one place to add a fix), one function per fix.
+/* fixes.c — every rule's fix: one table keyed by code (the one place to add a fix; the fixes placed by the
+ * finding rather than a call, the checkpoint rules', are in placed_kinds below it), one function per fix.
  * A function gets the parsed text and the call the finding points at, and fills a plan (site.h): byte edits,
  * imports to add, its applicability at that site and a message. It returns false when it offers nothing
  * there. Applicability follows ruff where ruff has the fix (ASYNC105 unsafe, ASYNC115 safe unless the call
@@ -18,6 +19,14 @@ typedef bool (*fix_fn)(const struct as_fix_site *site, TSNode call, struct as_fi
 struct fix_kind {
     struct as_fix_info info;
     fix_fn make;
+};
+
+/* A fix placed by the finding itself, not by a call it points at. */
+typedef bool (*fix_at_fn)(const struct as_fix_site *site, const struct as_diag *d, struct as_fix_plan *plan);
+
+struct placed_fix_kind {
+    struct as_fix_info info;
+    fix_at_fn make;
 };
 
 static void add_edit(struct as_fix_plan *plan, uint32_t start, uint32_t end, const char *content)
@@ -212,6 +221,13 @@ static bool fix_keep_task(const struct as_fix_site *site, TSNode call, struct as
                    "event loop, and objects it touches must be thread-safe. Display-only elsewhere (a `with` item, " \
                    "an argument)."
 
+#define CHECKPOINT_DOC "Inserts a line `await trio.lowlevel.checkpoint()` (`anyio.lowlevel.checkpoint()`, or " \
+                       "`asyncio.sleep(0)` on asyncio), adding the import when missing, where flake8-async puts it. " \
+                       "Unsafe: the function can now be cancelled there and lets other tasks run (flake8-async " \
+                       "applies it only when asked to, code by code). In an `except` clause it goes to the top of " \
+                       "the loop around it or of the function. Not offered in an `and`/`or`, or where the " \
+                       "statement shares its line."
+
 static const struct fix_kind fix_kinds[] = {
     {{"ASC101", AS_FIX_UNSAFE, THREAD_DOC}, fix_to_thread},
     {{"ASC102", AS_FIX_UNSAFE, THREAD_DOC}, fix_to_thread},
@@ -245,6 +261,27 @@ static const struct fix_kind fix_kinds[] = {
 };
 #define N_KINDS (sizeof(fix_kinds) / sizeof(fix_kinds[0]))
 
+static const struct placed_fix_kind placed_kinds[] = {
+    {{"ASYNC100", AS_FIX_UNSAFE,
+      "Removes the `with` line of a trio / anyio timeout whose body never checkpoints and moves the body one "
+      "level out, keeping a comment of the `with` line on a line of its own (as flake8-async). Unsafe: the "
+      "call's arguments are no longer evaluated. Offered for one item without `as`, a header on one line and a "
+      "body on the lines after it with no string spanning lines; not on asyncio."}, as_fix_remove_timeout},
+    {{"ASYNC910", AS_FIX_UNSAFE, CHECKPOINT_DOC " Before the `return`, or as the body's last line."},
+     as_fix_insert_checkpoint},
+    {{"ASYNC911", AS_FIX_UNSAFE, CHECKPOINT_DOC " Before the `yield` or `return`, or as the body's last line."},
+     as_fix_insert_checkpoint},
+    {{"ASYNC913", AS_FIX_UNSAFE, CHECKPOINT_DOC " As the loop body's first line."}, as_fix_insert_checkpoint},
+};
+#define N_PLACED (sizeof(placed_kinds) / sizeof(placed_kinds[0]))
+
+static const struct placed_fix_kind *placed_kind_for(const char *code)
+{
+    for (size_t i = 0; i < N_PLACED; i++)
+        if (strcmp(placed_kinds[i].info.code, code) == 0) return &placed_kinds[i];
+    return NULL;
+}
+
 static const struct fix_kind *kind_for(const char *code)
 {
     for (size_t i = 0; i < N_KINDS; i++)
@@ -255,7 +292,8 @@ static const struct fix_kind *kind_for(const char *code)
 const struct as_fix_info *as_fix_info_for(const char *code)
 {
     const struct fix_kind *k = code ? kind_for(code) : NULL;
-    return k ? &k->info : NULL;
+    const struct placed_fix_kind *p = code && !k ? placed_kind_for(code) : NULL;
+    return k ? &k->info : p ? &p->info : NULL;
 }
 
 const char *as_fix_applicability_name(enum as_fix_applicability a)
@@ -272,7 +310,13 @@ bool as_fix_make_plan(const struct as_fix_site *site, const struct as_diag *d, s
 {
     memset(plan, 0, sizeof(*plan));
     const struct fix_kind *k = kind_for(d->code);
+    const struct placed_fix_kind *placed = k ? NULL : placed_kind_for(d->code);
     TSNode call;
+    if (placed) {
+        if (placed->make(site, d, plan)) return true;
+        as_fix_plan_release(plan);
+        return false;
+    }
     if (!k || !as_fix_site_call(site, d, &call)) return false;
     plan->span_start = ts_node_start_byte(call);
     plan->span_end = ts_node_end_byte(call);

@@ -43,11 +43,16 @@ struct as_fix_plan {
     const char *imports[2];           /* modules to `import` (static names) */
     size_t n_imports;
     uint32_t span_start, span_end;    /* the call: other findings in it may go with the fix */
+    bool one_per_span;                /* no other such plan whose span meets this one's in the same pass */
 };
 
 /* The plan of finding d's fix on site (fixes.c): false when its rule has no fix, or none at that site. */
 bool as_fix_make_plan(const struct as_fix_site *site, const struct as_diag *d, struct as_fix_plan *plan);
 
+/* The checkpoint rules' fix (insert_checkpoint.c): a line `await <lib>.lowlevel.checkpoint()` for finding d. */
+bool as_fix_insert_checkpoint(const struct as_fix_site *site, const struct as_diag *d, struct as_fix_plan *plan);
+/* ASYNC100's fix (remove_timeout.c): the `with` of a timeout whose body never checkpoints goes. */
+bool as_fix_remove_timeout(const struct as_fix_site *site, const struct as_diag *d, struct as_fix_plan *plan);
 /* Parses text (NUL-terminated at len), the module `module` (may be NULL). False when it cannot be parsed. */
 bool as_fix_site_open(struct as_fix_site *site, const char *text, size_t len, const char *module);
 void as_fix_site_close(struct as_fix_site *site);

@@ -30,7 +30,8 @@ const char *const as_config_keys[] = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude", "respect-gitignore",
     "force-exclude", "output-format", "jobs", "blocking", "rules-dirs", "fix", "unsafe-fixes", "fixable", "unfixable",
     "offload-functions", "type-heuristics", "include", "extend-include", "async-library",
-    "startable-in-context-manager", "transform-async-generator-decorators", NULL,
+    "startable-in-context-manager", "transform-async-generator-decorators",
+    "no-checkpoint-warning-decorators", "exception-suppress-context-managers", NULL,
 };
 
 const char *const as_config_type_heuristics[] = {"tmp-path", "path-division", NULL};
@@ -39,7 +40,7 @@ enum key_id { K_SELECT, K_IGNORE, K_EXTEND_SELECT, K_PER_FILE_IGNORES, K_EXCLUDE
               K_RESPECT_GITIGNORE, K_FORCE_EXCLUDE, K_OUTPUT_FORMAT, K_JOBS, K_BLOCKING, K_RULES_DIRS, K_FIX,
               K_UNSAFE_FIXES, K_FIXABLE, K_UNFIXABLE, K_OFFLOAD_FUNCTIONS,
               K_TYPE_HEURISTICS, K_INCLUDE, K_EXTEND_INCLUDE, K_ASYNC_LIBRARY,
-              K_STARTABLE, K_GENERATOR_DECORATORS };
+              K_STARTABLE, K_GENERATOR_DECORATORS, K_NO_CHECKPOINT_DECORATORS, K_SUPPRESSING_MANAGERS };
 
 struct parser {
     const char *path, *text;
@@ -347,6 +348,12 @@ static void apply(struct parser *p, char **segs, size_t n, TSNode value, TSNode 
     case K_OFFLOAD_FUNCTIONS: append_strings(p, value, &c->offload_functions, &c->n_offload_functions); break;
     case K_STARTABLE: append_strings(p, value, &c->startable, &c->n_startable); break;
     case K_GENERATOR_DECORATORS: append_strings(p, value, &c->generator_decorators, &c->n_generator_decorators); break;
+    case K_NO_CHECKPOINT_DECORATORS:
+        append_strings(p, value, &c->no_checkpoint_decorators, &c->n_no_checkpoint_decorators);
+        break;
+    case K_SUPPRESSING_MANAGERS:
+        append_strings(p, value, &c->suppressing_managers, &c->n_suppressing_managers);
+        break;
     case K_TYPE_HEURISTICS:
         c->type_heuristics = heuristic_bits(p, value);
         break;
@@ -609,6 +616,8 @@ void as_config_release(struct as_config *c)
     free_list(c->offload_functions, c->n_offload_functions);
     free_list(c->startable, c->n_startable);
     free_list(c->generator_decorators, c->n_generator_decorators);
+    free_list(c->no_checkpoint_decorators, c->n_no_checkpoint_decorators);
+    free_list(c->suppressing_managers, c->n_suppressing_managers);
     free(c->async_library);
     for (size_t i = 0; i < sizeof(c->origin) / sizeof(c->origin[0]); i++) free(c->origin[i]);
     free(c->extend);

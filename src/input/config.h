@@ -14,7 +14,9 @@
  * include, extend-include (the file globs a directory walk lists),
  * async-library ("trio" | "anyio" | "asyncio": the library the ASYNC1xx cancellation rules assume),
  * startable-in-context-manager (function names: startable functions ASYNC113 knows, ASYNC114 accepts),
- * transform-async-generator-decorators (decorators that make an async generator safe: ASYNC900). */
+ * transform-async-generator-decorators (decorators that make an async generator safe: ASYNC900),
+ * no-checkpoint-warning-decorators, exception-suppress-context-managers (flake8-async's options of the checkpoint
+ * rules: globs of decorators exempting a function, of context managers that may swallow exceptions). */
 #ifndef AS_CONFIG_H
 #define AS_CONFIG_H
 #include <stdbool.h>
@@ -51,9 +53,11 @@ struct as_config {
     char *async_library;     /* NULL when absent (inferred per file from its imports) */
     char **startable; size_t n_startable;                 /* startable-in-context-manager (flake8-async's option) */
     char **generator_decorators; size_t n_generator_decorators;   /* transform-async-generator-decorators */
+    char **no_checkpoint_decorators; size_t n_no_checkpoint_decorators;   /* globs (ASYNC910, 911, 913, 124) */
+    char **suppressing_managers; size_t n_suppressing_managers;           /* globs (ASYNC910-913) */
     /* The line each key was set on (for --show-settings), by key name: "LINE" in this file, "PATH:LINE" when
      * inherited through ruff's `extend`; NULL when absent. */
-    char *origin[24];
+    char *origin[26];
     /* ruff's configuration ([tool.ruff], ruff.toml, .ruff.toml; see as_ruff_config_load): its codes are ruff's
      * selectors, read by cli/settings.c with ruff's per-linter prefixes, other linters' codes ignored. */
     bool ruff;

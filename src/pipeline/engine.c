@@ -682,6 +682,23 @@ static void load_offload(struct as_engine *self, const struct as_engine_extras *
     for (size_t i = 0; i < nc; i++) self->offload[self->n_offload++] = as_xstrdup(extras->offload_functions[i]);
 }
 
+static char **copy_list(const char *const *list, size_t n)
+{
+    char **out = as_xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++) out[i] = as_xstrdup(list[i]);
+    return out;
+}
+
+static void load_checkpoint_options(struct as_engine *self, const struct as_engine_extras *extras)
+{
+    struct as_checkpoint_options *o = &self->checkpoint_options;
+    size_t nd = extras ? extras->n_no_checkpoint_decorators : 0, ns = extras ? extras->n_suppressing_managers : 0;
+    o->no_checkpoint_decorators = copy_list(extras ? extras->no_checkpoint_decorators : NULL, nd);
+    o->n_no_checkpoint_decorators = nd;
+    o->suppressing_managers = copy_list(extras ? extras->suppressing_managers : NULL, ns);
+    o->n_suppressing_managers = ns;
+}
+
 bool as_engine_offload_match(const struct as_engine *self, const char *q, const char **kw)
 {
     char pat[512];
@@ -730,6 +747,7 @@ int as_engine_init_ex(struct as_engine *self, const char *select, const char *ex
     }
     load_offload(self, extras);
     load_check_options(self, extras);
+    load_checkpoint_options(self, extras);
     self->enabled = as_xcalloc(self->rules.n ? self->rules.n : 1, sizeof(bool));
     if (as_ruleset_select(&self->rules, select, extend_select, ignore, self->enabled, err)) goto fail;
     self->extend_select = extend_select ? as_xstrdup(extend_select) : NULL;
@@ -774,6 +792,11 @@ void as_engine_release(struct as_engine *self)
     free(self->offload);
     free_strings(self->check_options.startable, self->check_options.n_startable);
     free_strings(self->check_options.generator_decorators, self->check_options.n_generator_decorators);
+    struct as_checkpoint_options *co = &self->checkpoint_options;
+    for (size_t i = 0; i < co->n_no_checkpoint_decorators; i++) free(co->no_checkpoint_decorators[i]);
+    free(co->no_checkpoint_decorators);
+    for (size_t i = 0; i < co->n_suppressing_managers; i++) free(co->suppressing_managers[i]);
+    free(co->suppressing_managers);
     as_rule_index_free(self->index);
     memset(self, 0, sizeof(*self));
 }
@@ -1399,7 +1422,8 @@ static const char **run_checks(struct as_worker *w, const struct as_engine *engi
     const struct as_facts *facts = model->facts;
     const char **callee_names = as_arena_alloc(arena, (facts->n_calls ? facts->n_calls : 1) * sizeof(char *));
     struct as_check_ctx check = {model, arena, model->source, callee_names, collect_finding, w,
-                                 engine->needs_outline ? flow : NULL, engine->library, &engine->check_options};
+                                 engine->needs_outline ? flow : NULL, engine->library, &engine->check_options,
+                                 NULL, &engine->checkpoint_options};
     w->findings.len = 0;
     w->blocking.len = 0;
     for (size_t i = 0; i < facts->n_calls; i++) callee_names[i] = as_model_callee(model, &facts->calls[i]);
@@ -1434,7 +1458,11 @@ static size_t dedupe_diags(struct as_diag *diags, size_t n)
     size_t u = 0;
     for (size_t i = 0; i < n; i++) {
         struct as_diag *last = u ? &diags[u - 1] : NULL;
-        if (last && last->line == diags[i].line && last->col == diags[i].col &&
+        /* findings at one place with the same span but different messages are distinct (ASYNC910: a return
+         * reached from two places without a checkpoint) */
+        bool distinct = last && last->end_line == diags[i].end_line && last->end_col == diags[i].end_col &&
+                        strcmp(last->message, diags[i].message) != 0;
+        if (last && !distinct && last->line == diags[i].line && last->col == diags[i].col &&
             strcmp(last->code, diags[i].code) == 0) {
             if (diags[i].end_line < last->end_line ||
                 (diags[i].end_line == last->end_line && diags[i].end_col < last->end_col))
@@ -1711,6 +1739,12 @@ uint64_t as_engine_settings_hash(const struct as_engine *self)
     for (size_t i = 0; i < o->n_startable && n < 4095; i++) parts[n++] = o->startable[i];
     if (n < 4095) parts[n++] = "generator-decorators:";
     for (size_t i = 0; i < o->n_generator_decorators && n < 4095; i++) parts[n++] = o->generator_decorators[i];
+    /* the checkpoint rules' options, each list after its own marker */
+    const struct as_checkpoint_options *co = &self->checkpoint_options;
+    if (n < 4095) parts[n++] = "no-checkpoint-warning-decorators";
+    for (size_t i = 0; i < co->n_no_checkpoint_decorators && n < 4095; i++) parts[n++] = co->no_checkpoint_decorators[i];
+    if (n < 4095) parts[n++] = "exception-suppress-context-managers";
+    for (size_t i = 0; i < co->n_suppressing_managers && n < 4095; i++) parts[n++] = co->suppressing_managers[i];
     uint64_t h = as_cache_settings_hash(parts, n);
     as_buf_release(&extra);
     return h;

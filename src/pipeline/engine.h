@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "util/diag.h"
+#include "analysis/checkpoints.h"
 #include "analysis/rules.h"
 #include "checks/check.h"
 #include "util/strmap.h"
@@ -60,6 +61,7 @@ struct as_engine {
     bool needs_outline;               /* an enabled rule's kind reads the statement outline (outline.h) */
     unsigned library;              /* `async-library` of the configuration (AS_LIB_* bit), 0 = infer per file */
     struct as_check_options check_options;   /* flake8-async's options that change rules (owned copies) */
+    struct as_checkpoint_options checkpoint_options;   /* the checkpoint rules' options (copies) */
 };
 
 /* The built-in thread boundaries (NULL-terminated): asgiref's sync_to_async, channels' database_sync_to_async,
@@ -81,6 +83,8 @@ struct as_engine_extras {
     const char *async_library;     /* "trio" | "anyio" | "asyncio", or NULL to infer it from each file's imports */
     const char *const *startable; size_t n_startable;                       /* startable-in-context-manager */
     const char *const *generator_decorators; size_t n_generator_decorators; /* transform-async-generator-decorators */
+    const char *const *no_checkpoint_decorators; size_t n_no_checkpoint_decorators;
+    const char *const *suppressing_managers; size_t n_suppressing_managers;
 };
 int as_engine_init_ex(struct as_engine *self, const char *select, const char *extend_select, const char *ignore,
                       const struct as_engine_extras *extras, char **err);

@@ -3,13 +3,18 @@
  * I if, W while, F for, T with, Y try, M match, D nested def/class; clauses: b body, e elif, o else,
  * x except, f finally, c case), its flags (* async, ! always-true loop or loop that runs once, _ catch-all
  * case, ^ except*), an except clause's `as` name and number of exception expressions in parentheses, and
- * the children in braces. Sync functions have no outline; nesting past the limit is cut and marked. */
+ * the children in braces. Sync functions have no outline; nesting past the limit is cut and marked.
+ * Then the checkpoint model (analysis/checkpoints.c) on snippets, rendered as its findings in walk order: an exit
+ * (E function end, R return, Y yield) and its line, `<-` and where the path started (d: the function's start,
+ * y: a yield) and its line, `g` when the function had yielded before; L and the line of an endless loop that
+ * can go round without a checkpoint. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <tree_sitter/api.h>
 
+#include "analysis/checkpoints.h"
 #include "analysis/facts.h"
 #include "analysis/outline.h"
 #include "analysis/query.h"
@@ -35,8 +40,32 @@ static void render(const struct as_outline *fl, int32_t id, struct as_buf *out)
     as_buf_putc(out, '}');
 }
 
-/* The outline of every async function of src, in order, separated by spaces. Heap. */
-static char *outline(const char *src, bool *truncated)
+static unsigned line_at(const char *src, uint32_t pos)
+{
+    unsigned line = 1;
+    for (uint32_t i = 0; i < pos && src[i]; i++) line += src[i] == '\n';
+    return line;
+}
+
+/* The checkpoint model's findings (see the top of the file). */
+static void render_model(const char *src, const struct as_outline *fl, const struct as_facts *facts,
+                         struct as_arena *arena, struct as_buf *b)
+{
+    const char **callees = as_arena_alloc(arena, (facts->n_calls + 1) * sizeof(char *));
+    memset(callees, 0, (facts->n_calls + 1) * sizeof(char *));
+    struct as_checkpoints cp;
+    as_checkpoints_build(&cp, arena, fl, facts, src, callees, NULL);
+    for (size_t i = 0; i < cp.n_exits; i++) {
+        const struct as_cp_exit *x = &cp.exits[i];
+        as_buf_printf(b, "%s%c%u<-%c%u%s", b->len ? " " : "", "ERY"[x->kind], line_at(src, x->at.start),
+                      x->since_yield ? 'y' : 'd', line_at(src, x->since_pos), x->generator ? "g" : "");
+    }
+    for (size_t i = 0; i < cp.n_loops; i++) as_buf_printf(b, "%sL%u", b->len ? " " : "", line_at(src, cp.loops[i].at.start));
+}
+
+/* The outline of every async function of src, in order, separated by spaces (or, with `model`, the checkpoint
+ * model's findings). Heap. */
+static char *analyse(const char *src, bool *truncated, bool model)
 {
     char *err = NULL;
     struct as_query_set *qs = as_query_set_load(&err);
@@ -53,7 +82,8 @@ static char *outline(const char *src, bool *truncated)
     as_outline_build(&fl, &arena, &facts, tree, src);
     struct as_buf b;
     as_buf_init(&b);
-    for (size_t i = 0; i < facts.n_scopes; i++) {
+    if (model) render_model(src, &fl, &facts, &arena, &b);
+    for (size_t i = 0; !model && i < facts.n_scopes; i++) {
         if (fl.body_of_scope[i] < 0) continue;
         if (b.len) as_buf_putc(&b, ' ');
         render(&fl, fl.body_of_scope[i], &b);
@@ -99,7 +129,7 @@ static const struct flow_case {
 START_TEST(outlines)
 {
     const struct flow_case *c = &cases[_i];
-    char *got = outline(c->src, NULL);
+    char *got = analyse(c->src, NULL, false);
     ck_assert_msg(strcmp(got, c->want) == 0, "case %d: got %s, want %s", _i, got, c->want);
     free(got);
 }
@@ -120,11 +150,52 @@ START_TEST(deep_nesting_is_cut)
     as_buf_puts(&src, "pass\n");
     as_buf_putc(&src, 0);
     bool truncated = false;
-    char *got = outline(src.data, &truncated);
+    char *got = analyse(src.data, &truncated, false);
     ck_assert(truncated);
     ck_assert(strncmp(got, "b{I{b{I{b{", 10) == 0);
     free(got);
     as_buf_release(&src);
+}
+END_TEST
+
+/* The checkpoint model: paths through branches, loops, try, match, expressions, and the sources reported. */
+static const struct flow_case model_cases[] = {
+    {"async def f():\n    if a:\n        await x\n", "E1<-d1"},
+    {"async def f():\n    if a:\n        await x\n    else:\n        await y\n", ""},
+    {"async def f():\n    if a:\n        return 1\n    await x\n", "R3<-d1"},
+    {"async def f():\n    if not a:\n        raise E\n    await b\n", ""},
+    {"async def f():\n    await x\n    yield 1\n    yield 2\n    await x\n", "Y4<-y3g"},
+    {"async def f(y):\n    await x\n    for i in y:\n        yield i\n", "Y4<-y4g E1<-y4g"},
+    {"async def f(y):\n    for i in [1, 2]:\n        await i\n", ""},
+    {"async def f(y):\n    for i in range(0x2):\n        await i\n", ""},
+    {"async def f(y):\n    for i in y:\n        await i\n", "E1<-d1"},
+    {"async def f():\n    while True:\n        pass\n", "L2"},
+    {"async def f():\n    while True:\n        await x\n", ""},
+    {"async def f():\n    while True:\n        if a:\n            break\n        await x\n", "E1<-d1"},
+    {"async def f():\n    while True:\n        if a:\n            continue\n        await b\n", ""},
+    {"async def f():\n    try:\n        return 1\n    finally:\n        await x\n", "R3<-d1"},
+    {"async def f():\n    try:\n        await x\n    except E:\n        pass\n", "E1<-d1"},
+    {"async def f():\n    try:\n        await x\n    finally:\n        # a comment first\n        yield\n        await x\n",
+     "Y6<-d1g"},
+    {"async def f():\n    return a or await b\n", "R2<-d1"},
+    {"async def f():\n    return (await a) if c else (await b)\n", ""},
+    {"async def f():\n    return (await a) if c else b\n", "R2<-d1"},
+    {"async def f():\n    return [await x for x in [1]]\n", ""},
+    {"async def f(y):\n    return [await x for x in y]\n", "R2<-d1"},
+    {"async def f(y):\n    return [x async for x in y]\n", ""},
+    {"async def f(x):\n    match x:\n        case 1:\n            await a\n        case _:\n            await b\n", ""},
+    {"async def f(x):\n    match x:\n        case 1:\n            await a\n", "E1<-d1"},
+    {"async def f():\n    def g(x=await a):\n        pass\n", ""},
+    {"async def f(y):\n    async for x in y:\n        yield x\n", ""},
+    {"async def f():\n    if a:\n        await x\n        yield\n    yield\n    await x\n", "Y5<-d1g Y5<-y4g"},
+    {"async def f():\n    async with a:\n        pass\n", ""},
+};
+
+START_TEST(checkpoint_model)
+{
+    char *got = analyse(model_cases[_i].src, NULL, true);
+    ck_assert_msg(strcmp(got, model_cases[_i].want) == 0, "case %d: got \"%s\", want \"%s\"", _i, got, model_cases[_i].want);
+    free(got);
 }
 END_TEST
 
@@ -134,6 +205,7 @@ Suite *as_test_suite(void)
     TCase *tc = tcase_create("outline");
     tcase_add_loop_test(tc, outlines, 0, sizeof(cases) / sizeof(cases[0]));
     tcase_add_test(tc, deep_nesting_is_cut);
+    tcase_add_loop_test(tc, checkpoint_model, 0, sizeof(model_cases) / sizeof(model_cases[0]));
     suite_add_tcase(s, tc);
     return s;
 }
