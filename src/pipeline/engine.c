@@ -682,20 +682,13 @@ static void load_offload(struct as_engine *self, const struct as_engine_extras *
     for (size_t i = 0; i < nc; i++) self->offload[self->n_offload++] = as_xstrdup(extras->offload_functions[i]);
 }
 
-static char **copy_list(const char *const *list, size_t n)
-{
-    char **out = as_xcalloc(n + 1, sizeof(char *));
-    for (size_t i = 0; i < n; i++) out[i] = as_xstrdup(list[i]);
-    return out;
-}
-
 static void load_checkpoint_options(struct as_engine *self, const struct as_engine_extras *extras)
 {
     struct as_checkpoint_options *o = &self->checkpoint_options;
     size_t nd = extras ? extras->n_no_checkpoint_decorators : 0, ns = extras ? extras->n_suppressing_managers : 0;
-    o->no_checkpoint_decorators = copy_list(extras ? extras->no_checkpoint_decorators : NULL, nd);
+    o->no_checkpoint_decorators = copy_strings(extras ? extras->no_checkpoint_decorators : NULL, nd);
     o->n_no_checkpoint_decorators = nd;
-    o->suppressing_managers = copy_list(extras ? extras->suppressing_managers : NULL, ns);
+    o->suppressing_managers = copy_strings(extras ? extras->suppressing_managers : NULL, ns);
     o->n_suppressing_managers = ns;
 }
 
@@ -793,10 +786,8 @@ void as_engine_release(struct as_engine *self)
     free_strings(self->check_options.startable, self->check_options.n_startable);
     free_strings(self->check_options.generator_decorators, self->check_options.n_generator_decorators);
     struct as_checkpoint_options *co = &self->checkpoint_options;
-    for (size_t i = 0; i < co->n_no_checkpoint_decorators; i++) free(co->no_checkpoint_decorators[i]);
-    free(co->no_checkpoint_decorators);
-    for (size_t i = 0; i < co->n_suppressing_managers; i++) free(co->suppressing_managers[i]);
-    free(co->suppressing_managers);
+    free_strings(co->no_checkpoint_decorators, co->n_no_checkpoint_decorators);
+    free_strings(co->suppressing_managers, co->n_suppressing_managers);
     as_rule_index_free(self->index);
     memset(self, 0, sizeof(*self));
 }
