@@ -278,25 +278,32 @@ bool as_stub_body(struct as_check_ctx *ctx, int32_t body, bool raise_ok)
     return true;
 }
 
-bool as_decorated_by_option(struct as_check_ctx *ctx, int32_t fn, char *const *patterns, size_t n)
+struct option_patterns {
+    char *const *patterns;
+    size_t n;
+};
+
+/* any_decorator's test for as_decorated_by_option: a pattern matches the decorator as written, resolved, or by
+ * last name. */
+static bool option_glob(struct as_check_ctx *ctx, const char *q, const char *written, const void *ud)
 {
-    const struct as_facts *f = ctx->model->facts;
-    const struct as_scope *s = &f->scopes[fn];
-    for (size_t i = 0; n && i < f->n_decorators; i++) {
-        const struct as_decorator *d = &f->decorators[i];
-        if (d->function.start != s->node.start || d->function.end != s->node.end) continue;
-        const char *written = as_check_text(ctx, d->expr.span);
-        const char *q = as_model_qualify(ctx->model, &d->expr, s->parent, s->node.start);
-        const char *last = strrchr(q ? q : written, '.');
-        last = last ? last + 1 : q ? q : written;
-        for (size_t k = 0; k < n; k++) {
-            const char *plast = strrchr(patterns[k], '.');
-            if (as_qname_glob(patterns[k], written) || (q && as_qname_glob(patterns[k], q)) ||
-                as_qname_glob(plast ? plast + 1 : patterns[k], last))
-                return true;
-        }
+    (void)ctx;
+    const struct option_patterns *o = ud;
+    const char *last = strrchr(q ? q : written, '.');
+    last = last ? last + 1 : q ? q : written;
+    for (size_t k = 0; k < o->n; k++) {
+        const char *plast = strrchr(o->patterns[k], '.');
+        if (as_qname_glob(o->patterns[k], written) || (q && as_qname_glob(o->patterns[k], q)) ||
+            as_qname_glob(plast ? plast + 1 : o->patterns[k], last))
+            return true;
     }
     return false;
+}
+
+bool as_decorated_by_option(struct as_check_ctx *ctx, int32_t fn, char *const *patterns, size_t n)
+{
+    struct option_patterns o = {patterns, n};
+    return n && any_decorator(ctx, fn, option_glob, &o);
 }
 
 uint32_t as_bracket_scan(const char *src, uint32_t i, uint32_t end, bool stop_at_comma)
