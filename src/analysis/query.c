@@ -106,6 +106,101 @@ static void pattern_release(struct pattern_info *p)
     free(p->props);
 }
 
+/* A #match? regex that glibc's regcomp would take seconds or gigabytes to compile, or whose matching can go
+ * exponential: a backreference (\1..\9), more than AS_REGEX_MAX_LEN bytes, groups nested deeper than
+ * AS_REGEX_MAX_DEPTH, or bounded repeats whose expansion ((a{1,1000}){1,1000} is a million copies of `a`)
+ * exceeds AS_REGEX_MAX_EXPANSION. Writes why into `why` and returns true for such a regex. */
+#define AS_REGEX_MAX_LEN 1024
+#define AS_REGEX_MAX_DEPTH 32
+#define AS_REGEX_MAX_EXPANSION 4096
+
+/* The count of a bounded repeat at re[*i] == '{' ({m}, {m,}, {m,n}): its largest count (m + 1 for {m,}), with
+ * *i moved past the '}'; 0 when it is not a well-formed bound (regcomp decides what it is). */
+static unsigned long repeat_bound(const char *re, size_t *i)
+{
+    size_t j = *i + 1;
+    unsigned long m = 0, n = 0;
+    bool comma = false, digits = false;
+    for (; re[j] && re[j] != '}'; j++) {
+        if (re[j] == ',' && !comma) comma = true;
+        else if (re[j] >= '0' && re[j] <= '9') {
+            unsigned long *v = comma ? &n : &m;
+            if (*v < 100000) *v = *v * 10 + (unsigned long)(re[j] - '0');
+            digits = true;
+        } else return 0;
+    }
+    if (re[j] != '}' || !digits) return 0;
+    *i = j;
+    if (!comma) return m ? m : 1;
+    unsigned long top = n > m ? n : m + 1;
+    return top ? top : 1;
+}
+
+/* Moves *i past a bracket expression starting at re[*i] == '[' (to its ']', or the end). */
+static void skip_bracket(const char *re, size_t *i)
+{
+    size_t j = *i + 1;
+    if (re[j] == '^') j++;
+    if (re[j] == ']') j++;
+    for (; re[j] && re[j] != ']'; j++)
+        if (re[j] == '[' && (re[j + 1] == ':' || re[j + 1] == '.' || re[j + 1] == '=')) {
+            char end = re[j + 1];
+            for (j += 2; re[j] && !(re[j] == end && re[j + 1] == ']'); j++) {}
+            if (re[j]) j++;
+        }
+    *i = re[j] ? j : j - 1;
+}
+
+static bool regex_too_costly(const char *re, char *why, size_t why_size)
+{
+    if (strlen(re) > AS_REGEX_MAX_LEN) {
+        snprintf(why, why_size, "regex longer than %d bytes", AS_REGEX_MAX_LEN);
+        return true;
+    }
+    unsigned long total[AS_REGEX_MAX_DEPTH + 1] = {0}, last[AS_REGEX_MAX_DEPTH + 1] = {0};
+    int depth = 0;
+    for (size_t i = 0; re[i]; i++) {
+        unsigned long atom = 1;
+        if (re[i] == '\\') {
+            if (re[i + 1] >= '1' && re[i + 1] <= '9') {
+                snprintf(why, why_size, "backreferences are not supported");
+                return true;
+            }
+            if (re[i + 1]) i++;
+        } else if (re[i] == '[') {
+            skip_bracket(re, &i);
+        } else if (re[i] == '(') {
+            if (++depth > AS_REGEX_MAX_DEPTH) {
+                snprintf(why, why_size, "groups nested deeper than %d", AS_REGEX_MAX_DEPTH);
+                return true;
+            }
+            total[depth] = last[depth] = 0;
+            continue;
+        } else if (re[i] == ')' && depth > 0) {
+            atom = total[depth--];
+        } else if (re[i] == '{') {
+            size_t at = i;
+            unsigned long k = repeat_bound(re, &i);
+            if (k) {
+                total[depth] += last[depth] * (k - 1);
+                last[depth] *= k;
+                if (total[depth] > AS_REGEX_MAX_EXPANSION) goto too_big;
+                continue;
+            }
+            i = at;
+        } else if (re[i] == '*' || re[i] == '+' || re[i] == '?' || re[i] == '|') {
+            continue;
+        }
+        total[depth] += atom;
+        last[depth] = atom;
+        if (total[depth] > AS_REGEX_MAX_EXPANSION) goto too_big;
+    }
+    return false;
+too_big:
+    snprintf(why, why_size, "its bounded repeats expand past %d atoms", AS_REGEX_MAX_EXPANSION);
+    return true;
+}
+
 static int compile_predicates(struct as_query *self, const char *src, size_t len, struct as_buf *err)
 {
     TSQuery *q = self->ts;
@@ -188,6 +283,14 @@ static int compile_predicates(struct as_query *self, const char *src, size_t len
                 }
                 uint32_t l;
                 const char *re = ts_query_string_value_for_id(q, steps[i + 2].value_id, &l);
+                char cost[96];
+                if (regex_too_costly(re, cost, sizeof(cost))) {
+                    snprintf(what, sizeof(what), "bad regex '%.120s': %s", re, cost);
+                    error_at(err, self->name, src, len, pattern_offset(q, pi), what);
+                    failed = 1;
+                    i = j + 1;
+                    continue;
+                }
                 int rc = regcomp(&pr.re, re, REG_EXTENDED | REG_NOSUB);
                 if (rc != 0) {
                     char rbuf[128];
@@ -224,7 +327,8 @@ static int compile_predicates(struct as_query *self, const char *src, size_t len
  * points back into the optional step's chain and the root-alternatives walk never ends; upstream reworked this
  * in tree-sitter#5085), and `?` then `+` can hang a cursor. Stacking never says more than one quantifier does,
  * so any quantifier on a pattern that already has one (directly, or as the only member of a group or
- * alternation) is rejected before ts_query_new sees it. A light scan of the query syntax: strings, comments,
+ * alternation) is rejected before ts_query_new sees it ("_??+" too: a bare `_` is a wildcard of one character,
+ * whatever follows). A light scan of the query syntax: strings, comments,
  * identifiers (which may contain '?' and '!', as in `#eq?`), captures, fields and anchors. */
 struct qscan {
     const char *s;
@@ -292,6 +396,10 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
             q->pos++;
             qs_ident(q);
             return QS_SKIP;
+        }
+        if (c == '_') {   /* a bare wildcard is the one character: "_??+" is `_` with three quantifiers */
+            q->pos++;
+            break;
         }
         if (qs_ident_start(c)) {
             qs_ident(q);

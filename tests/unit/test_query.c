@@ -108,6 +108,11 @@ static const struct bad_case bad_cases[] = {
     {"(call", "bad.scm:1:6: error: invalid syntax"},
     {"((identifier) @x (#frobnicate? @x \"y\"))", "bad.scm:1:1: error: unknown predicate '#frobnicate?'"},
     {"((identifier) @x (#match? @x \"(\"))", "bad.scm:1:1: error: bad regex '('"},
+    /* regexes glibc would take seconds to compile, or exponential time to match (regex_too_costly) */
+    {"((identifier) @x (#match? @x \"(a{1,1000}){1,1000}\"))", "bad.scm:1:1: error: bad regex '(a{1,1000}){1,1000}': its bounded repeats expand past 4096"},
+    {"((identifier) @x (#match? @x \"((a{9}b){9}){99}\"))", "bad.scm:1:1: error: bad regex '((a{9}b){9}){99}': its bounded repeats"},
+    {"((identifier) @x (#match? @x \"(a*)*\\\\1\"))", "bad.scm:1:1: error: bad regex '(a*)*\\1': backreferences are not supported"},
+    {"((identifier) @x (#match? @x \"((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))\"))", "bad.scm:1:1: error: bad regex '((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))': groups nested deeper than 32"},
     {"((identifier) @x (#eq? @x))", "bad.scm:1:1: error: '#eq?' takes a capture and one argument"},
     /* stacked quantifiers: tree-sitter 0.25's ts_query_new never returns on most of these (found by fuzzing) */
     {"(identifier)*+", "bad.scm:1:14: error: a second quantifier on one pattern"},
@@ -115,6 +120,8 @@ static const struct bad_case bad_cases[] = {
     {"((identifier)*)+", "bad.scm:1:16: error: a second quantifier on one pattern"},
     {"[(identifier)? ; comment\n]+", "bad.scm:2:2: error: a second quantifier on one pattern"},
     {"((identifier)* @x (#eq? @x \"a\") (#set! k \"v\"))+", "bad.scm:1:47: error: a second quantifier on one pattern"},
+    {"_??+", "bad.scm:1:3: error: a second quantifier on one pattern"},
+    {"_????_+_??+_+_+", "bad.scm:1:3: error: a second quantifier on one pattern"},
     {"(call)\n(\"i\\0mport\")", "bad.scm:2:4: error: NUL character"},
     {"(call arguments: (argument_list (identifier)+ *))", "bad.scm:1:47: error: a second quantifier on one pattern"},
 };
@@ -125,7 +132,9 @@ START_TEST(single_quantifiers_compile)
     static const char *const ok[] = {
         "(identifier)*", "((identifier)* (string))+", "[(identifier)* (string)]+", "((identifier) @x)+",
         "((identifier) @x (#eq? @x \"a?+\") (#not-match? @x \"^b*+$\"))?", "(call arguments: (_)? @args) @c",
-        "\"def\"* ; a comment: ?+\n", NULL};
+        "\"def\"* ; a comment: ?+\n",
+        /* bounded repeats within the limit, braces in brackets, escaped braces, a literal brace */
+        "((identifier) @x (#match? @x \"^(ab{1,32}){1,32}[{}]\\\\{99999\\\\}$\"))", NULL};
     for (size_t i = 0; ok[i]; i++) {
         char *err = NULL;
         struct as_query *q = as_query_compile("ok.scm", ok[i], strlen(ok[i]), &err);
