@@ -142,12 +142,15 @@ static void skip_bracket(const char *re, size_t *i)
     size_t j = *i + 1;
     if (re[j] == '^') j++;
     if (re[j] == ']') j++;
-    for (; re[j] && re[j] != ']'; j++)
-        if (re[j] == '[' && (re[j + 1] == ':' || re[j + 1] == '.' || re[j + 1] == '=')) {
+    while (re[j] && re[j] != ']') {
+        if (re[j] == '[' && (re[j + 1] == ':' || re[j + 1] == '.' || re[j + 1] == '=')) {   /* [:alpha:] */
             char end = re[j + 1];
             for (j += 2; re[j] && !(re[j] == end && re[j + 1] == ']'); j++) {}
-            if (re[j]) j++;
+            if (re[j]) j += 2;
+        } else {
+            j++;
         }
+    }
     *i = re[j] ? j : j - 1;
 }
 

@@ -113,6 +113,8 @@ static const struct bad_case bad_cases[] = {
     {"((identifier) @x (#match? @x \"((a{9}b){9}){99}\"))", "bad.scm:1:1: error: bad regex '((a{9}b){9}){99}': its bounded repeats"},
     {"((identifier) @x (#match? @x \"(a*)*\\\\1\"))", "bad.scm:1:1: error: bad regex '(a*)*\\1': backreferences are not supported"},
     {"((identifier) @x (#match? @x \"((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))\"))", "bad.scm:1:1: error: bad regex '((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))': groups nested deeper than 32"},
+    {"((identifier) @x (#match? @x \"x[[:alpha\"))", "bad.scm:1:1: error: bad regex 'x[[:alpha': "},
+    {"((identifier) @x (#match? @x \"[^]a[.\"))", "bad.scm:1:1: error: bad regex '[^]a[.': "},
     {"((identifier) @x (#eq? @x))", "bad.scm:1:1: error: '#eq?' takes a capture and one argument"},
     /* stacked quantifiers: tree-sitter 0.25's ts_query_new never returns on most of these (found by fuzzing) */
     {"(identifier)*+", "bad.scm:1:14: error: a second quantifier on one pattern"},
