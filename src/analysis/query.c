@@ -364,12 +364,14 @@ static void qs_ident(struct qscan *q)
     while (q->pos < q->len && qs_ident_char((unsigned char)q->s[q->pos])) q->pos++;
 }
 
-static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified);
+static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified, bool *all_nullable);
 
-/* One pattern and its suffixes (quantifiers, captures); *quantified tells whether it carries a quantifier. */
-static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *quantified)
+/* One pattern and its suffixes (quantifiers, captures); *quantified tells whether it carries a quantifier (or is
+ * a group or alternation that stands for one: a single quantified member, or members that may all match
+ * nothing), *nullable whether it may match nothing (a `*` or `?`, or such a group). */
+static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *quantified, bool *nullable)
 {
-    *quantified = false;
+    *quantified = *nullable = false;
     for (;;) {
         qs_skip(q);
         if (q->pos >= q->len) return QS_END;
@@ -381,12 +383,14 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
             bool group = c == '[' || (q->pos < q->len && strchr("([\"", q->s[q->pos]) && q->s[q->pos] != '\0');
             /* `(#pred? ...)` adds no step: it is not a member of the enclosing group */
             bool predicate = c == '(' && q->pos < q->len && q->s[q->pos] == '#';
-            bool last = false;
-            size_t n = qs_seq(q, c == '(' ? ')' : ']', depth + 1, &last);
+            bool last = false, empty = false;
+            size_t n = qs_seq(q, c == '(' ? ')' : ']', depth + 1, &last, &empty);
             if (q->bad != SIZE_MAX || q->give_up) return QS_END;
             if (q->pos < q->len) q->pos++;   /* the closer */
             if (predicate) return QS_SKIP;
-            *quantified = group && n == 1 && last;
+            /* "[(x)* (y)?]+" and "((x)* (y)*)+" hang ts_query_new as "((x)*)+" does (found by fuzzing) */
+            *nullable = group && n >= 1 && empty;
+            *quantified = group && ((n == 1 && last) || *nullable);
             break;
         }
         if (c == '"') {
@@ -426,6 +430,7 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
                 return QS_END;
             }
             *quantified = true;
+            if (c != '+') *nullable = true;
             q->pos++;
         } else if (c == '@') {
             q->pos++;
@@ -437,11 +442,13 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
     return QS_ELEMENT;
 }
 
-/* Elements up to `close` (not consumed) or the end; returns how many, *last_quantified for the last one. */
-static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified)
+/* Elements up to `close` (not consumed) or the end; returns how many, *last_quantified for the last one,
+ * *all_nullable when every one may match nothing. */
+static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified, bool *all_nullable)
 {
     size_t n = 0;
     *last_quantified = false;
+    *all_nullable = true;
     if (depth > 200) {
         q->give_up = true;
         return 0;
@@ -454,11 +461,12 @@ static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantifi
             q->pos++;
             continue;
         }
-        bool quantified;
-        enum qs_result r = qs_element(q, close, depth, &quantified);
+        bool quantified, nullable;
+        enum qs_result r = qs_element(q, close, depth, &quantified, &nullable);
         if (r == QS_ELEMENT) {
             n++;
             *last_quantified = quantified;
+            *all_nullable = *all_nullable && nullable;
         }
     }
     return n;
@@ -489,8 +497,8 @@ static size_t nul_in_query(const char *src, size_t len)
 static size_t stacked_quantifier(const char *src, size_t len)
 {
     struct qscan q = {src, len, 0, SIZE_MAX, false};
-    bool last;
-    qs_seq(&q, '\0', 0, &last);
+    bool last, empty;
+    qs_seq(&q, '\0', 0, &last, &empty);
     return q.give_up ? SIZE_MAX : q.bad;
 }
 
@@ -502,7 +510,8 @@ struct as_query *as_query_compile(const char *name, const char *src, size_t len,
         as_buf_init(&sb);
         error_at(&sb, name, src, len, nul != SIZE_MAX ? nul : stacked,
                  nul != SIZE_MAX ? "NUL character (not supported in queries)"
-                                 : "a second quantifier on one pattern (write a single *, + or ?)");
+                                 : "a second quantifier on one pattern, or on a group whose members are all "
+                                   "optional (write a single *, + or ?)");
         *err = as_buf_detach(&sb, NULL);
         return NULL;
     }

@@ -123,6 +123,12 @@ static const struct bad_case bad_cases[] = {
     {"[(identifier)? ; comment\n]+", "bad.scm:2:2: error: a second quantifier on one pattern"},
     {"((identifier)* @x (#eq? @x \"a\") (#set! k \"v\"))+", "bad.scm:1:47: error: a second quantifier on one pattern"},
     {"_??+", "bad.scm:1:3: error: a second quantifier on one pattern"},
+    /* a quantifier on a group or alternation whose members may all match nothing hangs ts_query_new too */
+    {"[((identifier)*)((identifier)*)]+]+", "bad.scm:1:33: error: a second quantifier on one pattern"},
+    {"[(identifier)? (string)?]+", "bad.scm:1:26: error: a second quantifier on one pattern"},
+    {"((identifier)* @a (string)* @b)+", "bad.scm:1:32: error: a second quantifier on one pattern"},
+    {"[(identifier)* [(string)* (integer)*]]+", "bad.scm:1:39: error: a second quantifier on one pattern"},
+    {"((identifier)* ((string)* (integer)*))+", "bad.scm:1:39: error: a second quantifier on one pattern"},
     {"_????_+_??+_+_+", "bad.scm:1:3: error: a second quantifier on one pattern"},
     {"(call)\n(\"i\\0mport\")", "bad.scm:2:4: error: NUL character"},
     {"(call arguments: (argument_list (identifier)+ *))", "bad.scm:1:47: error: a second quantifier on one pattern"},
@@ -135,6 +141,9 @@ START_TEST(single_quantifiers_compile)
         "(identifier)*", "((identifier)* (string))+", "[(identifier)* (string)]+", "((identifier) @x)+",
         "((identifier) @x (#eq? @x \"a?+\") (#not-match? @x \"^b*+$\"))?", "(call arguments: (_)? @args) @c",
         "\"def\"* ; a comment: ?+\n",
+        /* a group with a member that must match, or a node with optional children, may be repeated */
+        "[(identifier)* (string)]+", "((identifier)? (string)? (integer))+", "[(identifier)+ (string)+]+",
+        "(call (identifier)* (string)*)+",
         /* bounded repeats within the limit, braces in brackets, escaped braces, a literal brace */
         "((identifier) @x (#match? @x \"^(ab{1,32}){1,32}[{}]\\\\{99999\\\\}$\"))", NULL};
     for (size_t i = 0; ok[i]; i++) {
