@@ -586,14 +586,7 @@ void as_checkpoints_build(struct as_checkpoints *out, struct as_arena *arena, co
     for (size_t i = 0; outline && i < facts->n_scopes; i++) {
         int32_t body = outline->body_of_scope[i];
         if (body < 0) continue;
-        /* the next function's body node (bodies are built in scope order) bounds this one's events */
-        uint32_t end = (uint32_t)outline->n_events;
-        for (size_t k = i + 1; k < facts->n_scopes; k++)
-            if (outline->body_of_scope[k] >= 0) {
-                end = outline->nodes[outline->body_of_scope[k]].first_event;
-                break;
-            }
-        walk_function(&w, (int32_t)i, body, end);
+        walk_function(&w, (int32_t)i, body, as_outline_events_end(outline, body));
     }
     vec_free(&w.nurseries);
     COPY_OUT(arena, out->exits, out->n_exits, w.exits);

@@ -466,24 +466,41 @@ static TSNode body_block(TSNode root, struct as_span body)
     return n;
 }
 
+/* Fills bodies[i] with the BODY node of each function scope whose async-ness is `async` (and, for plain ones,
+ * of each class body too: statements run there as at the top level); -1 for the other scopes. */
+static void add_function_bodies(struct builder *b, int32_t *bodies, const struct as_facts *facts, TSNode root,
+                                bool async)
+{
+    for (size_t i = 0; i < facts->n_scopes; i++) {
+        const struct as_scope *sc = &facts->scopes[i];
+        bodies[i] = -1;
+        bool wanted = sc->kind == AS_SCOPE_FUNCTION ? sc->is_async == async : !async && sc->kind == AS_SCOPE_CLASS;
+        if (!wanted || sc->body.end <= sc->body.start) continue;
+        TSNode block = body_block(root, sc->body);
+        if (ts_node_is_null(block)) continue;
+        bodies[i] = add(b, AS_OUTLINE_BODY, block, -1);
+        add_block(b, block, bodies[i], 1);
+    }
+}
+
 void as_outline_build(struct as_outline *out, struct as_arena *arena, const struct as_facts *facts,
-                   const struct TSTree *tree, const char *src)
+                   const struct TSTree *tree, const char *src, enum as_outline_reach reach)
 {
     memset(out, 0, sizeof(*out));
+    out->module_body = -1;
     struct builder b;
     memset(&b, 0, sizeof(b));
     b.arena = arena;
     b.src = src;
     TSNode root = ts_tree_root_node(tree);
-    out->body_of_scope = as_arena_alloc(arena, (facts->n_scopes ? facts->n_scopes : 1) * sizeof(int32_t));
-    for (size_t i = 0; i < facts->n_scopes; i++) {
-        const struct as_scope *sc = &facts->scopes[i];
-        out->body_of_scope[i] = -1;
-        if (sc->kind != AS_SCOPE_FUNCTION || !sc->is_async || sc->body.end <= sc->body.start) continue;
-        TSNode block = body_block(root, sc->body);
-        if (ts_node_is_null(block)) continue;
-        out->body_of_scope[i] = add(&b, AS_OUTLINE_BODY, block, -1);
-        add_block(&b, block, out->body_of_scope[i], 1);
+    size_t n_scopes = facts->n_scopes ? facts->n_scopes : 1;
+    out->body_of_scope = as_arena_alloc(arena, n_scopes * sizeof(int32_t));
+    add_function_bodies(&b, out->body_of_scope, facts, root, true);
+    if (reach == AS_OUTLINE_EVERY_FUNCTION) {   /* after every async body: see body_of_sync_scope */
+        out->body_of_sync_scope = as_arena_alloc(arena, n_scopes * sizeof(int32_t));
+        add_function_bodies(&b, out->body_of_sync_scope, facts, root, false);
+        out->module_body = add(&b, AS_OUTLINE_BODY, root, -1);
+        add_block(&b, root, out->module_body, 1);
     }
     out->n_nodes = b.nodes.len;
     out->nodes = as_arena_alloc(arena, (b.nodes.len ? b.nodes.len : 1) * sizeof(struct as_outline_node));
@@ -499,4 +516,11 @@ void as_outline_build(struct as_outline *out, struct as_arena *arena, const stru
     vec_free(&b.last);
     vec_free(&b.types);
     vec_free(&b.events);
+}
+
+uint32_t as_outline_events_end(const struct as_outline *out, int32_t root)
+{
+    for (size_t k = (size_t)root + 1; k < out->n_nodes; k++)
+        if (out->nodes[k].parent < 0) return out->nodes[k].first_event;
+    return (uint32_t)out->n_events;
 }

@@ -1,4 +1,5 @@
-/* outline.h — the statement outline of every `async def` body: a tree of statements and clauses with byte ranges,
+/* outline.h — the statement outline of every `async def` body (and, on request, of every `def`, class and the
+ * module): a tree of statements and clauses with byte ranges,
  * enough to follow the paths through a function (which branch, loop, handler or `finally` a statement is in,
  * where a path leaves by return/raise/break/continue). Built once per file from the parse tree while it is
  * alive (outline.c), only when an enabled rule needs it; expressions are not in it: checkpoints and yields come
@@ -79,11 +80,26 @@ struct as_outline {
     struct as_span *types;       size_t n_types;
     struct as_outline_event *events; size_t n_events;
     int32_t *body_of_scope;      /* per facts scope: its BODY node for an `async def`, else -1 */
+    /* Built only with AS_OUTLINE_EVERY_FUNCTION (for rules that look at handlers in any code): per facts scope,
+     * the BODY node of a plain `def` or a class (else -1), and the module's top-level statements as a BODY
+     * node (else -1).
+     * Their nodes and events follow those of every async function, so rules that read body_of_scope alone
+     * never meet them. */
+    int32_t *body_of_sync_scope; /* NULL when not built */
+    int32_t module_body;
     bool truncated;              /* statements nested deeper than the limit were left out (hostile input) */
 };
 
-/* Builds the outline of every async function of `facts` from `tree` (parsed from src). Arena. */
+/* Which bodies an outline covers: the async functions (what the checkpoint, await and task-group rules read),
+ * or also every plain function and the module's top level (ASYNC103/104 look at handlers anywhere). */
+enum as_outline_reach { AS_OUTLINE_NONE, AS_OUTLINE_ASYNC_FUNCTIONS, AS_OUTLINE_EVERY_FUNCTION };
+
+/* Builds the outline of every async function of `facts` from `tree` (parsed from src), and with
+ * AS_OUTLINE_EVERY_FUNCTION that of every plain function and of the module too. Arena. */
 void as_outline_build(struct as_outline *out, struct as_arena *arena, const struct as_facts *facts,
-                   const struct TSTree *tree, const char *src);
+                   const struct TSTree *tree, const char *src, enum as_outline_reach reach);
+
+/* The end (exclusive) of the events of the body rooted at `root`: where the next body's start. */
+uint32_t as_outline_events_end(const struct as_outline *out, int32_t root);
 
 #endif

@@ -333,8 +333,8 @@ static void check_file(struct as_check_ctx *ctx, const struct as_rule *rule, boo
 static void on_file_102(struct as_check_ctx *ctx, const struct as_rule *rule) { check_file(ctx, rule, false); }
 static void on_file_120(struct as_check_ctx *ctx, const struct as_rule *rule) { check_file(ctx, rule, true); }
 
-const struct as_check_kind as_check_await_in_finally_or_cancelled = {"await-in-finally-or-cancelled", true, NULL,
-                                                                     on_file_102, false,
-                                                                     "finally except __aexit__", true, false};
-const struct as_check_kind as_check_await_in_except = {"await-in-except", true, NULL, on_file_120, false, "except",
-                                                        true, false};
+const struct as_check_kind as_check_await_in_finally_or_cancelled = {
+    "await-in-finally-or-cancelled", true, NULL, on_file_102, false, "finally except __aexit__",
+    AS_OUTLINE_ASYNC_FUNCTIONS, false, false};
+const struct as_check_kind as_check_await_in_except = {
+    "await-in-except", true, NULL, on_file_120, false, "except", AS_OUTLINE_ASYNC_FUNCTIONS, false, false};

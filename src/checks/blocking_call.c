@@ -18,4 +18,5 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     as_check_report_call(ctx, rule, call_index);
 }
 
-const struct as_check_kind as_check_blocking_call = {"blocking-call", true, on_call, NULL, false, NULL, false, false};
+const struct as_check_kind as_check_blocking_call = {
+    "blocking-call", true, on_call, NULL, false, NULL, AS_OUTLINE_NONE, false, false};

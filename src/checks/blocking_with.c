@@ -55,4 +55,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_blocking_with = {"blocking-with", true, NULL, on_file, false, "with", false, false};
+const struct as_check_kind as_check_blocking_with = {
+    "blocking-with", true, NULL, on_file, false, "with", AS_OUTLINE_NONE, false, false};

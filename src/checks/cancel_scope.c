@@ -32,4 +32,5 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     }
 }
 
-const struct as_check_kind as_check_cancel_scope = {"cancel-scope", true, on_call, NULL, false, NULL, false, false};
+const struct as_check_kind as_check_cancel_scope = {
+    "cancel-scope", true, on_call, NULL, false, NULL, AS_OUTLINE_NONE, false, false};

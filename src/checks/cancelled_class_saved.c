@@ -35,5 +35,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_cancelled_class_saved = {"cancelled-class-saved", false, NULL, on_file, false, NULL,
-                                                             false, true};
+const struct as_check_kind as_check_cancelled_class_saved = {
+    "cancelled-class-saved", false, NULL, on_file, false, NULL, AS_OUTLINE_NONE, true, false};

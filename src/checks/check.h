@@ -71,12 +71,18 @@ struct as_check_kind {
      * then keeps every file with async code, another every file. Call-driven kinds need none: their findings
      * need a call matching one of the rule's patterns. */
     const char *needs_word;
-    /* The kind reads ctx->outline: the engine builds the statement outline while the tree is alive. */
-    bool needs_outline;
+    /* The kind reads ctx->outline (of the async functions, or of all code): the engine builds the statement
+     * outline, as far as the enabled kinds need, while the tree is alive. */
+    enum as_outline_reach needs_outline;
     /* A kind that looks at the whole file, whose findings each need a call matching one of the rule's `match:`
      * lines (a context manager it looks for): for the pre-parse skip, its patterns are needles like those of
      * the call-driven kinds, in sync code too. */
     bool needs_match;
+    /* Findings exist anywhere in a file that is async code (an `async def`, an import of trio, anyio or asyncio,
+     * or `async-library` configured; as_check_is_async_file), sync code included: for the pre-parse skip, a
+     * word of needs_word counts in a file that has `async` or one of those library names (any file when the
+     * library is configured). */
+    bool in_async_files;
 };
 
 /* The blocking-call kind: its matches also feed function summaries (a sync helper that blocks). */
@@ -107,6 +113,11 @@ bool as_check_in_scope_decorated(struct as_check_ctx *ctx, int32_t function_scop
 /* The file's libraries: ctx->library when configured, else the AS_LIB_* bits of the modules among trio, anyio
  * and asyncio it imports in any spelling, else trio (flake8-async's default). */
 unsigned as_check_libraries(const struct as_check_ctx *ctx);
+/* The AS_LIB_* bits of the modules among trio, anyio and asyncio the file imports; 0 when it imports none. */
+unsigned as_check_imported_libraries(const struct as_check_ctx *ctx);
+/* Whether the file is async code: it has an `async def`, imports trio, anyio or asyncio, or the configuration
+ * names its library (see in_async_files). */
+bool as_check_is_async_file(const struct as_check_ctx *ctx);
 /* Parses "trio" / "anyio" / "asyncio" into its AS_LIB_* bit; 0 for anything else. */
 unsigned as_check_library_named(const char *name);
 /* The file's checkpoint model (checkpoints.h), built on the first call (needs ctx->outline). */

@@ -174,12 +174,15 @@ static void on_file_913(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_async_function_no_checkpoint = {"async-function-no-checkpoint", true, NULL,
-                                                                    on_file_910, false, NULL, true, false};
-const struct as_check_kind as_check_async_generator_no_checkpoint = {"async-generator-no-checkpoint", true, NULL,
-                                                                     on_file_911, false, "yield", true, false};
+const struct as_check_kind as_check_async_function_no_checkpoint = {
+    "async-function-no-checkpoint", true, NULL, on_file_910, false, NULL, AS_OUTLINE_ASYNC_FUNCTIONS, false, false};
+const struct as_check_kind as_check_async_generator_no_checkpoint = {
+    "async-generator-no-checkpoint", true, NULL, on_file_911, false, "yield", AS_OUTLINE_ASYNC_FUNCTIONS, false,
+    false};
 const struct as_check_kind as_check_cancel_scope_no_guaranteed_checkpoint = {
     "cancel-scope-no-guaranteed-checkpoint", true, NULL, on_file_912, false,
-    "fail_after fail_at move_on_after move_on_at CancelScope timeout timeout_at", true, false};
+    "fail_after fail_at move_on_after move_on_at CancelScope timeout timeout_at", AS_OUTLINE_ASYNC_FUNCTIONS, false,
+    false};
 const struct as_check_kind as_check_indefinite_loop_no_guaranteed_checkpoint = {
-    "indefinite-loop-no-guaranteed-checkpoint", true, NULL, on_file_913, false, "while", true, false};
+    "indefinite-loop-no-guaranteed-checkpoint", true, NULL, on_file_913, false, "while", AS_OUTLINE_ASYNC_FUNCTIONS,
+    false, false};

@@ -48,5 +48,5 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     ctx->report(ctx, &f);
 }
 
-const struct as_check_kind as_check_constant_deadline = {"constant-deadline", false, on_call, NULL, false, NULL, false,
-                                                         false};
+const struct as_check_kind as_check_constant_deadline = {
+    "constant-deadline", false, on_call, NULL, false, NULL, AS_OUTLINE_NONE, false, false};

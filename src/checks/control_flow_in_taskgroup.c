@@ -100,5 +100,6 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_control_flow_in_taskgroup = {"control-flow-in-taskgroup", true, NULL, on_file, false,
-                                                                 "return break continue", true, false};
+const struct as_check_kind as_check_control_flow_in_taskgroup = {
+    "control-flow-in-taskgroup", true, NULL, on_file, false, "return break continue", AS_OUTLINE_ASYNC_FUNCTIONS,
+    false, false};

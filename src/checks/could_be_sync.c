@@ -50,4 +50,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_could_be_sync = {"could-be-sync", true, NULL, on_file, false, NULL, true, false};
+const struct as_check_kind as_check_could_be_sync = {
+    "could-be-sync", true, NULL, on_file, false, NULL, AS_OUTLINE_ASYNC_FUNCTIONS, false, false};

@@ -61,5 +61,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_exception_group_subclass = {"exception-group-subclass", false, NULL, on_file, false,
-                                                                NULL, false, true};
+const struct as_check_kind as_check_exception_group_subclass = {
+    "exception-group-subclass", false, NULL, on_file, false, NULL, AS_OUTLINE_NONE, true, false};

@@ -229,6 +229,6 @@ static void on_file_400(struct as_check_ctx *ctx, const struct as_rule *rule)
  * ASYNC123 needs `.exceptions` and a clause naming (Base)ExceptionGroup or an `except*`; ASYNC400 an `except*`. */
 const struct as_check_kind as_check_bad_exception_group_flattening = {
     "bad-exception-group-flattening", false, NULL, on_file_123, false,
-    "ExceptionGroup.exceptions BaseExceptionGroup.exceptions except*.exceptions", false, false};
-const struct as_check_kind as_check_except_star_invalid_attribute = {"except-star-invalid-attribute", false, NULL,
-                                                                     on_file_400, false, "except*", false, false};
+    "ExceptionGroup.exceptions BaseExceptionGroup.exceptions except*.exceptions", AS_OUTLINE_NONE, false, false};
+const struct as_check_kind as_check_except_star_invalid_attribute = {
+    "except-star-invalid-attribute", false, NULL, on_file_400, false, "except*", AS_OUTLINE_NONE, false, false};

@@ -55,6 +55,7 @@ static void on_file_106(struct as_check_ctx *ctx, const struct as_rule *rule)
     report_imports(ctx, rule, library_not_plainly_imported);
 }
 
-const struct as_check_kind as_check_module_import = {"module-import", false, NULL, on_file_127, false, NULL, false, true};
-const struct as_check_kind as_check_library_import_style = {"library-import-style", false, NULL, on_file_106, false, NULL,
-                                                            false, true};
+const struct as_check_kind as_check_module_import = {
+    "module-import", false, NULL, on_file_127, false, NULL, AS_OUTLINE_NONE, true, false};
+const struct as_check_kind as_check_library_import_style = {
+    "library-import-style", false, NULL, on_file_106, false, NULL, AS_OUTLINE_NONE, true, false};

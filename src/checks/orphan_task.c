@@ -20,4 +20,5 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     as_check_report_call(ctx, rule, call_index);
 }
 
-const struct as_check_kind as_check_orphan_task = {"orphan-task", false, on_call, NULL, false, NULL, false, false};
+const struct as_check_kind as_check_orphan_task = {
+    "orphan-task", false, on_call, NULL, false, NULL, AS_OUTLINE_NONE, false, false};

@@ -111,6 +111,12 @@ unsigned as_check_library_named(const char *name)
 unsigned as_check_libraries(const struct as_check_ctx *ctx)
 {
     if (ctx->library) return ctx->library;
+    unsigned found = as_check_imported_libraries(ctx);
+    return found ? found : AS_LIB_TRIO;
+}
+
+unsigned as_check_imported_libraries(const struct as_check_ctx *ctx)
+{
     const struct as_facts *f = ctx->model->facts;
     unsigned found = 0;
     for (size_t i = 0; i < f->n_bindings; i++) {
@@ -126,7 +132,16 @@ unsigned as_check_libraries(const struct as_check_ctx *ctx)
         }
         found |= as_check_library_named(root);
     }
-    return found ? found : AS_LIB_TRIO;
+    return found;
+}
+
+bool as_check_is_async_file(const struct as_check_ctx *ctx)
+{
+    if (ctx->library || as_check_imported_libraries(ctx)) return true;
+    const struct as_facts *f = ctx->model->facts;
+    for (size_t i = 0; i < f->n_scopes; i++)
+        if (f->scopes[i].is_async) return true;
+    return false;
 }
 
 const struct as_checkpoints *as_check_checkpoints(struct as_check_ctx *ctx)

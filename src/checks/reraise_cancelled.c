@@ -1,6 +1,6 @@
 /* reraise_cancelled.c — kinds "no-reraise-cancelled" (ASYNC103) and "cancelled-not-raised" (ASYNC104): an
- * `except` clause of an async function that catches the cancellation exception (cancelled.h) must hand it on.
- * The handler's body is followed path by path on the statement outline (outline.h), tracking whether the
+ * `except` clause (in any code: async and plain functions, the top level) that catches the cancellation
+ * exception (cancelled.h) must hand it on. The handler's body is followed path by path on the statement outline (outline.h), tracking whether the
  * exception is still un-raised: ASYNC103 when some path reaches the end of the handler without raising;
  * ASYNC104 at each `return`, `yield`, `break`/`continue` leaving the handler, or `raise` of another exception
  * met while it is un-raised. Branches, loops (a loop whose body may not run counts as not raising), `match`
@@ -209,26 +209,37 @@ static void check_handler(struct as_check_ctx *ctx, const struct as_rule *rule, 
     ctx->report(ctx, &f);
 }
 
+/* The handlers of the body rooted at `root` (a function's, or the module's for fn 0). */
+static void check_body(struct as_check_ctx *ctx, const struct as_rule *rule, bool exits, int32_t fn, int32_t root)
+{
+    const struct as_outline *flow = ctx->outline;
+    /* a body's nodes are contiguous, from its root to the next body's */
+    for (size_t k = (size_t)root + 1; k < flow->n_nodes && flow->nodes[k].parent >= 0; k++) {
+        const struct as_outline_node *h = &flow->nodes[k];
+        if (h->kind == AS_OUTLINE_EXCEPT) check_handler(ctx, rule, exits, fn, &flow->nodes[h->parent], h);
+    }
+}
+
+/* Every handler of an async file, in async functions, plain functions (a Cancelled raised in a task unwinds
+ * through the sync frames it calls, as flake8-async judges them too), class bodies and at the top level;
+ * findings come out in source order whatever the order of the bodies. */
 static void check_file(struct as_check_ctx *ctx, const struct as_rule *rule, bool exits)
 {
     const struct as_outline *flow = ctx->outline;
-    if (!flow) return;
+    if (!flow || !as_check_is_async_file(ctx)) return;   /* a plain script's `except:` is not judged */
     const struct as_facts *f = ctx->model->facts;
+    if (flow->module_body >= 0) check_body(ctx, rule, exits, 0, flow->module_body);
     for (size_t fn = 0; fn < f->n_scopes; fn++) {
-        int32_t root = flow->body_of_scope[fn];
-        if (root < 0) continue;
-        /* a function's nodes are contiguous, from its body to the next function's */
-        for (size_t k = (size_t)root + 1; k < flow->n_nodes && flow->nodes[k].parent >= 0; k++) {
-            const struct as_outline_node *h = &flow->nodes[k];
-            if (h->kind == AS_OUTLINE_EXCEPT) check_handler(ctx, rule, exits, (int32_t)fn, &flow->nodes[h->parent], h);
-        }
+        if (flow->body_of_scope[fn] >= 0) check_body(ctx, rule, exits, (int32_t)fn, flow->body_of_scope[fn]);
+        if (flow->body_of_sync_scope && flow->body_of_sync_scope[fn] >= 0)
+            check_body(ctx, rule, exits, (int32_t)fn, flow->body_of_sync_scope[fn]);
     }
 }
 
 static void on_file_103(struct as_check_ctx *ctx, const struct as_rule *rule) { check_file(ctx, rule, false); }
 static void on_file_104(struct as_check_ctx *ctx, const struct as_rule *rule) { check_file(ctx, rule, true); }
 
-const struct as_check_kind as_check_no_reraise_cancelled = {"no-reraise-cancelled", true, NULL, on_file_103, false,
-                                                            "except", true, false};
-const struct as_check_kind as_check_cancelled_not_raised = {"cancelled-not-raised", true, NULL, on_file_104, false,
-                                                            "except", true, false};
+const struct as_check_kind as_check_no_reraise_cancelled = {
+    "no-reraise-cancelled", false, NULL, on_file_103, false, "except", AS_OUTLINE_EVERY_FUNCTION, false, true};
+const struct as_check_kind as_check_cancelled_not_raised = {
+    "cancelled-not-raised", false, NULL, on_file_104, false, "except", AS_OUTLINE_EVERY_FUNCTION, false, true};

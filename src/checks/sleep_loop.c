@@ -13,4 +13,5 @@ static void on_call(struct as_check_ctx *ctx, const struct as_rule *rule, const 
     ctx->report(ctx, &fd);
 }
 
-const struct as_check_kind as_check_sleep_loop = {"sleep-loop", true, on_call, NULL, false, NULL, false, false};
+const struct as_check_kind as_check_sleep_loop = {
+    "sleep-loop", true, on_call, NULL, false, NULL, AS_OUTLINE_NONE, false, false};

@@ -121,5 +121,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_start_soon_in_aenter = {"start-soon-in-aenter", true, NULL, on_file, false,
-                                                            "start_soon create_task", false, false};
+const struct as_check_kind as_check_start_soon_in_aenter = {
+    "start-soon-in-aenter", true, NULL, on_file, false, "start_soon create_task", AS_OUTLINE_NONE, false, false};

@@ -156,7 +156,8 @@ static void visit_128(struct as_check_ctx *ctx, const struct as_rule *rule, int3
 static void on_file_114(struct as_check_ctx *ctx, const struct as_rule *rule) { each_startable(ctx, rule, false, visit_114); }
 static void on_file_128(struct as_check_ctx *ctx, const struct as_rule *rule) { each_startable(ctx, rule, true, visit_128); }
 
-const struct as_check_kind as_check_startable_not_in_config = {"startable-not-in-config", true, NULL, on_file_114, false,
-                                                               "task_status", false, false};
-const struct as_check_kind as_check_task_status_never_started = {"task-status-never-started", true, NULL, on_file_128,
-                                                                 false, "task_status TaskStatus", true, false};
+const struct as_check_kind as_check_startable_not_in_config = {
+    "startable-not-in-config", true, NULL, on_file_114, false, "task_status", AS_OUTLINE_NONE, false, false};
+const struct as_check_kind as_check_task_status_never_started = {
+    "task-status-never-started", true, NULL, on_file_128, false, "task_status TaskStatus", AS_OUTLINE_ASYNC_FUNCTIONS,
+    false, false};

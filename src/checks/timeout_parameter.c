@@ -19,4 +19,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_timeout_parameter = {"timeout-parameter", true, NULL, on_file, false, "timeout", false, false};
+const struct as_check_kind as_check_timeout_parameter = {
+    "timeout-parameter", true, NULL, on_file, false, "timeout", AS_OUTLINE_NONE, false, false};

@@ -24,5 +24,5 @@ static void visit_yield(struct as_check_ctx *ctx, const struct as_rule *rule, si
 
 static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule) { as_each_yield(ctx, rule, true, visit_yield); }
 
-const struct as_check_kind as_check_unsafe_async_generator = {"unsafe-async-generator", true, NULL, on_file, false, "yield",
-                                                              false, false};
+const struct as_check_kind as_check_unsafe_async_generator = {
+    "unsafe-async-generator", true, NULL, on_file, false, "yield", AS_OUTLINE_NONE, false, false};

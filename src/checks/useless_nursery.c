@@ -77,5 +77,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     for (size_t i = 0; i < f->n_withs; i++) check_with(ctx, rule, &f->withs[i]);
 }
 
-const struct as_check_kind as_check_useless_nursery = {"useless-nursery", false, NULL, on_file, false, NULL, false,
-                                                       true};
+const struct as_check_kind as_check_useless_nursery = {
+    "useless-nursery", false, NULL, on_file, false, NULL, AS_OUTLINE_NONE, true, false};

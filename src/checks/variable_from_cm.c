@@ -121,5 +121,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule)
     }
 }
 
-const struct as_check_kind as_check_variable_from_cm_in_start_soon = {"variable-from-cm-in-start-soon", false, NULL,
-                                                                      on_file, false, NULL, false, true};
+const struct as_check_kind as_check_variable_from_cm_in_start_soon = {
+    "variable-from-cm-in-start-soon", false, NULL, on_file, false, NULL, AS_OUTLINE_NONE, true, false};

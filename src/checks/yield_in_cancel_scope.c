@@ -43,5 +43,5 @@ static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule) { as_e
 /* Sync generators too (a `with trio.move_on_after(...)` around a `yield` is as wrong there, as flake8-async
  * says): a finding needs one of the scopes the rule's `match:` lines name, so for the pre-parse skip those
  * patterns are needles in any code (needs_match). */
-const struct as_check_kind as_check_yield_in_cancel_scope = {"yield-in-cancel-scope", false, NULL, on_file, false,
-                                                             "yield", false, true};
+const struct as_check_kind as_check_yield_in_cancel_scope = {
+    "yield-in-cancel-scope", false, NULL, on_file, false, "yield", AS_OUTLINE_NONE, true, false};

@@ -18,4 +18,5 @@ static void visit_yield(struct as_check_ctx *ctx, const struct as_rule *rule, si
 
 static void on_file(struct as_check_ctx *ctx, const struct as_rule *rule) { as_each_yield(ctx, rule, true, visit_yield); }
 
-const struct as_check_kind as_check_yield_in_context = {"yield-in-context", true, NULL, on_file, false, "yield", false, false};
+const struct as_check_kind as_check_yield_in_context = {
+    "yield-in-context", true, NULL, on_file, false, "yield", AS_OUTLINE_NONE, false, false};

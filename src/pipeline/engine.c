@@ -148,6 +148,19 @@ static void add_word_needle(struct as_engine *self, const char *entry, size_t n,
     self->n_needles++;
 }
 
+/* The needles of a word entry of a kind that judges any code of an async file (in_async_files): the word in
+ * async code, or with one of the library names a file that imports the library must contain. */
+static void add_async_file_needles(struct as_engine *self, const char *word, size_t n)
+{
+    static const char *const libraries[] = {"trio", "anyio", "asyncio"};
+    add_word_needle(self, word, n, true);
+    for (size_t i = 0; i < sizeof(libraries) / sizeof(*libraries); i++) {
+        char pair[128];
+        int len = snprintf(pair, sizeof(pair), "%s.%.*s", libraries[i], (int)n, word);
+        if (len > 0 && (size_t)len < sizeof(pair)) add_word_needle(self, pair, (size_t)len, false);
+    }
+}
+
 /* The needles of a `match:` line: its pattern's, once per module an `if-imported:` condition names (the
  * import statement spells the module's root: `from . import x` is no import of urllib3). */
 static void add_match_needles(struct as_engine *self, const struct as_match *m, bool in_async)
@@ -284,7 +297,8 @@ static void collect_needles(struct as_engine *self)
                  * kind, anywhere for the others) */
                 for (const char *w = r->kind->needs_word; *w;) {
                     size_t n = strcspn(w, " ");
-                    add_word_needle(self, w, n, r->async_only);
+                    if (r->kind->in_async_files && !self->library) add_async_file_needles(self, w, n);
+                    else add_word_needle(self, w, n, r->async_only);
                     w += n + (w[n] == ' ');
                 }
             }
@@ -630,9 +644,11 @@ static void finish_selection(struct as_engine *self)
     }
     self->index = as_rule_index_new(&self->rules, self->tracked);
     collect_needles(self);
-    self->needs_outline = false;
-    for (size_t i = 0; i < self->rules.n; i++)
-        if (self->enabled[i] && self->rules.rules[i]->kind->needs_outline) self->needs_outline = true;
+    self->needs_outline = AS_OUTLINE_NONE;
+    for (size_t i = 0; i < self->rules.n; i++) {
+        enum as_outline_reach reach = self->rules.rules[i]->kind->needs_outline;
+        if (self->enabled[i] && reach > self->needs_outline) self->needs_outline = reach;
+    }
 }
 
 const char *const as_engine_builtin_offload[] = {
@@ -1366,7 +1382,7 @@ static bool parse_facts(struct as_worker *w, const struct as_engine *engine, con
     bool too_deep = tree && as_tree_nested_deeper_than(tree, AS_MAX_NESTING, too_deep_at);
     if (tree && !too_deep) {
         as_facts_collect(facts, arena, w->scratch, queries, tree, src->text, src->len);
-        if (engine->needs_outline) as_outline_build(flow, arena, facts, tree, src->text);   /* while the tree lives */
+        if (engine->needs_outline) as_outline_build(flow, arena, facts, tree, src->text, engine->needs_outline);   /* while the tree lives */
     }
     if (keep) {
         if (!tree) ts_parser_reset(parser);   /* a cancelled parse would resume on the next call */

@@ -58,7 +58,7 @@ struct as_engine {
     size_t n_offload;
     struct as_types *types;        /* the .types files in rules/types/ (analysis/types.h) */
     unsigned type_heuristics;      /* the AS_HEURISTIC_* bits on (analysis/model.h); all by default */
-    bool needs_outline;               /* an enabled rule's kind reads the statement outline (outline.h) */
+    enum as_outline_reach needs_outline;   /* how much of the statement outline (outline.h) enabled kinds read */
     unsigned library;              /* `async-library` of the configuration (AS_LIB_* bit), 0 = infer per file */
     struct as_check_options check_options;   /* flake8-async's options that change rules (owned copies) */
     struct as_checkpoint_options checkpoint_options;   /* the checkpoint rules' options (copies) */

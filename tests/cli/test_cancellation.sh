@@ -53,9 +53,26 @@ printf 'async-library = "asyncio"\n' >lib102/asyncscan.toml
 out=$(cd lib102 && "$bin" --no-cache --select ASYNC102 a.py 2>&1)
 check [ $? = 0 ]
 
-# sync code: no cancellation can arrive there, nothing is reported
-printf 'import trio\n\n\ndef f():\n    try:\n        g()\n    except BaseException:\n        pass\n' >sync.py
-out=$("$bin" --isolated --no-cache --select ASYNC103,ASYNC104 sync.py 2>&1)
+# sync code too, as flake8-async: a plain function (a task's Cancelled unwinds through the sync frames it
+# calls), a class body and the top level (where `raise ValueError` is an ASYNC104 exit, not an ASYNC103 end); the file has no `async` at all, so the pre-parse skip must keep it
+printf 'import trio\n\n\ndef f():\n    try:\n        g()\n    except BaseException:\n        pass\n\n\nclass C:\n    try:\n        import x\n    except BaseException:\n        x = None\n\n\ntry:\n    g()\nexcept trio.Cancelled:\n    raise ValueError\n\n\ndef ok():\n    try:\n        g()\n    except BaseException:\n        raise\n' >sync.py
+out=$("$bin" --isolated --no-cache --select ASYNC103,ASYNC104 --output-format concise sync.py 2>&1)
+check [ $? = 1 ]
+check [ "$(grep -c 'sync.py:' <<<"$out")" = 3 ]
+check grep -q 'sync.py:7:12: ASYNC103' <<<"$out"
+check grep -q 'sync.py:14:12: ASYNC103' <<<"$out"
+check grep -q 'sync.py:21:5: ASYNC104' <<<"$out"
+# a plain script (no async def, no library imported) is not async code: left alone, unless the configuration
+# names the library, which says every file is (the pre-parse skip keeps it then)
+mkdir -p plain && printf 'def f():\n    try:\n        g()\n    except BaseException:\n        pass\n' >plain/p.py
+out=$(cd plain && "$bin" --isolated --no-cache --select ASYNC103 --output-format concise p.py 2>&1)
 check [ $? = 0 ]
+printf 'async-library = "trio"\n' >plain/asyncscan.toml
+out=$(cd plain && "$bin" --no-cache --select ASYNC103 --output-format concise p.py 2>&1)
+check grep -q 'p.py:4:12: ASYNC103' <<<"$out"
+out=$("$bin" --isolated --no-cache --select ASYNC103,ASYNC104 --output-format concise sync.py 2>&1)
+# the same through the cache (a second run) and at -j1
+check [ "$("$bin" --isolated --select ASYNC103,ASYNC104 --output-format concise sync.py 2>&1)" = "$out" ]
+check [ "$("$bin" --isolated --select ASYNC103,ASYNC104 --output-format concise sync.py 2>&1)" = "$out" ]
 
 finish

@@ -246,7 +246,15 @@ static const struct selected_skip_case {
     {"ASYNC102", "t.py", "async def f():\n    try:\n        pass\n    finally:\n        await g()\n", false, 1},
     {"ASYNC102", "t.py", "class C:\n    async def __aexit__(self, *a):\n        await g()\n", false, 1},
     {"ASYNC103", "t.py", "async def f():\n    try:\n        await g()\n    except BaseException:\n        pass\n", false, 1},
+    /* ASYNC103/104 judge handlers in any code of an async file, as flake8-async: `except` is the word they
+     * need, in a file that is async code (an async def, a trio/anyio/asyncio import); any other is skipped */
+    {"ASYNC103", "t.py", "import trio\ndef f():\n    try:\n        g()\n    except BaseException:\n        pass\n", false, 1},
+    {"ASYNC103", "t.py", "import asyncio\ntry:\n    import x\nexcept:\n    x = None\n", false, 1},
+    {"ASYNC104", "t.py", "class C:\n    try:\n        import x\n    except BaseException:\n        raise ValueError\n\nasync def f(): pass\n", false, 1},
     {"ASYNC103", "t.py", "def f():\n    try:\n        g()\n    except BaseException:\n        pass\n", true, 0},
+    {"ASYNC103", "t.py", "from anyio import run\ndef f():\n    try:\n        g()\n    except:\n        pass\n", false, 1},
+    {"ASYNC103", "trio/_x.py", "def f():\n    try:\n        g()\n    except:\n        pass\n", false, 0},
+    {"ASYNC103", "t.py", "def f():\n    g()\n", true, 0},
     {"ASYNC121", "t.py", "import trio\n\nasync def f():\n    async with trio.open_nursery():\n        await g()\n", true, 0},
     /* ASYNC101 looks at generators, async or not: a file needs one of the scopes its `match:` lines name */
     {"ASYNC101", "t.py", "import trio\n\nasync def f():\n    with trio.move_on_after(1):\n        yield\n", false, 1},

@@ -79,7 +79,7 @@ static char *analyse(const char *src, bool *truncated, bool model)
     struct as_facts facts;
     as_facts_extract(&facts, &arena, scratch, qs, tree, src, strlen(src));
     struct as_outline fl;
-    as_outline_build(&fl, &arena, &facts, tree, src);
+    as_outline_build(&fl, &arena, &facts, tree, src, AS_OUTLINE_ASYNC_FUNCTIONS);
     struct as_buf b;
     as_buf_init(&b);
     if (model) render_model(src, &fl, &facts, &arena, &b);
