@@ -34,6 +34,9 @@ struct as_options {
     bool respect_gitignore_set;  /* given on the command line (it then wins over the configuration) */
     const char *config;          /* --config PATH */
     bool isolated;               /* --isolated: no configuration file, no join with the project */
+    /* The language server's configurationPreference "filesystemFirst": select, ignore and unsafe-fixes given
+     * here apply only where the governing configuration file does not set the key (not a command-line flag) */
+    bool options_are_defaults;
     const char *project_root;    /* --project-root DIR: what files named alone are joined with (project/scope.h) */
     bool show_settings;          /* --show-settings */
     bool report_unused_noqa;     /* --report-unused-noqa (RUF100) */

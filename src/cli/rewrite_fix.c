@@ -49,7 +49,8 @@ void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *s
     mode->only = o->fix_only || o->diff;
     mode->dry_run = o->diff;
     mode->apply = mode->only || (o->fix ? o->fix > 0 : fix == 1);
-    mode->unsafe = o->unsafe_fixes ? o->unsafe_fixes > 0 : unsafe == 1;
+    bool given = o->unsafe_fixes && !(o->options_are_defaults && unsafe >= 0);   /* the file's key wins then */
+    mode->unsafe = given ? o->unsafe_fixes > 0 : unsafe == 1;
     mode->show_fixes = o->show_fixes;
     mode->exit_non_zero_on_fix = o->exit_non_zero_on_fix;
     mode->fixable = ov && ov->fixable ? ov->fixable : root ? root->fixable : NULL;

@@ -61,6 +61,21 @@ static char *ruff_codes(const struct as_engine *engine, const char *list)
     return b.len ? as_buf_detach(&b, NULL) : (as_buf_release(&b), NULL);
 }
 
+/* filesystemFirst, a configuration without `select` and settings with one: that select, with the configuration's
+ * extend-select and ignore (codes asyncscan has, for ruff's configuration) and the settings' ignore. Heap. */
+static void selection_under(const struct as_settings *s, const struct as_engine *engine, const struct as_config *c,
+                            const char *base, const char *cli_ignore, char **select, char **extend, char **ignore)
+{
+    const struct as_config *ov = s->has_overrides ? &s->overrides : NULL;
+    char *more = c->ruff ? ruff_codes(engine, c->extend_select) : NULL;
+    char *off = c->ruff ? ruff_codes(engine, c->ignore) : NULL;
+    *select = as_xstrdup(base);
+    *extend = join3(c->ruff ? more : c->extend_select, ov ? ov->extend_select : NULL, s->cli->extend_select);
+    *ignore = join3(c->ruff ? off : c->ignore, ov ? ov->ignore : NULL, cli_ignore);
+    free(more);
+    free(off);
+}
+
 /* The selection strings for configuration `c` (NULL: none), command line on top. Heap. ruff's configuration
  * keeps asyncscan's defaults: the codes its select and extend-select name are added, those its ignore names
  * removed. */
@@ -73,6 +88,15 @@ static void selection(const struct as_settings *s, const struct as_engine *engin
      * configuration's select, ignore and extend-select are dropped), as in ruff; otherwise the command line
      * adds to the configuration */
     const char *cli_select = o->select ? o->select : (ov ? ov->select : NULL);
+    const char *cli_ignore = o->ignore;
+    if (o->options_are_defaults && c) {   /* the server's filesystemFirst: the file's keys win, key by key */
+        if (c->select) cli_select = NULL;
+        if (c->ignore) cli_ignore = NULL;
+        if (o->select && !c->select) {   /* the settings' select fills the file's, its other keys stay */
+            selection_under(s, engine, c, o->select, cli_ignore, select, extend, ignore);
+            return;
+        }
+    }
     if (cli_select) c = NULL;
     char *cli_extend = join3(ov ? ov->extend_select : NULL, o->extend_select, o->report_unused_noqa ? "RUF100" : NULL);
     if (c && c->ruff) {
@@ -80,7 +104,7 @@ static void selection(const struct as_settings *s, const struct as_engine *engin
         char *off = ruff_codes(engine, c->ignore);
         *select = NULL;
         *extend = join3(named, more, cli_extend);
-        *ignore = join3(off, ov ? ov->ignore : NULL, o->ignore);
+        *ignore = join3(off, ov ? ov->ignore : NULL, cli_ignore);
         free(named);
         free(more);
         free(off);
@@ -90,7 +114,7 @@ static void selection(const struct as_settings *s, const struct as_engine *engin
     *select = cli_select ? as_xstrdup(cli_select) : (c && c->select ? as_xstrdup(c->select) : NULL);
     *extend = join3(c ? c->extend_select : NULL, cli_extend, NULL);
     free(cli_extend);
-    *ignore = join3(c ? c->ignore : NULL, ov ? ov->ignore : NULL, o->ignore);
+    *ignore = join3(c ? c->ignore : NULL, ov ? ov->ignore : NULL, cli_ignore);
 }
 
 /* The `--config 'KEY = VALUE'` overrides, one TOML line each, parsed as one configuration file would be: an

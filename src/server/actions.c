@@ -12,11 +12,14 @@
 #include "server/state.h"
 #include "util/xalloc.h"
 
-static bool fix_allowed(const struct server *s, const json_t *fix)
+/* Whether doc's fix may be offered: a safe one always, an unsafe one as unsafeFixes and the file's configuration
+ * say (s->ws is there: the analysis that found the fix made it). */
+static bool fix_allowed(const struct server *s, const struct as_document *doc, const json_t *fix)
 {
     const char *applicability = as_json_get_string(fix, "applicability");
     if (!applicability || !json_array_size(json_object_get(fix, "edits"))) return false;
-    return strcmp(applicability, "safe") == 0 || (s->settings.unsafe_fixes && strcmp(applicability, "unsafe") == 0);
+    if (strcmp(applicability, "safe") == 0) return true;
+    return strcmp(applicability, "unsafe") == 0 && s->ws && as_workspace_unsafe_fixes(s->ws, doc->path);
 }
 
 /* A WorkspaceEdit for uri with the fix's edits (asyncscan's rows and columns). */
@@ -97,7 +100,7 @@ static json_t *fix_all_action(const struct server *s, const struct as_document *
     size_t limit = SIZE_MAX, applied = 0;
     for (size_t i = json_array_size(findings); i-- > 0;) {
         const json_t *fix = json_object_get(json_array_get(findings, i), "fix");
-        if (!fix_allowed(s, fix)) continue;
+        if (!fix_allowed(s, doc, fix)) continue;
         const json_t *edits = json_object_get(fix, "edits");
         size_t k = json_array_size(edits);
         size_t first = offset_of(doc, json_array_get(edits, 0), "location");
@@ -150,7 +153,7 @@ static json_t *actions_of(struct server *s, struct as_document *doc, const json_
         if (!source || strcmp(source, "asyncscan") != 0 || !kind_wanted(only, "quickfix")) continue;
         const json_t *finding = finding_for(s, doc, findings, d);
         const json_t *fix = json_object_get(finding, "fix");
-        if (fix_allowed(s, fix)) {
+        if (fix_allowed(s, doc, fix)) {
             const char *title = as_json_get_string(fix, "message");
             json_array_append_new(actions, action(title ? title : "Fix", "quickfix", d, fix_edit(s, doc, fix)));
         }

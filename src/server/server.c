@@ -84,7 +84,12 @@ static void apply_settings(struct server *s, const json_t *o)
                                                                         : json_object_get(o, "config"));
     const json_t *unsafe = json_object_get(o, "unsafeFixes") ? json_object_get(o, "unsafeFixes")
                                                               : json_object_get(o, "unsafe-fixes");
-    if (json_is_boolean(unsafe)) s->settings.unsafe_fixes = json_is_true(unsafe);
+    if (json_is_boolean(unsafe)) s->settings.unsafe_fixes = json_is_true(unsafe) ? 1 : -1;
+    const char *pref = as_json_get_string(o, "configurationPreference");
+    if (pref && strcmp(pref, "editorFirst") == 0) s->settings.preference = AS_PREFER_EDITOR;
+    else if (pref && strcmp(pref, "filesystemFirst") == 0) s->settings.preference = AS_PREFER_FILESYSTEM;
+    else if (pref && strcmp(pref, "editorOnly") == 0) s->settings.preference = AS_EDITOR_ONLY;
+    else if (pref) as_server_log(s, 2, "asyncscan: configurationPreference: expected editorFirst, filesystemFirst or editorOnly");
 }
 
 /* ---- workspace folders ---- */
@@ -364,11 +369,17 @@ void as_server_usage(FILE *out)
           "analysed once. Logs go to standard error and window/logMessage. Editor setup: docs/editors.md.\n"
           "\n"
           "Settings (initializationOptions, or workspace/didChangeConfiguration's settings; the keys at the top\n"
-          "level or under \"asyncscan\"); they override the configuration files, as the same flags of check do:\n"
+          "level or under \"asyncscan\"); by default they override the configuration files, as the same flags of\n"
+          "check do:\n"
           "  select         codes or prefixes to enable (string \"ASYNC,RUF006\" or a list), like --select\n"
           "  ignore         codes or prefixes to disable, like --ignore\n"
-          "  unsafeFixes    true: quick fixes and fix all include unsafe fixes (like --unsafe-fixes)\n"
+          "  unsafeFixes    true: quick fixes and fix all include unsafe fixes (like --unsafe-fixes); false: they\n"
+          "                 do not; unset: the configuration's unsafe-fixes decides\n"
           "  configuration  path of a configuration file to use instead of the nearest one (like --config)\n"
+          "  configurationPreference  which wins where these settings and the configuration files both set a\n"
+          "                 key, as in ruff's server: \"editorFirst\" (the default: these settings),\n"
+          "                 \"filesystemFirst\" (the files; these settings fill what they leave unset) or\n"
+          "                 \"editorOnly\" (configuration files are not read; a `configuration` path still is)\n"
           "The configuration files (pyproject.toml, asyncscan.toml, ruff.toml) are read again when they change\n"
           "(workspace/didChangeWatchedFiles; the server asks clients that allow it to watch them).\n",
           out);

@@ -202,7 +202,10 @@ static bool load(struct as_workspace *ws, char *err, size_t errlen)
     ws->opts.config = ws->s.config;
     ws->opts.respect_gitignore = true;
     ws->opts.no_cache = true;
-    ws->opts.unsafe_fixes = ws->s.unsafe_fixes ? 1 : 0;
+    ws->opts.unsafe_fixes = ws->s.unsafe_fixes;
+    /* editorOnly: no configuration file is read, unless the settings name one (it governs every file then) */
+    ws->opts.isolated = ws->s.preference == AS_EDITOR_ONLY && !ws->s.config;
+    ws->opts.options_are_defaults = ws->s.preference == AS_PREFER_FILESYSTEM;
     char *e = NULL;
     if (as_settings_load(&ws->settings, &ws->opts, &e) != 0 || as_settings_engine(&ws->settings, &ws->engine, &e) != 0) {
         snprintf(err, errlen, "%s", e ? e : "cannot load the configuration");
@@ -218,7 +221,7 @@ struct as_workspace *as_workspace_new(const struct as_server_settings *s, const 
 {
     struct as_workspace *ws = as_xcalloc(1, sizeof(*ws));
     ws->s = (struct as_server_settings){dup_or_null(s->select), dup_or_null(s->ignore), dup_or_null(s->config),
-                                        s->unsafe_fixes};
+                                        s->unsafe_fixes, s->preference};
     snprintf(ws->cwd, sizeof(ws->cwd), "%s", cwd);
     ws->buffer = buffer;
     ws->ud = ud;
@@ -284,6 +287,15 @@ static int config_of(struct as_workspace *ws, const char *path)
         return -1;
     }
     return cfg;
+}
+
+bool as_workspace_unsafe_fixes(struct as_workspace *ws, const char *path)
+{
+    int cfg = path[0] == '/' ? config_of(ws, path) : -1;
+    int file = cfg >= 0 ? ws->settings.configs[cfg].unsafe_fixes : -1;   /* -1: the key is not set */
+    int editor = ws->s.unsafe_fixes;
+    if (editor && !(ws->s.preference == AS_PREFER_FILESYSTEM && file >= 0)) return editor > 0;
+    return file == 1;
 }
 
 void as_workspace_analyse(struct as_workspace *ws, const char *path, const char *text, size_t len,

@@ -14,9 +14,15 @@
 
 #include "util/diag.h"
 
+/* Which wins where the editor's settings and the configuration files both set a key (ruff's server's
+ * configurationPreference): the editor (the default), the files (the editor's settings fill what they do not
+ * set), or the editor alone (configuration files are not read). */
+enum as_config_preference { AS_PREFER_EDITOR, AS_PREFER_FILESYSTEM, AS_EDITOR_ONLY };
+
 struct as_server_settings {
     char *select, *ignore, *config;   /* NULL: the configuration's */
-    bool unsafe_fixes;
+    int unsafe_fixes;                 /* 1 on, -1 off, 0 not set (the configuration's unsafe-fixes) */
+    enum as_config_preference preference;
 };
 
 /* The text of an open buffer for absolute path `path` (NULL: not open; then the file on disk is read). */
@@ -35,6 +41,10 @@ void as_workspace_free(struct as_workspace *self);
 /* Whether files met since the workspace was made brought a configuration it has not bound (their rules
  * differ): the caller then makes a new workspace, with them among its paths. */
 bool as_workspace_stale(const struct as_workspace *self);
+
+/* Whether quick fixes and fix all include unsafe fixes for absolute path `path`: the unsafeFixes setting and
+ * the unsafe-fixes of the configuration governing the file, ranked by the configuration preference. */
+bool as_workspace_unsafe_fixes(struct as_workspace *self, const char *path);
 
 /* Analyses buffer `text` of absolute path `path` on its own into *own (initialised here; the caller releases
  * it), summaries included, reparsing *tree (the buffer's, edited since: pipeline/engine.h's

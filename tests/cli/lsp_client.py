@@ -413,4 +413,51 @@ check("result" in r, "still answering after all that")
 c.notify("exit")
 check(c.p.wait(timeout=60) == 0, "exit after shutdown: 0 (no leak under the sanitizers)")
 
+# 4. configurationPreference: the editor's settings against a configuration file that ignores ASYNC251 and
+# turns unsafe fixes on
+pref = os.path.join(work, "pref")
+os.makedirs(pref, exist_ok=True)
+with open(os.path.join(pref, "asyncscan.toml"), "w") as f:
+    f.write('ignore = ["ASYNC251"]\nunsafe-fixes = true\n')
+pref_file = os.path.join(pref, "p.py")
+pref_text = "import time\nasync def f():\n    time.sleep(1)\n"
+
+
+def under(options):
+    """The codes of p.py and its quick fixes' titles under these initializationOptions."""
+    c = Client()
+    c.request("initialize", {"capabilities": {}, "initializationOptions": options})
+    c.notify("initialized")
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(pref_file), "languageId": "python",
+                                                        "version": 1, "text": pref_text}})
+    d = c.diagnostics(uri(pref_file))
+    titles = []
+    for x in d["diagnostics"]:
+        acts = c.request("textDocument/codeAction", {"textDocument": {"uri": uri(pref_file)}, "range": x["range"],
+                                                     "context": {"diagnostics": [x]}})["result"]
+        titles += [a["title"] for a in acts if not a["title"].startswith("Disable")]
+    c.request("shutdown")
+    c.notify("exit")
+    check(c.p.wait(timeout=30) == 0, "exit after shutdown (%s)" % options)
+    return codes_of(d), titles
+
+
+codes, titles = under({})
+check(codes == [], "editorFirst, no settings: the file's ignore: %s" % codes)
+codes, titles = under({"select": ["ASYNC251"]})
+check(codes == ["ASYNC251"], "editorFirst: the editor's select starts afresh: %s" % codes)
+check(any("asyncio" in t for t in titles), "editorFirst, unsafeFixes unset: the file's unsafe-fixes: %s" % titles)
+codes, titles = under({"select": ["ASYNC251"], "unsafeFixes": False})
+check(codes == ["ASYNC251"] and titles == [], "editorFirst: unsafeFixes false wins: %s %s" % (codes, titles))
+codes, titles = under({"select": ["ASYNC251"], "unsafeFixes": False, "configurationPreference": "filesystemFirst"})
+check(codes == [], "filesystemFirst: the file's ignore wins over the editor's select: %s" % codes)
+codes, titles = under({"ignore": ["ASYNC"], "configurationPreference": "editorOnly"})
+check(codes == [], "editorOnly: the editor's ignore: %s" % codes)
+codes, titles = under({"configurationPreference": "editorOnly"})
+check(codes == ["ASYNC251"], "editorOnly: the file is not read (its ignore does not apply): %s" % codes)
+check(titles == [], "editorOnly: nor its unsafe-fixes: %s" % titles)
+codes, titles = under({"configurationPreference": "filesystemFirst", "unsafeFixes": False, "select": ["ASYNC"]})
+check("ASYNC251" not in codes and "ASYNC910" in codes,
+      "filesystemFirst: the settings' select fills (ASYNC910 is off by default), the file's ignore stays: %s" % codes)
+
 sys.exit(1 if failures else 0)
