@@ -332,8 +332,54 @@ static void notification(struct server *s, const char *method, const json_t *par
         apply_settings(s, json_object_get(params, "settings"));
         as_server_rebuild(s);
     }
-    /* $/cancelRequest (requests are answered in order, before the next is read), $/setTrace and the rest:
-     * nothing to do */
+    /* $/cancelRequest for a request answered already (cancelled_ahead takes those that come before their
+     * answer), $/setTrace and the rest: nothing to do */
+}
+
+/* Reads the messages already waiting (as many as s->ahead holds) into s->ahead, in order. */
+static void read_ahead(struct server *s)
+{
+    while (s->n_ahead < AS_SERVER_READ_AHEAD && !s->ahead_eof && !s->rpc.broken && as_rpc_pending(&s->rpc)) {
+        json_t *msg;
+        enum as_rpc_status r = as_rpc_read(&s->rpc, &msg);
+        if (r == AS_RPC_EOF) s->ahead_eof = true;
+        else if (r == AS_RPC_BAD_JSON) as_rpc_error(&s->rpc, NULL, AS_RPC_PARSE_ERROR, "parse error");
+        else if (r == AS_RPC_MESSAGE) s->ahead[s->n_ahead++] = msg;
+    }
+}
+
+static void drop_ahead(struct server *s, size_t i)
+{
+    memmove(&s->ahead[i], &s->ahead[i + 1], (s->n_ahead - i - 1) * sizeof(*s->ahead));
+    s->n_ahead--;
+}
+
+/* Whether a $/cancelRequest for request `id` has arrived already (it is consumed then): the request is answered
+ * RequestCancelled without its work. One that arrives later names a request answered: it is ignored. */
+static bool cancelled_ahead(struct server *s, const json_t *id)
+{
+    read_ahead(s);
+    for (size_t i = 0; i < s->n_ahead; i++) {
+        const char *method = as_json_get_string(s->ahead[i], "method");
+        if (!method || strcmp(method, "$/cancelRequest") != 0) continue;
+        if (!json_equal(as_json_get(s->ahead[i], "params.id"), (json_t *)id)) continue;
+        json_decref(s->ahead[i]);
+        drop_ahead(s, i);
+        return true;
+    }
+    return false;
+}
+
+/* The next message: read ahead already, or from the input (AS_RPC_EOF once both are exhausted). */
+static enum as_rpc_status next_message(struct server *s, json_t **msg)
+{
+    if (s->n_ahead) {
+        *msg = s->ahead[0];
+        drop_ahead(s, 0);
+        return AS_RPC_MESSAGE;
+    }
+    if (s->ahead_eof) return AS_RPC_EOF;
+    return as_rpc_read(&s->rpc, msg);
 }
 
 /* One message; returns -1 to go on, or the exit status after `exit`. */
@@ -352,7 +398,9 @@ static int handle(struct server *s, const json_t *msg)
         return -1;
     }
     const json_t *params = json_object_get(msg, "params");
-    if (id) request(s, id, method, params);
+    bool cancellable = id && s->initialized && strcmp(method, "shutdown") != 0;
+    if (cancellable && cancelled_ahead(s, id)) as_rpc_error(&s->rpc, id, AS_RPC_REQUEST_CANCELLED, "cancelled");
+    else if (id) request(s, id, method, params);
     else notification(s, method, params);
     return -1;
 }
@@ -395,6 +443,7 @@ static void release(struct server *s)
     free(s->settings.select);
     free(s->settings.ignore);
     free(s->settings.config);
+    for (size_t i = 0; i < s->n_ahead; i++) json_decref(s->ahead[i]);
 }
 
 int as_server_main(int argc, char **argv)
@@ -412,12 +461,13 @@ int as_server_main(int argc, char **argv)
     for (;;) {
         /* analysis waits until every message that has arrived is read (a burst of edits is analysed once), or
          * until an edit has waited for too many messages */
-        if ((!as_rpc_pending(&s.rpc) || as_server_overdue(&s)) && as_server_work(&s)) {
+        bool waiting = s.n_ahead || (!s.ahead_eof && as_rpc_pending(&s.rpc));
+        if ((!waiting || as_server_overdue(&s)) && as_server_work(&s)) {
             if (s.rpc.broken) break;
             continue;
         }
         json_t *msg;
-        enum as_rpc_status r = as_rpc_read(&s.rpc, &msg);
+        enum as_rpc_status r = next_message(&s, &msg);
         if (r == AS_RPC_EOF) break;
         if (r == AS_RPC_BAD_JSON) as_rpc_error(&s.rpc, NULL, AS_RPC_PARSE_ERROR, "parse error");
         if (r != AS_RPC_MESSAGE) continue;

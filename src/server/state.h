@@ -12,6 +12,8 @@
 #include "server/rpc.h"
 #include "server/workspace.h"
 
+#define AS_SERVER_READ_AHEAD 256   /* messages held at most while looking for a cancellation */
+
 struct server {
     struct as_rpc rpc;
     char cwd[PATH_MAX];
@@ -29,6 +31,10 @@ struct server {
     uint64_t messages;         /* messages read */
     char **folders;            /* workspace folders (paths) */
     size_t n_folders;
+    /* Messages read ahead, in order, to find a $/cancelRequest for a request before answering it (server.c) */
+    json_t *ahead[AS_SERVER_READ_AHEAD];
+    size_t n_ahead;
+    bool ahead_eof;            /* the input ended while reading ahead: stop once `ahead` is empty */
 };
 
 json_t *as_json_get(const json_t *o, const char *path);   /* "a.b.c" */

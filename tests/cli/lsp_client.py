@@ -116,6 +116,18 @@ check(caps["textDocumentSync"]["change"] == 2, "incremental sync")
 c.notify("initialized")
 c.notify("$/setTrace", {"value": "verbose"})
 c.notify("$/cancelRequest", {"id": 99})
+# a request whose $/cancelRequest is already there when it is read: RequestCancelled, without its work; the
+# messages read ahead meanwhile are handled in order
+frames = b""
+for m in ({"jsonrpc": "2.0", "id": 990, "method": "workspace/diagnostic", "params": {"previousResultIds": []}},
+          {"jsonrpc": "2.0", "id": 991, "method": "no/suchMethod"},
+          {"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 990}}):
+    body = json.dumps(m).encode()
+    frames += b"Content-Length: %d\r\n\r\n" % len(body) + body
+c.raw(frames)
+first, second = c.read(), c.read()
+check(first.get("id") == 990 and first.get("error", {}).get("code") == -32800, "cancelled ahead: %s" % first)
+check(second.get("id") == 991 and second.get("error", {}).get("code") == -32601, "then the next: %s" % second)
 r = c.request("no/suchMethod")
 check(r["error"]["code"] == -32601, "unknown method is MethodNotFound")
 c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(app), "languageId": "python", "version": 1,
