@@ -30,6 +30,9 @@ int main(int argc, char **argv)
     case AS_CMD_RULE:
         status = as_run_rule(&opts, stdout, stderr);
         break;
+    case AS_CMD_CLEAN:
+        status = as_run_clean(&opts, stdout, stderr);
+        break;
     case AS_CMD_CHECK:
         status = opts.watch ? as_run_watch(&opts, stdout, stderr) : as_run_check(&opts, stdout, stderr);
         break;

@@ -88,7 +88,9 @@ void as_cli_usage(FILE *out)
     fputs("asyncscan — find code that blocks the event loop in async Python\n\n"
           "usage: asyncscan [check] [OPTIONS] [PATH...]     analyse files and directories (default: .)\n"
           "       asyncscan rule CODE | --all [--markdown]  show a rule's documentation / list every rule\n"
-          "       asyncscan - --stdin-filename PATH          analyse stdin as PATH\n\n"
+          "       asyncscan - --stdin-filename PATH          analyse stdin as PATH\n"
+          "       asyncscan clean [--cache-dir DIR]          remove the result cache\n"
+          "       asyncscan server [--help]                  the language server (LSP) on stdin/stdout\n\n"
           "options:\n", out);
     for (size_t i = 0; i < N_OPTIONS; i++) {
         char left[64];
@@ -374,6 +376,21 @@ static bool unknown_command(const char *a)
     return stat(a, &st) != 0;
 }
 
+/* `clean [--cache-dir DIR]`, the arguments from argv[i]. */
+static int parse_clean(struct as_options *o, int argc, char **argv, int i, char *err, size_t errlen)
+{
+    o->command = AS_CMD_CLEAN;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--cache-dir") == 0 && i + 1 < argc) o->cache_dir = argv[++i];
+        else if (strncmp(argv[i], "--cache-dir=", 12) == 0) o->cache_dir = argv[i] + 12;
+        else {
+            snprintf(err, errlen, "'clean' takes only --cache-dir DIR (got '%.64s')", argv[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* "unknown option" with the closest long option when one is near (--slect -> --select). */
 static void unknown_option(char *err, size_t errlen, const char *a, size_t len)
 {
@@ -403,11 +420,14 @@ int as_cli_parse(struct as_options *o, int argc, char **argv, char *err, size_t 
     else if (i < argc && strcmp(argv[i], "rule") == 0) {
         o->command = AS_CMD_RULE;
         i++;
+    } else if (i < argc && strcmp(argv[i], "clean") == 0 && unknown_command(argv[i])) {
+        return parse_clean(o, argc, argv, i + 1, err, errlen);
     } else if (i < argc && unknown_command(argv[i])) {
         if (strcmp(argv[i], "help") == 0) o->command = AS_CMD_HELP;
         else if (strcmp(argv[i], "version") == 0) o->command = AS_CMD_VERSION;
         else {
-            snprintf(err, errlen, "unknown command '%.64s' (asyncscan's commands are check and rule; no file "
+            snprintf(err, errlen, "unknown command '%.64s' (asyncscan's commands are check, rule, clean and "
+                                  "server; no file "
                                   "or directory of that name exists either)", argv[i]);
             return -1;
         }

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum as_command { AS_CMD_CHECK, AS_CMD_RULE, AS_CMD_HELP, AS_CMD_VERSION };
+enum as_command { AS_CMD_CHECK, AS_CMD_RULE, AS_CMD_HELP, AS_CMD_VERSION, AS_CMD_CLEAN };
 enum as_color { AS_COLOR_AUTO, AS_COLOR_ALWAYS, AS_COLOR_NEVER };
 
 struct as_options {

@@ -12,5 +12,7 @@ int as_run_check(const struct as_options *opts, FILE *out, FILE *err);
 int as_run_watch(const struct as_options *opts, FILE *out, FILE *err);
 /* `asyncscan rule CODE` / `asyncscan rule --all`. */
 int as_run_rule(const struct as_options *opts, FILE *out, FILE *err);
+/* `asyncscan clean`: removes the result cache (clean.c). */
+int as_run_clean(const struct as_options *opts, FILE *out, FILE *err);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "pipeline/cache_prune.h"
 #include "pipeline/cache_secret.h"
 #include "util/buf.h"
 #include "util/readfile.h"
@@ -165,6 +166,11 @@ struct as_cache *as_cache_open(const char *dir, uint64_t settings_hash, char *er
 void as_cache_close(struct as_cache *self)
 {
     if (!self) return;
+    time_t now = time(NULL);
+    if (!__atomic_load_n(&self->disabled, __ATOMIC_SEQ_CST) && as_cache_prune_due(self->dirfd, now)) {
+        struct as_prune_stats stats;   /* the day's housekeeping (cache_prune.h) */
+        as_cache_prune_dir(self->dirfd, false, now, AS_CACHE_MAX_AGE, &stats);
+    }
     close(self->dirfd);
     free(self->dir);
     free(self->index_text);

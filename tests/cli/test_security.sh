@@ -154,6 +154,35 @@ if [ "$(id -u)" -eq 0 ]; then
   scan app.py
   grep -q "warning: cache disabled: the cache directory .asyncscan_cache belongs to another user" "$tmp/err" && ok || ko "foreign cache dir: $(cat "$tmp/err")"
 fi
+# the day's pruning: entries not written for 30 days and temporary files over an hour old go, the rest stays,
+# and only once a day
+fresh; scan app.py; mkdir -p .asyncscan_cache/cc; e=.asyncscan_cache/cc/0123456789abcdef0123456789abcdef
+printf x >"$e"; printf x >"$e.tmp-1-1"; printf x >.asyncscan_cache/cc/00000000000000000000000000000000
+touch -d '31 days ago' "$e"; touch -d '2 hours ago' "$e.tmp-1-1"; touch -d '2 days ago' .asyncscan_cache/prune-stamp
+scan app.py
+[ ! -e "$e" ] && [ ! -e "$e.tmp-1-1" ] && [ -e .asyncscan_cache/cc/00000000000000000000000000000000 ] && ok ||
+  ko "pruning: $(ls -A .asyncscan_cache/cc)"
+printf x >"$e"; touch -d '31 days ago' "$e"; scan app.py
+[ -e "$e" ] && ok || ko "pruned twice in a day"
+# the day's pruning and `asyncscan clean` never follow a link, and touch only what the cache writes
+fresh; scan app.py; mkdir -p "$tmp/outside2" && printf 'mine\n' >"$tmp/outside2/keep"
+ln -s "$tmp/outside2" .asyncscan_cache/ff
+ln -s "$tmp/outside2/keep" .asyncscan_cache/ee 2>/dev/null; mkdir -p .asyncscan_cache/ee 2>/dev/null
+touch -h -d '40 days ago' .asyncscan_cache/ff
+mkdir -p .asyncscan_cache/dd && ln -s "$tmp/outside2/keep" .asyncscan_cache/dd/0123456789abcdef0123456789abcdef
+touch -h -d '40 days ago' .asyncscan_cache/dd/0123456789abcdef0123456789abcdef
+printf 'notes\n' >.asyncscan_cache/NOTES; touch -d '2 days ago' .asyncscan_cache/prune-stamp
+scan app.py
+expect_finding "pruning beside planted links"
+[ "$(cat "$tmp/outside2/keep")" = mine ] && [ -e "$tmp/outside2/keep" ] && ok || ko "pruning followed a link"
+[ ! -L .asyncscan_cache/dd/0123456789abcdef0123456789abcdef ] && ok || ko "an old entry link was not pruned"
+timeout 60 "$bin" clean >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 0 ] && [ -e "$tmp/outside2/keep" ] && ok || ko "clean: exit $rc, outside: $(ls -A "$tmp/outside2")"
+[ "$(ls -A .asyncscan_cache)" = NOTES ] && ok || ko "clean left: $(ls -A .asyncscan_cache)"
+grep -q "1 name the cache did not write" "$tmp/err" && ok || ko "clean: $(cat "$tmp/err")"
+fresh; ln -s "$tmp/outside2" .asyncscan_cache
+timeout 60 "$bin" clean >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 2 ] && [ -e "$tmp/outside2/keep" ] && grep -q "not a plain directory" "$tmp/err" && ok || ko "clean through a link: exit $rc"
 
 # ---- 3. no file read from the tree can hang the run or exhaust memory ---------------------------------------
 # Each hostile entry sits beside app.py; the run must end within the timeout, report app.py's finding, and
