@@ -539,7 +539,8 @@ static void empty_array_layout(const char *bytes, size_t at, struct as_buf *lead
     while (bytes[first_nl + 1 + unit] == ' ' || bytes[first_nl + 1 + unit] == '\t') unit++;
     as_buf_puts(lead, nl);
     as_buf_add(lead, bytes + line, w - line);
-    as_buf_add(lead, bytes + first_nl + 1, unit ? unit : 1);
+    if (unit) as_buf_add(lead, bytes + first_nl + 1, unit);
+    else as_buf_putc(lead, ' ');   /* the file's second line is not indented: one space (not its first byte) */
     as_buf_puts(trail, nl);
     as_buf_add(trail, bytes + line, w - line);
 }

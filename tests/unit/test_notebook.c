@@ -199,6 +199,12 @@ START_TEST(apply_cells_with_new_lines)
                        "    \"a\\n\",\r\n    \"b\"\r\n   ]\r\n  },\r\n"
                        "  {\"cell_type\": \"code\", \"source\": [\r\n   \"import x\\n\"\r\n  ]}\r\n ],\r\n"
                        " \"nbformat\": 4\r\n}\r\n");
+    /* ... and when the file's second line is not indented, one space is the unit (not that line's first byte:
+     * found by fuzzing, the `{` was copied into the array) */
+    expect_apply_cells("{\n\"cells\": [\n{\"cell_type\": \"code\",\n \"source\": []}\n],\n\"nbformat\": 4\n}\n",
+                       "import x\n\n", first,
+                       "{\n\"cells\": [\n{\"cell_type\": \"code\",\n \"source\": [\n  \"import x\\n\"\n ]}\n],\n"
+                       "\"nbformat\": 4\n}\n");
     /* a line removed; all lines removed */
     expect_apply_cells(NB(CODE("[\"a\\n\", \"b\\n\", \"c\"]")), "a\nc\n", first, NB(CODE("[\"a\\n\", \"c\"]")));
     expect_apply_cells(NB(CODE("[\"a\\n\", \"b\"]")), "\n", first, NB(CODE("[]")));
