@@ -2,6 +2,7 @@
  * re-analysis after each and a check of what it changed; for a notebook, where each of its cells starts is
  * followed through the passes (edits stay inside cells, the import goes where ruff puts it). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,7 +268,8 @@ static char *apply_plans(const struct engine *e, const struct as_fix_site *site,
 {
     const char *mods[8];
     size_t n_mods = 0;
-    struct { uint32_t start, end; const char *content; } edits[64 * AS_FIX_MAX_EDITS + 1];
+    struct edit { uint32_t start, end; const char *content; };
+    struct edit *edits = as_xcalloc(n * AS_FIX_MAX_EDITS + 1, sizeof(*edits));
     size_t ne = 0;
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < sel[i]->plan.n_imports; k++) add_module(mods, &n_mods, 8, sel[i]->plan.imports[k]);
@@ -299,6 +301,7 @@ static char *apply_plans(const struct engine *e, const struct as_fix_site *site,
 
     as_buf_add(&b, text + pos, site->len - pos);
     free(imports);
+    free(edits);
     return as_buf_detach(&b, len);
 }
 
@@ -319,13 +322,6 @@ static void shift_for_plans(struct engine *e, const struct as_fix_site *site, st
     if (imports) shift_rejected(e, site->import_at, site->import_at, strlen(imports));
 }
 
-static size_t count_code(const struct as_file_result *r, const char *code)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->n_diags; i++) n += strcmp(r->diags[i].code, code) == 0;
-    return n;
-}
-
 /* The rules whose findings an added checkpoint (`await`) may settle anywhere in the function: a timeout block
  * that never awaits (ASYNC100), an async function that never does (ASYNC124), the checkpoint rules (ASYNC91x). */
 static bool goes_with_a_checkpoint(const char *code)
@@ -336,10 +332,88 @@ static bool goes_with_a_checkpoint(const char *code)
     return false;
 }
 
+/* What verify asks of the selected fixes, indexed (a pass may hold thousands): the findings they fix, sorted by
+ * (line, column, code), and their spans sorted by start with the running maximum of the ends before and the
+ * minimum of the ends after each. */
+struct selection_index {
+    const struct as_diag **fixed;
+    struct span_bounds { uint32_t start, end, max_end_to, min_end_from; } *spans;
+    size_t n;
+};
+
+static int by_position(const void *pa, const void *pb)
+{
+    const struct as_diag *a = *(const struct as_diag *const *)pa, *b = *(const struct as_diag *const *)pb;
+    if (a->line != b->line) return a->line < b->line ? -1 : 1;
+    if (a->col != b->col) return a->col < b->col ? -1 : 1;
+    return strcmp(a->code, b->code);
+}
+
+static int by_span_start(const void *pa, const void *pb)
+{
+    const struct span_bounds *a = pa, *b = pb;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static void index_selection(struct selection_index *x, struct candidate **sel, size_t n)
+{
+    x->n = n;
+    x->fixed = as_xcalloc(n + 1, sizeof(*x->fixed));
+    x->spans = as_xcalloc(n + 1, sizeof(*x->spans));
+    for (size_t s = 0; s < n; s++) {
+        x->fixed[s] = sel[s]->d;
+        x->spans[s] = (struct span_bounds){sel[s]->plan.span_start, sel[s]->plan.span_end, 0, 0};
+    }
+    qsort(x->fixed, n, sizeof(*x->fixed), by_position);
+    qsort(x->spans, n, sizeof(*x->spans), by_span_start);
+    for (size_t s = 0; s < n; s++) {
+        uint32_t before = s ? x->spans[s - 1].max_end_to : 0;
+        x->spans[s].max_end_to = x->spans[s].end > before ? x->spans[s].end : before;
+    }
+    for (size_t s = n; s-- > 0;) {
+        uint32_t after = s + 1 < n ? x->spans[s + 1].min_end_from : UINT32_MAX;
+        x->spans[s].min_end_from = x->spans[s].end < after ? x->spans[s].end : after;
+    }
+}
+
+static bool is_fixed(const struct selection_index *x, const struct as_diag *d)
+{
+    return bsearch(&d, x->fixed, x->n, sizeof(*x->fixed), by_position) != NULL;
+}
+
+/* Whether a finding spanning [off, end) is in a selected fix's span, or holds one. */
+static bool touched(const struct selection_index *x, uint32_t off, uint32_t end)
+{
+    size_t lo = 0, hi = x->n;   /* first span starting after off */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->spans[mid].start <= off) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo > 0 && x->spans[lo - 1].max_end_to > off) return true;   /* one starts at or before off, ends after */
+    size_t first = lo;   /* the first span starting at or after off */
+    while (first > 0 && x->spans[first - 1].start == off) first--;
+    return first < x->n && x->spans[first].min_end_from <= end;
+}
+
+/* Per rule code: findings before and after, those the selection fixes and those it may take along. */
+struct code_tally {
+    const char *code;
+    size_t before, after, must, may;
+};
+
+static struct code_tally *tally_of(struct code_tally *t, size_t *n, const char *code)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(t[i].code, code) == 0) return &t[i];
+    t[*n] = (struct code_tally){code, 0, 0, 0, 0};
+    return &t[(*n)++];
+}
+
 /* Why the result of applying `sel` to site (analysed as `before`) is not acceptable (NULL when it is): a
  * syntax error it introduced, or a finding that appeared, or one that went although the edits are neither in
  * it nor around it. The fixed findings must go. Those of goes_with_a_checkpoint may go: an added `await` is
- * what they ask for. */
+ * what they ask for. Codes are judged in the order they first appear, before then after. */
 static const char *verify(const struct as_fix_site *site, const struct as_file_result *before,
                           const struct as_file_result *after, struct candidate **sel, size_t n, char *why, size_t cap)
 {
@@ -348,37 +422,34 @@ static const char *verify(const struct as_fix_site *site, const struct as_file_r
         snprintf(why, cap, "it would make the file invalid (%s)", after->error);
         return why;
     }
-    const struct as_file_result *sides[2] = {before, after};
-    for (int side = 0; side < 2; side++) {
-        for (size_t i = 0; i < sides[side]->n_diags; i++) {
-            const char *code = sides[side]->diags[i].code;
-            size_t b = count_code(before, code), a = count_code(after, code), must = 0, may = 0;
-            for (size_t k = 0; k < before->n_diags; k++) {
-                const struct as_diag *d = &before->diags[k];
-                if (strcmp(d->code, code) != 0) continue;
-                bool fixed = false, inside = false;
-                uint32_t off = as_fix_site_offset(site, d->line, d->col);
-                uint32_t end = as_fix_site_offset(site, d->end_line, d->end_col);
-                for (size_t s = 0; s < n; s++) {
-                    const struct as_fix_plan *p = &sel[s]->plan;
-                    fixed |= sel[s]->d->line == d->line && sel[s]->d->col == d->col && strcmp(sel[s]->d->code, code) == 0;
-                    /* a finding in the call, or about a construct holding it, may go with it */
-                    inside |= (off >= p->span_start && off < p->span_end) || (off <= p->span_start && p->span_end <= end);
-                }
-                must += fixed;
-                may += !fixed && (inside || goes_with_a_checkpoint(code));
-            }
-            if (a > b - must) {
-                snprintf(why, cap, "it would leave or add a %s finding", code);
-                return why;
-            }
-            if (a + may < b - must) {
-                snprintf(why, cap, "it would change another %s finding", code);
-                return why;
-            }
+    struct selection_index x;
+    index_selection(&x, sel, n);
+    struct code_tally *t = as_xcalloc(before->n_diags + after->n_diags + 1, sizeof(*t));
+    size_t nt = 0;
+    for (size_t k = 0; k < before->n_diags; k++) {
+        const struct as_diag *d = &before->diags[k];
+        struct code_tally *c = tally_of(t, &nt, d->code);
+        c->before++;
+        if (is_fixed(&x, d)) {
+            c->must++;
+            continue;
         }
+        uint32_t off = as_fix_site_offset(site, d->line, d->col), end = as_fix_site_offset(site, d->end_line, d->end_col);
+        c->may += goes_with_a_checkpoint(d->code) || touched(&x, off, end);
     }
-    return NULL;
+    for (size_t k = 0; k < after->n_diags; k++) tally_of(t, &nt, after->diags[k].code)->after++;
+    const char *bad = NULL;
+    for (size_t i = 0; i < nt && !bad; i++) {
+        if (t[i].after > t[i].before - t[i].must) snprintf(why, cap, "it would leave or add a %s finding", t[i].code);
+        else if (t[i].after + t[i].may < t[i].before - t[i].must)
+            snprintf(why, cap, "it would change another %s finding", t[i].code);
+        else continue;
+        bad = why;
+    }
+    free(t);
+    free(x.fixed);
+    free(x.spans);
+    return bad;
 }
 
 /* verify, and for a notebook with a broken cell: no other cell of the edited text (t, its cells at starts)
@@ -525,27 +596,38 @@ static int by_start(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* Tries the plans one by one against the pass's text: those that fail alone are rejected. Returns how many. */
+static size_t isolate(struct engine *e, const struct as_fix_site *site, const char *text,
+                      const struct as_file_result *before, struct candidate **sel, size_t n);
+
+/* sel[0..n), which failed together (why), split in halves until what fails alone is found and rejected.
+ * Returns how many were rejected (0: each half passes alone; they fail only together). */
+static size_t isolate_failed(struct engine *e, const struct as_fix_site *site, const char *text,
+                             const struct as_file_result *before, struct candidate **sel, size_t n, const char *why)
+{
+    if (n == 1) {
+        reject(e, site, sel[0], why);
+        return 1;
+    }
+    size_t half = n / 2;
+    return isolate(e, site, text, before, sel, half) + isolate(e, site, text, before, sel + half, n - half);
+}
+
+/* Tries the plans sel[0..n) together against the pass's text; when they fail, bisects (isolate_failed): a pass
+ * with one bad fix among n costs about 2 log2(n) analyses, not n. Returns how many were rejected. */
 static size_t isolate(struct engine *e, const struct as_fix_site *site, const char *text,
                       const struct as_file_result *before, struct candidate **sel, size_t n)
 {
-    size_t bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t len;
-        uint32_t *starts;
-        char *t = apply_plans(e, site, text, &sel[i], 1, &len, &starts);
-        struct as_file_result after;
-        e->analyse(e->ud, t, len, starts, &after);
-        char why[256];
-        if (check(e, site, before, &after, &sel[i], 1, t, len, starts, why, sizeof(why))) {
-            reject(e, site, sel[i], why);
-            bad++;
-        }
-        as_file_result_release(&after);
-        free(starts);
-        free(t);
-    }
-    return bad;
+    size_t len;
+    uint32_t *starts;
+    char *t = apply_plans(e, site, text, sel, n, &len, &starts);
+    struct as_file_result after;
+    e->analyse(e->ud, t, len, starts, &after);
+    char why[256];
+    bool failed = check(e, site, before, &after, sel, n, t, len, starts, why, sizeof(why)) != NULL;
+    as_file_result_release(&after);
+    free(starts);
+    free(t);
+    return failed ? isolate_failed(e, site, text, before, sel, n, why) : 0;
 }
 
 /* One pass over cur (analysed as *base; the findings to fix are `findings`). Returns 1 when it applied fixes
@@ -571,7 +653,7 @@ static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_re
         }
     struct candidate **sel = as_xcalloc(n + 1, sizeof(*sel));
     size_t ns = 0;
-    for (size_t i = 0; i < n && ns < 64 && !(one_at_a_time && ns == 1); i++) {
+    for (size_t i = 0; i < n && ns < AS_FIX_PASS_PLANS && !(one_at_a_time && ns == 1); i++) {
         bool ok = !straddles(&c[i].plan, site.import_at);
         for (size_t k = 0; k < ns && ok; k++) ok = !overlaps(&c[i].plan, &sel[k]->plan);
         if (ok) sel[ns++] = &c[i];
@@ -607,8 +689,7 @@ static int pass(struct engine *e, char **cur, size_t *cur_len, struct as_file_re
         } else {
             as_file_result_release(&after);
             free(t);
-            if (ns == 1) reject(e, &site, sel[0], why);
-            else if (isolate(e, &site, *cur, base, sel, ns) == 0) result = -2;   /* fine alone, not together */
+            if (isolate_failed(e, &site, *cur, base, sel, ns, why) == 0) result = -2;   /* fine alone, not together */
             if (result == 0) result = -1;
         }
         free(starts);

@@ -15,6 +15,8 @@
 #include "util/diag.h"
 
 #define AS_FIX_MAX_PASSES 100
+/* The most fixes one pass applies together (a failed pass is bisected to find the fixes that fail alone). */
+#define AS_FIX_PASS_PLANS 1024
 
 /* What a rule's fix does, for `asyncscan rule CODE` and the summary. */
 struct as_fix_info {
