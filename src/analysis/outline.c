@@ -4,6 +4,7 @@
 #include "analysis/outline.h"
 
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include <tree_sitter/api.h>
@@ -466,8 +467,26 @@ static TSNode body_block(TSNode root, struct as_span body)
     return n;
 }
 
+/* Whether src[start, end) has a `try` statement's keyword (`try` as a word, then `:`); a string or comment
+ * that looks like one only costs an outline that was not needed. */
+static bool has_try(const char *src, uint32_t start, uint32_t end)
+{
+    for (uint32_t i = start; i + 3 <= end; i++) {
+        if (src[i] != 't' || src[i + 1] != 'r' || src[i + 2] != 'y') continue;
+        if (i > 0 && (isalnum((unsigned char)src[i - 1]) || src[i - 1] == '_')) continue;
+        uint32_t k = i + 3;
+        while (k < end && (src[k] == ' ' || src[k] == '\t' || src[k] == '\f' ||
+                           (src[k] == '\\' && k + 1 < end && (src[k + 1] == '\n' || src[k + 1] == '\r')) ||
+                           ((src[k] == '\n' || src[k] == '\r') && k > 0 && (src[k - 1] == '\\' || src[k - 1] == '\r'))))
+            k++;   /* blanks, and a backslash continuing the line */
+        if (k < end && src[k] == ':') return true;
+    }
+    return false;
+}
+
 /* Fills bodies[i] with the BODY node of each function scope whose async-ness is `async` (and, for plain ones,
- * of each class body too: statements run there as at the top level); -1 for the other scopes. */
+ * of each class body too: statements run there as at the top level, and only those with a `try`: the plain
+ * bodies are outlined for the handler rules alone); -1 for the other scopes. */
 static void add_function_bodies(struct builder *b, int32_t *bodies, const struct as_facts *facts, TSNode root,
                                 bool async)
 {
@@ -476,6 +495,7 @@ static void add_function_bodies(struct builder *b, int32_t *bodies, const struct
         bodies[i] = -1;
         bool wanted = sc->kind == AS_SCOPE_FUNCTION ? sc->is_async == async : !async && sc->kind == AS_SCOPE_CLASS;
         if (!wanted || sc->body.end <= sc->body.start) continue;
+        if (!async && !has_try(b->src, sc->body.start, sc->body.end)) continue;
         TSNode block = body_block(root, sc->body);
         if (ts_node_is_null(block)) continue;
         bodies[i] = add(b, AS_OUTLINE_BODY, block, -1);
@@ -496,7 +516,8 @@ void as_outline_build(struct as_outline *out, struct as_arena *arena, const stru
     size_t n_scopes = facts->n_scopes ? facts->n_scopes : 1;
     out->body_of_scope = as_arena_alloc(arena, n_scopes * sizeof(int32_t));
     add_function_bodies(&b, out->body_of_scope, facts, root, true);
-    if (reach == AS_OUTLINE_EVERY_FUNCTION) {   /* after every async body: see body_of_sync_scope */
+    if (reach == AS_OUTLINE_EVERY_FUNCTION && has_try(src, 0, facts->n_scopes ? facts->scopes[0].body.end : 0)) {
+        /* after every async body: see body_of_sync_scope */
         out->body_of_sync_scope = as_arena_alloc(arena, n_scopes * sizeof(int32_t));
         add_function_bodies(&b, out->body_of_sync_scope, facts, root, false);
         out->module_body = add(&b, AS_OUTLINE_BODY, root, -1);
