@@ -108,8 +108,9 @@ static void pattern_release(struct pattern_info *p)
 
 /* A #match? regex that glibc's regcomp would take seconds or gigabytes to compile, or whose matching can go
  * exponential: a backreference (\1..\9), more than AS_REGEX_MAX_LEN bytes, groups nested deeper than
- * AS_REGEX_MAX_DEPTH, or bounded repeats whose expansion ((a{1,1000}){1,1000} is a million copies of `a`)
- * exceeds AS_REGEX_MAX_EXPANSION. Writes why into `why` and returns true for such a regex. */
+ * AS_REGEX_MAX_DEPTH, or repeats whose expansion ((a{1,1000}){1,1000} is a million copies of `a`; each `+`
+ * doubles its operand, so "a+++...+" and "((a+)+)+..." grow as powers of two) exceeds AS_REGEX_MAX_EXPANSION.
+ * Writes why into `why` and returns true for such a regex. */
 #define AS_REGEX_MAX_LEN 1024
 #define AS_REGEX_MAX_DEPTH 32
 #define AS_REGEX_MAX_EXPANSION 4096
@@ -191,7 +192,12 @@ static bool regex_too_costly(const char *re, char *why, size_t why_size)
                 continue;
             }
             i = at;
-        } else if (re[i] == '*' || re[i] == '+' || re[i] == '?' || re[i] == '|') {
+        } else if (re[i] == '+') {   /* glibc copies the operand (a+ is a a*): "a++++..." doubles each time */
+            total[depth] += last[depth];
+            last[depth] *= 2;
+            if (total[depth] > AS_REGEX_MAX_EXPANSION) goto too_big;
+            continue;
+        } else if (re[i] == '*' || re[i] == '?' || re[i] == '|') {
             continue;
         }
         total[depth] += atom;

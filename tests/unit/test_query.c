@@ -111,6 +111,8 @@ static const struct bad_case bad_cases[] = {
     /* regexes glibc would take seconds to compile, or exponential time to match (regex_too_costly) */
     {"((identifier) @x (#match? @x \"(a{1,1000}){1,1000}\"))", "bad.scm:1:1: error: bad regex '(a{1,1000}){1,1000}': its bounded repeats expand past 4096"},
     {"((identifier) @x (#match? @x \"((a{9}b){9}){99}\"))", "bad.scm:1:1: error: bad regex '((a{9}b){9}){99}': its bounded repeats"},
+    {"((identifier) @x (#match? @x \"a++++++++++++++++++++++++++++++++++++++++\"))", "bad.scm:1:1: error: bad regex 'a+++"},
+    {"((identifier) @x (#match? @x \"((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\"))", "bad.scm:1:1: error: bad regex '((((("},
     {"((identifier) @x (#match? @x \"(a*)*\\\\1\"))", "bad.scm:1:1: error: bad regex '(a*)*\\1': backreferences are not supported"},
     {"((identifier) @x (#match? @x \"((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))\"))", "bad.scm:1:1: error: bad regex '((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))': groups nested deeper than 32"},
     {"((identifier) @x (#match? @x \"x[[:alpha\"))", "bad.scm:1:1: error: bad regex 'x[[:alpha': "},
