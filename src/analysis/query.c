@@ -337,12 +337,14 @@ static int compile_predicates(struct as_query *self, const char *src, size_t len
  * in tree-sitter#5085), and `?` then `+` can hang a cursor. Stacking never says more than one quantifier does,
  * so any quantifier on a pattern that already has one (directly, or as the only member of a group or
  * alternation) is rejected before ts_query_new sees it ("_??+" too: a bare `_` is a wildcard of one character,
- * whatever follows). A light scan of the query syntax: strings, comments,
+ * whatever follows). The same scan refuses a field name followed by a predicate (`function: (.x)`), on
+ * which ts_query_new writes past its steps. A light scan of the query syntax: strings, comments,
  * identifiers (which may contain '?' and '!', as in `#eq?`), captures, fields and anchors. */
 struct qscan {
     const char *s;
     size_t len, pos;
-    size_t bad;          /* offset of the offending quantifier, or SIZE_MAX */
+    size_t bad;          /* offset of what is refused (a quantifier, a field), or SIZE_MAX */
+    const char *why;     /* what is wrong there */
     bool give_up;        /* nesting too deep for this scan: leave the input to tree-sitter */
 };
 
@@ -378,6 +380,7 @@ static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantifi
 static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *quantified, bool *nullable)
 {
     *quantified = *nullable = false;
+    size_t field = SIZE_MAX;   /* where a `field:` prefix of this element starts */
     for (;;) {
         qs_skip(q);
         if (q->pos >= q->len) return QS_END;
@@ -387,8 +390,13 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
             q->pos++;
             qs_skip(q);
             bool group = c == '[' || (q->pos < q->len && strchr("([\"", q->s[q->pos]) && q->s[q->pos] != '\0');
-            /* `(#pred? ...)` adds no step: it is not a member of the enclosing group */
-            bool predicate = c == '(' && q->pos < q->len && q->s[q->pos] == '#';
+            /* `(#pred? ...)` (or `(.pred ...)`) adds no step: it is not a member of the enclosing group */
+            bool predicate = c == '(' && q->pos < q->len && (q->s[q->pos] == '#' || q->s[q->pos] == '.');
+            if (predicate && field != SIZE_MAX) {   /* tree-sitter 0.25 writes the field into a step not there */
+                q->bad = field;
+                q->why = "a field name must be followed by a pattern, not a predicate";
+                return QS_END;
+            }
             bool last = false, empty = false;
             size_t n = qs_seq(q, c == '(' ? ')' : ']', depth + 1, &last, &empty);
             if (q->bad != SIZE_MAX || q->give_up) return QS_END;
@@ -415,9 +423,11 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
             break;
         }
         if (qs_ident_start(c)) {
+            size_t start = q->pos;
             qs_ident(q);
             qs_skip(q);
             if (q->pos < q->len && q->s[q->pos] == ':') {   /* `field: pattern`: the pattern is the element */
+                if (field == SIZE_MAX) field = start;
                 q->pos++;
                 continue;
             }
@@ -433,6 +443,8 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
         if (c == '*' || c == '+' || c == '?') {
             if (*quantified) {
                 q->bad = q->pos;
+                q->why = "a second quantifier on one pattern, or on a group whose members are all optional (write a "
+                         "single *, + or ?)";
                 return QS_END;
             }
             *quantified = true;
@@ -499,25 +511,25 @@ static size_t nul_in_query(const char *src, size_t len)
     return SIZE_MAX;
 }
 
-/* Offset of a stacked quantifier in the query source, or SIZE_MAX. */
-static size_t stacked_quantifier(const char *src, size_t len)
+/* Offset of what the scan refuses in the query source (*why: what is wrong), or SIZE_MAX. */
+static size_t refused_shape(const char *src, size_t len, const char **why)
 {
-    struct qscan q = {src, len, 0, SIZE_MAX, false};
+    struct qscan q = {src, len, 0, SIZE_MAX, NULL, false};
     bool last, empty;
     qs_seq(&q, '\0', 0, &last, &empty);
+    *why = q.why;
     return q.give_up ? SIZE_MAX : q.bad;
 }
 
 struct as_query *as_query_compile(const char *name, const char *src, size_t len, char **err)
 {
-    size_t nul = nul_in_query(src, len), stacked = nul == SIZE_MAX ? stacked_quantifier(src, len) : SIZE_MAX;
-    if (nul != SIZE_MAX || stacked != SIZE_MAX) {
+    const char *why = NULL;
+    size_t nul = nul_in_query(src, len), refused = nul == SIZE_MAX ? refused_shape(src, len, &why) : SIZE_MAX;
+    if (nul != SIZE_MAX || refused != SIZE_MAX) {
         struct as_buf sb;
         as_buf_init(&sb);
-        error_at(&sb, name, src, len, nul != SIZE_MAX ? nul : stacked,
-                 nul != SIZE_MAX ? "NUL character (not supported in queries)"
-                                 : "a second quantifier on one pattern, or on a group whose members are all "
-                                   "optional (write a single *, + or ?)");
+        error_at(&sb, name, src, len, nul != SIZE_MAX ? nul : refused,
+                 nul != SIZE_MAX ? "NUL character (not supported in queries)" : why);
         *err = as_buf_detach(&sb, NULL);
         return NULL;
     }
