@@ -66,10 +66,43 @@ static void event(struct builder *b, enum as_outline_event_kind kind, TSNode n)
 
 static void walk_expr(struct builder *b, TSNode n, int depth);
 
+/* The named children of a node in order, through a tree cursor: ts_node_named_child(n, i) walks from the first
+ * child every time, descending into hidden nodes, so a loop over it is quadratic where error recovery leaves a
+ * wide node (64 KB of `a(a(a(...` took 18 s under the sanitizers; found by fuzzing). kids_end after the last
+ * next_kid, early exits included. */
+struct kids {
+    TSTreeCursor cursor;
+    bool more;
+};
+
+static void kids_start(struct kids *k, TSNode n)
+{
+    k->cursor = ts_tree_cursor_new(n);
+    k->more = ts_tree_cursor_goto_first_child(&k->cursor);
+}
+
+static bool next_kid(struct kids *k, TSNode *out)
+{
+    while (k->more) {
+        TSNode c = ts_tree_cursor_current_node(&k->cursor);
+        k->more = ts_tree_cursor_goto_next_sibling(&k->cursor);
+        if (ts_node_is_named(c)) {
+            *out = c;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void kids_end(struct kids *k) { ts_tree_cursor_delete(&k->cursor); }
+
 static void walk_children(struct builder *b, TSNode n, int depth)
 {
-    uint32_t count = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < count; i++) walk_expr(b, ts_node_named_child(n, i), depth + 1);
+    struct kids k;
+    TSNode c;
+    kids_start(&k, n);
+    while (next_kid(&k, &c)) walk_expr(b, c, depth + 1);
+    kids_end(&k);
 }
 
 /* A comprehension runs its first iterable; the rest only as far as that is sure to run: a clause after a
@@ -78,23 +111,27 @@ static void walk_children(struct builder *b, TSNode n, int depth)
  * generator expression only the first iterable runs where it is written. */
 static void walk_comprehension(struct builder *b, TSNode n, int depth, bool generator)
 {
-    uint32_t count = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_named_child(n, i);
+    struct kids k;
+    TSNode c;
+    bool stop = false;
+    kids_start(&k, n);
+    while (!stop && next_kid(&k, &c)) {
         if (is(c, "for_in_clause")) {
             if (is(ts_node_child(c, 0), "async")) {
                 if (!generator) event(b, AS_EVENT_CHECKPOINT, c);
-                return;
+                stop = true;
+                continue;
             }
             TSNode right = field(c, "right");
             walk_expr(b, right, depth + 1);
-            if (generator || !runs_once(b, right, 0)) return;
+            stop = generator || !runs_once(b, right, 0);
         } else if (is(c, "if_clause")) {
             walk_children(b, c, depth);
-            return;
+            stop = true;
         }
     }
-    walk_expr(b, field(n, "body"), depth + 1);
+    kids_end(&k);
+    if (!stop) walk_expr(b, field(n, "body"), depth + 1);
 }
 
 /* `a if c else b`: its three expressions (comments skipped), a, c, b. */
@@ -259,12 +296,15 @@ static bool runs_once(struct builder *b, TSNode it, int depth)
 /* The named children of n that are not comments; *first gets the first of them. */
 static uint32_t non_comment_children(TSNode n, TSNode *first)
 {
-    uint32_t count = 0, m = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < m; i++) {
-        TSNode k = ts_node_named_child(n, i);
-        if (is(k, "comment")) continue;
-        if (!count++ && first) *first = k;
+    uint32_t count = 0;
+    struct kids k;
+    TSNode c;
+    kids_start(&k, n);
+    while (next_kid(&k, &c)) {
+        if (is(c, "comment")) continue;
+        if (!count++ && first) *first = c;
     }
+    kids_end(&k);
     return count;
 }
 
@@ -309,9 +349,12 @@ static void add_except(struct builder *b, TSNode clause, int32_t parent, int dep
         TSNode list = value, inner;
         while (is(list, "parenthesized_expression") && non_comment_children(list, &inner) == 1) list = inner;
         if (is(list, "tuple") || is(list, "expression_list") || is(list, "parenthesized_expression")) {
-            uint32_t m = ts_node_named_child_count(list);
-            for (uint32_t i = 0; i < m; i++)
-                if (!is(ts_node_named_child(list, i), "comment")) add_type(b, ts_node_named_child(list, i));
+            struct kids k;
+            TSNode e;
+            kids_start(&k, list);
+            while (next_kid(&k, &e))
+                if (!is(e, "comment")) add_type(b, e);
+            kids_end(&k);
         } else {
             add_type(b, list);
         }
@@ -452,8 +495,11 @@ static void add_statement(struct builder *b, TSNode s, int32_t parent, int depth
 
 static void add_block(struct builder *b, TSNode block, int32_t clause, int depth)
 {
-    uint32_t n = ts_node_named_child_count(block);
-    for (uint32_t i = 0; i < n; i++) add_statement(b, ts_node_named_child(block, i), clause, depth);
+    struct kids k;
+    TSNode s;
+    kids_start(&k, block);
+    while (next_kid(&k, &s)) add_statement(b, s, clause, depth);
+    kids_end(&k);
 }
 
 /* The block node of a function whose body spans `body`. */
