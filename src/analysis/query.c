@@ -338,7 +338,8 @@ static int compile_predicates(struct as_query *self, const char *src, size_t len
  * so any quantifier on a pattern that already has one (directly, or as the only member of a group or
  * alternation) is rejected before ts_query_new sees it ("_??+" too: a bare `_` is a wildcard of one character,
  * whatever follows). The same scan refuses a field name followed by a predicate (`function: (.x)`), on
- * which ts_query_new writes past its steps. A light scan of the query syntax: strings, comments,
+ * which ts_query_new writes past its steps, and a group holding only predicates (`((#eq? @x "a")) @c`), whose
+ * capture it adds past them. A light scan of the query syntax: strings, comments,
  * identifiers (which may contain '?' and '!', as in `#eq?`), captures, fields and anchors. */
 struct qscan {
     const char *s;
@@ -387,6 +388,7 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
         unsigned char c = (unsigned char)q->s[q->pos];
         if (c == (unsigned char)close) return QS_END;
         if (c == '(' || c == '[') {
+            size_t open = q->pos;
             q->pos++;
             qs_skip(q);
             bool group = c == '[' || (q->pos < q->len && strchr("([\"", q->s[q->pos]) && q->s[q->pos] != '\0');
@@ -402,6 +404,11 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
             if (q->bad != SIZE_MAX || q->give_up) return QS_END;
             if (q->pos < q->len) q->pos++;   /* the closer */
             if (predicate) return QS_SKIP;
+            if (group && n == 0) {   /* `((#eq? ...)) @c`: ts_query_new gives the capture a step past its array */
+                q->bad = open;
+                q->why = "a group must hold a pattern, not only predicates";
+                return QS_END;
+            }
             /* "[(x)* (y)?]+" and "((x)* (y)*)+" hang ts_query_new as "((x)*)+" does (found by fuzzing) */
             *nullable = group && n >= 1 && empty;
             *quantified = group && ((n == 1 && last) || *nullable);

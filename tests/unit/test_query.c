@@ -128,6 +128,8 @@ static const struct bad_case bad_cases[] = {
     /* a field on a predicate: tree-sitter 0.25 writes the field into a step that is not there (found by fuzzing) */
     {"function: (.identifier)", "bad.scm:1:1: error: a field name must be followed by a pattern, not a predicate"},
     {"(call function: (#eq? @x \"a\"))", "bad.scm:1:7: error: a field name must be followed by a pattern"},
+    {"(argument_list (call) @a ((#eq? @a \"x\")) @b)", "bad.scm:1:26: error: a group must hold a pattern"},
+    {"[((#eq? @a \"x\"))]", "bad.scm:1:2: error: a group must hold a pattern"},
     /* a quantifier on a group or alternation whose members may all match nothing hangs ts_query_new too */
     {"[((identifier)*)((identifier)*)]+]+", "bad.scm:1:33: error: a second quantifier on one pattern"},
     {"[(identifier)? (string)?]+", "bad.scm:1:26: error: a second quantifier on one pattern"},
