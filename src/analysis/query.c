@@ -373,7 +373,8 @@ static void qs_ident(struct qscan *q)
     while (q->pos < q->len && qs_ident_char((unsigned char)q->s[q->pos])) q->pos++;
 }
 
-static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified, bool *all_nullable);
+static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified, bool *all_nullable,
+                     bool *any_nullable);
 
 /* One pattern and its suffixes (quantifiers, captures); *quantified tells whether it carries a quantifier (or is
  * a group or alternation that stands for one: a single quantified member, or members that may all match
@@ -399,8 +400,8 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
                 q->why = "a field name must be followed by a pattern, not a predicate";
                 return QS_END;
             }
-            bool last = false, empty = false;
-            size_t n = qs_seq(q, c == '(' ? ')' : ']', depth + 1, &last, &empty);
+            bool last = false, all_empty = false, any_empty = false;
+            size_t n = qs_seq(q, c == '(' ? ')' : ']', depth + 1, &last, &all_empty, &any_empty);
             if (q->bad != SIZE_MAX || q->give_up) return QS_END;
             if (q->pos < q->len) q->pos++;   /* the closer */
             if (predicate) return QS_SKIP;
@@ -409,8 +410,9 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
                 q->why = "a group must hold a pattern, not only predicates";
                 return QS_END;
             }
-            /* "[(x)* (y)?]+" and "((x)* (y)*)+" hang ts_query_new as "((x)*)+" does (found by fuzzing) */
-            *nullable = group && n >= 1 && empty;
+            /* "((x)* (y)*)+" and "[(x) (y)?]+" hang ts_query_new as "((x)*)+" does (found by fuzzing): a
+             * sequence whose members may all match nothing, an alternation with one member that may */
+            *nullable = group && n >= 1 && (c == '[' ? any_empty : all_empty);
             *quantified = group && ((n == 1 && last) || *nullable);
             break;
         }
@@ -450,8 +452,8 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
         if (c == '*' || c == '+' || c == '?') {
             if (*quantified) {
                 q->bad = q->pos;
-                q->why = "a second quantifier on one pattern, or on a group whose members are all optional (write a "
-                         "single *, + or ?)";
+                q->why = "a second quantifier on one pattern, or on a group that may match nothing (members all "
+                         "optional, or an alternation with an optional one: write a single *, + or ?)";
                 return QS_END;
             }
             *quantified = true;
@@ -468,11 +470,12 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
 }
 
 /* Elements up to `close` (not consumed) or the end; returns how many, *last_quantified for the last one,
- * *all_nullable when every one may match nothing. */
-static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified, bool *all_nullable)
+ * *all_nullable when every one may match nothing, *any_nullable when one may. */
+static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantified, bool *all_nullable,
+                     bool *any_nullable)
 {
     size_t n = 0;
-    *last_quantified = false;
+    *last_quantified = *any_nullable = false;
     *all_nullable = true;
     if (depth > 200) {
         q->give_up = true;
@@ -492,6 +495,7 @@ static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantifi
             n++;
             *last_quantified = quantified;
             *all_nullable = *all_nullable && nullable;
+            *any_nullable = *any_nullable || nullable;
         }
     }
     return n;
@@ -522,8 +526,8 @@ static size_t nul_in_query(const char *src, size_t len)
 static size_t refused_shape(const char *src, size_t len, const char **why)
 {
     struct qscan q = {src, len, 0, SIZE_MAX, NULL, false};
-    bool last, empty;
-    qs_seq(&q, '\0', 0, &last, &empty);
+    bool last, all_empty, any_empty;
+    qs_seq(&q, '\0', 0, &last, &all_empty, &any_empty);
     *why = q.why;
     return q.give_up ? SIZE_MAX : q.bad;
 }

@@ -136,6 +136,8 @@ static const struct bad_case bad_cases[] = {
     {"((identifier)* @a (string)* @b)+", "bad.scm:1:32: error: a second quantifier on one pattern"},
     {"[(identifier)* [(string)* (integer)*]]+", "bad.scm:1:39: error: a second quantifier on one pattern"},
     {"((identifier)* ((string)* (integer)*))+", "bad.scm:1:39: error: a second quantifier on one pattern"},
+    {"[(string) (identifier)*]+", "bad.scm:1:25: error: a second quantifier on one pattern"},
+    {"[(chevron (identifier)*) ((identifier)*)]+", "bad.scm:1:42: error: a second quantifier on one pattern"},
     {"_????_+_??+_+_+", "bad.scm:1:3: error: a second quantifier on one pattern"},
     {"(call)\n(\"i\\0mport\")", "bad.scm:2:4: error: NUL character"},
     {"(call arguments: (argument_list (identifier)+ *))", "bad.scm:1:47: error: a second quantifier on one pattern"},
@@ -145,11 +147,11 @@ static const struct bad_case bad_cases[] = {
 START_TEST(single_quantifiers_compile)
 {
     static const char *const ok[] = {
-        "(identifier)*", "((identifier)* (string))+", "[(identifier)* (string)]+", "((identifier) @x)+",
+        "(identifier)*", "((identifier)* (string))+", "((identifier) @x)+",
         "((identifier) @x (#eq? @x \"a?+\") (#not-match? @x \"^b*+$\"))?", "(call arguments: (_)? @args) @c",
         "\"def\"* ; a comment: ?+\n",
         /* a group with a member that must match, or a node with optional children, may be repeated */
-        "[(identifier)* (string)]+", "((identifier)? (string)? (integer))+", "[(identifier)+ (string)+]+",
+        "((identifier)? (string)? (integer))+", "[(identifier)+ (string)+]+", "[(identifier) (string)]*",
         "(call (identifier)* (string)*)+",
         /* bounded repeats within the limit, braces in brackets, escaped braces, a literal brace */
         "((identifier) @x (#match? @x \"^(ab{1,32}){1,32}[{}]\\\\{99999\\\\}$\"))", NULL};
