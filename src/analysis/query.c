@@ -341,11 +341,17 @@ static int compile_predicates(struct as_query *self, const char *src, size_t len
  * which ts_query_new writes past its steps, and a group holding only predicates (`((#eq? @x "a")) @c`), whose
  * capture it adds past them. A light scan of the query syntax: strings, comments,
  * identifiers (which may contain '?' and '!', as in `#eq?`), captures, fields and anchors. */
+/* `[_ _ ... ]+` at a pattern's root: 60 members took tree-sitter's cursor 0.1 s on a four-line file, 110 over 10 s
+ * under the sanitizers (found by fuzzing); none of the shipped queries repeats an alternation. */
+#define AS_QUERY_MAX_REPEATED_ALTERNATIVES 16
+
 struct qscan {
     const char *s;
     size_t len, pos;
     size_t bad;          /* offset of what is refused (a quantifier, a field), or SIZE_MAX */
     const char *why;     /* what is wrong there */
+    size_t width;        /* alternatives of the element just scanned (an alternation's members, through groups
+                          * of one member; 1 for anything else) */
     bool give_up;        /* nesting too deep for this scan: leave the input to tree-sitter */
 };
 
@@ -382,6 +388,7 @@ static size_t qs_seq(struct qscan *q, char close, int depth, bool *last_quantifi
 static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *quantified, bool *nullable)
 {
     *quantified = *nullable = false;
+    q->width = 1;
     size_t field = SIZE_MAX;   /* where a `field:` prefix of this element starts */
     for (;;) {
         qs_skip(q);
@@ -402,6 +409,7 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
             }
             bool last = false, all_empty = false, any_empty = false;
             size_t n = qs_seq(q, c == '(' ? ')' : ']', depth + 1, &last, &all_empty, &any_empty);
+            size_t width = c == '[' ? n : n == 1 && group ? q->width : 1;   /* q->width: the last member's */
             if (q->bad != SIZE_MAX || q->give_up) return QS_END;
             if (q->pos < q->len) q->pos++;   /* the closer */
             if (predicate) return QS_SKIP;
@@ -414,6 +422,7 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
              * sequence whose members may all match nothing, an alternation with one member that may */
             *nullable = group && n >= 1 && (c == '[' ? any_empty : all_empty);
             *quantified = group && ((n == 1 && last) || *nullable);
+            q->width = width;
             break;
         }
         if (c == '"') {
@@ -454,6 +463,12 @@ static enum qs_result qs_element(struct qscan *q, char close, int depth, bool *q
                 q->bad = q->pos;
                 q->why = "a second quantifier on one pattern, or on a group that may match nothing (members all "
                          "optional, or an alternation with an optional one: write a single *, + or ?)";
+                return QS_END;
+            }
+            if (depth == 0 && q->width > AS_QUERY_MAX_REPEATED_ALTERNATIVES) {
+                q->bad = q->pos;
+                q->why = "a repeated alternation of more than 16 members at a pattern's root (tree-sitter's cursor "
+                         "slows as the cube of its width)";
                 return QS_END;
             }
             *quantified = true;
@@ -525,7 +540,7 @@ static size_t nul_in_query(const char *src, size_t len)
 /* Offset of what the scan refuses in the query source (*why: what is wrong), or SIZE_MAX. */
 static size_t refused_shape(const char *src, size_t len, const char **why)
 {
-    struct qscan q = {src, len, 0, SIZE_MAX, NULL, false};
+    struct qscan q = {src, len, 0, SIZE_MAX, NULL, 1, false};
     bool last, all_empty, any_empty;
     qs_seq(&q, '\0', 0, &last, &all_empty, &any_empty);
     *why = q.why;

@@ -137,6 +137,8 @@ static const struct bad_case bad_cases[] = {
     {"[(identifier)* [(string)* (integer)*]]+", "bad.scm:1:39: error: a second quantifier on one pattern"},
     {"((identifier)* ((string)* (integer)*))+", "bad.scm:1:39: error: a second quantifier on one pattern"},
     {"[(string) (identifier)*]+", "bad.scm:1:25: error: a second quantifier on one pattern"},
+    {"[_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _]+", "bad.scm:1:36: error: a repeated alternation of more than 16 members"},
+    {"([_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _])*", "bad.scm:1:38: error: a repeated alternation of more than 16"},
     {"[(chevron (identifier)*) ((identifier)*)]+", "bad.scm:1:42: error: a second quantifier on one pattern"},
     {"_????_+_??+_+_+", "bad.scm:1:3: error: a second quantifier on one pattern"},
     {"(call)\n(\"i\\0mport\")", "bad.scm:2:4: error: NUL character"},
@@ -152,7 +154,7 @@ START_TEST(single_quantifiers_compile)
         "\"def\"* ; a comment: ?+\n",
         /* a group with a member that must match, or a node with optional children, may be repeated */
         "((identifier)? (string)? (integer))+", "[(identifier)+ (string)+]+", "[(identifier) (string)]*",
-        "(call (identifier)* (string)*)+",
+        "(call (identifier)* (string)*)+", "[_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _]+", "(call [_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _]+)",
         /* bounded repeats within the limit, braces in brackets, escaped braces, a literal brace */
         "((identifier) @x (#match? @x \"^(ab{1,32}){1,32}[{}]\\\\{99999\\\\}$\"))", NULL};
     for (size_t i = 0; ok[i]; i++) {
