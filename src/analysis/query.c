@@ -665,6 +665,10 @@ static double time_limit_s = AS_QUERY_TIME_LIMIT_S;
 
 void as_query_set_time_limit(double seconds) { time_limit_s = seconds; }
 
+static uint32_t match_limit = 4096;
+
+void as_query_set_match_limit(uint32_t matches) { match_limit = matches ? matches : 1; }
+
 /* Called by the cursor every hundred steps: cancels the run once past its deadline. The clock is the thread's
  * CPU time, so a loaded machine does not make a run time out that would finish when alone; reading it is a
  * system call, made on every 16th call only. */
@@ -688,7 +692,7 @@ void as_query_run_start(struct as_query_run *self, TSQueryCursor *cursor, const 
     self->src_len = src_len;
     self->timed_out = false;
     self->calls = 0;
-    ts_query_cursor_set_match_limit(cursor, 4096);
+    ts_query_cursor_set_match_limit(cursor, match_limit);
     if (time_limit_s > 0) {
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &self->deadline);
         double whole = (double)(time_t)time_limit_s;

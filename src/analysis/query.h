@@ -52,6 +52,8 @@ struct as_query_run {
  * Process-wide: set it before any worker starts. */
 #define AS_QUERY_TIME_LIMIT_S 20.0
 void as_query_set_time_limit(double seconds);
+/* The most matches a run keeps in progress (default 4096: enough for the combined query on any real file). */
+void as_query_set_match_limit(uint32_t matches);
 void as_query_run_start(struct as_query_run *self, TSQueryCursor *cursor, const struct as_query *query,
                         TSNode node, const char *src, size_t src_len);
 bool as_query_run_next(struct as_query_run *self, TSQueryMatch *match);
