@@ -20,6 +20,11 @@ struct builder {
     VEC(int32_t) last;   /* per node: its last child (-1), so appending a child is O(1) */
     VEC(struct as_span) types;
     VEC(struct as_outline_event) events;
+    /* The tree cursors of the child walks (kids_start), a stack: walks nest as the outline recurses, and each
+     * level's cursor is made once per file and reset after (tree-sitter's memory is the file's arena while the
+     * outline is built: a cursor made per node would stay allocated until the file is done). */
+    VEC(TSTreeCursor) cursors;
+    size_t cursors_used;
     bool truncated;
 };
 
@@ -69,23 +74,27 @@ static void walk_expr(struct builder *b, TSNode n, int depth);
 /* The named children of a node in order, through a tree cursor: ts_node_named_child(n, i) walks from the first
  * child every time, descending into hidden nodes, so a loop over it is quadratic where error recovery leaves a
  * wide node (64 KB of `a(a(a(...` took 18 s under the sanitizers; found by fuzzing). kids_end after the last
- * next_kid, early exits included. */
+ * next_kid, early exits included, in the reverse order of kids_start (the cursors are the builder's stack). */
 struct kids {
-    TSTreeCursor cursor;
+    struct builder *b;
+    size_t slot;   /* its cursor: b->cursors.items[slot] (an index: the vector may move) */
     bool more;
 };
 
-static void kids_start(struct kids *k, TSNode n)
+static void kids_start(struct builder *b, struct kids *k, TSNode n)
 {
-    k->cursor = ts_tree_cursor_new(n);
-    k->more = ts_tree_cursor_goto_first_child(&k->cursor);
+    if (b->cursors_used == b->cursors.len) vec_push(&b->cursors, ts_tree_cursor_new(n));
+    else ts_tree_cursor_reset(&b->cursors.items[b->cursors_used], n);
+    *k = (struct kids){b, b->cursors_used++, false};
+    k->more = ts_tree_cursor_goto_first_child(&b->cursors.items[k->slot]);
 }
 
 static bool next_kid(struct kids *k, TSNode *out)
 {
+    TSTreeCursor *cursor = &k->b->cursors.items[k->slot];
     while (k->more) {
-        TSNode c = ts_tree_cursor_current_node(&k->cursor);
-        k->more = ts_tree_cursor_goto_next_sibling(&k->cursor);
+        TSNode c = ts_tree_cursor_current_node(cursor);
+        k->more = ts_tree_cursor_goto_next_sibling(cursor);
         if (ts_node_is_named(c)) {
             *out = c;
             return true;
@@ -94,13 +103,13 @@ static bool next_kid(struct kids *k, TSNode *out)
     return false;
 }
 
-static void kids_end(struct kids *k) { ts_tree_cursor_delete(&k->cursor); }
+static void kids_end(struct kids *k) { k->b->cursors_used = k->slot; }
 
 static void walk_children(struct builder *b, TSNode n, int depth)
 {
     struct kids k;
     TSNode c;
-    kids_start(&k, n);
+    kids_start(b, &k, n);
     while (next_kid(&k, &c)) walk_expr(b, c, depth + 1);
     kids_end(&k);
 }
@@ -114,7 +123,7 @@ static void walk_comprehension(struct builder *b, TSNode n, int depth, bool gene
     struct kids k;
     TSNode c;
     bool stop = false;
-    kids_start(&k, n);
+    kids_start(b, &k, n);
     while (!stop && next_kid(&k, &c)) {
         if (is(c, "for_in_clause")) {
             if (is(ts_node_child(c, 0), "async")) {
@@ -294,12 +303,12 @@ static bool runs_once(struct builder *b, TSNode it, int depth)
 }
 
 /* The named children of n that are not comments; *first gets the first of them. */
-static uint32_t non_comment_children(TSNode n, TSNode *first)
+static uint32_t non_comment_children(struct builder *b, TSNode n, TSNode *first)
 {
     uint32_t count = 0;
     struct kids k;
     TSNode c;
-    kids_start(&k, n);
+    kids_start(b, &k, n);
     while (next_kid(&k, &c)) {
         if (is(c, "comment")) continue;
         if (!count++ && first) *first = c;
@@ -347,11 +356,11 @@ static void add_except(struct builder *b, TSNode clause, int32_t parent, int dep
         }
     } else if (n_values == 1) {
         TSNode list = value, inner;
-        while (is(list, "parenthesized_expression") && non_comment_children(list, &inner) == 1) list = inner;
+        while (is(list, "parenthesized_expression") && non_comment_children(b, list, &inner) == 1) list = inner;
         if (is(list, "tuple") || is(list, "expression_list") || is(list, "parenthesized_expression")) {
             struct kids k;
             TSNode e;
-            kids_start(&k, list);
+            kids_start(b, &k, list);
             while (next_kid(&k, &e))
                 if (!is(e, "comment")) add_type(b, e);
             kids_end(&k);
@@ -497,7 +506,7 @@ static void add_block(struct builder *b, TSNode block, int32_t clause, int depth
 {
     struct kids k;
     TSNode s;
-    kids_start(&k, block);
+    kids_start(b, &k, block);
     while (next_kid(&k, &s)) add_statement(b, s, clause, depth);
     kids_end(&k);
 }
@@ -583,6 +592,8 @@ void as_outline_build(struct as_outline *out, struct as_arena *arena, const stru
     vec_free(&b.last);
     vec_free(&b.types);
     vec_free(&b.events);
+    for (size_t i = 0; i < b.cursors.len; i++) ts_tree_cursor_delete(&b.cursors.items[i]);
+    vec_free(&b.cursors);
 }
 
 uint32_t as_outline_events_end(const struct as_outline *out, int32_t root)
