@@ -1,6 +1,6 @@
 /* clean.c — `asyncscan clean [--cache-dir DIR]`, as `ruff clean`: removes the result cache (every file the
- * cache wrote: cache_prune.h), then its directory when nothing else is in it. The directory is opened without
- * following a symbolic link and must be the current user's, as for a run that uses it. */
+ * cache wrote: cache_prune.h), then its directory when nothing else is in it. The directory is opened and
+ * checked as a run that uses it opens it (as_cache_dir_open). */
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
@@ -10,28 +10,21 @@
 #include <unistd.h>
 
 #include "cli/run.h"
+#include "pipeline/cache.h"
 #include "pipeline/cache_prune.h"
 #include "util/visible.h"
 
 int as_run_clean(const struct as_options *o, FILE *out, FILE *err)
 {
     const char *dir = o->cache_dir ? o->cache_dir : ".asyncscan_cache";
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) return 0;   /* nothing to clean */
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        const char *why = errno == ELOOP || errno == ENOTDIR ? "not a plain directory (left alone)" : strerror(errno);
+    if (lstat(dir, &st) != 0 && errno == ENOENT) return 0;   /* nothing to clean */
+    char why[512];
+    int fd = as_cache_dir_open(dir, why, sizeof(why));   /* the checks of a run that uses it */
+    if (fd < 0) {
         fputs("asyncscan: error: ", err);
-        as_fputs_visible(dir, err);
-        fprintf(err, ": %s\n", why);
-        if (fd >= 0) close(fd);
-        return 2;
-    }
-    if (st.st_uid != geteuid()) {
-        fputs("asyncscan: error: ", err);
-        as_fputs_visible(dir, err);
-        fputs(": belongs to another user (left alone)\n", err);
-        close(fd);
+        as_fputs_visible(why, err);
+        fputs(" (left alone)\n", err);
         return 2;
     }
     fputs("Removing cache at: ", out);

@@ -51,6 +51,9 @@ struct as_rewrite {
 void as_rewrite_init(struct as_rewrite *self, const struct as_engine *engine, const struct as_settings *settings,
                      unsigned max_chain, size_t max_size, FILE *out, FILE *err);
 /* The fix flags of a run: options `o` over the root configuration of `settings`, for output `format`. */
+/* Whether unsafe fixes apply: --unsafe-fixes / --no-unsafe-fixes (o->unsafe_fixes), else the configuration's
+ * unsafe-fixes (`configured`: 1, 0, or -1 when not set); with o->options_are_defaults a set key wins. */
+bool as_rewrite_unsafe_fixes(const struct as_options *o, int configured);
 void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *settings, const char *format,
                          struct as_fix_mode *mode);
 void as_rewrite_set_mode(struct as_rewrite *self, const struct as_fix_mode *mode);

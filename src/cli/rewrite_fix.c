@@ -37,6 +37,12 @@ static bool fixable(void *ud, const char *code)
     return (!m->fixable || listed(m->fixable, code)) && !listed(m->unfixable, code);
 }
 
+bool as_rewrite_unsafe_fixes(const struct as_options *o, int configured)
+{
+    bool given = o->unsafe_fixes && !(o->options_are_defaults && configured >= 0);   /* the file's key wins then */
+    return given ? o->unsafe_fixes > 0 : configured == 1;
+}
+
 void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *settings, const char *format,
                          struct as_fix_mode *mode)
 {
@@ -49,8 +55,7 @@ void as_rewrite_fix_mode(const struct as_options *o, const struct as_settings *s
     mode->only = o->fix_only || o->diff;
     mode->dry_run = o->diff;
     mode->apply = mode->only || (o->fix ? o->fix > 0 : fix == 1);
-    bool given = o->unsafe_fixes && !(o->options_are_defaults && unsafe >= 0);   /* the file's key wins then */
-    mode->unsafe = given ? o->unsafe_fixes > 0 : unsafe == 1;
+    mode->unsafe = as_rewrite_unsafe_fixes(o, unsafe);
     mode->show_fixes = o->show_fixes;
     mode->exit_non_zero_on_fix = o->exit_non_zero_on_fix;
     mode->fixable = ov && ov->fixable ? ov->fixable : root ? root->fixable : NULL;

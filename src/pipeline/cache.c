@@ -71,7 +71,7 @@ static bool write_file_atomically(struct as_cache *self, int at, const char *nam
 {
     static unsigned long counter;
     char tmp[128];
-    snprintf(tmp, sizeof(tmp), "%s.tmp-%ld-%lu", name, (long)getpid(),
+    snprintf(tmp, sizeof(tmp), "%s" AS_CACHE_TMP_INFIX "%ld-%lu", name, (long)getpid(),
              __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
     int fd = openat(at, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     bool ok = fd >= 0;
@@ -112,14 +112,18 @@ uint64_t as_cache_settings_hash(const char *const *parts, size_t n)
     return h;
 }
 
-/* The cache directory, opened without following a symbolic link; -1 and a reason when it is not a plain
- * directory of this user's that can be written. */
+/* The cache directory, created if needed (see as_cache_dir_open). */
 static int open_cache_dir(const char *dir, char *err, size_t errlen)
 {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create the cache directory %s: %s", dir, strerror(errno));
         return -1;
     }
+    return as_cache_dir_open(dir, err, errlen);
+}
+
+int as_cache_dir_open(const char *dir, char *err, size_t errlen)
+{
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
@@ -195,7 +199,7 @@ bool as_file_status_of(const char *path, struct as_file_status *out)
 
 static void index_name(const struct as_cache *self, char *out, size_t n)
 {
-    snprintf(out, n, "stat-index-%016llx", (unsigned long long)self->settings);
+    snprintf(out, n, AS_CACHE_INDEX_PREFIX "%016llx", (unsigned long long)self->settings);
 }
 
 /* The index's numbers: decimal, as put_entry writes them (a '-' only for times before 1970), each followed by

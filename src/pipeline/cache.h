@@ -21,6 +21,9 @@ struct as_cache;
 /* Opens (creating it if needed) the cache directory; NULL and a one-line reason in err when it is unusable. */
 struct as_cache *as_cache_open(const char *dir, uint64_t settings_hash, char *err, size_t errlen);
 void as_cache_close(struct as_cache *self);
+/* An existing cache directory opened without following a symbolic link; -1 and a one-line reason when it is not
+ * a plain directory of this user's that can be written (what as_cache_open and `asyncscan clean` accept). */
+int as_cache_dir_open(const char *dir, char *err, size_t errlen);
 
 struct as_cache_key {
     uint64_t hi, lo;

@@ -24,7 +24,7 @@ static bool all_hex(const char *s, size_t n)
 /* A temporary file of a write: `<base>.tmp-<pid>-<n>` with base a name the cache writes. */
 static bool is_temporary(const char *name, size_t base_len)
 {
-    return strncmp(name + base_len, ".tmp-", 5) == 0;
+    return strncmp(name + base_len, AS_CACHE_TMP_INFIX, strlen(AS_CACHE_TMP_INFIX)) == 0;
 }
 
 static bool is_entry(const char *name)
@@ -34,8 +34,9 @@ static bool is_entry(const char *name)
 
 static bool is_index(const char *name)
 {
-    if (strncmp(name, "stat-index-", 11) != 0 || !all_hex(name + 11, 16)) return false;
-    return name[27] == '\0' || is_temporary(name, 27);
+    size_t at = strlen(AS_CACHE_INDEX_PREFIX);
+    if (strncmp(name, AS_CACHE_INDEX_PREFIX, at) != 0 || !all_hex(name + at, 16)) return false;
+    return name[at + 16] == '\0' || is_temporary(name, at + 16);
 }
 
 static bool is_shard(const char *name)
@@ -51,7 +52,7 @@ static bool goes(int at, const char *name, bool everything, time_t now, time_t m
     if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode)) return false;
     if (everything) return true;
     time_t age = now - st.st_mtim.tv_sec;
-    return strstr(name, ".tmp-") ? age > 3600 : age > max_age;
+    return strstr(name, AS_CACHE_TMP_INFIX) ? age > 3600 : age > max_age;
 }
 
 /* Removes what goes from shard directory `name`, and the directory when that empties it. */

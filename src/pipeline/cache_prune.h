@@ -10,6 +10,10 @@
 #include <time.h>
 
 #define AS_CACHE_PRUNE_STAMP "prune-stamp"
+/* The names cache.c writes: `<2 hex>/<32 hex>` entries, AS_CACHE_INDEX_PREFIX followed by 16 hex digits, and
+ * either one followed by AS_CACHE_TMP_INFIX `<pid>-<n>` while it is written. */
+#define AS_CACHE_INDEX_PREFIX "stat-index-"
+#define AS_CACHE_TMP_INFIX ".tmp-"
 #define AS_CACHE_PRUNE_INTERVAL ((time_t)24 * 3600)
 #define AS_CACHE_MAX_AGE ((time_t)30 * 24 * 3600)
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/rewrite.h"
 #include "cli/run.h"
 #include "cli/settings.h"
 #include "fix/fix.h"
@@ -292,10 +293,8 @@ static int config_of(struct as_workspace *ws, const char *path)
 bool as_workspace_unsafe_fixes(struct as_workspace *ws, const char *path)
 {
     int cfg = path[0] == '/' ? config_of(ws, path) : -1;
-    int file = cfg >= 0 ? ws->settings.configs[cfg].unsafe_fixes : -1;   /* -1: the key is not set */
-    int editor = ws->s.unsafe_fixes;
-    if (editor && !(ws->s.preference == AS_PREFER_FILESYSTEM && file >= 0)) return editor > 0;
-    return file == 1;
+    /* the settings are ws->opts (unsafe_fixes, options_are_defaults for filesystemFirst), ranked as check ranks them */
+    return as_rewrite_unsafe_fixes(&ws->opts, cfg >= 0 ? ws->settings.configs[cfg].unsafe_fixes : -1);
 }
 
 void as_workspace_analyse(struct as_workspace *ws, const char *path, const char *text, size_t len,
